@@ -1,0 +1,13 @@
+"""Entry script: page config, the signed-in user, and that role's menu. Nothing else."""
+import streamlit as st
+
+from ui import nav, session
+from ui.chrome import sidebar
+
+st.set_page_config(page_title="Portail Famille – Centre Social Albert Jacquard",
+                   page_icon=":material/family_restroom:", layout="wide")
+
+actor = session.current_actor()
+page = st.navigation(nav.pages_for(actor), position="sidebar" if actor else "hidden")
+sidebar(actor)
+page.run()

@@ -1,0 +1,30 @@
+# Two commands: `make run` and `make test` do their own set-up.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PORT ?= 8501
+
+.PHONY: run test bench setup db clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+db: setup
+	$(PY) -m db.bootstrap
+
+run: db
+	$(VENV)/bin/streamlit run server.py --server.port $(PORT)
+
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(PY) -m bench.run
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,31 @@
+"""Bring a database up to date: apply migrations, then load the demo centre on the first run.
+
+Run by `make run` (python -m db.bootstrap). Running it again changes nothing.
+"""
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+
+from db import settings
+from db.settings import ROOT
+
+
+def migrate(url: str | None = None) -> None:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", url or settings.DATABASE_URL.get())
+    command.upgrade(config, "heads")
+
+
+def main() -> None:
+    migrate()
+    if settings.as_bool(settings.DEMO_MODE):
+        from services import demo  # imported late: services sit above db
+
+        loaded = demo.is_loaded()
+        demo.load()
+        print("Démo déjà chargée." if loaded else "Centre de démonstration chargé.")
+
+
+if __name__ == "__main__":
+    main()

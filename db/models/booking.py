@@ -1,0 +1,57 @@
+"""Registrations (a child admitted to a period) and reservations (one child, one unit, one day)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, UtcDateTime, utcnow
+
+_OPEN_REGISTRATION = text("state IN ('requested', 'validated')")
+_ACTIVE_RESERVATION = text("state NOT IN ('cancelled', 'refused')")
+
+
+class Registration(Base):
+    __tablename__ = "registration"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
+    state: Mapped[str] = mapped_column(String(20), default="requested")
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (
+        # One open request or registration per child and period, even under a double click.
+        Index("uq_registration_open", "child_id", "period_id", unique=True,
+              sqlite_where=_OPEN_REGISTRATION, postgresql_where=_OPEN_REGISTRATION),
+    )
+
+
+class Reservation(Base):
+    __tablename__ = "reservation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), index=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"))
+    slot_id: Mapped[int] = mapped_column(ForeignKey("capacity_slot.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    day: Mapped[date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(20))
+    # When the request reached the server, taken from the database clock inside the
+    # transaction that judged capacity: it decides the place in the waiting list.
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # Réservation facilitée: booked by staff on the family's behalf.
+    by_staff: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Place in the waiting list, lower first: microseconds of requested_at, so arrival
+    # order by default; staff may move a request (with a reason kept in the audit log).
+    queue_rank: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    __table_args__ = (
+        # No duplicate cell for a child: a double click or two tabs cannot book twice.
+        Index("uq_reservation_active", "child_id", "unit_id", "day", unique=True,
+              sqlite_where=_ACTIVE_RESERVATION, postgresql_where=_ACTIVE_RESERVATION),
+        Index("ix_reservation_slot_state", "slot_id", "state", "requested_at"),
+        Index("ix_reservation_day", "day"),
+    )

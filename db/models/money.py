@@ -1,0 +1,67 @@
+"""Charges, invoices, payments and their allocation; all amounts in integer cents."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, UtcDateTime, utcnow
+
+
+class Invoice(Base):
+    __tablename__ = "invoice"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("family.id"), index=True)
+    number: Mapped[str] = mapped_column(String(30), unique=True)
+    month: Mapped[date] = mapped_column(Date)  # first day of the month invoiced
+    issued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    total_cents: Mapped[int] = mapped_column(Integer)
+
+
+class Charge(Base):
+    """Prestation: what a validated reservation costs the family."""
+
+    __tablename__ = "charge"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("family.id"), index=True)
+    registration_id: Mapped[int] = mapped_column(ForeignKey("registration.id"), index=True)
+    reservation_id: Mapped[int | None] = mapped_column(ForeignKey("reservation.id"), nullable=True,
+                                                      index=True)
+    label: Mapped[str] = mapped_column(String(300))
+    day: Mapped[date] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    due_on: Mapped[date] = mapped_column(Date)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    invoice_id: Mapped[int | None] = mapped_column(ForeignKey("invoice.id"), nullable=True)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    __table_args__ = (CheckConstraint("amount_cents >= 0", name="amount"),)
+
+
+class Payment(Base):
+    __tablename__ = "payment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("family.id"), index=True)
+    # Sent to the bank: [A-Z0-9], 12 characters at most.
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    method: Mapped[str] = mapped_column(String(20))
+    state: Mapped[str] = mapped_column(String(20))
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    paid_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+    bank_code: Mapped[str] = mapped_column(String(40), default="")
+    bank_details: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount"),)
+
+
+class PaymentAllocation(Base):
+    """The part of a payment that settles one charge."""
+
+    __tablename__ = "payment_allocation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), index=True)
+    charge_id: Mapped[int] = mapped_column(ForeignKey("charge.id"), index=True)
+    amount_cents: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount"),)

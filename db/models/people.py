@@ -1,0 +1,127 @@
+"""Families, their guardians and children, documents; user accounts and their tokens."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, UtcDateTime, utcnow
+
+
+class Family(Base):
+    __tablename__ = "family"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    postal_code: Mapped[str] = mapped_column(String(10), default="")
+    city: Mapped[str] = mapped_column(String(100), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    # Quotient familial (CAF), in euros; decides the tariff bracket.
+    qf: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class Guardian(Base):
+    """Responsable légal."""
+
+    __tablename__ = "guardian"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("family.id"), index=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str] = mapped_column(String(200), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    relationship: Mapped[str] = mapped_column(String(50), default="")
+
+
+class Child(Base):
+    __tablename__ = "child"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("family.id"), index=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1), default="")
+    school: Mapped[str] = mapped_column(String(200), default="")
+    health_notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Document(Base):
+    """Pièce à fournir, as received by reception."""
+
+    __tablename__ = "document"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("family.id"), index=True)
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"), nullable=True)
+    kind: Mapped[str] = mapped_column(String(100))
+    received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class UserAccount(Base):
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    # None until the person chooses a password through an emailed link.
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    family_id: Mapped[int | None] = mapped_column(ForeignKey("family.id"), nullable=True)
+    guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardian.id"), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class StaffSite(Base):
+    """Which sites a staff member works on (managers see all)."""
+
+    __tablename__ = "staff_site"
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id"), primary_key=True)
+
+
+class SessionToken(Base):
+    """A signed-in session; signing out revokes it, so a copied token stops working."""
+
+    __tablename__ = "session_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class LinkToken(Base):
+    """An emailed single-use link (invitation or password reset); only its hash is stored."""
+
+    __tablename__ = "link_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class ChangeRequest(Base):
+    """A family's request to change its file where staff must check the data first."""
+
+    __tablename__ = "change_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("family.id"), index=True)
+    child_id: Mapped[int | None] = mapped_column(ForeignKey("child.id"), nullable=True)
+    field: Mapped[str] = mapped_column(String(50))
+    new_value: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20), default="requested")
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)

@@ -1,0 +1,100 @@
+"""Settings, declared once: name, default that works on a fresh machine, and help.
+
+Every setting is read from the environment. A test checks that each one is
+documented in the README.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+    def get(self) -> str:
+        return os.environ.get(self.name, self.default)
+
+
+SETTINGS: dict[str, Setting] = {}
+
+
+def _declare(name: str, default: str, help: str) -> Setting:
+    setting = Setting(name, default, help)
+    SETTINGS[name] = setting
+    return setting
+
+
+DATABASE_URL = _declare(
+    "DATABASE_URL",
+    f"sqlite:///{ROOT / 'var' / 'portail.db'}",
+    "SQLAlchemy URL of the database; SQLite file by default, "
+    "postgresql+psycopg://user@host/db for PostgreSQL.",
+)
+DEMO_MODE = _declare(
+    "PORTAIL_DEMO", "1", "1 loads the demo centre on the first run (empty database only); 0 never does."
+)
+PUBLIC_URL = _declare(
+    "PORTAIL_PUBLIC_URL", "http://localhost:8501",
+    "Address families use to reach the portal; used in emailed links and bank return URLs.",
+)
+SMTP_HOST = _declare(
+    "SMTP_HOST", "", "SMTP server for outgoing mail; empty keeps mails in the local outbox."
+)
+SMTP_PORT = _declare("SMTP_PORT", "25", "SMTP port.")
+SMTP_USER = _declare("SMTP_USER", "", "SMTP user name, if the server needs one.")
+SMTP_PASSWORD = _declare("SMTP_PASSWORD", "", "SMTP password, if the server needs one.")
+SMTP_STARTTLS = _declare("SMTP_STARTTLS", "0", "1 to upgrade the SMTP connection with STARTTLS.")
+MAIL_FROM = _declare(
+    "MAIL_FROM", "portail@csjacquard.example", "Sender address of the portal's mails."
+)
+LINK_VALID_HOURS = _declare(
+    "LINK_VALID_HOURS", "48", "Hours an emailed invitation or password-reset link stays valid."
+)
+SESSION_HOURS = _declare("SESSION_HOURS", "12", "Hours a sign-in stays valid without activity.")
+BCRYPT_ROUNDS = _declare(
+    "BCRYPT_ROUNDS", "12", "bcrypt cost factor for password hashes (tests lower it for speed)."
+)
+LOCKOUT_ATTEMPTS = _declare(
+    "LOCKOUT_ATTEMPTS", "5", "Failed sign-in attempts after which an account is locked."
+)
+LOCKOUT_MINUTES = _declare("LOCKOUT_MINUTES", "15", "Minutes an account stays locked.")
+PAYMENT_DAYS = _declare(
+    "PAYMENT_DAYS", "7", "Days a family has to pay a validated reservation."
+)
+PAYMENT_REMINDER_DAYS = _declare(
+    "PAYMENT_REMINDER_DAYS", "2", "Days before the payment deadline that the reminder mail goes."
+)
+UNPAID_POLICY = _declare(
+    "UNPAID_POLICY", "keep",
+    "At the payment deadline: 'keep' leaves the charge due; 'release' gives unpaid places back "
+    "to the waiting list.",
+)
+CHARGE_UNJUSTIFIED_ABSENCE = _declare(
+    "CHARGE_UNJUSTIFIED_ABSENCE", "1", "1 keeps the charge of an unjustified absence; 0 removes it."
+)
+MONETICO_URL = _declare(
+    "MONETICO_URL", "",
+    "Bank payment page; empty uses the local sandbox bank. Test: "
+    "https://p.monetico-services.com/test/paiement.cgi",
+)
+MONETICO_TPE = _declare("MONETICO_TPE", "1234567", "Monetico terminal number (7 characters).")
+MONETICO_KEY = _declare(
+    "MONETICO_KEY", "12345678901234567890123456789012345678P0",
+    "Monetico merchant key (40 characters); the default is the kits' public demo key.",
+)
+MONETICO_SOCIETE = _declare("MONETICO_SOCIETE", "csjacquard", "Monetico merchant code.")
+
+
+def as_int(setting: Setting) -> int:
+    return int(setting.get())
+
+
+def as_bool(setting: Setting) -> bool:
+    return setting.get().strip().lower() in {"1", "true", "yes", "on"}

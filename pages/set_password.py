@@ -1,0 +1,30 @@
+"""Choisir mon mot de passe, from an emailed single-use link. Public page (no role required)."""
+import streamlit as st
+
+from services.auth import links
+from services.errors import PortalError
+
+st.title("Choisir mon mot de passe")
+token = st.query_params.get("jeton", "")
+if not token:
+    st.warning("Ouvrez cette page depuis le lien reçu par e-mail.")
+    st.stop()
+
+with st.form("set_password"):
+    st.write("Au moins 10 caractères, dont une lettre et un chiffre.")
+    first = st.text_input("Nouveau mot de passe", type="password", autocomplete="new-password")
+    second = st.text_input("Confirmez le mot de passe", type="password",
+                           autocomplete="new-password")
+    submitted = st.form_submit_button("Enregistrer mon mot de passe", type="primary")
+if submitted:
+    if first != second:
+        st.error("Les deux mots de passe ne sont pas identiques.")
+    else:
+        try:
+            email = links.redeem(token, first)
+        except PortalError as error:
+            st.error(error.message)
+        else:
+            st.query_params.clear()
+            st.success(f"Mot de passe enregistré pour {email}. Vous pouvez vous connecter.")
+            st.page_link("pages/sign_in.py", label="Se connecter", icon=":material/login:")

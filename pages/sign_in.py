@@ -1,0 +1,38 @@
+"""Connexion: sign-in and "mot de passe oublié". Public page (no role required)."""
+import streamlit as st
+
+from services.auth import links, login
+from services.errors import PortalError
+from ui import session
+from ui.guard import current_actor
+
+if current_actor() is not None:
+    st.info("Vous êtes déjà connecté.")
+    st.stop()
+
+st.title("Portail Famille")
+st.caption("Centre Social Albert Jacquard · Saint Gabriel et Les Chats Perchés")
+
+with st.form("sign_in"):
+    email = st.text_input("Adresse e-mail", autocomplete="username")
+    password = st.text_input("Mot de passe", type="password", autocomplete="current-password")
+    submitted = st.form_submit_button("Se connecter", type="primary", use_container_width=True)
+if submitted:
+    try:
+        session.start(login.sign_in(email, password))
+    except PortalError as error:
+        st.error(error.message)
+    else:
+        st.rerun()
+
+with st.expander("Mot de passe oublié ?"):
+    with st.form("forgot"):
+        forgot_email = st.text_input("Votre adresse e-mail", key="forgot_email")
+        if st.form_submit_button("Recevoir un lien par e-mail"):
+            links.request_reset(forgot_email)
+            st.success("Si un compte existe pour cette adresse, un lien vient de lui être envoyé. "
+                       "Il est valable 48 heures et ne sert qu'une fois.")
+
+st.info("Pas encore de compte ? Votre dossier d'inscription se fait d'abord à l'accueil du centre "
+        "social (du lundi au vendredi, 9h-12h30 et 13h30-17h). Vous recevez ensuite un lien par "
+        "e-mail pour choisir votre mot de passe.")

@@ -1,0 +1,24 @@
+"""ASGI entry: the Streamlit app plus the HTTP routes beside it, in one process.
+
+`streamlit run server.py` (what `make run` does) serves both.
+"""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+import streamlit as st
+from starlette.routing import Route
+
+from web import routes, worker
+
+
+@asynccontextmanager
+async def lifespan(_app):  # type: ignore[no-untyped-def]
+    stop = worker.start()
+    try:
+        yield {}
+    finally:
+        stop()
+
+
+app = st.App("Home.py", routes=routes.ROUTES, lifespan=lifespan)

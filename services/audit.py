@@ -1,0 +1,49 @@
+"""The audit log: every write leaves an entry saying who, when, what, and from where."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.engine import read
+from db.models import AuditEntry
+from services.actor import Actor
+
+
+def record(session: Session, actor: Actor, action: str, entity: str, entity_id: int | None,
+           **details: Any) -> None:
+    """Add an audit entry inside the caller's transaction (so it commits or rolls back with it)."""
+    session.add(AuditEntry(
+        user_id=actor.user_id, actor=actor.label, source=actor.source.value, action=action,
+        entity=entity, entity_id=entity_id,
+        details=json.dumps(details, ensure_ascii=False, default=str, sort_keys=True),
+    ))
+
+
+@dataclass(frozen=True)
+class AuditView:
+    at: datetime
+    actor: str
+    source: str
+    action: str
+    entity: str
+    entity_id: int | None
+    details: dict[str, Any]
+
+
+def list_entries(actor: Actor, entity: str | None = None, entity_id: int | None = None,
+                 limit: int = 200) -> list[AuditView]:
+    """Latest audit entries, for staff; optionally for one entity."""
+    actor.require_staff()
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if entity is not None:
+        query = query.where(AuditEntry.entity == entity)
+    if entity_id is not None:
+        query = query.where(AuditEntry.entity_id == entity_id)
+    with read() as session:
+        return [AuditView(e.at, e.actor, e.source, e.action, e.entity, e.entity_id,
+                          json.loads(e.details or "{}")) for e in session.scalars(query)]

@@ -1,0 +1,1 @@
+"""Sign-in, sessions, lockout, and emailed single-use links."""

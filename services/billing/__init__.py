@@ -1,0 +1,1 @@
+"""Money: tariffs, charges, accounts, payments, invoices and certificates."""

@@ -1,0 +1,1 @@
+"""Reservations: one child, one unit, one day, judged against capacity and deadlines."""

@@ -1,0 +1,69 @@
+"""Loading a registration with what the booking rules need, scoped to the caller."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import Activity, CapacitySlot, Child, Period, Registration, Unit
+from db.states import RegistrationState
+from services.actor import Actor
+from services.booking.errors import RegistrationNotValidated
+from services.booking.rules import Window
+from services.errors import Forbidden, NotFound
+
+
+@dataclass(frozen=True)
+class BookingContext:
+    registration_id: int
+    child_id: int
+    child_name: str
+    family_id: int
+    period: Period
+    activity: Activity
+    units: dict[int, str]
+    window: Window
+
+
+def load(session: Session, actor: Actor, registration_id: int,
+         need_validated: bool = True) -> BookingContext:
+    """The registration's booking context; refuses another family's or another site's."""
+    row = session.execute(
+        select(Registration, Child, Period, Activity)
+        .join(Child, Child.id == Registration.child_id)
+        .join(Period, Period.id == Registration.period_id)
+        .join(Activity, Activity.id == Period.activity_id)
+        .where(Registration.id == registration_id)).first()
+    if row is None:
+        raise NotFound("Cette inscription n'existe pas.")
+    registration, child, period, activity = row
+    if actor.is_staff:
+        actor.require_site(activity.site_id)
+    elif actor.require_family() != child.family_id:
+        raise Forbidden()
+    if need_validated and registration.state != RegistrationState.VALIDATED.value:
+        raise RegistrationNotValidated()
+    units = dict(session.execute(select(Unit.id, Unit.name).where(Unit.activity_id == activity.id)
+                                 .order_by(Unit.position, Unit.id)).all())
+    window = Window(period.booking_opens_at, period.add_deadline_days, period.add_deadline_time,
+                    period.cancel_deadline_days, period.cancel_deadline_time,
+                    period.deadline_skips_closed_days)
+    return BookingContext(registration.id, child.id, f"{child.first_name} {child.last_name}",
+                          child.family_id, period, activity, units, window)
+
+
+def slot_ids(session: Session, ctx: BookingContext,
+             cells: list[tuple[date, int]]) -> dict[tuple[date, int], int]:
+    """Capacity slot of each (day, unit) cell that exists in the period."""
+    if not cells:
+        return {}
+    days = {d for d, _ in cells}
+    rows = session.execute(
+        select(CapacitySlot.id, CapacitySlot.day, CapacitySlot.unit_id).where(
+            CapacitySlot.unit_id.in_(list(ctx.units)),
+            CapacitySlot.age_group_id == ctx.period.age_group_id,
+            CapacitySlot.day.in_(days))).all()
+    return {(d, u): sid for sid, d, u in rows
+            if ctx.period.start_date <= d <= ctx.period.end_date}

@@ -1,0 +1,69 @@
+"""What a submission did, cell by cell, and the confirmation mail that says so."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+WEEKDAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+OUTCOME_LABELS = {
+    "validated": "réservation validée",
+    "requested": "demande envoyée, en attente de validation par l'accueil",
+    "waitlisted": "en liste d'attente",
+    "cancelled": "annulée",
+    "cancel_requested": "demande d'annulation envoyée à l'accueil",
+    "rejected": "refusée",
+    "unchanged": "déjà enregistrée",
+}
+
+
+@dataclass(frozen=True)
+class CellOutcome:
+    day: date
+    unit_id: int
+    unit_name: str
+    outcome: str  # a key of OUTCOME_LABELS
+    position: int | None = None  # place in the waiting list
+    reason: str = ""
+
+    def describe(self) -> str:
+        label = OUTCOME_LABELS[self.outcome]
+        if self.outcome == "waitlisted" and self.position:
+            label = f"{ordinal(self.position)} en liste d'attente"
+        if self.reason:
+            label = f"{label} : {self.reason}"
+        return label
+
+
+@dataclass(frozen=True)
+class Submission:
+    registration_id: int
+    child_name: str
+    cells: list[CellOutcome] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(1 for c in self.cells if c.outcome == outcome)
+
+
+def ordinal(n: int) -> str:
+    return "1er" if n == 1 else f"{n}e"
+
+
+def day_label(day: date) -> str:
+    return f"{WEEKDAYS_FR[day.weekday()]} {day:%d/%m/%Y}"
+
+
+def confirmation_body(submission: Submission, activity: str, period: str) -> str:
+    """Plain-text confirmation listing every date and unit with its outcome."""
+    lines = [
+        "Bonjour,", "",
+        f"Voici le résultat de votre demande pour {submission.child_name} "
+        f"({activity} – {period}) :", "",
+    ]
+    for cell in sorted(submission.cells, key=lambda c: (c.day, c.unit_name)):
+        lines.append(f"- {day_label(cell.day)}, {cell.unit_name} : {cell.describe()}")
+    lines += ["", "Les places en liste d'attente vous sont attribuées automatiquement dès qu'une "
+              "place se libère, dans l'ordre d'arrivée des demandes ; vous recevez alors un mail.",
+              "", "Centre Social Albert Jacquard"]
+    return "\n".join(lines)

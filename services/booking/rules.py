@@ -1,0 +1,69 @@
+"""Booking window and deadlines, as pure functions of a period's settings and a clock.
+
+Deadlines are local to the centre (Europe/Paris): "the day before at 15:00" means 15:00
+in Lille, whatever the server's zone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from services.calendar import working_day
+
+LOCAL = ZoneInfo("Europe/Paris")
+
+
+@dataclass(frozen=True)
+class Window:
+    """What a period says about when cells can change."""
+
+    opens_at: datetime
+    add_days: int
+    add_time: time
+    cancel_days: int
+    cancel_time: time
+    skip_closed_days: bool
+
+
+def _back(day: date, days: int, skip_closed: bool) -> date:
+    """The date `days` days before `day`, counting only working days if asked."""
+    current = day
+    remaining = days
+    while remaining > 0:
+        current -= timedelta(days=1)
+        if not skip_closed or working_day(current):
+            remaining -= 1
+    return current
+
+
+def deadline(day: date, days: int, at: time, skip_closed: bool) -> datetime:
+    """The last moment (aware, UTC-comparable) to act on `day`."""
+    return datetime.combine(_back(day, days, skip_closed), at, tzinfo=LOCAL)
+
+
+def add_deadline(window: Window, day: date) -> datetime:
+    return deadline(day, window.add_days, window.add_time, window.skip_closed_days)
+
+
+def cancel_deadline(window: Window, day: date) -> datetime:
+    return deadline(day, window.cancel_days, window.cancel_time, window.skip_closed_days)
+
+
+def why_cannot_add(window: Window, day: date, now: datetime) -> str | None:
+    """None if a family may still request `day`, else the French reason."""
+    if now < window.opens_at:
+        opens = window.opens_at.astimezone(LOCAL)
+        return f"Les réservations ouvrent le {opens:%d/%m/%Y à %H:%M}."
+    limit = add_deadline(window, day)
+    if now > limit:
+        return f"Date limite de réservation dépassée ({limit:%d/%m à %H:%M})."
+    return None
+
+
+def why_cannot_cancel(window: Window, day: date, now: datetime) -> str | None:
+    """None if a family may still cancel `day`, else the French reason."""
+    limit = cancel_deadline(window, day)
+    if now > limit:
+        return f"Date limite d'annulation dépassée ({limit:%d/%m à %H:%M}) : contactez l'accueil."
+    return None

@@ -1,0 +1,1 @@
+"""The centre's offer: sites, activities, periods, units, places and tariffs."""

@@ -1,0 +1,167 @@
+"""The demo centre, from the reference tutorial, with dates relative to today.
+
+Loaded through the same services staff and families use, so the demo obeys every rule.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from db.engine import read
+from db.models import CapacitySlot, Organisation, Period, Registration, Unit
+from db.states import Role
+from services import registrations
+from services.actor import SYSTEM, Actor
+from services.booking.reserve import reserve
+from services.booking.rules import LOCAL
+from services.catalogue import setup
+from services.catalogue.setup import UnitSpec
+from services.families import accounts
+from services.families.accounts import ChildForm, FamilyForm, GuardianForm
+from services.families.queries import child_ids
+
+DEMO_PASSWORDS = {
+    "direction@csjacquard.example": "direction2026",
+    "accueil@csjacquard.example": "accueil2026",
+    "accueil.stgabriel@csjacquard.example": "accueil2026",
+    "famille.tavernier@example.org": "famille2026",
+    "famille.martin@example.org": "famille2026",
+    "famille.benali@example.org": "famille2026",
+}
+
+AGE_GROUPS = [("2/3 ans", 2, 3), ("4/5 ans", 4, 5), ("6/12 ans", 6, 12)]
+
+
+def _units(evening_places: int) -> list[UnitSpec]:
+    return [
+        UnitSpec("ACCUEIL RELAI MATIN", time(7, 30), time(9, 0), 150, capacity=8),
+        UnitSpec("MATIN AVEC REPAS", time(9, 0), time(13, 30), 420, has_meal=True, capacity=12),
+        UnitSpec("APRES-MIDI", time(13, 30), time(17, 0), 280, capacity=12),
+        UnitSpec("ACCUEIL RELAI SOIR", time(17, 0), time(18, 30), 150, capacity=evening_places),
+    ]
+
+
+def is_loaded() -> bool:
+    with read() as session:
+        return session.scalar(select(Organisation.id).limit(1)) is not None
+
+
+def _years_ago(today: date, years: int, days: int = 40) -> date:
+    return date(today.year - years, today.month, min(today.day, 28)) - timedelta(days=days)
+
+
+def load(today: date | None = None) -> None:
+    """Create the demo centre; does nothing if the database already has an organisation."""
+    if is_loaded():
+        return
+    today = today or datetime.now(LOCAL).date()
+    actor = SYSTEM
+    org = setup.create_organisation(
+        actor, "Centre Social Albert Jacquard", "113-115 rue Saint Gabriel, 59800 Lille",
+        "03 20 51 90 47", "contact@csjacquard.example",
+        "Du lundi au vendredi, de 9h à 12h30 et de 13h30 à 17h",
+        "Attestation d'assurance civile, jugement en cas de divorce, mutuelle.")
+    gabriel = setup.create_site(actor, org, "Saint Gabriel", "113-115 rue Saint Gabriel, Lille")
+    chats = setup.create_site(actor, org, "Les Chats Perchés", "140 rue du Buisson, Lille")
+    alsh = setup.ensure_activity_type(actor, "ALSH", "ALSH")
+    peri = setup.ensure_activity_type(actor, "PERI", "Périscolaire")
+    groups = {label: setup.create_age_group(actor, org, label, lo, hi)
+              for label, lo, hi in AGE_GROUPS}
+
+    start = today.replace(day=1) - timedelta(days=30)
+    end = (today.replace(day=1) + timedelta(days=130)).replace(day=1) - timedelta(days=1)
+    opened = datetime.combine(start - timedelta(days=14), time(7), tzinfo=LOCAL)
+    summer = date(today.year + (1 if today.month > 6 else 0), 7, 6)
+    summer_end = summer + timedelta(days=25)
+    label = f"{start:%m/%Y} à {end:%m/%Y}"
+    offer = [  # site, type, activity, weekdays, dates, evening places, staff validation
+        (chats, peri, "CHATS PERCHES PERISCOLAIRE", "1245", (start, end), 2, False, "Péri"),
+        (chats, peri, "CHATS PERCHES MERCREDI PERI", "3", (start, end), 10, False, "Mercredi"),
+        (gabriel, peri, "ST GABRIEL MERCREDI PERI", "3", (start, end), 10, True, "Mercredi"),
+        (chats, alsh, "CHATS PERCHES ETE", "12345", (summer, summer_end), 10, False, "Été"),
+        (gabriel, alsh, "SAINT GABRIEL ETE", "12345", (summer, summer_end), 10, False, "Été"),
+    ]
+    periods: dict[tuple[str, str], int] = {}
+    for site, kind, name, weekdays, (first, last), evening, staff_validates, short in offer:
+        activity = setup.create_activity(actor, site, kind, name, _units(evening))
+        for group_label, group_id in groups.items():
+            when = label if short != "Été" else f"{first.year}"
+            periods[(name, group_label)] = setup.create_period(
+                actor, activity, group_id, f"{short} {group_label} {when}", first, last, opened,
+                weekdays=weekdays, auto_validate=not staff_validates,
+                partial_payment=short == "Été")
+    _tariffs(actor, org)
+    _people(actor, org, gabriel, chats, today, periods)
+
+
+def _tariffs(actor: Actor, org: int) -> None:
+    with read() as session:
+        units = list(session.execute(select(Unit.id, Unit.price_cents)).all())
+    for label, lo, hi, ratio in [("QF 0 à 700", 0, 700, 0.5), ("QF 701 à 1200", 701, 1200, 0.75),
+                                 ("QF plus de 1200", 1201, 100_000, 1.0)]:
+        setup.create_bracket(actor, org, label, lo, hi,
+                             {uid: int(round(price * ratio)) for uid, price in units})
+
+
+def _people(actor: Actor, org: int, gabriel: int, chats: int, today: date,
+            periods: dict[tuple[str, str], int]) -> None:
+    accounts.create_staff_user(actor, "direction@csjacquard.example", "Direction", Role.MANAGER,
+                               [], DEMO_PASSWORDS["direction@csjacquard.example"])
+    accounts.create_staff_user(actor, "accueil@csjacquard.example", "Accueil", Role.STAFF,
+                               [gabriel, chats], DEMO_PASSWORDS["accueil@csjacquard.example"])
+    accounts.create_staff_user(actor, "accueil.stgabriel@csjacquard.example",
+                               "Accueil Saint Gabriel", Role.STAFF, [gabriel],
+                               DEMO_PASSWORDS["accueil.stgabriel@csjacquard.example"])
+    tavernier, (lyn, _noe) = _family(actor, org, "TAVERNIER", "famille.tavernier@example.org", "Sophie", 650,
+                        [("Lyn", _years_ago(today, 9), "F"), ("Noé", _years_ago(today, 4), "M")])
+    martin, (emma, _hugo) = _family(actor, org, "MARTIN", "famille.martin@example.org", "Julien", 1100,
+                     [("Emma", _years_ago(today, 7), "F"), ("Hugo", _years_ago(today, 3), "M")])
+    benali, (ines,) = _family(actor, org, "BENALI", "famille.benali@example.org", "Nadia", 1500,
+                     [("Inès", _years_ago(today, 11), "F")])
+
+    # TAVERNIER: Lyn registered at the Chats Perchés after school, with validated days to pay.
+    lyn_peri = _registered(actor, lyn, periods[("CHATS PERCHES PERISCOLAIRE", "6/12 ans")])
+    fam_actor = Actor(user_id=None, role=Role.FAMILY, label="démo", family_id=tavernier)
+    cells = _next_open_cells(lyn_peri, today, count=4)
+    reserve(fam_actor, lyn_peri, cells)
+    # MARTIN: a request waiting for reception's decision (shown with "?").
+    registrations.request_registration(
+        Actor(user_id=None, role=Role.FAMILY, label="démo", family_id=martin), emma,
+        periods[("ST GABRIEL MERCREDI PERI", "6/12 ans")])
+    # BENALI: registered for Wednesdays, nothing booked yet.
+    _registered(actor, ines, periods[("CHATS PERCHES MERCREDI PERI", "6/12 ans")])
+
+
+def _family(actor: Actor, org: int, name: str, email: str, first: str, qf: int,
+            children: list[tuple[str, date, str]]) -> tuple[int, list[int]]:
+    """Create a family with a guardian account (demo password); returns it and its children."""
+    family = accounts.create_family(actor, org, FamilyForm(
+        name=name, guardians=[GuardianForm(first, name, email, "06 12 34 56 78")],
+        children=[ChildForm(c, name, born, sex, "École Jules Simon") for c, born, sex in children],
+        address="12 rue des Postes", postal_code="59000", city="Lille", qf=qf))
+    for user_id in accounts.account_ids(family):
+        accounts.set_password_directly(actor, user_id, DEMO_PASSWORDS[email])
+    return family, child_ids(family)
+
+
+def _registered(actor: Actor, child_id: int, period_id: int) -> int:
+    request = registrations.request_registration(actor, child_id, period_id)
+    registrations.decide(actor, request, validate=True)
+    return request
+
+
+def _next_open_cells(registration_id: int, today: date, count: int) -> list[tuple[date, int]]:
+    """The first `count` bookable days after tomorrow, morning and afternoon units."""
+    with read() as session:
+        period = session.scalar(select(Period).join(Registration,
+                                                    Registration.period_id == Period.id)
+                                .where(Registration.id == registration_id))
+        assert period is not None
+        units = list(session.scalars(select(Unit.id).where(Unit.activity_id == period.activity_id)
+                                     .order_by(Unit.position)))
+        days = sorted(set(session.scalars(
+            select(CapacitySlot.day).where(CapacitySlot.unit_id == units[0],
+                                           CapacitySlot.age_group_id == period.age_group_id,
+                                           CapacitySlot.day > today + timedelta(days=2)))))[:count]
+    return [(d, u) for d in days for u in (units[1], units[2])]

@@ -1,0 +1,53 @@
+"""Named errors, each carrying a French message fit for the screen."""
+from __future__ import annotations
+
+
+class PortalError(Exception):
+    """Base of every error a page may show; `message` is French, for the user."""
+
+    default_message = "L'opération n'a pas pu être effectuée."
+
+    def __init__(self, message: str | None = None) -> None:
+        self.message = message or self.default_message
+        super().__init__(self.message)
+
+
+class NotFound(PortalError):
+    default_message = "Élément introuvable."
+
+
+class Forbidden(PortalError):
+    """Raised when the caller asks for data outside what its role and family allow."""
+
+    default_message = "Vous n'avez pas accès à cet élément."
+
+
+class InvalidInput(PortalError):
+    default_message = "Les informations saisies ne sont pas valides."
+
+
+class InvalidCredentials(PortalError):
+    default_message = "Adresse e-mail ou mot de passe incorrect."
+
+
+class AccountLocked(PortalError):
+    default_message = ("Trop de tentatives : votre compte est bloqué pendant 15 minutes. "
+                       "Réessayez plus tard ou contactez l'accueil.")
+
+
+class SessionExpired(PortalError):
+    default_message = "Votre session a expiré. Merci de vous reconnecter."
+
+
+class LinkInvalid(PortalError):
+    default_message = ("Ce lien n'est plus valable (déjà utilisé ou expiré). "
+                       "Demandez un nouveau lien à l'accueil ou via « mot de passe oublié ».")
+
+
+class WeakPassword(PortalError):
+    default_message = ("Le mot de passe doit contenir au moins 10 caractères, "
+                       "dont une lettre et un chiffre.")
+
+
+class InvalidTransition(PortalError):
+    default_message = "Cette action n'est pas possible dans l'état actuel."

@@ -1,0 +1,1 @@
+"""Family files, guardians, children and their accounts."""

@@ -1,0 +1,1 @@
+"""Outgoing mail: queued in the caller's transaction, delivered after it commits."""

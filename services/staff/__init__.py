@@ -1,0 +1,1 @@
+"""The back office: what reception staff and managers work from."""

@@ -1,0 +1,125 @@
+"""Browser tests: the real app served by `streamlit run server.py` on a free port, over a
+fresh SQLite database with the demo centre, driven by Playwright in Debian's chromium."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import unavailable
+from tests.net import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "tests" / "e2e" / "screenshots"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--disable-dev-shm-usage"]
+DESKTOP = {"width": 1366, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:  # type: ignore[type-arg]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not start")
+
+
+def start_server(tmp: Path, extra_env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen]:  # type: ignore[type-arg]
+    """Migrate a fresh database, load the demo, and serve the app; returns (url, process)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}", "PORTAIL_DEMO": "1",
+           "PORTAIL_PUBLIC_URL": url, "BCRYPT_ROUNDS": "4", **(extra_env or {})}
+    env.pop("SMTP_HOST", None) if "SMTP_HOST" not in (extra_env or {}) else None
+    subprocess.run([sys.executable, "-m", "db.bootstrap"], cwd=ROOT, env=env, check=True,
+                   capture_output=True)
+    log = open(tmp / "server.log", "w")  # noqa: SIM115  (closed with the process)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "server.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_until_up(url, process)
+    except RuntimeError:
+        process.kill()
+        raise RuntimeError((tmp / "server.log").read_text()[-3000:]) from None
+    return url, process
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url, process = start_server(tmp_path_factory.mktemp("e2e"))
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        unavailable("chromium introuvable (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def desktop(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport=PHONE, locale="fr-FR", is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    wait_idle(page)
+    page.wait_for_timeout(800)  # let fonts and icons settle so the picture shows the page
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def wait_idle(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=20_000)
+
+
+def sign_in(page, base: str, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(base + "/")
+    page.get_by_label("Adresse e-mail").first.fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+    wait_idle(page)

@@ -1,0 +1,97 @@
+"""AppTest for the foundation's pages: each opens for its role and refuses the others."""
+from __future__ import annotations
+
+import pytest
+
+from tests.pages.apptest import ROOT, page_as, texts
+
+FAMILY, STAFF, MANAGER = "dupont@test.example", "accueil@test.example", "direction@test.example"
+REFUSED = "n'est pas accessible avec votre compte"
+SIGN_IN_FIRST = "Veuillez vous connecter"
+
+STAFF_PAGES = ["pages/staff_home.py", "pages/staff_outbox.py"]
+FAMILY_PAGES = ["pages/family_home.py"]
+
+
+@pytest.fixture
+def built(sqlite_db):  # type: ignore[no-untyped-def]
+    from tests.world import build
+
+    return build()
+
+
+@pytest.mark.parametrize("path", STAFF_PAGES + FAMILY_PAGES)
+def test_every_page_shows_only_the_sign_in_pointer_when_anonymous(built, path):
+    at = page_as(path, None)
+    assert not at.exception
+    assert SIGN_IN_FIRST in texts(at)
+    assert len(at.title) == 0
+
+
+@pytest.mark.parametrize("path", STAFF_PAGES)
+def test_staff_pages_refuse_a_family(built, path):
+    at = page_as(path, FAMILY)
+    assert REFUSED in texts(at) and len(at.title) == 0
+
+
+@pytest.mark.parametrize("path", FAMILY_PAGES)
+def test_family_pages_refuse_staff(built, path):
+    at = page_as(path, STAFF)
+    assert REFUSED in texts(at) and len(at.title) == 0
+
+
+def test_family_home_lists_the_children(built):
+    at = page_as("pages/family_home.py", FAMILY)
+    assert not at.exception
+    page = texts(at)
+    assert "Mon tableau de bord" in page and "Léa DUPONT" in page and "Tom DUPONT" in page
+
+
+def test_staff_home_counts_pending_requests(built):
+    from services import registrations
+
+    registrations.request_registration(built.family_a, built.lea, built.period_peri)
+    at = page_as("pages/staff_home.py", STAFF)
+    assert not at.exception
+    metric = next(m for m in at.metric if m.label == "Demandes d'inscription")
+    assert metric.value == "1"
+
+
+def test_outbox_shows_mails_kept_locally(built):
+    from services import registrations
+
+    registrations.request_registration(built.family_a, built.lea, built.period_peri)
+    at = page_as("pages/staff_outbox.py", MANAGER)
+    assert not at.exception
+    assert any("Demande d'inscription reçue" in e.label for e in at.expander)
+
+
+def test_sign_in_page_signs_in_and_reports_bad_passwords(built):
+    at = page_as("pages/sign_in.py", None)
+    at.text_input[0].input("dupont@test.example")
+    at.text_input[1].input("mauvais2026mdp")
+    at.button[0].click().run()
+    assert "incorrect" in texts(at)
+    at.text_input[1].input("motdepasse2026")
+    at.button[0].click().run()
+    assert at.session_state["auth_token"]
+
+
+def test_home_gives_each_role_its_own_menu(built):
+    from streamlit.testing.v1 import AppTest
+
+    from services.auth import login
+    from tests.world import PASSWORD
+    from ui.session import TOKEN_KEY
+
+    titles = {}
+    for email in (FAMILY, STAFF, MANAGER, None):
+        at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=30)
+        if email:
+            at.session_state[TOKEN_KEY] = login.sign_in(email, PASSWORD).token
+        at.run()
+        assert not at.exception
+        titles[email] = [t.value for t in at.title]
+    assert titles[FAMILY] == ["Mon tableau de bord"]
+    assert titles[STAFF] == ["Tableau de bord de l'accueil"]
+    assert titles[None] == ["Portail Famille"]

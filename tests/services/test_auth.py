@@ -1,0 +1,146 @@
+"""Sign-in, lockout, sessions and emailed links."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from db.engine import read
+from db.models import AuditEntry, Mail, UserAccount
+from services.auth import links, login
+from services.errors import (AccountLocked, Forbidden, InvalidCredentials, LinkInvalid,
+                             SessionExpired, WeakPassword)
+from tests.world import PASSWORD
+
+
+def _mails_to(address: str) -> list[Mail]:
+    with read() as session:
+        return list(session.scalars(select(Mail).where(Mail.recipient == address)
+                                    .order_by(Mail.id)))
+
+
+def _token_from(mail: Mail) -> str:
+    match = re.search(r"jeton=([A-Za-z0-9_\-]+)", mail.body)
+    assert match, mail.body
+    return match.group(1)
+
+
+def test_sign_in_gives_a_session_that_resolves_to_the_family(world):
+    signed = login.sign_in("  DUPONT@test.example ", PASSWORD)
+    actor = login.resolve_session(signed.token)
+    assert actor.family_id == world.family_a_id
+    assert actor.role == "family"
+
+
+def test_wrong_password_is_refused_without_saying_which_part(world):
+    with pytest.raises(InvalidCredentials) as error:
+        login.sign_in("dupont@test.example", "wrong-password-1")
+    assert "incorrect" in error.value.message
+    with pytest.raises(InvalidCredentials):
+        login.sign_in("nobody@test.example", PASSWORD)
+
+
+def test_fifth_failure_locks_the_account_even_for_the_right_password(world):
+    for _ in range(4):
+        with pytest.raises(InvalidCredentials):
+            login.sign_in("dupont@test.example", "wrong-password-1")
+    with pytest.raises(AccountLocked):
+        login.sign_in("dupont@test.example", "wrong-password-1")
+    with pytest.raises(AccountLocked):
+        login.sign_in("dupont@test.example", PASSWORD)
+    with read() as session:
+        user = session.scalar(select(UserAccount).where(UserAccount.email == "dupont@test.example"))
+        assert user is not None and user.locked_until is not None
+
+
+def test_lock_ends_after_its_duration(world, monkeypatch):
+    monkeypatch.setenv("LOCKOUT_MINUTES", "0")
+    for _ in range(5):
+        with pytest.raises((InvalidCredentials, AccountLocked)):
+            login.sign_in("dupont@test.example", "wrong-password-1")
+    assert login.sign_in("dupont@test.example", PASSWORD).actor.family_id == world.family_a_id
+
+
+def test_sign_out_revokes_the_token_for_every_holder(world):
+    signed = login.sign_in("dupont@test.example", PASSWORD)
+    copied = signed.token
+    login.sign_out(signed.token)
+    with pytest.raises(SessionExpired):
+        login.resolve_session(copied)
+
+
+def test_expired_session_is_refused(world, monkeypatch):
+    monkeypatch.setenv("SESSION_HOURS", "0")
+    signed = login.sign_in("dupont@test.example", PASSWORD)
+    with pytest.raises(SessionExpired):
+        login.resolve_session(signed.token)
+
+
+def test_invitation_link_sets_the_password_once_and_mails_no_password(world):
+    links.send_invitation(world.staff, _user_id("durand@test.example"))
+    (mail,) = _mails_to("durand@test.example")[-1:]
+    assert PASSWORD not in mail.body and "mot de passe" in mail.body.lower()
+    token = _token_from(mail)
+    assert links.redeem(token, "nouveau2026mdp") == "durand@test.example"
+    assert login.sign_in("durand@test.example", "nouveau2026mdp").actor.family_id == world.family_b_id
+    with pytest.raises(LinkInvalid):
+        links.redeem(token, "encoreun2026mdp")
+
+
+def test_a_new_link_voids_the_older_one(world):
+    user = _user_id("durand@test.example")
+    links.send_invitation(world.staff, user)
+    first = _token_from(_mails_to("durand@test.example")[-1])
+    links.send_invitation(world.staff, user)
+    with pytest.raises(LinkInvalid):
+        links.redeem(first, "nouveau2026mdp")
+
+
+def test_expired_link_is_refused(world, monkeypatch):
+    monkeypatch.setenv("LINK_VALID_HOURS", "0")
+    links.request_reset("durand@test.example")
+    with pytest.raises(LinkInvalid):
+        links.redeem(_token_from(_mails_to("durand@test.example")[-1]), "nouveau2026mdp")
+
+
+def test_reset_for_unknown_address_sends_nothing(world):
+    links.request_reset("inconnu@test.example")
+    assert _mails_to("inconnu@test.example") == []
+
+
+@pytest.mark.parametrize("password", ["court1", "sanschiffres", "1234567890123", "é" * 40 + "1"])
+def test_weak_passwords_are_refused_and_the_link_stays_usable(world, password):
+    links.request_reset("durand@test.example")
+    token = _token_from(_mails_to("durand@test.example")[-1])
+    with pytest.raises(WeakPassword):
+        links.redeem(token, password)
+    assert links.redeem(token, "valable2026mdp") == "durand@test.example"
+
+
+def test_password_change_ends_other_sessions(world):
+    signed = login.sign_in("durand@test.example", PASSWORD)
+    links.request_reset("durand@test.example")
+    links.redeem(_token_from(_mails_to("durand@test.example")[-1]), "valable2026mdp")
+    with pytest.raises(SessionExpired):
+        login.resolve_session(signed.token)
+
+
+def test_only_staff_send_invitations(world):
+    with pytest.raises(Forbidden):
+        links.send_invitation(world.family_a, _user_id("durand@test.example"))
+
+
+def test_sign_in_and_failures_are_audited(world):
+    with pytest.raises(InvalidCredentials):
+        login.sign_in("durand@test.example", "wrong-password-1")
+    with read() as session:
+        actions = set(session.scalars(select(AuditEntry.action)))
+    assert {"sign_in", "sign_in_failed"} <= actions
+
+
+def _user_id(email: str) -> int:
+    with read() as session:
+        found = session.scalar(select(UserAccount.id).where(UserAccount.email == email))
+    assert found is not None
+    return found

@@ -1,0 +1,1 @@
+"""Shared widgets for pages: role guard, navigation, formatting, legends."""

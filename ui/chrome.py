@@ -1,0 +1,20 @@
+"""What surrounds every page: the signed-in name and the sign-out button."""
+from __future__ import annotations
+
+import streamlit as st
+
+from db.states import Role
+from services.actor import Actor
+from ui import session
+
+ROLE_LABELS = {Role.FAMILY: "Famille", Role.STAFF: "Accueil", Role.MANAGER: "Direction"}
+
+
+def sidebar(actor: Actor | None) -> None:
+    if actor is None:
+        return
+    with st.sidebar:
+        st.caption(f"{ROLE_LABELS[actor.role]} · {actor.label}")
+        if st.button("Se déconnecter", icon=":material/logout:", key="sign_out"):
+            session.end()
+            st.rerun()

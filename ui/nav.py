@@ -1,0 +1,54 @@
+"""Each role's menu. Home.py hands the result to st.navigation; nothing else does."""
+from __future__ import annotations
+
+import streamlit as st
+
+from db.states import Role
+from services.actor import Actor
+
+# (file, French title, url path, material icon), grouped by menu section.
+ANONYMOUS = [
+    ("pages/sign_in.py", "Connexion", "connexion", "login"),
+    ("pages/set_password.py", "Choisir mon mot de passe", "mot_de_passe", "key"),
+]
+FAMILY = {
+    "Mon espace": [
+        ("pages/family_home.py", "Mon tableau de bord", "tableau_de_bord", "home"),
+    ],
+}
+STAFF = {
+    "Accueil": [
+        ("pages/staff_home.py", "Tableau de bord de l'accueil", "accueil", "dashboard"),
+        ("pages/staff_outbox.py", "Mails envoyés", "mails", "mail"),
+    ],
+}
+MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {}
+
+
+def _page(spec: tuple[str, str, str, str], default: bool = False) -> st.Page:  # type: ignore[name-defined]
+    path, title, url, icon = spec
+    return st.Page(path, title=title, url_path=url, icon=f":material/{icon}:", default=default)
+
+
+def _sections(groups: dict[str, list[tuple[str, str, str, str]]]) -> dict[str, list]:  # type: ignore[type-arg]
+    first = True
+    out: dict[str, list] = {}  # type: ignore[type-arg]
+    for section, specs in groups.items():
+        out[section] = []
+        for spec in specs:
+            out[section].append(_page(spec, default=first))
+            first = False
+    return out
+
+
+def pages_for(actor: Actor | None) -> dict[str, list] | list:  # type: ignore[type-arg]
+    """The pages this actor may open; anything else is unreachable by URL."""
+    if actor is None:
+        return [_page(ANONYMOUS[0], default=True), _page(ANONYMOUS[1])]
+    if actor.role == Role.FAMILY:
+        return _sections(FAMILY)
+    groups = dict(STAFF)
+    if actor.role == Role.MANAGER:
+        for section, specs in MANAGER_EXTRA.items():
+            groups[section] = groups.get(section, []) + specs
+    return _sections(groups)

@@ -1,0 +1,1 @@
+"""HTTP routes served beside the Streamlit app, and the background worker."""

@@ -1,0 +1,35 @@
+"""A background thread for work that happens without a user: mail delivery (and, as money
+features land, payment reminders). One per app process; concurrent workers are safe because
+each job claims its rows."""
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from services.mail.delivery import deliver_pending
+
+log = logging.getLogger(__name__)
+INTERVAL_S = 15.0
+JOBS: list[Callable[[], object]] = [deliver_pending]
+
+
+def run_jobs() -> None:
+    for job in JOBS:
+        try:
+            job()
+        except Exception:  # a failing job must not stop the others, nor the thread
+            log.exception("background job %s failed", getattr(job, "__name__", job))
+
+
+def start(interval: float = INTERVAL_S) -> Callable[[], None]:
+    """Start the worker; returns a function that stops it."""
+    stopped = threading.Event()
+
+    def loop() -> None:
+        while not stopped.wait(interval):
+            run_jobs()
+
+    thread = threading.Thread(target=loop, name="portail-worker", daemon=True)
+    thread.start()
+    return stopped.set
