@@ -24,7 +24,7 @@ test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: setup
-	$(PY) -m bench.run
+	$(PY) -m bench.run $(BENCH)
 
 clean:
 	rm -rf $(VENV) var
