@@ -19,11 +19,11 @@ with st.form("sign_in"):
     submitted = st.form_submit_button("Se connecter", type="primary", use_container_width=True)
 if submitted:
     try:
-        session.start(login.sign_in(email, password))
+        signed_in = login.sign_in(email, password)
     except PortalError as error:
         st.error(error.message)
     else:
-        st.rerun()
+        session.start(signed_in)
 
 with st.expander("Mot de passe oublié ?"):
     with st.form("forgot"):

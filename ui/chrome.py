@@ -17,4 +17,3 @@ def sidebar(actor: Actor | None) -> None:
         st.caption(f"{ROLE_LABELS[actor.role]} · {actor.label}")
         if st.button("Se déconnecter", icon=":material/logout:", key="sign_out"):
             session.end()
-            st.rerun()

@@ -37,8 +37,7 @@ def test_family_signs_in_and_lands_on_its_dashboard(app_server, desktop):
     assert "Lyn" in body and "CHATS PERCHES PERISCOLAIRE" in body
     shot(desktop, "family_home_desktop")
     desktop.get_by_role("button", name="Se déconnecter").click()
-    wait_idle(desktop)
-    assert desktop.get_by_role("button", name="Se connecter").is_visible()
+    desktop.get_by_role("button", name="Se connecter").wait_for()
 
 
 def test_staff_signs_in_and_lands_on_reception_dashboard(app_server, desktop):
@@ -62,3 +61,29 @@ def test_sign_in_page_fits_a_phone(app_server, phone):
     shot(phone, "sign_in_phone")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
+
+
+def test_reload_keeps_the_session_and_a_copied_cookie_dies_at_sign_out(app_server, browser,
+                                                                        desktop):
+    email = "famille.benali@example.org"
+    sign_in(desktop, app_server, email, DEMO_PASSWORDS[email])
+    desktop.get_by_role("heading", name="Mon tableau de bord").wait_for()
+    (cookie,) = [c for c in desktop.context.cookies() if c["name"] == "pf_session"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert cookie["value"] not in desktop.url
+    assert desktop.evaluate("document.cookie").find("pf_session") == -1  # not readable by JS
+    desktop.reload()
+    desktop.get_by_role("heading", name="Mon tableau de bord").wait_for()
+
+    thief = browser.new_context()
+    thief.add_cookies([cookie])
+    stolen = thief.new_page()
+    stolen.goto(app_server + "/")
+    stolen.get_by_role("heading", name="Mon tableau de bord").wait_for()
+
+    desktop.get_by_role("button", name="Se déconnecter").click()
+    desktop.get_by_role("button", name="Se connecter").wait_for()
+    stolen.reload()
+    stolen.get_by_role("button", name="Se connecter").wait_for()
+    assert "BENALI" not in stolen.locator("body").inner_text()
+    thief.close()
