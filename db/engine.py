@@ -96,6 +96,10 @@ _RETRYABLE = {"40P01", "40001"}
 
 
 def _retryable(exc: BaseException) -> bool:
+    # A connection lost mid-transaction (server restart, backend terminated, failover):
+    # the server rolled the transaction back, so running the whole use case again is safe.
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
     orig = getattr(exc, "orig", None)
     code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
     if code in _RETRYABLE:
@@ -104,7 +108,8 @@ def _retryable(exc: BaseException) -> bool:
 
 
 def with_retry(work: Callable[[], T], attempts: int = 5) -> T:
-    """Run `work` (a whole transaction), retrying it on deadlock or serialization failure."""
+    """Run `work` (a whole transaction), retrying it on deadlock, serialization failure or
+    a lost connection."""
     for attempt in range(attempts):
         try:
             return work()
