@@ -66,6 +66,18 @@ def _finish(mail_id: int, error: str | None) -> None:
                           else MailState.QUEUED).value
 
 
+def _release(mail_ids: list[int], error: str) -> None:
+    """Back to the queue without spending an attempt: the server was not reached, so the
+    mail was not tried. (Counting these, a few minutes of outage with several app
+    processes polling would mark every queued mail "failed", i.e. lost.)"""
+    with transaction() as session:
+        session.execute(update(Mail).where(Mail.id.in_(mail_ids),
+                                           Mail.state == MailState.SENDING.value)
+                        .values(state=MailState.QUEUED.value, attempts=Mail.attempts - 1,
+                                sent_at=None, last_error=error[:500])
+                        .execution_options(synchronize_session=False))
+
+
 def _connect() -> smtplib.SMTP:
     smtp = smtplib.SMTP(settings.SMTP_HOST.get(), settings.as_int(settings.SMTP_PORT), timeout=10)
     if settings.as_bool(settings.SMTP_STARTTLS):
@@ -85,9 +97,8 @@ def deliver_pending(batch: int = 50) -> int:
     sent = 0
     try:
         smtp = _connect()
-    except OSError as exc:
-        for mail_id, *_ in claimed:
-            _finish(mail_id, f"SMTP injoignable : {exc}")
+    except (OSError, smtplib.SMTPException) as exc:
+        _release([mail_id for mail_id, *_ in claimed], f"SMTP injoignable : {exc}")
         return 0
     with smtp:
         for mail_id, recipient, subject, body in claimed:
