@@ -15,13 +15,39 @@ from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session
 
 from db import settings
 
 _engine: Engine | None = None
 T = TypeVar("T")
+
+# Set by services.errors: turns a value the database refuses (too long, out of range, a NUL
+# byte, an id that points nowhere) into the portal's named French error, so bad input never
+# shows a traceback, without db/ knowing about services.
+bad_value: Callable[[Exception], Exception] | None = None
+
+
+def _refused_value(exc: Exception) -> bool:
+    if isinstance(exc, (DataError, IntegrityError)):
+        return True
+    # SQLite's driver refuses an integer beyond 64 bits before the statement runs.
+    return isinstance(exc, StatementError) and isinstance(exc.orig, (OverflowError, ValueError))
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    try:
+        yield
+    except StatementError as exc:
+        if bad_value is None or not _refused_value(exc):
+            raise
+        raise bad_value(exc) from exc
+    except OverflowError as exc:  # sqlite3 refusing an integer beyond 64 bits
+        if bad_value is None:
+            raise
+        raise bad_value(exc) from exc
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -76,7 +102,7 @@ def is_postgres() -> bool:
 @contextmanager
 def transaction() -> Iterator[Session]:
     """One write transaction: committed if the block succeeds, rolled back otherwise."""
-    with Session(get_engine(), expire_on_commit=False) as session:
+    with _translated(), Session(get_engine(), expire_on_commit=False) as session:
         with session.begin():
             yield session
 
@@ -86,7 +112,7 @@ def read() -> Iterator[Session]:
     """A read-only unit of work; on SQLite it does not take the write lock."""
     engine = get_engine()
     bind = engine.execution_options(sqlite_begin="DEFERRED") if engine.dialect.name == "sqlite" else engine
-    with Session(bind, expire_on_commit=False) as session:
+    with _translated(), Session(bind, expire_on_commit=False) as session:
         with session.begin():
             yield session
 
