@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import select
 
 from db.engine import read
-from db.models import AuditEntry, CapacitySlot, Charge, Child, Mail, Reservation
+from db.models import (AuditEntry, CapacitySlot, Charge, Child, Family, Guardian, Mail,
+                       Registration, Reservation, UserAccount)
 from db.states import HOLDS_PLACE, ReservationState as R
 
 # A live charge belongs to a reservation that is (or was, pending a cancellation) validated.
@@ -91,6 +92,23 @@ def no_mail_lost() -> None:
                    for e in audits)
     promotions = sum(1 for s in subjects if s == PROMOTION_SUBJECT)
     assert promotions == expected, f"{promotions} promotion mails for {expected} families promoted"
+
+
+def fingerprint(family_id: int) -> list[list[tuple[Any, ...]]]:
+    """Everything that belongs to a family, as plain tuples: compare before and after."""
+    with read() as session:
+        def rows(model, *where):  # type: ignore[no-untyped-def]
+            cols = list(model.__table__.columns)
+            return sorted(tuple(r) for r in session.execute(select(*cols).where(*where)).all())
+
+        kids = select(Child.id).where(Child.family_id == family_id)
+        regs = select(Registration.id).where(Registration.child_id.in_(kids))
+        return [rows(Family, Family.id == family_id), rows(Child, Child.family_id == family_id),
+                rows(Guardian, Guardian.family_id == family_id),
+                rows(UserAccount, UserAccount.family_id == family_id),
+                rows(Registration, Registration.id.in_(regs)),
+                rows(Reservation, Reservation.registration_id.in_(regs)),
+                rows(Charge, Charge.family_id == family_id)]
 
 
 def check_all() -> None:

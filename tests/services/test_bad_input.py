@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from db.engine import read
-from db.models import (Charge, Child, Family, Guardian, Registration, Reservation,
-                       UserAccount)
+from db.models import Registration, Reservation
 from services import registrations
 from services.auth import links, login
 from services.booking.cancel import cancel
@@ -26,6 +25,7 @@ from services.errors import PortalError
 from services.families import accounts, children, overview
 from services.families.accounts import ChildForm, FamilyForm, GuardianForm
 from services.mail import outbox
+from tests.invariants import fingerprint
 
 FAST = settings(max_examples=15, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
@@ -50,23 +50,6 @@ def _guarded(call) -> None:  # type: ignore[no-untyped-def]
         assert error.message and isinstance(error.message, str)
 
 
-def _fingerprint(family_id: int) -> list:  # type: ignore[type-arg]
-    """Everything that belongs to a family, as plain tuples."""
-    def rows(model, *where):  # type: ignore[no-untyped-def]
-        cols = [c for c in model.__table__.columns]
-        return sorted(tuple(r) for r in session.execute(select(*cols).where(*where)).all())
-
-    with read() as session:
-        kids = select(Child.id).where(Child.family_id == family_id)
-        regs = select(Registration.id).where(Registration.child_id.in_(kids))
-        return [rows(Family, Family.id == family_id), rows(Child, Child.family_id == family_id),
-                rows(Guardian, Guardian.family_id == family_id),
-                rows(UserAccount, UserAccount.family_id == family_id),
-                rows(Registration, Registration.id.in_(regs)),
-                rows(Reservation, Reservation.registration_id.in_(regs)),
-                rows(Charge, Charge.family_id == family_id)]
-
-
 @pytest.fixture
 def victim(world):  # type: ignore[no-untyped-def]
     """Family B with a validated registration, a booked cell and its charge."""
@@ -76,11 +59,11 @@ def victim(world):  # type: ignore[no-untyped-def]
     with read() as session:
         rid = session.scalar(select(Reservation.id).where(Reservation.registration_id == reg))
     return {"registration": reg, "reservation": rid, "child": world.zoe,
-            "before": _fingerprint(world.family_b_id)}
+            "before": fingerprint(world.family_b_id)}
 
 
 def _untouched(world, victim) -> None:  # type: ignore[no-untyped-def]
-    assert _fingerprint(world.family_b_id) == victim["before"]
+    assert fingerprint(world.family_b_id) == victim["before"]
 
 
 def ids_of(victim_key: str):  # type: ignore[no-untyped-def]
