@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, exists, func, select, text, update
+from sqlalchemy import bindparam, case, exists, func, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import CapacitySlot, Period, Registration, Reservation
@@ -72,16 +72,19 @@ class SlotView:
 
 
 def _slot_views_query():  # type: ignore[no-untyped-def]
+    # One pass over each slot's waiting list (a join and a GROUP BY, not two subqueries).
     r = Reservation.__table__.alias("r")
-    waiting = (r.c.slot_id == CapacitySlot.id) & (r.c.state == R.WAITLISTED.value)
-    return select(
+    mine = Reservation.__table__.alias("mine")
+    return (select(
         CapacitySlot.id,
-        select(func.count()).where(waiting).scalar_subquery(),
-        select(func.count()).where(waiting, r.c.queue_rank <= bindparam("rank")).scalar_subquery(),
-        exists().where(r.c.child_id == bindparam("child"), r.c.unit_id == CapacitySlot.unit_id,
-                       r.c.day == CapacitySlot.day,
-                       r.c.state.in_([s.value for s in ACTIVE_RESERVATION])),
-    ).where(CapacitySlot.id.in_(bindparam("ids", expanding=True)))
+        func.count(r.c.id),
+        func.coalesce(func.sum(case((r.c.queue_rank <= bindparam("rank"), 1), else_=0)), 0),
+        exists().where(mine.c.child_id == bindparam("child"),
+                       mine.c.unit_id == CapacitySlot.unit_id, mine.c.day == CapacitySlot.day,
+                       mine.c.state.in_([s.value for s in ACTIVE_RESERVATION])))
+        .outerjoin(r, (r.c.slot_id == CapacitySlot.id) & (r.c.state == R.WAITLISTED.value))
+        .where(CapacitySlot.id.in_(bindparam("ids", expanding=True)))
+        .group_by(CapacitySlot.id, CapacitySlot.unit_id, CapacitySlot.day))
 
 
 _SLOT_VIEWS = _slot_views_query()
