@@ -15,13 +15,39 @@ from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, StatementError
 from sqlalchemy.orm import Session
 
 from db import settings
 
 _engine: Engine | None = None
 T = TypeVar("T")
+
+# Set by services.errors: turns a value the database refuses (too long, out of range, a NUL
+# byte, an id that points nowhere) into the portal's named French error, so bad input never
+# shows a traceback, without db/ knowing about services.
+bad_value: Callable[[Exception], Exception] | None = None
+
+
+def _refused_value(exc: Exception) -> bool:
+    if isinstance(exc, (DataError, IntegrityError)):
+        return True
+    # SQLite's driver refuses an integer beyond 64 bits before the statement runs.
+    return isinstance(exc, StatementError) and isinstance(exc.orig, (OverflowError, ValueError))
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    try:
+        yield
+    except StatementError as exc:
+        if bad_value is None or not _refused_value(exc):
+            raise
+        raise bad_value(exc) from exc
+    except OverflowError as exc:  # sqlite3 refusing an integer beyond 64 bits
+        if bad_value is None:
+            raise
+        raise bad_value(exc) from exc
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -76,7 +102,7 @@ def is_postgres() -> bool:
 @contextmanager
 def transaction() -> Iterator[Session]:
     """One write transaction: committed if the block succeeds, rolled back otherwise."""
-    with Session(get_engine(), expire_on_commit=False) as session:
+    with _translated(), Session(get_engine(), expire_on_commit=False) as session:
         with session.begin():
             yield session
 
@@ -86,7 +112,7 @@ def read() -> Iterator[Session]:
     """A read-only unit of work; on SQLite it does not take the write lock."""
     engine = get_engine()
     bind = engine.execution_options(sqlite_begin="DEFERRED") if engine.dialect.name == "sqlite" else engine
-    with Session(bind, expire_on_commit=False) as session:
+    with _translated(), Session(bind, expire_on_commit=False) as session:
         with session.begin():
             yield session
 
@@ -96,6 +122,10 @@ _RETRYABLE = {"40P01", "40001"}
 
 
 def _retryable(exc: BaseException) -> bool:
+    # A connection lost mid-transaction (server restart, backend terminated, failover):
+    # the server rolled the transaction back, so running the whole use case again is safe.
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
     orig = getattr(exc, "orig", None)
     code = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
     if code in _RETRYABLE:
@@ -104,7 +134,8 @@ def _retryable(exc: BaseException) -> bool:
 
 
 def with_retry(work: Callable[[], T], attempts: int = 5) -> T:
-    """Run `work` (a whole transaction), retrying it on deadlock or serialization failure."""
+    """Run `work` (a whole transaction), retrying it on deadlock, serialization failure or
+    a lost connection."""
     for attempt in range(attempts):
         try:
             return work()

@@ -1,6 +1,10 @@
 """Named errors, each carrying a French message fit for the screen."""
 from __future__ import annotations
 
+import logging
+
+from db import engine
+
 
 class PortalError(Exception):
     """Base of every error a page may show; `message` is French, for the user."""
@@ -51,3 +55,19 @@ class WeakPassword(PortalError):
 
 class InvalidTransition(PortalError):
     default_message = "Cette action n'est pas possible dans l'état actuel."
+
+
+class InvalidValue(InvalidInput):
+    """A value the database refused: too long, out of range, a forbidden character, or an
+    id that points nowhere. Raised by db.engine through the hook below."""
+
+    default_message = ("Une des valeurs saisies n'est pas acceptée (trop longue, hors limites "
+                       "ou avec des caractères interdits). Corrigez-la et réessayez.")
+
+
+def _refused(exc: Exception) -> PortalError:
+    logging.getLogger("portail").warning("value refused by the database: %s", exc)
+    return InvalidValue()
+
+
+engine.bad_value = _refused

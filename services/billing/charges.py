@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from db import settings
@@ -26,7 +26,11 @@ def unit_price(session: Session, unit_id: int, qf: int | None) -> int:
 
 
 def create_charges(session: Session, reservations: Iterable[Reservation], today: date) -> int:
-    """One charge per validated reservation given; returns how many were created."""
+    """One charge per validated reservation given; returns how many were created.
+
+    Set-based (a month of cells is one submission): one query for who pays, one for the
+    prices of all the units at once, one batched INSERT.
+    """
     items = list(reservations)
     if not items:
         return 0
@@ -36,19 +40,35 @@ def create_charges(session: Session, reservations: Iterable[Reservation], today:
         .join(Child, Child.id == Registration.child_id).join(Family, Family.id == Child.family_id)
         .where(Registration.id.in_({r.registration_id for r in items}))).all()
     who = {reg_id: (first, fam, qf) for reg_id, first, fam, qf in rows}
-    units = dict(session.execute(select(Unit.id, Unit.name)
-                                 .where(Unit.id.in_({r.unit_id for r in items}))).all())
-    prices: dict[tuple[int, int | None], int] = {}
+    prices = _prices(session, {r.unit_id for r in items}, {qf for _, _, qf in who.values()})
+    values = []
     for r in items:
         first, family_id, qf = who[r.registration_id]
-        key = (r.unit_id, qf)
-        if key not in prices:
-            prices[key] = unit_price(session, r.unit_id, qf)
-        session.add(Charge(family_id=family_id, registration_id=r.registration_id,
-                           reservation_id=r.id, day=r.day, amount_cents=prices[key],
-                           label=f"{units[r.unit_id]} – {r.day:%d/%m/%Y} – {first}",
-                           due_on=due))
+        name, price = prices[(r.unit_id, qf)]
+        values.append(dict(family_id=family_id, registration_id=r.registration_id,
+                           reservation_id=r.id, day=r.day, amount_cents=price,
+                           label=f"{name} – {r.day:%d/%m/%Y} – {first}", due_on=due))
+    session.execute(insert(Charge), values)
     return len(items)
+
+
+def _prices(session: Session, unit_ids: set[int],
+            qfs: set[int | None]) -> dict[tuple[int, int | None], tuple[str, int]]:
+    """(unit name, price in cents) for each unit and QF: the bracket's tariff, else the
+    unit's own price (what unit_price says, for many units in one query)."""
+    units = {uid: (name, cents) for uid, name, cents in session.execute(
+        select(Unit.id, Unit.name, Unit.price_cents).where(Unit.id.in_(unit_ids))).all()}
+    known = [qf for qf in qfs if qf is not None]
+    tariffs = session.execute(
+        select(Tariff.unit_id, QfBracket.qf_min, QfBracket.qf_max, Tariff.price_cents)
+        .join(QfBracket, QfBracket.id == Tariff.bracket_id)
+        .where(Tariff.unit_id.in_(unit_ids)).order_by(Tariff.id)).all() if known else []
+    prices: dict[tuple[int, int | None], tuple[str, int]] = {}
+    for uid, (name, cents) in units.items():
+        for qf in qfs:
+            match = [p for u, lo, hi, p in tariffs if u == uid and qf is not None and lo <= qf <= hi]
+            prices[(uid, qf)] = (name, match[0] if match else cents)
+    return prices
 
 
 def cancel_charges(session: Session, reservation_ids: Iterable[int], now: datetime) -> int:

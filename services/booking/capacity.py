@@ -12,10 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import bindparam, case, exists, func, select, text, update
 from sqlalchemy.orm import Session
 
 from db.models import CapacitySlot, Period, Registration, Reservation
+from db.states import ACTIVE_RESERVATION
 from db.states import ReservationState as R
 
 
@@ -31,20 +32,72 @@ class SlotState:
         return self.places - self.booked
 
 
-def lock_slots(session: Session, slot_ids: Iterable[int]) -> dict[int, SlotState]:
-    """Lock the slots in id order and read places, booked and queue length."""
+# Built once: these run in every submission, inside the locks (see bench/bench_surge.py).
+_LOCK = (select(CapacitySlot.id, CapacitySlot.places, CapacitySlot.booked)
+         .where(CapacitySlot.id.in_(bindparam("ids", expanding=True)))
+         .order_by(CapacitySlot.id).with_for_update())
+
+
+def lock_places(session: Session, slot_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """Lock the slots in id order (one statement); (places, booked) of each."""
     ids = sorted(set(slot_ids))
     if not ids:
         return {}
     # FOR UPDATE is a no-op on SQLite, where BEGIN IMMEDIATE already serialises writers.
-    rows = session.execute(
-        select(CapacitySlot.id, CapacitySlot.places, CapacitySlot.booked)
-        .where(CapacitySlot.id.in_(ids)).order_by(CapacitySlot.id).with_for_update()).all()
+    rows = session.execute(_LOCK, {"ids": ids}).all()
+    return {sid: (places, booked) for sid, places, booked in rows}
+
+
+def lock_slots(session: Session, slot_ids: Iterable[int]) -> dict[int, SlotState]:
+    """Lock the slots in id order and read places, booked and queue length."""
+    places = lock_places(session, slot_ids)
+    if not places:
+        return {}
+    # Counted by a statement issued after the locks are granted: its snapshot sees the
+    # rows of whoever held them before (a subquery inside the lock statement would not).
     waiting = dict(session.execute(
         select(Reservation.slot_id, func.count()).where(
-            Reservation.slot_id.in_(ids), Reservation.state == R.WAITLISTED.value)
+            Reservation.slot_id.in_(list(places)), Reservation.state == R.WAITLISTED.value)
         .group_by(Reservation.slot_id)).all())
-    return {r.id: SlotState(r.id, r.places, r.booked, waiting.get(r.id, 0)) for r in rows}
+    return {sid: SlotState(sid, p, b, waiting.get(sid, 0)) for sid, (p, b) in places.items()}
+
+
+@dataclass(frozen=True)
+class SlotView:
+    """What one submission needs to know of a locked slot, read in one statement."""
+
+    waiting: int  # length of its waiting list
+    ahead: int    # waiting requests ranked at or before `rank`
+    mine: bool    # the child already has a live reservation on this unit and day
+
+
+def _slot_views_query():  # type: ignore[no-untyped-def]
+    # One pass over each slot's waiting list (a join and a GROUP BY, not two subqueries).
+    r = Reservation.__table__.alias("r")
+    mine = Reservation.__table__.alias("mine")
+    return (select(
+        CapacitySlot.id,
+        func.count(r.c.id),
+        func.coalesce(func.sum(case((r.c.queue_rank <= bindparam("rank"), 1), else_=0)), 0),
+        exists().where(mine.c.child_id == bindparam("child"),
+                       mine.c.unit_id == CapacitySlot.unit_id, mine.c.day == CapacitySlot.day,
+                       mine.c.state.in_([s.value for s in ACTIVE_RESERVATION])))
+        .outerjoin(r, (r.c.slot_id == CapacitySlot.id) & (r.c.state == R.WAITLISTED.value))
+        .where(CapacitySlot.id.in_(bindparam("ids", expanding=True)))
+        .group_by(CapacitySlot.id, CapacitySlot.unit_id, CapacitySlot.day))
+
+
+_SLOT_VIEWS = _slot_views_query()
+
+
+def slot_views(session: Session, slot_ids: Iterable[int], child_id: int,
+               rank: int) -> dict[int, SlotView]:
+    """Queue length, rank position and the child's own live cell, for locked slots."""
+    ids = sorted(set(slot_ids))
+    if not ids:
+        return {}
+    rows = session.execute(_SLOT_VIEWS, {"ids": ids, "child": child_id, "rank": rank}).all()
+    return {sid: SlotView(w, a, bool(m)) for sid, w, a, m in rows}
 
 
 def db_now(session: Session) -> datetime:
@@ -61,28 +114,40 @@ def queue_rank(at: datetime) -> int:
     return int(at.timestamp() * 1_000_000)
 
 
+def _by_count(counts: dict[int, int]) -> dict[int, list[int]]:
+    """Slots grouped by how many places move, so each group is one statement."""
+    groups: dict[int, list[int]] = {}
+    for sid, n in sorted(counts.items()):
+        if n:
+            groups.setdefault(n, []).append(sid)
+    return groups
+
+
+_TAKE = (update(CapacitySlot)
+         .where(CapacitySlot.id.in_(bindparam("ids", expanding=True)),
+                CapacitySlot.booked + bindparam("n") <= CapacitySlot.places)
+         .values(booked=CapacitySlot.booked + bindparam("n"))
+         .execution_options(synchronize_session=False))
+
+
 def take_places(session: Session, counts: dict[int, int]) -> None:
-    """Add `counts[slot] ` to booked for locked slots, refusing to pass capacity."""
-    if not counts:
-        return
-    stmt = (update(CapacitySlot).where(CapacitySlot.id == bindparam("sid"),
-                                       CapacitySlot.booked + bindparam("n") <= CapacitySlot.places)
-            .values(booked=CapacitySlot.booked + bindparam("n"))
-            .execution_options(synchronize_session=False))
-    params = [{"sid": sid, "n": n} for sid, n in sorted(counts.items())]
-    result = session.connection().execute(stmt, params)
-    if result.rowcount != len(params):
-        raise RuntimeError("capacity changed under a held lock")
+    """Add `counts[slot]` to booked for locked slots, refusing to pass capacity.
+
+    One conditional UPDATE per distinct count (a submission takes one place per slot, so
+    one statement); the rows are already locked in id order, so no deadlock.
+    """
+    for n, ids in _by_count(counts).items():
+        result = session.execute(_TAKE, {"ids": ids, "n": n})
+        if result.rowcount != len(ids):  # type: ignore[attr-defined]
+            raise RuntimeError("capacity changed under a held lock")
 
 
 def free_places(session: Session, counts: dict[int, int]) -> None:
     """Give places back to their slots."""
-    if not counts:
-        return
-    stmt = (update(CapacitySlot).where(CapacitySlot.id == bindparam("sid"))
-            .values(booked=CapacitySlot.booked - bindparam("n"))
-            .execution_options(synchronize_session=False))
-    session.connection().execute(stmt, [{"sid": s, "n": n} for s, n in sorted(counts.items())])
+    for n, ids in _by_count(counts).items():
+        session.execute(update(CapacitySlot).where(CapacitySlot.id.in_(ids))
+                        .values(booked=CapacitySlot.booked - n)
+                        .execution_options(synchronize_session=False))
 
 
 def queue(session: Session, slot_id: int) -> list[Reservation]:

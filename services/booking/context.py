@@ -4,10 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from db.models import Activity, CapacitySlot, Child, Period, Registration, Unit
+from db.models import Activity, CapacitySlot, Child, Family, Period, Registration, Unit
 from db.states import RegistrationState
 from services.actor import Actor
 from services.booking.errors import RegistrationNotValidated
@@ -25,33 +25,42 @@ class BookingContext:
     activity: Activity
     units: dict[int, str]
     window: Window
+    family_email: str = ""
+
+
+_LOAD = (select(Registration, Child, Period, Activity, Family.email)
+         .join(Child, Child.id == Registration.child_id)
+         .join(Family, Family.id == Child.family_id)
+         .join(Period, Period.id == Registration.period_id)
+         .join(Activity, Activity.id == Period.activity_id)
+         .where(Registration.id == bindparam("reg")))
+_UNITS = (select(Unit.id, Unit.name).where(Unit.activity_id == bindparam("activity"))
+          .order_by(Unit.position, Unit.id))
+_SLOTS = select(CapacitySlot.id, CapacitySlot.day, CapacitySlot.unit_id).where(
+    CapacitySlot.unit_id.in_(bindparam("units", expanding=True)),
+    CapacitySlot.age_group_id == bindparam("group"),
+    CapacitySlot.day.in_(bindparam("days", expanding=True)))
 
 
 def load(session: Session, actor: Actor, registration_id: int,
          need_validated: bool = True) -> BookingContext:
     """The registration's booking context; refuses another family's or another site's."""
-    row = session.execute(
-        select(Registration, Child, Period, Activity)
-        .join(Child, Child.id == Registration.child_id)
-        .join(Period, Period.id == Registration.period_id)
-        .join(Activity, Activity.id == Period.activity_id)
-        .where(Registration.id == registration_id)).first()
+    row = session.execute(_LOAD, {"reg": registration_id}).first()
     if row is None:
         raise NotFound("Cette inscription n'existe pas.")
-    registration, child, period, activity = row
+    registration, child, period, activity, family_email = row
     if actor.is_staff:
         actor.require_site(activity.site_id)
     elif actor.require_family() != child.family_id:
         raise Forbidden()
     if need_validated and registration.state != RegistrationState.VALIDATED.value:
         raise RegistrationNotValidated()
-    units = dict(session.execute(select(Unit.id, Unit.name).where(Unit.activity_id == activity.id)
-                                 .order_by(Unit.position, Unit.id)).all())
+    units = dict(session.execute(_UNITS, {"activity": activity.id}).all())
     window = Window(period.booking_opens_at, period.add_deadline_days, period.add_deadline_time,
                     period.cancel_deadline_days, period.cancel_deadline_time,
                     period.deadline_skips_closed_days)
     return BookingContext(registration.id, child.id, f"{child.first_name} {child.last_name}",
-                          child.family_id, period, activity, units, window)
+                          child.family_id, period, activity, units, window, family_email or "")
 
 
 def slot_ids(session: Session, ctx: BookingContext,
@@ -59,11 +68,8 @@ def slot_ids(session: Session, ctx: BookingContext,
     """Capacity slot of each (day, unit) cell that exists in the period."""
     if not cells:
         return {}
-    days = {d for d, _ in cells}
-    rows = session.execute(
-        select(CapacitySlot.id, CapacitySlot.day, CapacitySlot.unit_id).where(
-            CapacitySlot.unit_id.in_(list(ctx.units)),
-            CapacitySlot.age_group_id == ctx.period.age_group_id,
-            CapacitySlot.day.in_(days))).all()
+    days = sorted({d for d, _ in cells})
+    rows = session.execute(_SLOTS, {"units": list(ctx.units), "group": ctx.period.age_group_id,
+                                    "days": days}).all()
     return {(d, u): sid for sid, d, u in rows
             if ctx.period.start_date <= d <= ctx.period.end_date}

@@ -16,8 +16,7 @@ def mail_submission(session: Session, ctx: BookingContext, submission: Submissio
     """The confirmation after a submission: every date and unit with its outcome."""
     subject = f"Vos réservations pour {ctx.child_name} – {ctx.activity.name}"
     body = confirmation_body(submission, ctx.activity.name, ctx.period.name)
-    outbox.queue(session, outbox.family_recipient(session, ctx.family_id), subject, body,
-                 family_id=ctx.family_id)
+    outbox.queue(session, ctx.family_email, subject, body, family_id=ctx.family_id)
 
 
 def mail_promoted(session: Session, promoted: list[Reservation]) -> None:

@@ -15,6 +15,12 @@ from services.catalogue.slots import generate_slots
 from services.errors import InvalidInput
 
 
+# A period makes one capacity row per open day and unit: a typo in a year (2062 for
+# 2026) must not create tens of thousands of rows in one click.
+MAX_PERIOD_DAYS = 400
+MAX_DEADLINE_DAYS = 60
+
+
 @dataclass(frozen=True)
 class UnitSpec:
     name: str
@@ -111,6 +117,10 @@ def create_period(actor: Actor, activity_id: int, age_group_id: int, name: str, 
     actor.require_manager()
     if start > end:
         raise InvalidInput("La date de fin doit être après la date de début.")
+    if (end - start).days > MAX_PERIOD_DAYS:
+        raise InvalidInput("Une période dure au plus un an et un mois : découpez-la.")
+    if not all(0 <= d <= MAX_DEADLINE_DAYS for d in (add_deadline[0], cancel_deadline[0])):
+        raise InvalidInput(f"Les délais se comptent entre 0 et {MAX_DEADLINE_DAYS} jours.")
     if not weekdays or any(c not in "1234567" for c in weekdays):
         raise InvalidInput("Jours d'ouverture invalides.")
     if booking_opens_at.tzinfo is None:

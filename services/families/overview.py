@@ -9,6 +9,7 @@ from sqlalchemy import select
 from db.engine import read
 from db.models import Activity, Child, Family, Period, Registration, Site
 from services.actor import Actor
+from services.errors import NotFound
 from services.registrations import age_on
 
 
@@ -49,7 +50,8 @@ def get_overview(actor: Actor, today: date, family_id: int | None = None) -> Fam
         family_id = actor.require_family()
     with read() as session:
         family = session.get(Family, family_id)
-        assert family is not None
+        if family is None:
+            raise NotFound("Cette famille n'existe pas.")
         children = list(session.scalars(select(Child).where(Child.family_id == family_id)
                                          .order_by(Child.birth_date)))
         rows = session.execute(

@@ -1,0 +1,148 @@
+"""Page speed: AppTest time to render each page beside a bare Streamlit script that shows
+the same data through the same service, in the same run, as ratios; memory per session.
+
+Over the demo centre on a fresh SQLite file. Add a page by adding a row to PAGES: the
+bare script reads the same service and only writes what it returns. GRID_KEY names the
+row reported as "grid_render_ratio" (the family home until the grid page is merged).
+"""
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import statistics
+import tempfile
+import time
+import tracemalloc
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+RUNS = int(os.environ.get("PAGES_RUNS", "15"))
+SESSIONS = int(os.environ.get("PAGES_SESSIONS", "20"))
+FAMILY = "famille.tavernier@example.org"
+STAFF = "accueil@csjacquard.example"
+
+_BARE_HEAD = """
+import streamlit as st
+from services.auth.login import resolve_session
+actor = resolve_session(st.session_state["auth_token"])
+"""
+
+
+@dataclass(frozen=True)
+class PageCase:
+    key: str    # name in results["page_ratios"]
+    page: str   # page file, run as a URL would reach it
+    email: str  # who is signed in
+    bare: str   # the same data through the same service, written plainly
+
+
+PAGES = [
+    PageCase("family_home", "pages/family_home.py", FAMILY, _BARE_HEAD + """
+from datetime import date
+from services.families.overview import get_overview
+st.write(get_overview(actor, date.today()))
+"""),
+    PageCase("staff_home", "pages/staff_home.py", STAFF, _BARE_HEAD + """
+from services.staff.overview import get_overview
+st.write(get_overview(actor))
+"""),
+    PageCase("staff_outbox", "pages/staff_outbox.py", STAFF, _BARE_HEAD + """
+from services.mail import outbox
+for mail in outbox.list_mails(actor):
+    st.write(mail.recipient, mail.subject, mail.state)
+    st.text(mail.body)
+"""),
+]
+# The lead switches this to the family grid (a month, 4 units) once that page is merged.
+GRID_KEY = "family_home"
+GRID_LABEL = "family_home (stand-in until the family grid page is merged)"
+
+
+def _prepare() -> None:
+    """A fresh SQLite file with the demo centre; fast hashes (the bench does not time sign-in)."""
+    os.environ["BCRYPT_ROUNDS"] = "4"
+    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='bench_pages_')}/demo.db"
+    os.environ.pop("SMTP_HOST", None)
+    from db import engine
+    from db.bootstrap import migrate
+    from services import demo
+
+    engine.reset_engine()
+    migrate()
+    demo.load()
+
+
+def _token(email: str) -> str:
+    from services.auth import login
+    from services.demo import DEMO_PASSWORDS
+
+    return login.sign_in(email, DEMO_PASSWORDS[email]).token
+
+
+def _app(case: PageCase, bare: bool, token: str) -> AppTest:
+    at = (AppTest.from_string(case.bare, default_timeout=30) if bare
+          else AppTest.from_file(str(ROOT / case.page), default_timeout=30))
+    at.session_state["auth_token"] = token
+    return at
+
+
+def _median_run(case: PageCase, bare: bool, token: str) -> float:
+    times = []
+    for i in range(RUNS + 1):
+        at = _app(case, bare, token)
+        started = time.perf_counter()
+        at.run()
+        elapsed = time.perf_counter() - started
+        assert not at.exception, at.exception
+        if i:  # the first run imports modules and warms caches
+            times.append(elapsed)
+    return statistics.median(times)
+
+
+def _session_memory(case: PageCase, token: str) -> tuple[float, float]:
+    """(KiB held per live AppTest session by tracemalloc, RSS growth per session in KiB)."""
+    def rss() -> int:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    gc.collect()
+    rss0 = rss()
+    tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    alive = [_app(case, False, token).run() for _ in range(SESSIONS)]
+    gc.collect()
+    after = tracemalloc.take_snapshot()
+    tracemalloc.stop()
+    held = sum(s.size_diff for s in after.compare_to(before, "filename"))
+    grown = rss() - rss0
+    del alive
+    return held / SESSIONS / 1024, grown / SESSIONS / 1024
+
+
+def run(results: dict[str, Any]) -> None:
+    # AppTest sessions built outside a script run make Streamlit warn on every one.
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    _prepare()
+    ratios: dict[str, dict[str, float]] = {}
+    print(f"{'page':<14} {'page ms':>8} {'bare ms':>8} {'ratio':>6}")
+    for case in PAGES:
+        token = _token(case.email)
+        page_s = _median_run(case, False, token)
+        bare_s = _median_run(case, True, token)
+        ratios[case.key] = {"page_ms": round(page_s * 1000, 1), "bare_ms": round(bare_s * 1000, 1),
+                            "ratio": round(page_s / bare_s, 2)}
+        print(f"{case.key:<14} {page_s * 1000:>8.1f} {bare_s * 1000:>8.1f} "
+              f"{page_s / bare_s:>6.2f}", flush=True)
+    heap_kib, rss_kib = _session_memory(PAGES[0], _token(PAGES[0].email))
+    print(f"memory per session ({PAGES[0].key}, {SESSIONS} live AppTest sessions): "
+          f"{heap_kib:.0f} KiB Python heap, {rss_kib:.0f} KiB RSS")
+    results["page_ratios"] = ratios
+    results["grid_render_ratio"] = ratios[GRID_KEY]["ratio"]
+    results["grid_render_ratio_page"] = GRID_LABEL
+    results["session_memory_kib"] = {"page": PAGES[0].key, "heap": round(heap_kib, 1),
+                                     "rss": round(rss_kib, 1)}

@@ -1,0 +1,235 @@
+"""The booking-opening surge on PostgreSQL: N families submit a month of requests at once.
+
+Catalogue through the services; families, children and validated registrations are
+bulk-inserted (a bench fixture, not the code under test); every measured submission goes
+through services.booking.reserve.reserve. pgbench's built-in simple-update runs in the same
+process run, with as many clients as the thread pool, on its own database, as the yardstick.
+
+    python -m bench.run surge              # 100, 500, 1000 families
+    SURGE_FAMILIES=100 python -m bench.run surge
+"""
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, time as dtime, timedelta
+from typing import Any
+
+from sqlalchemy import create_engine, insert, text
+
+from db import engine as db_engine
+from db.bootstrap import migrate
+from db.models import Child, Family, Registration, UserAccount
+from db.states import HOLDS_PLACE, RegistrationState, Role
+from services.actor import SYSTEM, Actor
+from services.booking.reserve import reserve
+from services.booking.rules import LOCAL
+from services.catalogue import setup
+from services.catalogue.queries import unit_ids
+from services.catalogue.setup import UnitSpec
+
+PG_ADMIN = os.environ.get("PORTAIL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PGBENCH = "/usr/bin/pgbench"
+WORKERS = int(os.environ.get("SURGE_WORKERS", "24"))
+SIZES = [int(n) for n in os.environ.get("SURGE_FAMILIES", "100,500,1000").split(",")]
+UNITS_PER_FAMILY = 2  # of 4 units: demand per slot is families / 2 ...
+PLACES_SHARE = 4      # ... and places are families / 4: half the requests wait
+
+
+def _admin():  # type: ignore[no-untyped-def]
+    return create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+
+
+def _create_db(prefix: str) -> str:
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    admin = _admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return name
+
+
+def _drop_db(name: str) -> None:
+    admin = _admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _url(name: str) -> str:
+    return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _catalogue(families: int) -> tuple[int, list[int], list[date], int]:
+    """Organisation, one site, one activity of 4 units, one period of a month of weekdays."""
+    a = SYSTEM
+    today = datetime.now(LOCAL).date()
+    org = setup.create_organisation(a, "Centre de charge")
+    site = setup.create_site(a, org, "Site unique")
+    kind = setup.ensure_activity_type(a, "PERI", "Périscolaire")
+    group = setup.create_age_group(a, org, "6/12 ans", 6, 12)
+    places = max(1, families // PLACES_SHARE)
+    specs = [UnitSpec(f"UNITE {i}", dtime(7 + 3 * i), dtime(9 + 3 * i), 300 + 100 * i,
+                      capacity=places) for i in range(4)]
+    activity = setup.create_activity(a, site, kind, "PERI CHARGE", specs)
+    start = today + timedelta(days=14 - today.weekday())
+    end = start + timedelta(days=27)
+    opened = datetime.combine(today - timedelta(days=1), dtime(7), tzinfo=LOCAL)
+    period = setup.create_period(a, activity, group, "Mois de charge", start, end, opened)
+    days = [start + timedelta(days=i) for i in range(28) if (start + timedelta(days=i)).weekday() < 5]
+    return org, unit_ids(activity), days, period
+
+
+def _families(org: int, period: int, n: int) -> list[tuple[Actor, int]]:
+    """Bulk-insert n families, their account, one child each and a validated registration."""
+    eng = db_engine.get_engine()
+    born = date(datetime.now(LOCAL).year - 8, 3, 1)
+    with eng.begin() as conn:
+        fam_ids = list(conn.execute(insert(Family).returning(Family.id), [
+            {"organisation_id": org, "name": f"FAMILLE {i}", "email": f"f{i}@charge.example"}
+            for i in range(n)]).scalars())
+        users = list(conn.execute(insert(UserAccount).returning(UserAccount.id), [
+            {"email": f"f{i}@charge.example", "display_name": f"Parent {i}",
+             "role": Role.FAMILY.value, "family_id": fid} for i, fid in enumerate(fam_ids)]).scalars())
+        kids = list(conn.execute(insert(Child).returning(Child.id), [
+            {"family_id": fid, "first_name": f"Enfant{i}", "last_name": f"FAMILLE {i}",
+             "birth_date": born} for i, fid in enumerate(fam_ids)]).scalars())
+        regs = list(conn.execute(insert(Registration).returning(Registration.id), [
+            {"child_id": kid, "period_id": period, "state": RegistrationState.VALIDATED.value}
+            for kid in kids]).scalars())
+    return [(Actor(uid, Role.FAMILY, f"Parent {i}", family_id=fid), reg)
+            for i, (uid, fid, reg) in enumerate(zip(users, fam_ids, regs))]
+
+
+def _surge(bookers: list[tuple[Actor, int]], units: list[int], days: list[date]) -> dict[str, Any]:
+    """Every family submits its month; all pool workers start at the same instant."""
+    jobs = []
+    for i, (actor, reg) in enumerate(bookers):
+        mine = [units[(i + k) % len(units)] for k in range(UNITS_PER_FAMILY)]
+        jobs.append((actor, reg, [(d, u) for d in days for u in mine]))
+    barrier = threading.Barrier(WORKERS)
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    cursor = iter(jobs)
+
+    def worker() -> None:
+        barrier.wait()
+        while True:
+            with lock:
+                job = next(cursor, None)
+            if job is None:
+                return
+            actor, reg, cells = job
+            t0 = time.perf_counter()
+            try:
+                reserve(actor, reg, cells)
+            except Exception as exc:  # noqa: BLE001  (a bench counts failures, it does not stop)
+                with lock:
+                    errors.append(f"{exc.__class__.__name__}: {exc}"[:200])
+                continue
+            with lock:
+                latencies.append(time.perf_counter() - t0)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(WORKERS) as pool:
+        futures = [pool.submit(worker) for _ in range(WORKERS)]
+        for f in futures:
+            f.result()
+    elapsed = time.perf_counter() - started
+    cells = sum(len(c) for _, _, c in jobs)
+    latencies.sort()
+    return {"elapsed": elapsed, "requests": len(jobs), "cells": cells, "errors": errors,
+            "p50_ms": 1000 * statistics.median(latencies) if latencies else None,
+            "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else None}
+
+
+def check(conn) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """(overbooked slots, queue-order violations) in the whole database."""
+    holds = ", ".join(f"'{s.value}'" for s in HOLDS_PLACE)
+    overbooked = conn.execute(text(f"""
+        SELECT count(*) FROM capacity_slot s LEFT JOIN (
+            SELECT slot_id, count(*) FILTER (WHERE state IN ({holds})) AS held,
+                   count(*) FILTER (WHERE state = 'validated') AS validated
+            FROM reservation GROUP BY slot_id) r ON r.slot_id = s.id
+        WHERE s.booked > s.places OR coalesce(r.held, 0) <> s.booked
+           OR coalesce(r.validated, 0) > s.places""")).scalar_one()
+    older_waiting = conn.execute(text(f"""
+        SELECT count(*) FROM reservation w JOIN reservation v
+          ON v.slot_id = w.slot_id AND v.state IN ({holds})
+         AND v.requested_at > w.requested_at
+        WHERE w.state = 'waitlisted'""")).scalar_one()
+    # The waiting list read head first must be in arrival order.
+    misordered = conn.execute(text("""
+        SELECT count(*) FROM (
+            SELECT requested_at, lag(requested_at) OVER (
+                PARTITION BY slot_id ORDER BY queue_rank, id) AS before
+            FROM reservation WHERE state = 'waitlisted') q
+        WHERE q.before > q.requested_at""")).scalar_one()
+    return int(overbooked), int(older_waiting) + int(misordered)
+
+
+def pgbench_tps(clients: int, seconds: int = 5) -> float:
+    """pgbench's built-in simple-update (-N) TPS on its own fresh database."""
+    name = _create_db("portail_pgbench")
+    base = [PGBENCH, "-h", "127.0.0.1", "-U", "postgres"]
+    try:
+        subprocess.run(base + ["-i", "-q", name], check=True, capture_output=True)
+        out = subprocess.run(base + ["-N", "-c", str(clients), "-j", "2", "-T", str(seconds), name],
+                             check=True, capture_output=True, text=True).stdout
+    finally:
+        _drop_db(name)
+    found = re.search(r"tps = ([\d.]+)", out)
+    return float(found.group(1)) if found else float("nan")
+
+
+def one_size(families: int) -> dict[str, Any]:
+    name = _create_db("portail_surge")
+    url = _url(name)
+    previous = os.environ.get("DATABASE_URL")
+    try:
+        migrate(url)
+        os.environ["DATABASE_URL"] = url
+        db_engine.reset_engine()
+        org, units, days, period = _catalogue(families)
+        bookers = _families(org, period, families)
+        figures = _surge(bookers, units, days)
+        with db_engine.get_engine().connect() as conn:
+            overbooked, violations = check(conn)
+    finally:
+        db_engine.reset_engine()
+        if previous is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = previous
+        _drop_db(name)
+    tps = pgbench_tps(WORKERS)
+    cells_per_s = figures["cells"] / figures["elapsed"]
+    return {"families": families, "workers": WORKERS, "cells": figures["cells"],
+            "requests_per_s": round(figures["requests"] / figures["elapsed"], 1),
+            "cells_per_s": round(cells_per_s, 1), "p50_ms": round(figures["p50_ms"], 1),
+            "p95_ms": round(figures["p95_ms"], 1), "pgbench_tps": round(tps, 1),
+            "ratio": round(cells_per_s / tps, 3), "overbooked": overbooked,
+            "order_violations": violations, "errors": len(figures["errors"]),
+            "first_error": figures["errors"][0] if figures["errors"] else ""}
+
+
+def run(results: dict[str, Any]) -> None:
+    rows = []
+    print(f"{'families':>8} {'req/s':>7} {'cells/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'pgbench':>8} {'ratio':>6} {'overbk':>6} {'order':>5} {'errors':>6}")
+    for n in SIZES:
+        row = one_size(n)
+        rows.append(row)
+        print(f"{n:>8} {row['requests_per_s']:>7} {row['cells_per_s']:>8} {row['p50_ms']:>7} "
+              f"{row['p95_ms']:>7} {row['pgbench_tps']:>8} {row['ratio']:>6} "
+              f"{row['overbooked']:>6} {row['order_violations']:>5} {row['errors']:>6}", flush=True)
+        if row["first_error"]:
+            print("   first error:", row["first_error"])
+    results["surge"] = rows

@@ -1,0 +1,139 @@
+"""The booking invariants, checked on the whole database (both engines).
+
+Race, fault and property tests call `check_all()` after doing their worst; each check
+names the promise it keeps.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+
+from db.engine import read
+from db.models import (AuditEntry, CapacitySlot, Charge, Child, Family, Guardian, Mail,
+                       Registration, Reservation, UserAccount)
+from db.states import HOLDS_PLACE, ReservationState as R
+
+# A live charge belongs to a reservation that is (or was, pending a cancellation) validated.
+CHARGED = {R.VALIDATED.value, R.CANCEL_REQUESTED.value}
+SUBMISSION_SUBJECT = "Vos réservations pour "
+PROMOTION_SUBJECT = "Une place s'est libérée pour votre enfant"
+
+
+def never_over_capacity() -> None:
+    """booked == reservations holding a place, and booked <= places, slot by slot."""
+    with read() as session:
+        slots = {s.id: (s.places, s.booked) for s in session.scalars(select(CapacitySlot))}
+        held = Counter(session.scalars(select(Reservation.slot_id).where(
+            Reservation.state.in_([s.value for s in HOLDS_PLACE]))))
+    for sid, (places, booked) in slots.items():
+        assert booked == held.get(sid, 0), f"slot {sid}: booked {booked} != held {held.get(sid, 0)}"
+        assert booked <= places, f"slot {sid}: {booked} booked for {places} places"
+
+
+def queue_order_kept() -> None:
+    """No waiting request is older than a place holder of its slot; the list is in arrival order."""
+    with read() as session:
+        rows = session.execute(select(Reservation.slot_id, Reservation.state,
+                                      Reservation.requested_at, Reservation.queue_rank,
+                                      Reservation.id)).all()
+    by_slot: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        by_slot[row.slot_id].append(row)
+    holds = {s.value for s in HOLDS_PLACE}
+    for sid, items in by_slot.items():
+        waiting = sorted((r for r in items if r.state == R.WAITLISTED.value),
+                         key=lambda r: (r.queue_rank, r.id))
+        holders = [r.requested_at for r in items if r.state in holds]
+        if waiting and holders:
+            oldest = min(r.requested_at for r in waiting)
+            assert oldest >= max(holders), f"slot {sid}: a waiting request is older than a holder"
+        arrivals = [r.requested_at for r in waiting]
+        assert arrivals == sorted(arrivals), f"slot {sid}: waiting list not in arrival order"
+
+
+def one_live_cell_per_child() -> None:
+    """A child never holds two live reservations for the same unit and day."""
+    with read() as session:
+        rows = session.execute(select(Reservation.child_id, Reservation.unit_id, Reservation.day)
+                               .where(Reservation.state.notin_([R.CANCELLED.value,
+                                                                R.REFUSED.value]))).all()
+    counts = Counter(rows)
+    assert all(n == 1 for n in counts.values()), [k for k, n in counts.items() if n > 1]
+
+
+def no_charge_without_its_reservation() -> None:
+    """Live charges <-> validated reservations, one to one."""
+    with read() as session:
+        live = Counter(session.scalars(select(Charge.reservation_id)
+                                       .where(Charge.cancelled_at.is_(None))))
+        charged = set(session.scalars(select(Reservation.id)
+                                      .where(Reservation.state.in_(CHARGED))))
+    assert all(n == 1 for n in live.values()), "a reservation charged twice"
+    assert set(live) == charged, (f"charges without a validated reservation: {set(live) - charged}; "
+                                  f"validated without a charge: {charged - set(live)}")
+
+
+def no_mail_lost() -> None:
+    """One confirmation per submission or cancellation, one promotion mail per family promoted."""
+    with read() as session:
+        audits = list(session.scalars(select(AuditEntry).where(
+            AuditEntry.action.in_(["reserve", "reserve_by_staff", "cancel"]))))
+        subjects = list(session.scalars(select(Mail.subject)))
+        family_of = dict(session.execute(select(Reservation.id, Child.family_id)
+                                         .join(Child, Child.id == Reservation.child_id)).all())
+    confirmations = sum(1 for s in subjects if s.startswith(SUBMISSION_SUBJECT))
+    assert confirmations == len(audits), f"{confirmations} confirmations for {len(audits)} writes"
+    expected = sum(len({family_of[r] for r in json.loads(e.details or "{}").get("promoted", [])})
+                   for e in audits)
+    promotions = sum(1 for s in subjects if s == PROMOTION_SUBJECT)
+    assert promotions == expected, f"{promotions} promotion mails for {expected} families promoted"
+
+
+def fingerprint(family_id: int) -> list[list[tuple[Any, ...]]]:
+    """Everything that belongs to a family, as plain tuples: compare before and after."""
+    with read() as session:
+        def rows(model, *where):  # type: ignore[no-untyped-def]
+            cols = list(model.__table__.columns)
+            return sorted(tuple(r) for r in session.execute(select(*cols).where(*where)).all())
+
+        kids = select(Child.id).where(Child.family_id == family_id)
+        regs = select(Registration.id).where(Registration.child_id.in_(kids))
+        return [rows(Family, Family.id == family_id), rows(Child, Child.family_id == family_id),
+                rows(Guardian, Guardian.family_id == family_id),
+                rows(UserAccount, UserAccount.family_id == family_id),
+                rows(Registration, Registration.id.in_(regs)),
+                rows(Reservation, Reservation.registration_id.in_(regs)),
+                rows(Charge, Charge.family_id == family_id)]
+
+
+def check_all() -> None:
+    never_over_capacity()
+    queue_order_kept()
+    one_live_cell_per_child()
+    no_charge_without_its_reservation()
+    no_mail_lost()
+
+
+def at_once(calls: list[Callable[[], Any]]) -> list[Any]:
+    """Run the calls in threads released together; returns results or raised exceptions."""
+    barrier = threading.Barrier(len(calls))
+    results: list[Any] = [None] * len(calls)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = calls[i]()
+        except Exception as exc:  # noqa: BLE001  (the test inspects what each thread met)
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results

@@ -1,0 +1,136 @@
+"""Who may touch what, at the service layer: every family-side service with another
+family's ids, staff of one site on another site's data, links used twice at once.
+(Lockout, expired links and reused links one after the other: tests/services/test_auth.py.)
+Forged seals on the bank's notification route need the money branch (issue 5)."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from sqlalchemy import select
+
+from db.engine import read
+from db.models import Reservation
+from services import audit, registrations
+from services.auth import links, login
+from services.booking.cancel import cancel
+from services.booking.reserve import reserve
+from services.catalogue import setup
+from services.errors import Forbidden, LinkInvalid, NotFound, PortalError
+from services.families import accounts, children, overview
+from services.families.accounts import ChildForm, FamilyForm, GuardianForm
+from services.mail import outbox
+from services.staff import overview as staff_overview
+from tests.invariants import at_once, fingerprint
+
+
+NOW = datetime.now(timezone.utc)
+
+
+@pytest.fixture
+def b(world):  # type: ignore[no-untyped-def]
+    """Family B's registration (Chats Perchés) with one booked cell; A's own registration."""
+    reg = registrations.request_registration(world.family_b, world.zoe, world.period_peri)
+    registrations.decide(world.staff, reg, validate=True)
+    reserve(world.family_b, reg, [(world.first_day, world.units_peri[0])])
+    own = registrations.request_registration(world.family_a, world.lea, world.period_peri)
+    registrations.decide(world.staff, own, validate=True)
+    with read() as session:
+        rid = session.scalar(select(Reservation.id).where(Reservation.registration_id == reg))
+    return {"reg": reg, "res": rid, "own": own}
+
+
+FAMILY_A_ON_B = {
+    "reserve on B's registration": lambda w, b: reserve(w.family_a, b["reg"],
+                                                        [(w.first_day, w.units_peri[1])]),
+    "cancel B's registration": lambda w, b: cancel(w.family_a, b["reg"], [b["res"]]),
+    "cancel B's cell through A's own registration": lambda w, b: cancel(w.family_a, b["own"],
+                                                                        [b["res"]]),
+    "register B's child": lambda w, b: registrations.request_registration(w.family_a, w.zoe,
+                                                                          w.period_wed),
+    "book as staff": lambda w, b: reserve(w.family_a, b["reg"], [(w.first_day, 1)], by_staff=True),
+    "decide B's registration": lambda w, b: registrations.decide(w.family_a, b["reg"], False),
+    "add a child to B": lambda w, b: children.add_child(w.family_a, w.family_b_id,
+                                                        ChildForm("X", "Y", date(2016, 1, 1))),
+    "create a family": lambda w, b: accounts.create_family(w.family_a, w.organisation, FamilyForm(
+        "X", [GuardianForm("a", "b", "x@y.example")])),
+    "invite B's account": lambda w, b: links.send_invitation(w.family_a,
+                                                             accounts.account_ids(w.family_b_id)[0]),
+    "resend a mail": lambda w, b: outbox.resend(w.family_a, 1),
+    "read the audit log": lambda w, b: audit.list_entries(w.family_a),
+    "staff dashboard": lambda w, b: staff_overview.get_overview(w.family_a),
+    "create a site": lambda w, b: setup.create_site(w.family_a, w.organisation, "X"),
+    "create a period": lambda w, b: setup.create_period(w.family_a, w.activity_peri, 1, "X",
+                                                        w.today, w.today, NOW),
+}
+
+
+@pytest.mark.parametrize("attempt", sorted(FAMILY_A_ON_B))
+def test_a_family_cannot_touch_another_familys_data(world, b, attempt):
+    before = fingerprint(world.family_b_id)
+    with pytest.raises((Forbidden, NotFound)):
+        FAMILY_A_ON_B[attempt](world, b)
+    assert fingerprint(world.family_b_id) == before
+
+
+def test_a_family_reads_only_its_own_file_and_mails_whatever_it_asks(world, b):
+    seen = overview.get_overview(world.family_a, world.today, family_id=world.family_b_id)
+    assert seen.family_id == world.family_a_id
+    assert "Zoé" not in {c.first_name for c in seen.children}
+    mails = outbox.list_mails(world.family_a, family_id=world.family_b_id)
+    assert mails and {m.family_id for m in mails} == {world.family_a_id}
+
+
+STAFF_GABRIEL_ON_CHATS = {
+    "decide": lambda w, b: registrations.decide(w.staff_gabriel, b["reg"], True),
+    "book for the family": lambda w, b: reserve(w.staff_gabriel, b["reg"],
+                                                [(w.first_day, w.units_peri[2])], by_staff=True),
+    "cancel for the family": lambda w, b: cancel(w.staff_gabriel, b["reg"], [b["res"]]),
+    "register a child there": lambda w, b: registrations.request_registration(
+        w.staff_gabriel, w.tom, w.period_peri_small),
+    "create a site (manager only)": lambda w, b: setup.create_site(w.staff_gabriel,
+                                                                   w.organisation, "X"),
+}
+
+
+@pytest.mark.parametrize("attempt", sorted(STAFF_GABRIEL_ON_CHATS))
+def test_staff_of_one_site_cannot_act_on_another_sites_data(world, b, attempt):
+    before = fingerprint(world.family_b_id)
+    with pytest.raises(Forbidden):
+        STAFF_GABRIEL_ON_CHATS[attempt](world, b)
+    assert fingerprint(world.family_b_id) == before
+
+
+def test_staff_dashboard_counts_only_the_staff_members_sites(world):
+    registrations.request_registration(world.family_b, world.zoe, world.period_peri)  # Chats
+    assert staff_overview.get_overview(world.staff).registration_requests == 1
+    assert staff_overview.get_overview(world.staff_gabriel).registration_requests == 0
+
+
+def test_a_reset_link_used_twice_at_once_works_once(world):
+    links.request_reset("durand@test.example")
+    with read() as session:
+        from db.models import Mail
+
+        body = session.scalars(select(Mail.body).order_by(Mail.id.desc())).first()
+    token = body.split("jeton=")[1].split()[0]
+    results = at_once([lambda p=p: links.redeem(token, p)
+                       for p in ("NouveauMotDePasse1", "AutreMotDePasse2", "Troisieme3Mdp")])
+    assert sum(1 for r in results if r == "durand@test.example") == 1
+    assert sum(1 for r in results if isinstance(r, LinkInvalid)) == 2
+    winners = [p for p, r in zip(("NouveauMotDePasse1", "AutreMotDePasse2", "Troisieme3Mdp"),
+                                 results) if not isinstance(r, PortalError)]
+    assert login.sign_in("durand@test.example", winners[0]).actor.family_id == world.family_b_id
+
+
+def test_lockout_is_per_account_not_fooled_by_case_or_spaces(world):
+    from services.errors import AccountLocked, InvalidCredentials
+
+    for variant in ["dupont@test.example", "DUPONT@test.example", " Dupont@Test.Example ",
+                    "dupont@TEST.example"]:
+        with pytest.raises(InvalidCredentials):
+            login.sign_in(variant, "mauvais-mot-de-passe-1")
+    with pytest.raises(AccountLocked):
+        login.sign_in("dupont@test.example", "mauvais-mot-de-passe-1")
+    with pytest.raises(AccountLocked):
+        login.sign_in("DUPONT@test.example", "motdepasse2026")
