@@ -25,22 +25,24 @@ def attendance(actor: Actor, start: date, end: date, site_ids: list[int] | None 
                age_group_ids: list[int] | None = None) -> pd.DataFrame:
     """Per site, activity, unit and age group: present, absent, justified, and their rates."""
     sel = resolve(actor, start, end, site_ids, age_group_ids)
-    counts = (select(Reservation.slot_id, Reservation.state, func.count().label("n"))
-              .where(Reservation.state.in_(MARKED), Reservation.day >= sel.start,
-                     Reservation.day <= sel.end)
-              .group_by(Reservation.slot_id, Reservation.state).subquery())
-    query = (select(Site.name, Activity.name, Unit.name, Unit.position, AgeGroup.label,
-                    counts.c.state, func.sum(counts.c.n))
-             .join(CapacitySlot, CapacitySlot.id == counts.c.slot_id)
+    # Counted per unit, age group and state on ids only (the index holds state, day and
+    # slot); names are joined on the few groups left, not on every reservation.
+    query = (select(CapacitySlot.unit_id, CapacitySlot.age_group_id, Reservation.state,
+                    func.count())
+             .join(CapacitySlot, CapacitySlot.id == Reservation.slot_id)
              .join(Unit, Unit.id == CapacitySlot.unit_id)
              .join(Activity, Activity.id == Unit.activity_id)
-             .join(Site, Site.id == Activity.site_id)
-             .join(AgeGroup, AgeGroup.id == CapacitySlot.age_group_id)
-             .where(sel.where(Activity.site_id, CapacitySlot.age_group_id, CapacitySlot.day))
-             .group_by(Site.name, Activity.name, Unit.name, Unit.position, AgeGroup.label,
-                       counts.c.state))
+             .where(Reservation.state.in_(MARKED),
+                    sel.where(Activity.site_id, CapacitySlot.age_group_id, Reservation.day))
+             .group_by(CapacitySlot.unit_id, CapacitySlot.age_group_id, Reservation.state))
     with read() as session:
-        rows = session.execute(query).all()
+        counted = session.execute(query).all()
+        units = {u: (site, act, name, pos) for u, site, act, name, pos in session.execute(
+            select(Unit.id, Site.name, Activity.name, Unit.name, Unit.position)
+            .join(Activity, Activity.id == Unit.activity_id)
+            .join(Site, Site.id == Activity.site_id))}
+        groups = dict(session.execute(select(AgeGroup.id, AgeGroup.label)).all())
+    rows = [(*units[u], groups[g], state, n) for u, g, state, n in counted]
     long = pd.DataFrame(rows, columns=[*KEYS, "state", "n"])
     wide = long.pivot_table(index=KEYS, columns="state", values="n", aggfunc="sum",
                             fill_value=0).reset_index() if not long.empty else \

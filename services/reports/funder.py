@@ -15,23 +15,9 @@ from db.engine import read
 from db.models import Activity, ActivityType, AgeGroup, CapacitySlot, Reservation, Site, Unit
 from db.states import ReservationState as R
 from services.actor import Actor
-from services.reports.scope import Selection, resolve
+from services.reports.scope import resolve
 
 KEYS = ["site", "activity_type", "activity", "age_group"]
-
-
-def _base(sel: Selection, *columns):  # type: ignore[no-untyped-def]
-    return (select(Site.name, ActivityType.name, Activity.name, AgeGroup.label, *columns)
-            .select_from(Reservation)
-            .join(CapacitySlot, CapacitySlot.id == Reservation.slot_id)
-            .join(Unit, Unit.id == Reservation.unit_id)
-            .join(Activity, Activity.id == Unit.activity_id)
-            .join(ActivityType, ActivityType.id == Activity.activity_type_id)
-            .join(Site, Site.id == Activity.site_id)
-            .join(AgeGroup, AgeGroup.id == CapacitySlot.age_group_id)
-            .where(Reservation.state == R.PRESENT.value,
-                   sel.where(Activity.site_id, CapacitySlot.age_group_id, Reservation.day))
-            .group_by(Site.name, ActivityType.name, Activity.name, AgeGroup.label))
 
 
 def _minutes(start: object, end: object) -> int:
@@ -45,8 +31,17 @@ def presence(actor: Actor, start: date, end: date, site_ids: list[int] | None = 
              age_group_ids: list[int] | None = None) -> pd.DataFrame:
     """Per site, activity and age group: children, days and hours of presence, and acts."""
     sel = resolve(actor, start, end, site_ids, age_group_ids)
-    per_unit = _base(sel, Unit.start_time, Unit.end_time, func.count()).group_by(
-        Unit.id, Unit.start_time, Unit.end_time)
+    # Grouped on ids (the index holds state, day and slot); names come after, per group.
+    per_unit = (select(Activity.id, CapacitySlot.age_group_id, Unit.start_time, Unit.end_time,
+                       func.count())
+                .select_from(Reservation)
+                .join(CapacitySlot, CapacitySlot.id == Reservation.slot_id)
+                .join(Unit, Unit.id == Reservation.unit_id)
+                .join(Activity, Activity.id == Unit.activity_id)
+                .where(Reservation.state == R.PRESENT.value,
+                       sel.where(Activity.site_id, CapacitySlot.age_group_id, Reservation.day))
+                .group_by(Activity.id, CapacitySlot.age_group_id, Unit.id, Unit.start_time,
+                          Unit.end_time))
     child_days = (select(Reservation.child_id, Reservation.day, CapacitySlot.age_group_id,
                          Activity.id.label("activity_id"))
                   .join(CapacitySlot, CapacitySlot.id == Reservation.slot_id)
@@ -67,7 +62,7 @@ def presence(actor: Actor, start: date, end: date, site_ids: list[int] | None = 
             .join(ActivityType, ActivityType.id == Activity.activity_type_id)
             .join(AgeGroup, AgeGroup.organisation_id == Site.organisation_id)).all())
         day_rows = session.execute(days).all()
-    acts = pd.DataFrame([(*r[:4], _minutes(r[4], r[5]) * r[6], r[6]) for r in units],
+    acts = pd.DataFrame([(*names[(a, g)], _minutes(t0, t1) * n, n) for a, g, t0, t1, n in units],
                         columns=[*KEYS, "minutes", "acts"])
     acts = acts.groupby(KEYS, as_index=False)[["minutes", "acts"]].sum()
     counted = pd.DataFrame([(*names[(a, g)], n_days, n_children)

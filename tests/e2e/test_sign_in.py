@@ -38,6 +38,9 @@ def test_family_signs_in_and_lands_on_its_dashboard(app_server, desktop):
     shot(desktop, "family_home_desktop")
     desktop.get_by_role("button", name="Se déconnecter").click()
     wait_idle(desktop)
+    # Wait for the sign-in form rather than checking at once: the rerun after signing out
+    # may still be on its way (this check was flaky on main too).
+    desktop.get_by_role("button", name="Se connecter").wait_for()
     assert desktop.get_by_role("button", name="Se connecter").is_visible()
 
 
