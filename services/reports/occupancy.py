@@ -17,17 +17,18 @@ COLUMNS = ["day", "site", "activity", "unit", "position", "age_group", "places",
 
 
 def occupancy(actor: Actor, start: date, end: date, site_ids: list[int] | None = None,
-              age_group_ids: list[int] | None = None) -> pd.DataFrame:
-    """One row per capacity slot (day, unit, age group): places, booked, waitlisted, fill rate."""
+              age_group_ids: list[int] | None = None, waiting_only: bool = False) -> pd.DataFrame:
+    """One row per capacity slot (day, unit, age group): places, booked, waitlisted, fill rate;
+    with `waiting_only`, only the slots where children wait."""
     sel = resolve(actor, start, end, site_ids, age_group_ids)
     with read() as session:
-        rows = session.execute(_query(sel)).all()
+        rows = session.execute(_query(sel, waiting_only)).all()
     frame = pd.DataFrame(rows, columns=COLUMNS[:-1])
     frame["fill_rate"] = percent(frame["booked"], frame["places"])
     return frame
 
 
-def _query(sel: Selection):  # type: ignore[no-untyped-def]
+def _query(sel: Selection, waiting_only: bool):  # type: ignore[no-untyped-def]
     # Waiting children counted once per slot, over the same days only, then joined:
     # the count is an index range scan on (state, day), not a pass over the year.
     waiting = (select(Reservation.slot_id, func.count().label("n"))
@@ -41,7 +42,7 @@ def _query(sel: Selection):  # type: ignore[no-untyped-def]
             .join(Activity, Activity.id == Unit.activity_id)
             .join(Site, Site.id == Activity.site_id)
             .join(AgeGroup, AgeGroup.id == CapacitySlot.age_group_id)
-            .outerjoin(waiting, waiting.c.slot_id == CapacitySlot.id)
+            .join(waiting, waiting.c.slot_id == CapacitySlot.id, isouter=not waiting_only)
             .where(sel.where(Activity.site_id, CapacitySlot.age_group_id, CapacitySlot.day))
             .order_by(CapacitySlot.day, Site.name, Activity.name, Unit.position, AgeGroup.label))
 

@@ -34,13 +34,15 @@ class EmptySelection(PortalError):
 class Selection:
     start: date
     end: date
-    site_ids: tuple[int, ...]
+    site_ids: tuple[int, ...] | None  # None: every site (managers only)
     age_group_ids: tuple[int, ...] | None  # None: every age group
 
     def where(self, site_col: ColumnElement, age_col: ColumnElement,  # type: ignore[type-arg]
               day_col: ColumnElement) -> ColumnElement[bool]:  # type: ignore[type-arg]
         """The filter these choices put on a query's site, age group and day columns."""
-        parts = [day_col >= self.start, day_col <= self.end, site_col.in_(self.site_ids)]
+        parts = [day_col >= self.start, day_col <= self.end]
+        if self.site_ids is not None:
+            parts.append(site_col.in_(self.site_ids))
         if self.age_group_ids is not None:
             parts.append(age_col.in_(self.age_group_ids))
         return and_(*parts)
@@ -76,15 +78,17 @@ def resolve(actor: Actor, start: date, end: date, site_ids: Iterable[int] | None
         raise InvertedRange()
     if end - start > timedelta(days=MAX_DAYS):
         raise RangeTooLong()
+    sites: tuple[int, ...] | None
     if site_ids is None:
-        sites = tuple(sorted(i for i, _ in get_options(actor).sites))
+        # A manager's "every site" needs no list; staff get theirs.
+        sites = None if actor.site_ids is None else tuple(sorted(actor.site_ids))
     else:
         sites = tuple(sorted(set(site_ids)))
         for site_id in sites:
             if actor.site_ids is not None and site_id not in actor.site_ids:
                 raise Forbidden("Ce lieu d'accueil ne fait pas partie de vos sites.")
     groups = None if age_group_ids is None else tuple(sorted(set(age_group_ids)))
-    if not sites or groups == ():
+    if sites == () or groups == ():
         raise EmptySelection()
     return Selection(start, end, sites, groups)
 

@@ -27,8 +27,8 @@ PROMOTION_COLUMNS = ["day", "site", "activity", "unit", "position", "age_group",
 def waiting(actor: Actor, start: date, end: date, site_ids: list[int] | None = None,
             age_group_ids: list[int] | None = None) -> pd.DataFrame:
     """Cells (day, unit, age group) where children wait, with how many and the places."""
-    frame = occupancy(actor, start, end, site_ids, age_group_ids)
-    return frame.loc[frame["waitlisted"] > 0, WAITING_COLUMNS].reset_index(drop=True)
+    frame = occupancy(actor, start, end, site_ids, age_group_ids, waiting_only=True)
+    return frame[WAITING_COLUMNS]
 
 
 def promotions(actor: Actor, start: date, end: date, site_ids: list[int] | None = None,
