@@ -57,9 +57,9 @@ BARE = {
     "money": [f"""
         SELECT {key}, sum(c.amount_cents), sum(CASE WHEN c.due_on < :t THEN c.amount_cents
         ELSE 0 END) FROM {src} JOIN registration r ON r.id = c.registration_id
-        JOIN period p ON p.id = r.period_id JOIN activity a ON a.id = p.activity_id
+        JOIN period p ON p.id = r.period_id
         WHERE c.cancelled_at IS NULL AND c.day BETWEEN :s AND :e {cond} GROUP BY {key}"""
-              for key in ("a.id, c.day", "c.family_id")
+              for key in ("p.activity_id, c.day", "c.family_id")
               for src, cond in (("charge c", ""), (
                   "payment_allocation pa JOIN payment y ON y.id = pa.payment_id "
                   "JOIN charge c ON c.id = pa.charge_id", "AND y.state = 'paid'"))],

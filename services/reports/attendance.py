@@ -30,10 +30,9 @@ def attendance(actor: Actor, start: date, end: date, site_ids: list[int] | None 
     query = (select(CapacitySlot.unit_id, CapacitySlot.age_group_id, Reservation.state,
                     func.count())
              .join(CapacitySlot, CapacitySlot.id == Reservation.slot_id)
-             .join(Unit, Unit.id == CapacitySlot.unit_id)
-             .join(Activity, Activity.id == Unit.activity_id)
-             .where(Reservation.state.in_(MARKED),
-                    sel.where(Activity.site_id, CapacitySlot.age_group_id, Reservation.day))
+             .where(Reservation.state.in_(MARKED), Reservation.day >= sel.start,
+                    Reservation.day <= sel.end, *sel.ages(CapacitySlot.age_group_id),
+                    *sel.units(CapacitySlot.unit_id))
              .group_by(CapacitySlot.unit_id, CapacitySlot.age_group_id, Reservation.state))
     with read() as session:
         counted = session.execute(query).all()

@@ -31,30 +31,26 @@ def presence(actor: Actor, start: date, end: date, site_ids: list[int] | None = 
              age_group_ids: list[int] | None = None) -> pd.DataFrame:
     """Per site, activity and age group: children, days and hours of presence, and acts."""
     sel = resolve(actor, start, end, site_ids, age_group_ids)
-    # Grouped on ids (the index holds state, day and slot); names come after, per group.
-    per_unit = (select(Activity.id, CapacitySlot.age_group_id, Unit.start_time, Unit.end_time,
-                       func.count())
-                .select_from(Reservation)
-                .join(CapacitySlot, CapacitySlot.id == Reservation.slot_id)
-                .join(Unit, Unit.id == Reservation.unit_id)
-                .join(Activity, Activity.id == Unit.activity_id)
-                .where(Reservation.state == R.PRESENT.value,
-                       sel.where(Activity.site_id, CapacitySlot.age_group_id, Reservation.day))
-                .group_by(Activity.id, CapacitySlot.age_group_id, Unit.id, Unit.start_time,
-                          Unit.end_time))
+    # Grouped on ids, with no join on the big side but the slot (the index holds state,
+    # day and slot); names and unit lengths come after, per group.
+    scope = [Reservation.state == R.PRESENT.value, Reservation.day >= sel.start,
+             Reservation.day <= sel.end, *sel.ages(CapacitySlot.age_group_id),
+             *sel.units(Reservation.unit_id)]
+    per_unit = (select(Reservation.unit_id, CapacitySlot.age_group_id, func.count())
+                .join(CapacitySlot, CapacitySlot.id == Reservation.slot_id).where(*scope)
+                .group_by(Reservation.unit_id, CapacitySlot.age_group_id))
     child_days = (select(Reservation.child_id, Reservation.day, CapacitySlot.age_group_id,
-                         Activity.id.label("activity_id"))
+                         Unit.activity_id)
                   .join(CapacitySlot, CapacitySlot.id == Reservation.slot_id)
-                  .join(Unit, Unit.id == Reservation.unit_id)
-                  .join(Activity, Activity.id == Unit.activity_id)
-                  .where(Reservation.state == R.PRESENT.value,
-                         sel.where(Activity.site_id, CapacitySlot.age_group_id, Reservation.day))
+                  .join(Unit, Unit.id == Reservation.unit_id).where(*scope)
                   .distinct().subquery())
     days = (select(child_days.c.activity_id, child_days.c.age_group_id, func.count(),
                    func.count(distinct(child_days.c.child_id)))
             .group_by(child_days.c.activity_id, child_days.c.age_group_id))
     with read() as session:
         units = session.execute(per_unit).all()
+        unit_info = {u: (a, t0, t1) for u, a, t0, t1 in session.execute(
+            select(Unit.id, Unit.activity_id, Unit.start_time, Unit.end_time))}
         names = dict(((a, g), (s, t, n, lbl)) for a, g, s, t, n, lbl in session.execute(
             select(Activity.id, AgeGroup.id, Site.name, ActivityType.name, Activity.name,
                    AgeGroup.label)
@@ -62,7 +58,8 @@ def presence(actor: Actor, start: date, end: date, site_ids: list[int] | None = 
             .join(ActivityType, ActivityType.id == Activity.activity_type_id)
             .join(AgeGroup, AgeGroup.organisation_id == Site.organisation_id)).all())
         day_rows = session.execute(days).all()
-    acts = pd.DataFrame([(*names[(a, g)], _minutes(t0, t1) * n, n) for a, g, t0, t1, n in units],
+    acts = pd.DataFrame([(*names[(unit_info[u][0], g)], _minutes(*unit_info[u][1:]) * n, n)
+                         for u, g, n in units],
                         columns=[*KEYS, "minutes", "acts"])
     acts = acts.groupby(KEYS, as_index=False)[["minutes", "acts"]].sum()
     counted = pd.DataFrame([(*names[(a, g)], n_days, n_children)

@@ -28,11 +28,11 @@ AMOUNTS = ["charged", "paid", "outstanding", "overdue"]
 
 def _live(query: Select, sel: Selection) -> Select:  # type: ignore[type-arg]
     """Restrict a query over charges to live charges of the selection."""
+    age = [] if sel.age_group_ids is None else [Period.age_group_id.in_(sel.age_group_ids)]
     return (query.join(Registration, Registration.id == Charge.registration_id)
             .join(Period, Period.id == Registration.period_id)
-            .join(Activity, Activity.id == Period.activity_id)
-            .where(Charge.cancelled_at.is_(None),
-                   sel.where(Activity.site_id, Period.age_group_id, Charge.day)))
+            .where(Charge.cancelled_at.is_(None), Charge.day >= sel.start,
+                   Charge.day <= sel.end, *age, *sel.activities(Period.activity_id)))
 
 
 def _pair(sel: Selection, keys: list, today: date) -> tuple[Select, Select]:  # type: ignore[type-arg]
@@ -63,14 +63,14 @@ def money(actor: Actor, start: date, end: date, today: date, site_ids: list[int]
           age_group_ids: list[int] | None = None) -> pd.DataFrame:
     """Per site, activity and month (of the charged day): charged, paid, outstanding, overdue."""
     sel = resolve(actor, start, end, site_ids, age_group_ids)
-    keys = [Activity.site_id, Activity.id, Charge.day]
+    keys = [Period.activity_id, Charge.day]
     charged_q, paid_q = _pair(sel, keys, today)
     with read() as session:
         charged = session.execute(charged_q).all()
         paid = session.execute(paid_q).all()
         names = {aid: (site, name) for aid, site, name in session.execute(
             select(Activity.id, Site.name, Activity.name).join(Site, Site.id == Activity.site_id))}
-    days = _combine(charged, paid, ["site_id", "activity_id", "day"])
+    days = _combine(charged, paid, ["activity_id", "day"])
     # Per day in SQL (portable), per month here: a few hundred rows at most.
     days["month"] = pd.to_datetime(days["day"]).dt.strftime("%Y-%m")
     days["site"] = [names[a][0] for a in days["activity_id"]]

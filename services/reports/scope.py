@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, and_, select
 
 from db.engine import read
-from db.models import AgeGroup, Site
+from db.models import Activity, AgeGroup, Site, Unit
 from services.actor import Actor
 from services.errors import Forbidden, PortalError
 
@@ -46,6 +46,25 @@ class Selection:
         if self.age_group_ids is not None:
             parts.append(age_col.in_(self.age_group_ids))
         return and_(*parts)
+
+
+    def activities(self, activity_col: ColumnElement) -> list[ColumnElement[bool]]:  # type: ignore[type-arg]
+        """The site filter as "activity among the sites' activities": no join on the big
+        side (a join there makes SQLite loop over the charges once per activity)."""
+        if self.site_ids is None:
+            return []
+        return [activity_col.in_(select(Activity.id).where(Activity.site_id.in_(self.site_ids)))]
+
+
+    def units(self, unit_col: ColumnElement) -> list[ColumnElement[bool]]:  # type: ignore[type-arg]
+        """The site filter as "unit among the sites' units", for queries over reservations."""
+        if self.site_ids is None:
+            return []
+        return [unit_col.in_(select(Unit.id).join(Activity, Activity.id == Unit.activity_id)
+                             .where(Activity.site_id.in_(self.site_ids)))]
+
+    def ages(self, age_col: ColumnElement) -> list[ColumnElement[bool]]:  # type: ignore[type-arg]
+        return [] if self.age_group_ids is None else [age_col.in_(self.age_group_ids)]
 
 
 @dataclass(frozen=True)
