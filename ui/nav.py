@@ -21,6 +21,13 @@ STAFF = {
         ("pages/staff_home.py", "Tableau de bord de l'accueil", "accueil", "dashboard"),
         ("pages/staff_outbox.py", "Mails envoyés", "mails", "mail"),
     ],
+    "Tableaux de bord": [
+        ("pages/dashboard_occupancy.py", "Occupation des places", "occupation", "event_seat"),
+        ("pages/dashboard_waitlist.py", "Listes d'attente", "listes_attente", "hourglass_top"),
+        ("pages/dashboard_attendance.py", "Présences et absences", "presences", "fact_check"),
+        ("pages/dashboard_money.py", "Facturation et impayés", "facturation", "euro"),
+        ("pages/dashboard_funder.py", "Bilan CAF", "bilan_caf", "summarize"),
+    ],
 }
 MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {}
 

@@ -3,6 +3,7 @@ from db.models.booking import Registration, Reservation
 from db.models.catalogue import (Activity, ActivityType, AgeGroup, CapacitySlot, Closure,
                                  Organisation, Period, QfBracket, Site, Tariff, Unit)
 from db.models.money import Charge, Invoice, Payment, PaymentAllocation
+from db.models.reports import Promotion
 from db.models.people import (ChangeRequest, Child, Document, Family, Guardian, LinkToken,
                               SessionToken, StaffSite, UserAccount)
 from db.models.system import AuditEntry, Mail
@@ -10,7 +11,7 @@ from db.models.system import AuditEntry, Mail
 __all__ = [
     "Activity", "ActivityType", "AgeGroup", "AuditEntry", "CapacitySlot", "ChangeRequest",
     "Charge", "Child", "Closure", "Document", "Family", "Guardian", "Invoice", "LinkToken",
-    "Mail", "Organisation", "Payment", "PaymentAllocation", "Period", "QfBracket",
+    "Mail", "Organisation", "Payment", "PaymentAllocation", "Period", "Promotion", "QfBracket",
     "Registration", "Reservation", "SessionToken", "Site", "StaffSite", "Tariff", "Unit",
     "UserAccount",
 ]

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 from sqlalchemy import bindparam, case, exists, func, select, text, update
 from sqlalchemy.orm import Session
 
-from db.models import CapacitySlot, Period, Registration, Reservation
+from db.models import CapacitySlot, Period, Promotion, Registration, Reservation
 from db.states import ACTIVE_RESERVATION
 from db.states import ReservationState as R
 
@@ -199,6 +199,10 @@ def promote(session: Session, slot_ids: Iterable[int], now: datetime) -> list[Re
             reservation.decided_at = now if validated else None
             reservation.queue_rank = None
             promoted.append(reservation)
+            # Kept for the waiting-list dashboard: how many got a place, after how long.
+            session.add(Promotion(reservation_id=reservation.id, slot_id=slot_id,
+                                  requested_at=reservation.requested_at, promoted_at=now,
+                                  state=reservation.state))
         if heads:
             take_places(session, {slot_id: len(heads)})
     session.flush()

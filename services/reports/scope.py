@@ -1,0 +1,113 @@
+"""What a dashboard is asked for: a date range, sites and age groups, checked against
+the caller's sites before any query runs."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import ColumnElement, and_, select
+
+from db.engine import read
+from db.models import Activity, AgeGroup, Site, Unit
+from services.actor import Actor
+from services.errors import Forbidden, PortalError
+
+MAX_DAYS = 400  # a school year and a summer; more is a typing mistake, not a question
+
+
+class InvertedRange(PortalError):
+    default_message = ("La date de fin est avant la date de début : corrigez la période "
+                       "choisie.")
+
+
+class RangeTooLong(PortalError):
+    default_message = f"Choisissez une période de {MAX_DAYS} jours au plus."
+
+
+class EmptySelection(PortalError):
+    default_message = ("Aucun lieu d'accueil ou aucune tranche d'âge n'est sélectionné : "
+                       "choisissez-en au moins un.")
+
+
+@dataclass(frozen=True)
+class Selection:
+    start: date
+    end: date
+    site_ids: tuple[int, ...] | None  # None: every site (managers only)
+    age_group_ids: tuple[int, ...] | None  # None: every age group
+
+    def where(self, site_col: ColumnElement, age_col: ColumnElement,  # type: ignore[type-arg]
+              day_col: ColumnElement) -> ColumnElement[bool]:  # type: ignore[type-arg]
+        """The filter these choices put on a query's site, age group and day columns."""
+        parts = [day_col >= self.start, day_col <= self.end]
+        if self.site_ids is not None:
+            parts.append(site_col.in_(self.site_ids))
+        if self.age_group_ids is not None:
+            parts.append(age_col.in_(self.age_group_ids))
+        return and_(*parts)
+
+
+    def activities(self, activity_col: ColumnElement) -> list[ColumnElement[bool]]:  # type: ignore[type-arg]
+        """The site filter as "activity among the sites' activities": no join on the big
+        side (a join there makes SQLite loop over the charges once per activity)."""
+        if self.site_ids is None:
+            return []
+        return [activity_col.in_(select(Activity.id).where(Activity.site_id.in_(self.site_ids)))]
+
+
+    def units(self, unit_col: ColumnElement) -> list[ColumnElement[bool]]:  # type: ignore[type-arg]
+        """The site filter as "unit among the sites' units", for queries over reservations."""
+        if self.site_ids is None:
+            return []
+        return [unit_col.in_(select(Unit.id).join(Activity, Activity.id == Unit.activity_id)
+                             .where(Activity.site_id.in_(self.site_ids)))]
+
+    def ages(self, age_col: ColumnElement) -> list[ColumnElement[bool]]:  # type: ignore[type-arg]
+        return [] if self.age_group_ids is None else [age_col.in_(self.age_group_ids)]
+
+
+@dataclass(frozen=True)
+class Options:
+    sites: list[tuple[int, str]]
+    age_groups: list[tuple[int, str]]
+
+
+def get_options(actor: Actor) -> Options:
+    """The sites the caller may see and every age group, for the dashboards' filters."""
+    actor.require_staff()
+    with read() as session:
+        query = select(Site.id, Site.name).order_by(Site.name)
+        if actor.site_ids is not None:
+            query = query.where(Site.id.in_(actor.site_ids))
+        sites = [(i, n) for i, n in session.execute(query).all()]
+        groups = [(i, lbl) for i, lbl in session.execute(
+            select(AgeGroup.id, AgeGroup.label).order_by(AgeGroup.min_age, AgeGroup.id)).all()]
+    return Options(sites, groups)
+
+
+def resolve(actor: Actor, start: date, end: date, site_ids: Iterable[int] | None = None,
+            age_group_ids: Iterable[int] | None = None) -> Selection:
+    """Check the choices: dates in order, something selected, only the caller's sites.
+
+    `site_ids` None means every site the caller may see.
+    """
+    actor.require_staff()
+    if end < start:
+        raise InvertedRange()
+    if end - start > timedelta(days=MAX_DAYS):
+        raise RangeTooLong()
+    sites: tuple[int, ...] | None
+    if site_ids is None:
+        # A manager's "every site" needs no list; staff get theirs.
+        sites = None if actor.site_ids is None else tuple(sorted(actor.site_ids))
+    else:
+        sites = tuple(sorted(set(site_ids)))
+        for site_id in sites:
+            if actor.site_ids is not None and site_id not in actor.site_ids:
+                raise Forbidden("Ce lieu d'accueil ne fait pas partie de vos sites.")
+    groups = None if age_group_ids is None else tuple(sorted(set(age_group_ids)))
+    if sites == () or groups == ():
+        raise EmptySelection()
+    return Selection(start, end, sites, groups)
+

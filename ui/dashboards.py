@@ -1,0 +1,110 @@
+"""Shared widgets of the dashboards: the selection form, tables with CSV and Excel
+exports, and plotly charts that download as PNG images."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from services.actor import Actor
+from services.booking.rules import LOCAL
+from services.reports.scope import get_options
+from ui.format import MONTHS_FR
+
+MODES = ["Semaine", "Mois", "Période"]
+IMAGE_HINT = ("Pour enregistrer un graphique en image (PNG), survolez-le et cliquez sur "
+              "l'icône d'appareil photo « Download plot as a png » en haut à droite.")
+
+
+@dataclass(frozen=True)
+class Choice:
+    start: date
+    end: date
+    site_ids: list[int]
+    age_group_ids: list[int]
+
+
+def today() -> date:
+    return datetime.now(LOCAL).date()
+
+
+def _months(around: date) -> list[date]:
+    first = date(around.year - 1, 9, 1)
+    return [date(first.year + (first.month - 1 + i) // 12, (first.month - 1 + i) % 12 + 1, 1)
+            for i in range(24)]
+
+
+def _month_end(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def selection(actor: Actor, key: str, default_mode: str = "Mois") -> Choice:
+    """Sites, age groups and a week, a month or a period, with the caller's sites only."""
+    options = get_options(actor)
+    sites = dict(options.sites)
+    groups = dict(options.age_groups)
+    now = today()
+    cols = st.columns([2, 2, 1])
+    site_ids = cols[0].multiselect("Lieux d'accueil", list(sites), default=list(sites),
+                                   format_func=sites.get, key=f"{key}_sites",
+                                   placeholder="Choisissez un lieu")
+    group_ids = cols[1].multiselect("Tranches d'âge", list(groups), default=list(groups),
+                                    format_func=groups.get, key=f"{key}_groups",
+                                    placeholder="Choisissez une tranche d'âge")
+    mode = cols[2].radio("Durée", MODES, index=MODES.index(default_mode), key=f"{key}_mode",
+                         horizontal=True)
+    if mode == "Semaine":
+        day = st.date_input("Une date de la semaine", now, format="DD/MM/YYYY",
+                            key=f"{key}_week")
+        start = day - timedelta(days=day.weekday())
+        end = start + timedelta(days=6)
+    elif mode == "Mois":
+        months = _months(now)
+        first = st.selectbox("Mois", months, index=months.index(now.replace(day=1)),
+                             format_func=lambda m: f"{MONTHS_FR[m.month - 1]} {m.year}",
+                             key=f"{key}_month")
+        start, end = first, _month_end(first)
+    else:
+        c1, c2 = st.columns(2)
+        start = c1.date_input("Du", now.replace(day=1), format="DD/MM/YYYY", key=f"{key}_from")
+        end = c2.date_input("Au", _month_end(now.replace(day=1)), format="DD/MM/YYYY",
+                            key=f"{key}_to")
+    st.caption(f"Du {start:%d/%m/%Y} au {end:%d/%m/%Y}")
+    return Choice(start, end, list(site_ids), list(group_ids))
+
+
+def nothing(message: str = "Aucune donnée pour cette sélection : choisissez une autre "
+                           "période ou d'autres lieux.") -> None:
+    st.info(message)
+
+
+def _excel(frame: pd.DataFrame, sheet: str) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
+    return buffer.getvalue()
+
+
+def table(frame: pd.DataFrame, columns: dict[str, str], name: str, key: str) -> None:
+    """Show `frame` with French column titles, and offer it as CSV and as Excel."""
+    shown = frame[list(columns)].rename(columns=columns)
+    st.dataframe(shown, hide_index=True, width="stretch")
+    c1, c2 = st.columns(2)
+    # A French Excel opens ";"-separated UTF-8 with a BOM correctly.
+    c1.download_button("Exporter en CSV", shown.to_csv(index=False, sep=";").encode("utf-8-sig"),
+                       file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
+                       icon=":material/download:")
+    c2.download_button("Exporter en Excel", _excel(shown, name), file_name=f"{name}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=f"{key}_xlsx", icon=":material/table_view:")
+
+
+def chart(figure, name: str, key: str) -> None:  # type: ignore[no-untyped-def]
+    """A plotly chart whose camera button saves a PNG with a French file name."""
+    figure.update_layout(margin=dict(l=10, r=10, t=50, b=10), separators=", ")
+    st.plotly_chart(figure, key=key, width="stretch", config={
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}})
