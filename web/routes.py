@@ -7,6 +7,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from db.engine import read
+from web import payments
 
 
 async def health(_request: Request) -> PlainTextResponse:
@@ -15,4 +16,4 @@ async def health(_request: Request) -> PlainTextResponse:
     return PlainTextResponse("ok")
 
 
-ROUTES: list[Route] = [Route("/api/health", health, methods=["GET"])]
+ROUTES: list[Route] = [Route("/api/health", health, methods=["GET"]), *payments.ROUTES]
