@@ -64,9 +64,9 @@ def deadline_policy() -> str:
     days = settings.as_int(settings.PAYMENT_DAYS)
     if settings.UNPAID_POLICY.get().strip() == "release":
         then = ("à cette date, les réservations non réglées sont annulées et les places "
-                "rendues aux familles en liste d'attente.")
+                "rendues aux familles en liste d'attente")
     else:
-        then = "passé cette date, le montant reste dû et l'accueil vous contactera."
+        then = "passé cette date, le montant reste dû et l'accueil vous contactera"
     return f"Vous avez {days} jours après la validation pour régler vos réservations ; {then}"
 
 

@@ -55,6 +55,8 @@ def receipt_pdf(actor: Actor, reference: str) -> bytes:
         doc.para(f"Montant reçu : {euros(payment.amount_cents)} – mode de règlement : "
                  f"{METHODS_FR.get(payment.method, payment.method)}"
                  + (f" – le {paid:%d/%m/%Y}" if paid else ""), bold=True)
+        if payment.bank_details and payment.method != "card_online":
+            doc.para(f"Détail : {payment.bank_details}")
         rows = [[label, euros(cents)] for label, cents in _lines(session, payment)]
         if rows:
             doc.table(["Prestation réglée", "Montant"], rows, [150, 30])
