@@ -89,7 +89,8 @@ def record_desk_payment(actor: Actor, family_id: int, method: str, amount_cents:
         payment = ledger.record_paid(session, family_id, method, amount_cents, now,
                                      actor.user_id, label, prefix="D")
         allocated = ledger.allocate(session, payment, ledger.plan(charges, amount_cents))
-        assert allocated == amount_cents  # checked against the balances just above
+        if allocated != amount_cents:  # another payment settled these charges meanwhile
+            raise InvalidInput("Le solde vient de changer : vérifiez le montant et recommencez.")
         audit.record(session, actor, "record_desk_payment", "payment", payment.id,
                      family_id=family_id, method=method, cents=amount_cents)
         mail_receipt(session, payment)

@@ -38,6 +38,7 @@ def test_family_signs_in_and_lands_on_its_dashboard(app_server, desktop):
     shot(desktop, "family_home_desktop")
     desktop.get_by_role("button", name="Se déconnecter").click()
     wait_idle(desktop)
+    desktop.get_by_role("button", name="Se connecter").wait_for()  # never fail on timing
     assert desktop.get_by_role("button", name="Se connecter").is_visible()
 
 
