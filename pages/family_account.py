@@ -13,13 +13,13 @@ from services.payments import card, receipts
 from ui.documents import family_documents
 from ui.format import day, euros
 from ui.guard import require_family
-from ui.money import STATE_LABELS, cents, payment_state, pdf_button, when
+from ui.money import STATE_LABELS, cents, payment_state, pdf_button, watch_payment, when
 
 actor = require_family()
 
 st.title("Mon compte – Détail financier par inscription")
 today = datetime.now(LOCAL).date()
-reference = st.query_params.get("ref", "")
+reference = st.query_params.get("ref", "") or st.session_state.get("last_payment", "")
 if reference:
     try:
         payment_state(accounts.get_payment(actor, reference))
@@ -91,10 +91,11 @@ if st.button("Règlement", type="primary", disabled=not selection, icon=":materi
 start = st.session_state.get("card_start")
 if start is not None:
     st.write(f"Paiement {start.reference} de {euros(start.amount_cents)} prêt : la page de "
-             "paiement sécurisé Monetico s'ouvre dans un nouvel onglet. Revenez ensuite ici et "
-             "cliquez sur « Actualiser ».")
+             "paiement sécurisé Monetico s'ouvre dans un nouvel onglet. Cette page-ci se met "
+             "à jour dès que la banque a confirmé le paiement.")
     st.link_button("Continuer vers le paiement", card.public_url() + start.redirect_path,
                    type="primary", icon=":material/lock:")
+    watch_payment(actor, start.reference)
 
 st.header("Mes paiements")
 payments = accounts.list_payments(actor)

@@ -52,5 +52,8 @@ if reference:
 
 st.header("Derniers encaissements")
 received = desk.list_received(actor)
-st.dataframe(received.assign(Montant=received["Montant"].map(euros)), hide_index=True,
-             use_container_width=True)
+if received.empty:
+    st.write("Aucun encaissement pour le moment.")
+else:
+    st.dataframe(received.assign(Montant=received["Montant"].map(euros)), hide_index=True,
+                 use_container_width=True)

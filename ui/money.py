@@ -5,7 +5,8 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from services.billing.accounts import PaymentView
+from services.actor import Actor
+from services.billing.accounts import PaymentView, get_payment
 from ui.format import euros, moment
 
 STATE_LABELS = {"pending": "en attente de la confirmation de la banque",
@@ -21,6 +22,18 @@ def payment_state(view: PaymentView) -> None:
         st.error(text + ". Aucun montant n'a été débité ; vous pouvez recommencer.")
     else:
         st.info(text + ". Cliquez sur « Actualiser » dans un instant.")
+
+
+@st.fragment(run_every=3)
+def watch_payment(actor: Actor, reference: str) -> None:
+    """While the family is at the bank, check every few seconds whether the notification
+    arrived; when it has, show the new balance."""
+    view = get_payment(actor, reference)
+    if view.state != "pending":
+        st.session_state.pop("card_start", None)
+        st.session_state["last_payment"] = reference
+        st.rerun()
+    st.caption("En attente de la confirmation de la banque…")
 
 
 def pdf_button(label: str, make: Callable[[], bytes], file_name: str, key: str) -> None:

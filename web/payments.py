@@ -82,9 +82,35 @@ async def sandbox_pay(request: Request) -> Response:
     return RedirectResponse(back, status_code=303)
 
 
+RETURN_TEXT = {
+    "paid": ("Paiement accepté", "Merci ! Votre paiement est enregistré ; un reçu vous est "
+             "envoyé par e-mail."),
+    "refused": ("Paiement non abouti", "Le paiement a été refusé ou abandonné : aucun montant "
+                "n'a été débité. Vous pouvez recommencer depuis « Mon compte »."),
+    "pending": ("Paiement en cours de confirmation", "La banque n'a pas encore confirmé le "
+                "paiement ; cette page se met à jour toute seule."),
+}
+
+
+async def bank_return(request: Request) -> HTMLResponse:
+    """GET /api/payments/{reference}/retour: url_retour_ok/err; shows what the notification set."""
+    found = await run_in_threadpool(card.return_status, request.path_params["reference"])
+    if found is None:
+        return _page("Paiement", "<h1>Paiement introuvable</h1>", 404)
+    state, cents = found
+    title, text = RETURN_TEXT.get(state, RETURN_TEXT["pending"])
+    refresh = '<meta http-equiv="refresh" content="3">' if state == "pending" else ""
+    amount = html.escape(monetico.amount_text(cents).replace("EUR", " €").replace(".", ","))
+    body = (f"{refresh}<h1>{title}</h1><p>Montant : {amount}</p><p>{text}</p>"
+            "<p>Vous pouvez fermer cet onglet : la page « Mon compte » du portail affiche le "
+            'nouveau solde.</p><p><a href="/">Retour au portail</a></p>')
+    return _page(title, body)
+
+
 ROUTES = [
     Route("/api/monetico/notify", notify, methods=["POST"]),
     Route("/api/payments/{reference}/redirect", redirect, methods=["GET"]),
+    Route("/api/payments/{reference}/retour", bank_return, methods=["GET"]),
     Route("/sandbox/bank", sandbox_bank, methods=["POST"]),
     Route("/sandbox/bank/pay", sandbox_pay, methods=["POST"]),
 ]

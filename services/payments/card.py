@@ -16,7 +16,7 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import select
 
 from db import settings
-from db.engine import transaction, with_retry
+from db.engine import read, transaction, with_retry
 from db.models import Family, Payment, PaymentLine, PaymentLink
 from db.states import PaymentMethod, PaymentState
 from services import audit
@@ -132,14 +132,29 @@ def bank_form(reference: str, token: str, now: datetime | None = None) -> tuple[
         link.used_at = now
         family = session.get(Family, payment.family_id)
         assert family is not None
-        back = f"{public_url()}/mon_compte?ref={payment.reference}"
+        back = f"{public_url()}/api/payments/{payment.reference}/retour"
         bank = terminal()
         fields = monetico.request_fields(bank, monetico.Order(
             payment.reference, payment.amount_cents, family.email, f"Famille {family.id}",
-            back, back + "&echec=1", family.address, family.city, family.postal_code,
+            back, back + "?echec=1", family.address, family.city, family.postal_code,
             now.astimezone(_local())))
         audit.record(session, BANK, "send_to_bank", "payment", payment.id, url=bank.url)
         return bank.url, fields
+
+
+def return_status(reference: str) -> tuple[str, int] | None:
+    """State and amount of a card payment, for the bank's return page in the browser.
+
+    The browser comes back from the bank in a fresh session (not signed in), so this page
+    reads the payment by its reference alone, which is random and unguessable, and shows
+    nothing about the family: only the state and the amount. The signed-in "Mon compte"
+    page shows the same state, scoped to the family.
+    """
+    with read() as session:
+        row = session.execute(select(Payment.state, Payment.amount_cents).where(
+            Payment.reference == reference[:12],
+            Payment.method == PaymentMethod.CARD_ONLINE.value)).first()
+        return (row[0], row[1]) if row else None
 
 
 def _local():  # type: ignore[no-untyped-def]

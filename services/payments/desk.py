@@ -51,7 +51,7 @@ def open_charges(actor: Actor, family_id: int) -> pd.DataFrame:
 
 
 def list_families_due(actor: Actor, search: str = "") -> list[FamilyDue]:
-    """Families with something left to pay, by name (staff)."""
+    """Families by name, those with the most left to pay first (staff)."""
     actor.require_staff()
     with read() as session:
         query = select(Family.id, Family.name).order_by(Family.name)
@@ -61,7 +61,7 @@ def list_families_due(actor: Actor, search: str = "") -> list[FamilyDue]:
         for fam_id, name in session.execute(query.limit(500)).all():
             due = sum(b for _, b in _site_ok(session, actor, ledger.open_charges(session, fam_id)))
             out.append(FamilyDue(fam_id, name, due))
-        return out
+        return sorted(out, key=lambda f: (-f.balance_cents, f.name))
 
 
 def record_desk_payment(actor: Actor, family_id: int, method: str, amount_cents: int,

@@ -39,10 +39,11 @@ def test_tavernier_pays_in_the_sandbox_and_the_balance_drops_to_zero(app_server,
     bank.get_by_label("Numéro de carte bancaire").fill("4000 0000 0000 0002")
     bank.screenshot(path=str(shot.__globals__["SHOTS"] / "sandbox_bank_card_page.png"))
     bank.get_by_role("button", name="Payer").click()
-    bank.wait_for_url(re.compile(r".*/mon_compte\?ref=C[A-Z0-9]+"))
+    bank.wait_for_url(re.compile(r".*/api/payments/C[A-Z0-9]+/retour"))
+    bank.get_by_role("heading", name="Paiement accepté").wait_for()
+    bank.screenshot(path=str(shot.__globals__["SHOTS"] / "payment_return_tab.png"))
     bank.close()
-    page.get_by_role("button", name="Actualiser").click()
-    wait_idle(page)
+    # No click: the account page watches the pending payment and updates on its own.
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=\"stMetric\"]')]"
         ".some(m => m.innerText.includes('Total dû') && m.innerText.includes('0,00 €'))")
@@ -59,3 +60,15 @@ def test_account_page_fits_a_phone(app_server, phone):
     wait_idle(phone)
     shot(phone, "account_phone")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_staff_open_encaissements(app_server, desktop):
+    email = "accueil@csjacquard.example"
+    sign_in(desktop, app_server, email, DEMO_PASSWORDS[email])
+    desktop.get_by_role("link", name="Encaissements").click()
+    desktop.get_by_role("heading", name="Encaissements", exact=True).wait_for()
+    desktop.get_by_role("heading", name="Derniers encaissements").wait_for()
+    wait_idle(desktop)
+    assert "Mode de règlement" in desktop.locator("body").inner_text() or \
+        "Rien à régler" in desktop.locator("body").inner_text()
+    shot(desktop, "staff_encaissements_desktop")

@@ -207,8 +207,11 @@ def test_the_sandbox_bank_checks_the_form_notifies_and_sends_the_browser_back(
     status, _, headers = call(http + "/sandbox/bank/pay", {**_form_fields(card_page),
                                                           "card": card_number, "action": "pay"})
     assert status == 303
-    assert headers["location"].startswith(http + f"/mon_compte?ref={start.reference}")
+    assert headers["location"].startswith(http + f"/api/payments/{start.reference}/retour")
     assert ("echec" in headers["location"]) != paid
+    status, back, _ = call(headers["location"])
+    assert status == 200 and ("Paiement accepté" if paid else "Paiement non abouti") in back
+    assert "DUPONT" not in back and "Léa" not in back
     view = get_payment(world.family_a, start.reference)
     assert view.state == ("paid" if paid else "refused")
     assert get_account(world.family_a, world.today).total_due == (0 if paid else 200)
@@ -221,3 +224,18 @@ def test_the_sandbox_is_off_when_a_real_bank_is_configured(world, http, monkeypa
     page = call(http + start.redirect_path)[1]
     monkeypatch.setenv("MONETICO_URL", "https://p.monetico-services.com/test/paiement.cgi")
     assert call(http + "/sandbox/bank", _form_fields(page))[0] == 400
+
+
+def test_the_same_notification_delivered_concurrently_applies_once(world):
+    from concurrent.futures import ThreadPoolExecutor
+
+    reg, start = started(world)
+    fields = notification(start.reference, 200)
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        answers = list(pool.map(lambda _: card.apply_notification(fields), range(12)))
+    assert answers == ["version=2\ncdr=0\n"] * 12
+    payments, allocations, _ = state()
+    assert [p[1] for p in payments] == ["paid"] and sum(a for _, a in allocations) == 200
+    with read() as session:
+        assert session.scalar(select(func.count(AuditEntry.id)).where(
+            AuditEntry.action == "card_paid")) == 1
