@@ -22,7 +22,8 @@ def family_documents(actor: Actor, account: Account, today: date) -> None:
                    f"facture-{month:%Y-%m}.pdf", key="invoice")
     for reg in account.registrations:
         pdf_button(f"Attestation d'inscription – {reg.child} – {reg.activity}",
-                   lambda rid=reg.registration_id: documents.registration_certificate_pdf(actor, rid),
+                   lambda rid=reg.registration_id:
+                   documents.registration_certificate_pdf(actor, rid),
                    f"attestation-inscription-{reg.registration_id}.pdf",
                    key=f"cert_{reg.registration_id}")
     year = st.selectbox("Année de l'attestation fiscale", [today.year, today.year - 1])

@@ -17,7 +17,8 @@ def payment_state(view: PaymentView) -> None:
     """What the bank's notification said about a payment (the return page's message)."""
     text = f"Paiement {view.reference} de {euros(view.amount_cents)} : {STATE_LABELS[view.state]}"
     if view.state == "paid":
-        st.success(text + ". Merci ! Un reçu vous a été envoyé par e-mail.", icon=":material/check_circle:")
+        st.success(text + ". Merci ! Un reçu vous a été envoyé par e-mail.",
+                   icon=":material/check_circle:")
     elif view.state == "refused":
         st.error(text + ". Aucun montant n'a été débité ; vous pouvez recommencer.")
     else:

@@ -84,7 +84,8 @@ def invoice_months(actor: Actor, family_id: int | None = None) -> list[date]:
         return sorted({d.replace(day=1) for d in days}, reverse=True)
 
 
-def _registration(session: Session, actor: Actor, registration_id: int):  # type: ignore[no-untyped-def]
+def _registration(session: Session, actor: Actor,
+                  registration_id: int) -> tuple[Registration, Child, Period, Activity, Site]:
     row = session.execute(
         select(Registration, Child, Period, Activity, Site)
         .join(Child, Child.id == Registration.child_id)
@@ -98,7 +99,7 @@ def _registration(session: Session, actor: Actor, registration_id: int):  # type
         actor.require_site(row[4].id)
     elif row[1].family_id != actor.require_family():
         raise Forbidden()
-    return row
+    return row[0], row[1], row[2], row[3], row[4]
 
 
 def registration_certificate_pdf(actor: Actor, registration_id: int) -> bytes:
@@ -107,7 +108,8 @@ def registration_certificate_pdf(actor: Actor, registration_id: int) -> bytes:
         registration, child, period, activity, site = _registration(session, actor,
                                                                     registration_id)
         if registration.state != "validated":
-            raise InvalidInput("Seule une inscription validée peut faire l'objet d'une attestation.")
+            raise InvalidInput("Seule une inscription validée peut faire l'objet "
+                               "d'une attestation.")
         family = _family(session, child.family_id)
         doc = Document(*_letterhead(session, family), "Attestation d'inscription")
         doc.para(f"Le centre social atteste que l'enfant {child.first_name} {child.last_name}, "

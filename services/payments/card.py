@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db import settings
 from db.engine import read, transaction, with_retry
-from db.models import Family, Payment, PaymentLine, PaymentLink
+from db.models import Family, Payment, PaymentLine, PaymentLink, Period, Registration
 from db.states import PaymentMethod, PaymentState
 from services import audit
 from services.actor import SYSTEM, Actor
@@ -65,9 +66,8 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _lines(session, family_id: int, selection: Mapping[int, int | None]) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
-    from db.models import Period, Registration
-
+def _lines(session: Session, family_id: int,
+           selection: Mapping[int, int | None]) -> list[tuple[int, int]]:
     lines: list[tuple[int, int]] = []
     for reg_id, wanted in sorted(selection.items()):
         charges = ledger.open_charges(session, family_id, [reg_id])
@@ -76,8 +76,10 @@ def _lines(session, family_id: int, selection: Mapping[int, int | None]) -> list
             continue
         amount = balance if wanted is None else int(wanted)
         if amount != balance:
-            partial = session.scalar(select(Period.partial_payment).join(
-                Registration, Registration.period_id == Period.id).where(Registration.id == reg_id))
+            partial = session.scalar(
+                select(Period.partial_payment)
+                .join(Registration, Registration.period_id == Period.id)
+                .where(Registration.id == reg_id))
             if not partial:
                 raise PartialNotAllowed()
             if not 0 < amount <= balance:
@@ -114,7 +116,8 @@ def start_card_payment(actor: Actor, selection: Mapping[int, int | None],
                          f"/api/payments/{payment.reference}/redirect?t={token}")
 
 
-def bank_form(reference: str, token: str, now: datetime | None = None) -> tuple[str, dict[str, str]]:
+def bank_form(reference: str, token: str,
+              now: datetime | None = None) -> tuple[str, dict[str, str]]:
     """Redeem a single-use link: the bank's URL and the signed fields to post there."""
     now = now or datetime.now(timezone.utc)
     with transaction() as session:
@@ -127,8 +130,8 @@ def bank_form(reference: str, token: str, now: datetime | None = None) -> tuple[
         link, payment = row
         if (link.used_at is not None or link.expires_at < now
                 or payment.state != PaymentState.PENDING.value):
-            raise LinkInvalid("Ce lien de paiement a déjà servi ou a expiré : recommencez depuis "
-                              "« Mon compte ».")
+            raise LinkInvalid("Ce lien de paiement a déjà servi ou a expiré : "
+                              "recommencez depuis « Mon compte ».")
         link.used_at = now
         family = session.get(Family, payment.family_id)
         assert family is not None

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 
 import pandas as pd
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
 from db.models import Activity, Charge, Family, Payment, Period, Registration
@@ -28,7 +29,8 @@ class FamilyDue:
     balance_cents: int
 
 
-def _site_ok(session, actor: Actor, charges: list[tuple[Charge, int]]) -> list[tuple[Charge, int]]:  # type: ignore[no-untyped-def]
+def _site_ok(session: Session, actor: Actor,
+             charges: list[tuple[Charge, int]]) -> list[tuple[Charge, int]]:
     """Staff of some sites settle only those sites' charges."""
     if actor.site_ids is None or not charges:
         return charges
@@ -85,7 +87,7 @@ def record_desk_payment(actor: Actor, family_id: int, method: str, amount_cents:
         if amount_cents > due:
             raise InvalidInput(f"Le montant dépasse ce qui reste dû sur les prestations "
                                f"choisies ({due // 100},{due % 100:02d} €).")
-        label = f"{METHODS_FR[method]} – {note.strip()[:200]}" if note.strip() else METHODS_FR[method]
+        label = METHODS_FR[method] + (f" – {note.strip()[:200]}" if note.strip() else "")
         payment = ledger.record_paid(session, family_id, method, amount_cents, now,
                                      actor.user_id, label, prefix="D")
         allocated = ledger.allocate(session, payment, ledger.plan(charges, amount_cents))

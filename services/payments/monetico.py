@@ -154,7 +154,8 @@ def read_notification(fields: Mapping[str, str], key: str) -> Notification | Non
 
 
 def notification_fields(terminal: Terminal, reference: str, amount_cents: int, code: str,
-                        at: datetime, free_text: str = "", card_bin: str = "400000") -> dict[str, str]:
+                        at: datetime, free_text: str = "",
+                        card_bin: str = "400000") -> dict[str, str]:
     """A sealed notification as the bank sends it (used by the sandbox bank and tests)."""
     fields = {
         "TPE": terminal.tpe, "date": f"{at:%d/%m/%Y_a_%H:%M:%S}",
