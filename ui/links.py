@@ -1,9 +1,12 @@
 """Links between pages that other pages may use (e.g. the grid's "Payer" button)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
-ACCOUNT_PAGE = "pages/family_account.py"
+# Absolute, so the link resolves whatever the entry script's folder.
+ACCOUNT_PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "family_account.py")
 ACCOUNT_URL_PATH = "mon_compte"
 
 

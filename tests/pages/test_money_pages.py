@@ -91,3 +91,17 @@ def test_encaissements_records_a_cheque_and_refuses_a_family(built):
     assert get_account(built.family_a, built.today).total_due == 50
     refused = page_as("pages/staff_payments.py", FAMILY)
     assert "n'est pas accessible" in texts(refused)
+
+
+def test_the_payer_button_opens_mon_compte_in_the_app_with_the_registration_selected(built):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.apptest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "tests/pages/pay_link_app.py"), default_timeout=30)
+    at.query_params["inscription_test"] = "42"
+    at.run()
+    assert not at.exception
+    (link,) = at.get("page_link")
+    assert (link.proto.page, link.proto.label, link.proto.query_string) == \
+        ("mon_compte", "Payer", "inscription=42")
