@@ -14,12 +14,14 @@ ANONYMOUS = [
 FAMILY = {
     "Mon espace": [
         ("pages/family_home.py", "Mon tableau de bord", "tableau_de_bord", "home"),
+        ("pages/family_account.py", "Mon compte", "mon_compte", "account_balance_wallet"),
     ],
 }
 STAFF = {
     "Accueil": [
         ("pages/staff_home.py", "Tableau de bord de l'accueil", "accueil", "dashboard"),
         ("pages/staff_outbox.py", "Mails envoyés", "mails", "mail"),
+        ("pages/staff_payments.py", "Encaissements", "encaissements", "point_of_sale"),
     ],
     "Tableaux de bord": [
         ("pages/dashboard_occupancy.py", "Occupation des places", "occupation", "event_seat"),

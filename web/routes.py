@@ -1,5 +1,5 @@
-"""HTTP routes beside the app: health check, the session cookie hand-off (payment
-notification routes join here)."""
+"""HTTP routes beside the app: health check, the session cookie hand-off, and the payment
+routes (bank notification, sandbox bank) from web/payments.py."""
 from __future__ import annotations
 
 from sqlalchemy import text
@@ -11,6 +11,7 @@ from db import settings
 from db.engine import read
 from services.auth import handoff, login
 from services.errors import SessionExpired
+from web import payments
 
 SESSION_COOKIE = "pf_session"
 
@@ -52,4 +53,5 @@ ROUTES: list[Route] = [
     Route("/api/health", health, methods=["GET"]),
     Route("/api/session/start", session_start, methods=["GET"]),
     Route("/api/session/end", session_end, methods=["GET"]),
+    *payments.ROUTES,
 ]

@@ -7,11 +7,12 @@ import logging
 import threading
 from collections.abc import Callable
 
+from services.billing.deadlines import release_unpaid, send_reminders
 from services.mail.delivery import deliver_pending
 
 log = logging.getLogger(__name__)
 INTERVAL_S = 15.0
-JOBS: list[Callable[[], object]] = [deliver_pending]
+JOBS: list[Callable[[], object]] = [send_reminders, release_unpaid, deliver_pending]
 
 
 def run_jobs() -> None:

@@ -3,15 +3,16 @@ from db.models.booking import Registration, Reservation
 from db.models.catalogue import (Activity, ActivityType, AgeGroup, CapacitySlot, Closure,
                                  Organisation, Period, QfBracket, Site, Tariff, Unit)
 from db.models.money import Charge, Invoice, Payment, PaymentAllocation
-from db.models.reports import Promotion
+from db.models.payments import CreditOrigin, PaymentLine, PaymentLink
 from db.models.people import (ChangeRequest, Child, Document, Family, Guardian, LinkToken,
                               SessionToken, StaffSite, UserAccount)
+from db.models.reports import Promotion
 from db.models.system import AuditEntry, Mail
 
 __all__ = [
     "Activity", "ActivityType", "AgeGroup", "AuditEntry", "CapacitySlot", "ChangeRequest",
-    "Charge", "Child", "Closure", "Document", "Family", "Guardian", "Invoice", "LinkToken",
-    "Mail", "Organisation", "Payment", "PaymentAllocation", "Period", "Promotion", "QfBracket",
-    "Registration", "Reservation", "SessionToken", "Site", "StaffSite", "Tariff", "Unit",
-    "UserAccount",
+    "Charge", "Child", "Closure", "CreditOrigin", "Document", "Family", "Guardian", "Invoice",
+    "LinkToken", "Mail", "Organisation", "Payment", "PaymentAllocation", "PaymentLine",
+    "PaymentLink", "Period", "Promotion", "QfBracket", "Registration", "Reservation",
+    "SessionToken", "Site", "StaffSite", "Tariff", "Unit", "UserAccount",
 ]

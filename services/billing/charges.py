@@ -1,15 +1,21 @@
-"""Charges (prestations): created when a reservation is validated, removed when it is
-cancelled in time. Prices come from the unit's tariff for the family's QF bracket."""
+"""Charges (prestations): created when a reservation is validated, cancelled when it is
+cancelled in time. Prices come from the unit's tariff for the family's QF bracket.
+
+Money already allocated to a charge that gets cancelled comes back to the family as a
+credit note (see services/billing/credits.py).
+"""
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db import settings
 from db.models import Charge, Child, Family, QfBracket, Registration, Reservation, Tariff, Unit
+from db.states import ReservationState as R
+from services.billing.credits import credit_cancelled
 
 
 def unit_price(session: Session, unit_id: int, qf: int | None) -> int:
@@ -17,7 +23,8 @@ def unit_price(session: Session, unit_id: int, qf: int | None) -> int:
     if qf is not None:
         price = session.scalar(
             select(Tariff.price_cents).join(QfBracket, QfBracket.id == Tariff.bracket_id)
-            .where(Tariff.unit_id == unit_id, QfBracket.qf_min <= qf, QfBracket.qf_max >= qf))
+            .where(Tariff.unit_id == unit_id, QfBracket.qf_min <= qf, QfBracket.qf_max >= qf)
+            .order_by(QfBracket.qf_min).limit(1))
         if price is not None:
             return price
     unit = session.get(Unit, unit_id)
@@ -25,8 +32,13 @@ def unit_price(session: Session, unit_id: int, qf: int | None) -> int:
     return unit.price_cents
 
 
+def due_date(validated_on: date) -> date:
+    """Last day to pay a reservation validated on `validated_on` (PAYMENT_DAYS later)."""
+    return validated_on + timedelta(days=settings.as_int(settings.PAYMENT_DAYS))
+
+
 def create_charges(session: Session, reservations: Iterable[Reservation], today: date) -> int:
-    """One charge per validated reservation given; returns how many were created.
+    """One charge per reservation given that has no live charge yet; returns how many.
 
     Set-based (a month of cells is one submission): one query for who pays, one for the
     prices of all the units at once, one batched INSERT.
@@ -34,7 +46,11 @@ def create_charges(session: Session, reservations: Iterable[Reservation], today:
     items = list(reservations)
     if not items:
         return 0
-    due = today + timedelta(days=settings.as_int(settings.PAYMENT_DAYS))
+    charged = set(session.scalars(select(Charge.reservation_id).where(
+        Charge.reservation_id.in_([r.id for r in items]), Charge.cancelled_at.is_(None))))
+    items = [r for r in items if r.id not in charged]
+    if not items:
+        return 0
     rows = session.execute(
         select(Registration.id, Child.first_name, Family.id, Family.qf)
         .join(Child, Child.id == Registration.child_id).join(Family, Family.id == Child.family_id)
@@ -47,7 +63,7 @@ def create_charges(session: Session, reservations: Iterable[Reservation], today:
         name, price = prices[(r.unit_id, qf)]
         values.append(dict(family_id=family_id, registration_id=r.registration_id,
                            reservation_id=r.id, day=r.day, amount_cents=price,
-                           label=f"{name} – {r.day:%d/%m/%Y} – {first}", due_on=due))
+                           label=f"{name} – {r.day:%d/%m/%Y} – {first}", due_on=due_date(today)))
     session.execute(insert(Charge), values)
     return len(items)
 
@@ -72,11 +88,36 @@ def _prices(session: Session, unit_ids: set[int],
 
 
 def cancel_charges(session: Session, reservation_ids: Iterable[int], now: datetime) -> int:
-    """Cancel the live charges of these reservations; returns how many were cancelled."""
+    """Cancel the live charges of these reservations, giving back as a credit note what was
+    already paid on them; returns how many charges were cancelled."""
     ids = list(reservation_ids)
     if not ids:
         return 0
-    result = session.execute(
-        update(Charge).where(Charge.reservation_id.in_(ids), Charge.cancelled_at.is_(None))
-        .values(cancelled_at=now).execution_options(synchronize_session=False))
-    return result.rowcount or 0
+    charges = list(session.scalars(select(Charge).where(
+        Charge.reservation_id.in_(ids), Charge.cancelled_at.is_(None))
+        .order_by(Charge.id).with_for_update()))
+    for charge in charges:
+        charge.cancelled_at = now
+    session.flush()
+    credit_cancelled(session, [c.id for c in charges], now)
+    return len(charges)
+
+
+def is_charged(state: str) -> bool:
+    """Whether a reservation in `state` costs the family (absences per the setting)."""
+    if state == R.ABSENT.value:
+        return settings.as_bool(settings.CHARGE_UNJUSTIFIED_ABSENCE)
+    return state in (R.VALIDATED.value, R.PRESENT.value, R.CANCEL_REQUESTED.value)
+
+
+def on_attendance(session: Session, reservation: Reservation, state: str,
+                  now: datetime | None = None) -> None:
+    """Call after attendance sets `state` on a reservation (same transaction): a justified
+    absence is not charged, an unjustified one per CHARGE_UNJUSTIFIED_ABSENCE, a presence is."""
+    from services.booking.rules import LOCAL
+
+    now = now or datetime.now(LOCAL)
+    if is_charged(state):
+        create_charges(session, [reservation], now.astimezone(LOCAL).date())
+    else:
+        cancel_charges(session, [reservation.id], now)

@@ -9,10 +9,11 @@ FAMILY, STAFF, MANAGER = "dupont@test.example", "accueil@test.example", "directi
 REFUSED = "n'est pas accessible avec votre compte"
 SIGN_IN_FIRST = "Veuillez vous connecter"
 
-STAFF_PAGES = ["pages/staff_home.py", "pages/staff_outbox.py", "pages/dashboard_occupancy.py",
-               "pages/dashboard_waitlist.py", "pages/dashboard_attendance.py",
-               "pages/dashboard_money.py", "pages/dashboard_funder.py"]
-FAMILY_PAGES = ["pages/family_home.py"]
+STAFF_PAGES = ["pages/staff_home.py", "pages/staff_outbox.py", "pages/staff_payments.py",
+               "pages/dashboard_occupancy.py", "pages/dashboard_waitlist.py",
+               "pages/dashboard_attendance.py", "pages/dashboard_money.py",
+               "pages/dashboard_funder.py"]
+FAMILY_PAGES = ["pages/family_home.py", "pages/family_account.py"]
 
 
 @pytest.fixture

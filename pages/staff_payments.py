@@ -1,0 +1,59 @@
+"""Encaissements: payments received at the desk (cheque, cash, CESU, card), allocated to a
+family's charges, with a receipt; and the latest payments received."""
+import streamlit as st
+
+from services.errors import PortalError
+from services.payments import desk, receipts
+from services.payments.receipts import METHODS_FR
+from ui.format import euros
+from ui.guard import require_staff
+from ui.money import cents, pdf_button
+
+actor = require_staff()
+
+st.title("Encaissements")
+search = st.text_input("Rechercher une famille (nom)")
+families = desk.list_families_due(actor, search)
+if not families:
+    st.info("Aucune famille trouvée.")
+    st.stop()
+family = st.selectbox("Famille", families,
+                      format_func=lambda f: f"{f.name} – reste dû {euros(f.balance_cents)}")
+charges = desk.open_charges(actor, family.family_id)
+if charges.empty:
+    st.success("Rien à régler pour cette famille.")
+else:
+    shown = charges.assign(**{"Montant": charges["Montant"].map(euros),
+                              "Reste dû": charges["Reste dû"].map(euros)})
+    st.dataframe(shown.drop(columns=["id"]), hide_index=True, use_container_width=True)
+    with st.form("desk_payment", clear_on_submit=True):
+        method = st.selectbox("Mode de règlement", [m.value for m in desk.DESK_METHODS],
+                              format_func=lambda m: METHODS_FR[m])
+        amount = st.number_input("Montant reçu (€)", min_value=0.0, step=1.0, format="%.2f")
+        labels = dict(zip(charges["id"], charges["Prestation"]))
+        chosen = st.multiselect("Prestations réglées (vide : les plus anciennes d'abord)",
+                                list(labels), format_func=lambda cid: labels[cid])
+        note = st.text_input("Note (n° de chèque, banque…)")
+        if st.form_submit_button("Enregistrer l'encaissement", type="primary"):
+            try:
+                reference = desk.record_desk_payment(actor, family.family_id, method,
+                                                     cents(amount), chosen or None, note)
+            except PortalError as error:
+                st.error(error.message)
+            else:
+                st.session_state["desk_receipt"] = reference
+                st.rerun()
+
+reference = st.session_state.get("desk_receipt")
+if reference:
+    st.success(f"Encaissement {reference} enregistré ; le reçu a été envoyé à la famille.")
+    pdf_button("Reçu (PDF)", lambda: receipts.receipt_pdf(actor, reference),
+               f"recu-{reference}.pdf", key="desk_receipt_pdf")
+
+st.header("Derniers encaissements")
+received = desk.list_received(actor)
+if received.empty:
+    st.write("Aucun encaissement pour le moment.")
+else:
+    st.dataframe(received.assign(Montant=received["Montant"].map(euros)), hide_index=True,
+                 use_container_width=True)

@@ -1,0 +1,135 @@
+"""Mon compte – Détail financier par inscription: what each registration costs, what is
+paid and what is left, with the payment deadline and what happens when it passes."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db import settings
+from db.engine import read
+from db.models import Activity, Charge, Child, Payment, Period, Registration
+from db.states import PaymentMethod
+from services.actor import Actor
+from services.billing.credits import available_credit
+from services.errors import NotFound
+from services.payments import ledger
+
+
+@dataclass(frozen=True)
+class RegistrationAccount:
+    registration_id: int
+    activity: str
+    period: str
+    child: str
+    due_cents: int        # Montant dû: every live charge
+    balance_cents: int    # Solde: what is left to pay
+    partial_allowed: bool
+    next_due_on: date | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Account:
+    family_id: int
+    registrations: list[RegistrationAccount]
+    credit_cents: int
+
+    @property
+    def total_due(self) -> int:
+        return sum(r.balance_cents for r in self.registrations)
+
+
+@dataclass(frozen=True)
+class PaymentView:
+    reference: str
+    method: str
+    state: str
+    amount_cents: int
+    created_at: datetime
+    paid_at: datetime | None
+    allocated_cents: int
+
+
+METHOD_LABELS = {PaymentMethod.CARD_ONLINE: "Carte bancaire (en ligne)",
+                 PaymentMethod.CARD_DESK: "Carte bancaire (accueil)",
+                 PaymentMethod.CHEQUE: "Chèque", PaymentMethod.CASH: "Espèces",
+                 PaymentMethod.CESU: "CESU", PaymentMethod.CREDIT_NOTE: "Avoir"}
+
+
+def deadline_policy() -> str:
+    """What happens at the payment deadline, in French, for the page and the reminder."""
+    days = settings.as_int(settings.PAYMENT_DAYS)
+    if settings.UNPAID_POLICY.get().strip() == "release":
+        then = ("à cette date, les réservations non réglées sont annulées et les places "
+                "rendues aux familles en liste d'attente")
+    else:
+        then = "passé cette date, le montant reste dû et l'accueil vous contactera"
+    return f"Vous avez {days} jours après la validation pour régler vos réservations ; {then}"
+
+
+def family_scope(actor: Actor, family_id: int | None) -> int:
+    """The family a call is about: the caller's own, or the one staff name."""
+    if actor.is_staff:
+        if family_id is None:
+            raise NotFound("Famille introuvable.")
+        return family_id
+    return actor.require_family()
+
+
+def _accounts(session: Session, family_id: int, today: date) -> list[RegistrationAccount]:
+    rows = session.execute(
+        select(Registration.id, Activity.name, Period.name, Period.partial_payment,
+               Child.first_name, Child.last_name)
+        .join(Child, Child.id == Registration.child_id)
+        .join(Period, Period.id == Registration.period_id)
+        .join(Activity, Activity.id == Period.activity_id)
+        .where(Child.family_id == family_id, Registration.state == "validated")
+        .order_by(Period.start_date, Registration.id)).all()
+    charges = list(session.scalars(select(Charge).where(
+        Charge.family_id == family_id, Charge.cancelled_at.is_(None))))
+    balances = ledger.charge_balances(session, charges)
+    out = []
+    for reg_id, activity, period, partial, first, last in rows:
+        mine = [c for c in charges if c.registration_id == reg_id]
+        open_ = [c for c in mine if balances[c.id] > 0]
+        next_due = min((c.due_on for c in open_), default=None)
+        out.append(RegistrationAccount(
+            reg_id, activity, period, f"{last} {first}", sum(c.amount_cents for c in mine),
+            sum(balances[c.id] for c in mine), partial, next_due,
+            next_due is not None and next_due < today))
+    return out
+
+
+def get_account(actor: Actor, today: date, family_id: int | None = None) -> Account:
+    """The family's account, registration by registration."""
+    family_id = family_scope(actor, family_id)
+    with read() as session:
+        return Account(family_id, _accounts(session, family_id, today),
+                       available_credit(session, family_id))
+
+
+def list_payments(actor: Actor, family_id: int | None = None) -> list[PaymentView]:
+    """The family's payments and credit notes, newest first."""
+    family_id = family_scope(actor, family_id)
+    with read() as session:
+        payments = list(session.scalars(select(Payment).where(Payment.family_id == family_id)
+                                        .order_by(Payment.id.desc())))
+        return [_view(session, p) for p in payments]
+
+
+def get_payment(actor: Actor, reference: str) -> PaymentView:
+    """One payment by its reference, only if it is the caller's family's (return pages)."""
+    with read() as session:
+        payment = session.scalar(select(Payment).where(Payment.reference == reference.strip()))
+        if payment is None or (not actor.is_staff and payment.family_id != actor.require_family()):
+            raise NotFound("Ce paiement est introuvable.")
+        return _view(session, payment)
+
+
+def _view(session: Session, p: Payment) -> PaymentView:
+    free = ledger.free_money(session, p)
+    return PaymentView(p.reference, p.method, p.state, p.amount_cents, p.created_at, p.paid_at,
+                       p.amount_cents - free if p.state == "paid" else 0)

@@ -1,0 +1,176 @@
+"""PDFs on request, generated at once: monthly invoices, registration certificates, and the
+yearly tax certificate for childcare costs of children under 6 (amounts paid in the year)."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.engine import read, transaction
+from db.models import (Activity, Charge, Child, Family, Invoice, Organisation, Payment,
+                       PaymentAllocation, Period, Registration, Site)
+from db.states import PaymentState
+from services import audit
+from services.actor import Actor
+from services.billing.accounts import family_scope
+from services.billing.pdf import Document, euros
+from services.booking.rules import LOCAL
+from services.errors import Forbidden, InvalidInput, NotFound
+from services.payments import ledger
+from services.registrations import age_on
+
+MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+             "septembre", "octobre", "novembre", "décembre"]
+
+
+def _letterhead(session: Session, family: Family) -> tuple[str, str]:
+    org = session.get(Organisation, family.organisation_id)
+    assert org is not None
+    return org.name, f"{org.address} – {org.phone} – {org.email}".strip(" –")
+
+
+def _family(session: Session, family_id: int) -> Family:
+    family = session.get(Family, family_id)
+    if family is None:
+        raise NotFound("Cette famille n'existe pas.")
+    return family
+
+
+def invoice_pdf(actor: Actor, month: date, family_id: int | None = None) -> bytes:
+    """The family's invoice for a month (charges of the days of that month)."""
+    family_id = family_scope(actor, family_id)
+    first = month.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    with transaction() as session:
+        family = _family(session, family_id)
+        charges = list(session.scalars(select(Charge).where(
+            Charge.family_id == family_id, Charge.cancelled_at.is_(None),
+            Charge.day.between(first, last)).order_by(Charge.day, Charge.id)))
+        if not charges:
+            raise NotFound(f"Aucune prestation en {MONTHS_FR[first.month - 1]} {first.year}.")
+        number = f"F{first:%Y%m}-{family_id:05d}"
+        invoice = session.scalar(select(Invoice).where(Invoice.number == number))
+        total = sum(c.amount_cents for c in charges)
+        if invoice is None:
+            invoice = Invoice(family_id=family_id, number=number, month=first, total_cents=total)
+            session.add(invoice)
+        invoice.total_cents = total  # late bookings of the month join the same invoice
+        session.flush()
+        for charge in charges:
+            charge.invoice_id = invoice.id
+        balances = ledger.charge_balances(session, charges)
+        audit.record(session, actor, "issue_invoice", "invoice", invoice.id, number=number,
+                     cents=total)
+        doc = Document(*_letterhead(session, family),
+                       f"Facture n° {number} – {MONTHS_FR[first.month - 1]} {first.year}")
+        doc.para(f"Famille {family.name}\n{family.address}\n{family.postal_code} {family.city}")
+        doc.table(["Prestation", "Échéance", "Montant", "Reste dû"],
+                  [[c.label, f"{c.due_on:%d/%m/%Y}", euros(c.amount_cents),
+                    euros(balances[c.id])] for c in charges], [100, 25, 25, 30])
+        left = sum(balances.values())
+        doc.para(f"Total du mois : {euros(total)} – déjà réglé : {euros(total - left)} – "
+                 f"reste à payer : {euros(left)}", bold=True)
+        doc.signature("Lille", datetime.now(LOCAL).date())
+        return doc.render()
+
+
+def invoice_months(actor: Actor, family_id: int | None = None) -> list[date]:
+    """First days of the months in which the family has charges, latest first."""
+    family_id = family_scope(actor, family_id)
+    with read() as session:
+        days = session.scalars(select(Charge.day).where(Charge.family_id == family_id,
+                                                        Charge.cancelled_at.is_(None)))
+        return sorted({d.replace(day=1) for d in days}, reverse=True)
+
+
+def _registration(session: Session, actor: Actor,
+                  registration_id: int) -> tuple[Registration, Child, Period, Activity, Site]:
+    row = session.execute(
+        select(Registration, Child, Period, Activity, Site)
+        .join(Child, Child.id == Registration.child_id)
+        .join(Period, Period.id == Registration.period_id)
+        .join(Activity, Activity.id == Period.activity_id)
+        .join(Site, Site.id == Activity.site_id)
+        .where(Registration.id == registration_id)).first()
+    if row is None:
+        raise NotFound("Cette inscription n'existe pas.")
+    if actor.is_staff:
+        actor.require_site(row[4].id)
+    elif row[1].family_id != actor.require_family():
+        raise Forbidden()
+    return row[0], row[1], row[2], row[3], row[4]
+
+
+def registration_certificate_pdf(actor: Actor, registration_id: int) -> bytes:
+    """Attestation d'inscription of a validated registration."""
+    with read() as session:
+        registration, child, period, activity, site = _registration(session, actor,
+                                                                    registration_id)
+        if registration.state != "validated":
+            raise InvalidInput("Seule une inscription validée peut faire l'objet "
+                               "d'une attestation.")
+        family = _family(session, child.family_id)
+        doc = Document(*_letterhead(session, family), "Attestation d'inscription")
+        doc.para(f"Le centre social atteste que l'enfant {child.first_name} {child.last_name}, "
+                 f"né(e) le {child.birth_date:%d/%m/%Y}, est inscrit(e) à l'activité "
+                 f"« {activity.name} » – {period.name}, au lieu d'accueil {site.name} "
+                 f"({site.address}), du {period.start_date:%d/%m/%Y} au "
+                 f"{period.end_date:%d/%m/%Y}.")
+        doc.para(f"Responsable : famille {family.name}, {family.address} {family.postal_code} "
+                 f"{family.city}.")
+        doc.para("Attestation délivrée pour servir et valoir ce que de droit.")
+        doc.signature("Lille", datetime.now(LOCAL).date())
+        return doc.render()
+
+
+def tax_children(actor: Actor, year: int, family_id: int | None = None) -> list[tuple[int, str]]:
+    """Children who were under 6 on 1 January of `year` (the tax rule), as (id, name)."""
+    family_id = family_scope(actor, family_id)
+    with read() as session:
+        children = session.scalars(select(Child).where(Child.family_id == family_id)
+                                   .order_by(Child.birth_date))
+        return [(c.id, f"{c.first_name} {c.last_name}") for c in children
+                if age_on(c.birth_date, date(year, 1, 1)) < 6 and c.birth_date.year <= year]
+
+
+def paid_in_year(session: Session, child_id: int, year: int) -> int:
+    """Cents paid in `year` for the child's childcare actually charged (live charges)."""
+    start = datetime.combine(date(year, 1, 1), time(0), tzinfo=LOCAL)
+    end = datetime.combine(date(year + 1, 1, 1), time(0), tzinfo=LOCAL)
+    return int(session.scalar(
+        select(func.coalesce(func.sum(PaymentAllocation.amount_cents), 0))
+        .join(Payment, Payment.id == PaymentAllocation.payment_id)
+        .join(Charge, Charge.id == PaymentAllocation.charge_id)
+        .join(Registration, Registration.id == Charge.registration_id)
+        .where(Registration.child_id == child_id, Charge.cancelled_at.is_(None),
+               Payment.state == PaymentState.PAID.value, Payment.paid_at >= start,
+               Payment.paid_at < end)) or 0)
+
+
+def tax_certificate_pdf(actor: Actor, child_id: int, year: int) -> bytes:
+    """Attestation fiscale de frais de garde for a child under 6, for the amounts paid in
+    `year`."""
+    with read() as session:
+        child = session.get(Child, child_id)
+        if child is None:
+            raise NotFound("Cet enfant n'existe pas.")
+        if not actor.is_staff and child.family_id != actor.require_family():
+            raise Forbidden()
+        if age_on(child.birth_date, date(year, 1, 1)) >= 6:
+            raise InvalidInput(f"{child.first_name} avait 6 ans ou plus au 1er janvier {year} : "
+                               "pas d'attestation de frais de garde.")
+        family = _family(session, child.family_id)
+        paid = paid_in_year(session, child_id, year)
+        doc = Document(*_letterhead(session, family), f"Attestation de frais de garde {year}")
+        doc.para(f"Le centre social atteste avoir reçu de la famille {family.name} "
+                 f"({family.address} {family.postal_code} {family.city}), au cours de l'année "
+                 f"{year}, la somme de {euros(paid)} au titre de la garde de l'enfant "
+                 f"{child.first_name} {child.last_name}, né(e) le {child.birth_date:%d/%m/%Y}, "
+                 "âgé(e) de moins de 6 ans au 1er janvier de l'année.", )
+        doc.para(f"Montant à déclarer (frais de garde des enfants de moins de 6 ans) : "
+                 f"{euros(paid)}", bold=True)
+        doc.para("Attestation établie pour la déclaration des revenus (crédit d'impôt pour "
+                 "frais de garde des jeunes enfants).", size=9)
+        doc.signature("Lille", datetime.now(LOCAL).date())
+        return doc.render()

@@ -1,0 +1,1 @@
+"""Payments: card (Monetico and its sandbox bank), desk payments, credit notes."""

@@ -1,0 +1,67 @@
+"""Payment receipts: a mail when a payment is received, and a PDF on request."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.engine import read
+from db.models import Charge, Family, Organisation, Payment, PaymentAllocation
+from services.actor import Actor
+from services.billing.pdf import Document, euros
+from services.booking.rules import LOCAL
+from services.errors import NotFound
+from services.mail import outbox
+
+METHODS_FR = {"card_online": "carte bancaire (en ligne)", "card_desk": "carte bancaire à l'accueil",
+              "cheque": "chèque", "cash": "espèces", "cesu": "CESU", "credit_note": "avoir"}
+
+
+def _lines(session: Session, payment: Payment) -> list[tuple[str, int]]:
+    return [(label, cents) for label, cents in session.execute(
+        select(Charge.label, PaymentAllocation.amount_cents)
+        .join(Charge, Charge.id == PaymentAllocation.charge_id)
+        .where(PaymentAllocation.payment_id == payment.id).order_by(Charge.day, Charge.id))]
+
+
+def mail_receipt(session: Session, payment: Payment) -> None:
+    """Queue the receipt mail of a payment just received (same transaction)."""
+    lines = [f"- {label} : {euros(cents)}" for label, cents in _lines(session, payment)]
+    when = payment.paid_at.astimezone(LOCAL) if payment.paid_at else None
+    body = "\n".join([
+        "Bonjour,", "",
+        f"Nous avons bien reçu votre règlement de {euros(payment.amount_cents)} par "
+        f"{METHODS_FR.get(payment.method, payment.method)}"
+        + (f" le {when:%d/%m/%Y à %H:%M}" if when else "") + f" (référence {payment.reference}).",
+        "", "Il règle :", *(lines or ["- (montant gardé en avoir sur votre compte)"]), "",
+        "Le reçu au format PDF est disponible dans « Mon compte ».", "",
+        "Centre Social Albert Jacquard"])
+    outbox.queue(session, outbox.family_recipient(session, payment.family_id),
+                 f"Reçu de paiement {payment.reference}", body, family_id=payment.family_id)
+
+
+def receipt_pdf(actor: Actor, reference: str) -> bytes:
+    """The PDF receipt of a paid payment (the family's own, or any for staff)."""
+    with read() as session:
+        payment = session.scalar(select(Payment).where(Payment.reference == reference))
+        if payment is None or payment.state != "paid" or (
+                not actor.is_staff and payment.family_id != actor.require_family()):
+            raise NotFound("Ce reçu est introuvable.")
+        family = session.get(Family, payment.family_id)
+        org = session.get(Organisation, family.organisation_id) if family else None
+        assert family is not None and org is not None
+        doc = Document(org.name, org.address, f"Reçu de paiement n° {payment.reference}")
+        paid = payment.paid_at.astimezone(LOCAL) if payment.paid_at else None
+        doc.para(f"Famille {family.name}\n{family.address}\n{family.postal_code} {family.city}")
+        doc.para(f"Montant reçu : {euros(payment.amount_cents)} – mode de règlement : "
+                 f"{METHODS_FR.get(payment.method, payment.method)}"
+                 + (f" – le {paid:%d/%m/%Y}" if paid else ""), bold=True)
+        if payment.bank_details and payment.method != "card_online":
+            doc.para(f"Détail : {payment.bank_details}")
+        rows = [[label, euros(cents)] for label, cents in _lines(session, payment)]
+        if rows:
+            doc.table(["Prestation réglée", "Montant"], rows, [150, 30])
+        kept = payment.amount_cents - sum(c for _, c in _lines(session, payment))
+        if kept:
+            doc.para(f"Montant disponible en avoir : {euros(kept)}")
+        doc.signature("Lille", paid.date() if paid else payment.created_at.date())
+        return doc.render()

@@ -1,0 +1,25 @@
+"""Helpers for money tests: a family with validated, charged reservations."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from services import registrations
+from services.booking.reserve import reserve
+
+
+def registered(world, actor, child, period) -> int:  # type: ignore[no-untyped-def]
+    reg = registrations.request_registration(actor, child, period)
+    registrations.decide(world.staff, reg, validate=True)
+    return reg
+
+
+def booked(world, days: int = 2, unit: int = 0) -> int:  # type: ignore[no-untyped-def]
+    """Léa (family A) registered after school with `days` validated days of one unit."""
+    reg = registered(world, world.family_a, world.lea, world.period_peri)
+    day, cells = world.first_day, []
+    while len(cells) < days:
+        if day.isoweekday() in (1, 2, 4, 5):
+            cells.append((day, world.units_peri[unit]))
+        day += timedelta(days=1)
+    reserve(world.family_a, reg, cells)
+    return reg

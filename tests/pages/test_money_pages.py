@@ -1,0 +1,107 @@
+"""AppTest for the money pages: Mon compte (family) and Encaissements (staff)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.money import booked
+from tests.pages.apptest import page_as, texts
+
+FAMILY, OTHER_FAMILY, STAFF = "dupont@test.example", "durand@test.example", "accueil@test.example"
+
+
+@pytest.fixture
+def built(sqlite_db):  # type: ignore[no-untyped-def]
+    from tests.world import build
+
+    return build()
+
+
+def test_account_shows_balances_and_preselects_from_the_pay_link(built):
+    from streamlit.testing.v1 import AppTest
+
+    from services.auth import login
+    from tests.pages.apptest import ROOT
+    from tests.world import PASSWORD
+    from ui.links import pay_link
+    from ui.session import TOKEN_KEY
+
+    reg = booked(built, days=2)
+    assert pay_link(reg) == f"/mon_compte?inscription={reg}"
+    at = AppTest.from_file(str(ROOT / "pages/family_account.py"), default_timeout=30)
+    at.session_state[TOKEN_KEY] = login.sign_in(FAMILY, PASSWORD).token
+    at.query_params["inscription"] = str(reg)
+    at.run()
+    assert not at.exception
+    page = texts(at)
+    assert "Mon compte – Détail financier par inscription" in page
+    assert "CHATS PERCHES PERISCOLAIRE" in page and "DUPONT Léa" in page
+    assert "À régler avant le" in page and "7 jours" in page
+    assert at.checkbox(key=f"pick_{reg}").value is True
+    assert next(m for m in at.metric if m.label == "Total à régler").value == "2,00 €"
+    next(b for b in at.button if b.label == "Règlement").click().run()
+    assert not at.exception
+    assert "Paiement C" in texts(at) and "prêt" in texts(at)
+    assert at.session_state["card_start"].amount_cents == 200
+
+
+def test_account_shows_the_state_of_a_payment_by_reference_for_its_family_only(built):
+    from streamlit.testing.v1 import AppTest
+
+    from services.auth import login
+    from services.payments import card, monetico
+    from tests.pages.apptest import ROOT
+    from tests.world import PASSWORD
+    from ui.session import TOKEN_KEY
+
+    reg = booked(built, days=1)
+    start = card.start_card_payment(built.family_a, {reg: None})
+    from datetime import datetime, timezone
+    card.apply_notification(monetico.notification_fields(
+        card.terminal(), start.reference, start.amount_cents, "payetest",
+        datetime.now(timezone.utc)))
+    for email, expected in ((FAMILY, "payé"), (OTHER_FAMILY, "introuvable")):
+        at = AppTest.from_file(str(ROOT / "pages/family_account.py"), default_timeout=30)
+        at.session_state[TOKEN_KEY] = login.sign_in(email, PASSWORD).token
+        at.query_params["ref"] = start.reference
+        at.run()
+        assert not at.exception
+        assert expected in texts(at)
+    at = page_as("pages/family_account.py", FAMILY)
+    assert "Reçu (PDF)" in [b.label for b in at.get("download_button")]
+
+
+def test_account_page_refuses_staff(built):
+    at = page_as("pages/family_account.py", STAFF)
+    assert "n'est pas accessible" in texts(at) and len(at.title) == 0
+
+
+def test_encaissements_records_a_cheque_and_refuses_a_family(built):
+    booked(built, days=2)
+    at = page_as("pages/staff_payments.py", STAFF)
+    assert not at.exception
+    assert "Encaissements" in texts(at)
+    at.selectbox[0].select(next(o for o in at.selectbox[0].options if "DUPONT" in o))
+    at.run()
+    at.number_input[0].set_value(1.5)
+    at.text_input[1].input("Chèque n° 123")
+    next(b for b in at.button if b.label == "Enregistrer l'encaissement").click().run()
+    assert not at.exception
+    assert "enregistré" in texts(at)
+    from services.billing.accounts import get_account
+    assert get_account(built.family_a, built.today).total_due == 50
+    refused = page_as("pages/staff_payments.py", FAMILY)
+    assert "n'est pas accessible" in texts(refused)
+
+
+def test_the_payer_button_opens_mon_compte_in_the_app_with_the_registration_selected(built):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.apptest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "tests/pages/pay_link_app.py"), default_timeout=30)
+    at.query_params["inscription_test"] = "42"
+    at.run()
+    assert not at.exception
+    (link,) = at.get("page_link")
+    assert (link.proto.page, link.proto.label, link.proto.query_string) == \
+        ("mon_compte", "Payer", "inscription=42")

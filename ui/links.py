@@ -1,0 +1,23 @@
+"""Links between pages that other pages may use (e.g. the grid's "Payer" button)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+# Absolute, so the link resolves whatever the entry script's folder.
+ACCOUNT_PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "family_account.py")
+ACCOUNT_URL_PATH = "mon_compte"
+
+
+def pay_link(registration_id: int) -> str:
+    """URL of Mon compte with this registration already selected for payment (for mails;
+    opening a URL starts a new browser session, so in the app prefer `pay_button`)."""
+    return f"/{ACCOUNT_URL_PATH}?inscription={int(registration_id)}"
+
+
+def pay_button(registration_id: int, label: str = "Payer") -> None:
+    """A "Payer" button that opens Mon compte inside the app (the sign-in is kept) with
+    this registration selected."""
+    st.page_link(ACCOUNT_PAGE, label=label, icon=":material/credit_card:",
+                 query_params={"inscription": str(int(registration_id))})
