@@ -1,5 +1,6 @@
-"""Cookies and their flags as chromium sees them, and where the session token lives: only
-in the server's memory, never in a URL, a cookie, or the page's storage. (Part of the
+"""Cookies and their flags as chromium sees them, and where the session token lives: in the
+server's memory and in one HttpOnly cookie, never in a URL, a script-readable cookie, or the
+page's storage. (Part of the
 security sweep, tests/security/; here to share the e2e browser.)"""
 from __future__ import annotations
 
@@ -43,18 +44,23 @@ def test_the_session_token_never_reaches_the_browser(server, browser):
         current = page.url
     finally:
         context.close()
-    # Signing in sets no cookie: the only one is Streamlit's anti-forgery token.
-    assert {c["name"] for c in cookies} == names_before <= {"_streamlit_xsrf"}
+    # Signing in adds exactly one cookie, the session, out of reach of scripts.
+    added = [c for c in cookies if c["name"] not in names_before]
+    assert [c["name"] for c in added] == ["pf_session"]
+    (session_cookie,) = added
+    assert session_cookie["httpOnly"] and session_cookie["path"] == "/"
     for cookie in cookies:
         assert cookie["sameSite"] in ("Lax", "Strict")
-    # Whatever the browser holds or sent, none of it is a live session token.
+    assert "pf_session" not in js_cookie
+    # Nothing else the browser holds or sent is a live session token.
     candidates = set(re.split(r"[|;=&?/\s\"',\[\]]+", " ".join(
-        [js_cookie, storage, current, *seen_urls, *(c["value"] for c in cookies)])))
+        [js_cookie, storage, current, *seen_urls])))
     digests = {hashlib.sha256(c.encode()).hexdigest() for c in candidates if len(c) >= 20}
     engine = create_engine(f"sqlite:///{db_path}")
     with engine.connect() as conn:
-        live = set(conn.execute(text("SELECT token_hash FROM session_token")).scalars())
+        live = set(conn.execute(text("SELECT token_hash FROM session_token "
+                                     "WHERE revoked_at IS NULL")).scalars())
     engine.dispose()
-    assert live, "the sign-in created a session"
+    assert hashlib.sha256(session_cookie["value"].encode()).hexdigest() in live
     assert not digests & live
     assert "jeton" not in current and "token" not in current
