@@ -1,0 +1,127 @@
+"""Editing a family file at the desk: details, guardians and contacts, children, documents
+received, and the invitation link to the portal."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from db.engine import read, transaction
+from db.models import Child, Document, Guardian, UserAccount
+from db.states import Role
+from services import audit
+from services.actor import Actor
+from services.auth import links
+from services.errors import InvalidInput, NotFound
+from services.families.accounts import ChildForm, EmailTaken, GuardianForm, check_email
+from services.staff.scope import require_family
+
+CONTACT = "Contact"  # a person to call or who may fetch the child, without a portal account
+
+
+@dataclass(frozen=True)
+class FamilyDetails:
+    name: str
+    address: str = ""
+    postal_code: str = ""
+    city: str = ""
+    phone: str = ""
+    email: str = ""
+    qf: int | None = None
+    notes: str = ""
+
+
+def update_family(actor: Actor, family_id: int, details: FamilyDetails) -> None:
+    """Change the family's details (name, address, QF...)."""
+    if not details.name.strip() or len(details.name) > 200:
+        raise InvalidInput("Le nom de la famille est obligatoire (200 caractères au plus).")
+    if details.qf is not None and not 0 <= details.qf <= 100_000:
+        raise InvalidInput("Le quotient familial doit être un nombre entre 0 et 100 000.")
+    email = check_email(details.email) if details.email.strip() else ""
+    with transaction() as session:
+        family = require_family(session, actor, family_id)
+        before = {"name": family.name, "qf": family.qf, "email": family.email}
+        family.name = details.name.strip()
+        family.address, family.postal_code = details.address.strip(), details.postal_code.strip()
+        family.city, family.phone = details.city.strip(), details.phone.strip()
+        family.email, family.qf, family.notes = email, details.qf, details.notes.strip()
+        audit.record(session, actor, "update_family", "family", family_id, before=before,
+                     after={"name": family.name, "qf": family.qf, "email": family.email})
+
+
+def add_guardian(actor: Actor, family_id: int, form: GuardianForm) -> int:
+    """Add a legal guardian (with a portal account if an e-mail is given) or, with the
+    relationship "Contact", a person to call; returns its id."""
+    if not form.first_name.strip() or not form.last_name.strip():
+        raise InvalidInput("Indiquez le prénom et le nom.")
+    email = check_email(form.email) if form.email.strip() else ""
+    with transaction() as session:
+        family = require_family(session, actor, family_id)
+        guardian = Guardian(family_id=family_id, first_name=form.first_name.strip(),
+                            last_name=form.last_name.strip(), email=email,
+                            phone=form.phone.strip(), relationship=form.relationship.strip())
+        session.add(guardian)
+        session.flush()
+        if email and form.relationship != CONTACT:
+            if session.scalar(select(UserAccount.id).where(UserAccount.email == email)):
+                raise EmailTaken()
+            session.add(UserAccount(email=email, role=Role.FAMILY.value, family_id=family_id,
+                                    guardian_id=guardian.id,
+                                    display_name=f"{guardian.first_name} {guardian.last_name}"))
+            family.email = family.email or email
+        audit.record(session, actor, "add_guardian", "guardian", guardian.id,
+                     family_id=family_id, relationship=guardian.relationship)
+        return guardian.id
+
+
+def update_child(actor: Actor, child_id: int, form: ChildForm) -> None:
+    """Correct a child's details (name, birth date, school, health notes)."""
+    if not form.first_name.strip() or form.birth_date > date.today():
+        raise InvalidInput("Chaque enfant doit avoir un prénom et une date de naissance passée.")
+    with transaction() as session:
+        child = session.get(Child, child_id)
+        if child is None:
+            raise NotFound("Cet enfant n'existe pas.")
+        require_family(session, actor, child.family_id)
+        child.first_name, child.last_name = form.first_name.strip(), form.last_name.strip()
+        child.birth_date, child.sex, child.school = form.birth_date, form.sex, form.school.strip()
+        child.health_notes = form.health_notes.strip()
+        audit.record(session, actor, "update_child", "child", child_id)
+
+
+def record_document(actor: Actor, family_id: int, kind: str, received_on: date,
+                    child_id: int | None = None, valid_until: date | None = None,
+                    note: str = "") -> int:
+    """Note a document received at the desk (insurance, custody judgment...)."""
+    if not kind.strip() or len(kind) > 100:
+        raise InvalidInput("Indiquez la pièce reçue.")
+    if valid_until is not None and valid_until < received_on:
+        raise InvalidInput("La date de fin de validité est avant la date de réception.")
+    with transaction() as session:
+        require_family(session, actor, family_id)
+        if child_id is not None:
+            child = session.get(Child, child_id)
+            if child is None or child.family_id != family_id:
+                raise InvalidInput("Cet enfant n'appartient pas à la famille.")
+        doc = Document(family_id=family_id, child_id=child_id, kind=kind.strip(),
+                       received_on=received_on, valid_until=valid_until, note=note.strip()[:300])
+        session.add(doc)
+        session.flush()
+        audit.record(session, actor, "record_document", "document", doc.id, family_id=family_id,
+                     kind=doc.kind)
+        return doc.id
+
+
+def invite_family(actor: Actor, family_id: int) -> int:
+    """Send (or resend) the set-password link to each account of the family; how many."""
+    with read() as session:
+        require_family(session, actor, family_id)
+        users = list(session.scalars(select(UserAccount.id)
+                                     .where(UserAccount.family_id == family_id)))
+    if not users:
+        raise InvalidInput("Aucun responsable n'a d'adresse e-mail : ajoutez-en une pour "
+                           "envoyer l'invitation.")
+    for user_id in users:
+        links.send_invitation(actor, user_id)
+    return len(users)
