@@ -19,10 +19,20 @@ FAMILY = {
 STAFF = {
     "Accueil": [
         ("pages/staff_home.py", "Tableau de bord de l'accueil", "accueil", "dashboard"),
+        ("pages/staff_queue.py", "File de validation", "validation", "checklist"),
+        ("pages/staff_waitlist.py", "Listes d'attente", "listes_attente", "hourglass_top"),
+        ("pages/staff_families.py", "Familles", "familles", "family_restroom"),
+        ("pages/staff_attendance.py", "Pointage", "pointage", "fact_check"),
         ("pages/staff_outbox.py", "Mails envoyés", "mails", "mail"),
     ],
 }
-MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {}
+MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {
+    "Configuration": [
+        ("pages/manager_offer.py", "Périodes, unités et tarifs", "configuration", "tune"),
+        ("pages/manager_places.py", "Places", "places", "event_seat"),
+        ("pages/manager_closures.py", "Fermetures et congés", "fermetures", "event_busy"),
+    ],
+}
 
 
 def _page(spec: tuple[str, str, str, str], default: bool = False) -> st.Page:  # type: ignore[name-defined]

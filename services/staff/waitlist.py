@@ -8,11 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db.engine import read, transaction, with_retry
 from db.models import Activity, AgeGroup, CapacitySlot, Child, Family, Reservation, Unit
 from services import audit
+from db.states import ReservationState as R
 from services.actor import Actor
 from services.booking import capacity
 from services.booking.promotion import promote_and_notify
@@ -152,3 +153,17 @@ def _strict(ranks: list[int]) -> list[int]:
     for rank in ranks:
         out.append(rank if not out or rank > out[-1] else out[-1] + 1)
     return out
+
+
+def list_waiting_days(actor: Actor, site_id: int, since: date) -> list[tuple[date, int]]:
+    """Days from `since` on which children wait on a site, with how many."""
+    actor.require_site(site_id)
+    with read() as session:
+        rows = session.execute(
+            select(Reservation.day, func.count(Reservation.id))
+            .join(Unit, Unit.id == Reservation.unit_id)
+            .join(Activity, Activity.id == Unit.activity_id)
+            .where(Activity.site_id == site_id, Reservation.day >= since,
+                   Reservation.state == R.WAITLISTED.value)
+            .group_by(Reservation.day).order_by(Reservation.day)).all()
+    return [(d, n) for d, n in rows]
