@@ -14,7 +14,8 @@ from services import audit
 from services.actor import Actor
 from services.auth import links
 from services.errors import InvalidInput, NotFound
-from services.families.accounts import ChildForm, EmailTaken, GuardianForm, check_email
+from services.families.accounts import (ChildForm, EmailTaken, FamilyForm, GuardianForm,
+                                       check_email, create_family)
 from services.staff.scope import require_family
 
 CONTACT = "Contact"  # a person to call or who may fetch the child, without a portal account
@@ -125,3 +126,27 @@ def invite_family(actor: Actor, family_id: int) -> int:
     for user_id in users:
         links.send_invitation(actor, user_id)
     return len(users)
+
+
+def register_family(actor: Actor, organisation_id: int, form: FamilyForm,
+                    contacts: list[GuardianForm], documents: list[str], received_on: date,
+                    invite: bool) -> int:
+    """The paper form at the desk: the file, its contacts and documents received, and the
+    invitation if asked. Everything is checked before anything is written."""
+    actor.require_staff()
+    for contact in contacts:
+        if not contact.first_name.strip() or not contact.last_name.strip():
+            raise InvalidInput("Chaque contact doit avoir un prénom et un nom.")
+    if any(not d.strip() or len(d) > 100 for d in documents):
+        raise InvalidInput("Pièce reçue invalide.")
+    if invite and not any(g.email.strip() for g in form.guardians):
+        raise InvalidInput("Pour envoyer l'invitation, indiquez l'e-mail d'un responsable.")
+    family_id = create_family(actor, organisation_id, form)
+    for contact in contacts:
+        add_guardian(actor, family_id, GuardianForm(contact.first_name, contact.last_name, "",
+                                                    contact.phone, CONTACT))
+    for kind in documents:
+        record_document(actor, family_id, kind, received_on)
+    if invite:
+        invite_family(actor, family_id)
+    return family_id

@@ -152,18 +152,18 @@ def _visible_registrations(actor: Actor, query):  # type: ignore[no-untyped-def]
 
 
 def list_family_registrations(actor: Actor, family_id: int) -> pd.DataFrame:
-    """The family's registrations on the actor's sites (id, child, activity, period, state)."""
+    """The family's registrations on the actor's sites (ids, child, activity, period, state)."""
     with read() as session:
         require_family(session, actor, family_id)
         rows = session.execute(_visible_registrations(actor, (
-            select(Registration.id, Child.first_name, Site.name, Activity.name, Period.name,
+            select(Registration.id, Activity.id, Child.first_name, Site.name, Activity.name, Period.name,
                    Period.start_date, Period.end_date, Registration.state)
             .join(Child, Child.id == Registration.child_id)
             .join(Period, Period.id == Registration.period_id)
             .join(Activity, Activity.id == Period.activity_id)
             .join(Site, Site.id == Activity.site_id)
             .where(Child.family_id == family_id).order_by(Period.start_date, Registration.id))))
-        return pd.DataFrame(rows.all(), columns=["id", "Enfant", "Lieu", "Activité", "Période",
+        return pd.DataFrame(rows.all(), columns=["id", "activity_id", "Enfant", "Lieu", "Activité", "Période",
                                                  "Début", "Fin", "État"])
 
 
