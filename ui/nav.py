@@ -28,7 +28,8 @@ STAFF = {
 }
 MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {
     "Configuration": [
-        ("pages/manager_offer.py", "Périodes, unités et tarifs", "configuration", "tune"),
+        ("pages/manager_offer.py", "Périodes", "periodes", "date_range"),
+        ("pages/manager_units.py", "Unités et tarifs", "unites", "euro"),
         ("pages/manager_places.py", "Places", "places", "event_seat"),
         ("pages/manager_closures.py", "Fermetures et congés", "fermetures", "event_busy"),
     ],

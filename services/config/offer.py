@@ -71,7 +71,8 @@ def get_period(actor: Actor, period_id: int) -> PeriodSettings:
                               p.partial_payment, p.registration_open)
 
 
-def _check(s: PeriodSettings) -> None:
+def check_settings(s: PeriodSettings) -> None:
+    """Refuses incoherent period settings with a French message."""
     if not s.name.strip():
         raise InvalidInput("Le nom de la période est obligatoire.")
     if s.start > s.end:
@@ -88,7 +89,7 @@ def update_period(actor: Actor, period_id: int, s: PeriodSettings) -> None:
     """Change a period's dates, opening days and booking rules. Days with bookings can't be
     taken out; new days get their slots."""
     actor.require_manager()
-    _check(s)
+    check_settings(s)
     old = get_period(actor, period_id)
     with transaction() as session:
         p = session.get(Period, period_id)
