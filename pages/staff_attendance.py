@@ -32,7 +32,9 @@ else:
 for total in sheet.totals:
     rows = [r for r in sheet.rows if f"{r.activity} · {r.unit}" == total.unit]
     with st.form(f"sheet_{total.unit}"):
-        st.subheader(total.unit)
+        st.markdown(f"**{total.unit}**")
+        st.caption(f"{total.expected} attendu(s) · {total.present} présent(s) · "
+                   f"{total.absent + total.justified} absent(s) · {total.unmarked} à pointer")
         picks = {}
         for r in rows:
             label = f"{r.child} · {r.age_group}" + (" · réservation facilitée" if r.by_staff
@@ -45,7 +47,8 @@ for total in sheet.totals:
                                  use_container_width=True):
             marks = {rid: state for rid, state in picks.items() if state}
             if everyone:
-                marks.update({r.reservation_id: "present" for r in rows if not picks[r.reservation_id]})
+                marks.update({r.reservation_id: "present" for r in rows
+                              if not picks[r.reservation_id]})
             try:
                 n = attendance.mark(actor, marks)
             except PortalError as error:
