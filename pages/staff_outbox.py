@@ -23,7 +23,8 @@ counts = mails.count_outbox(actor)
 cols = st.columns(3)
 cols[0].metric("Mails en échec", counts.failed)
 cols[1].metric("En attente d'un nouvel essai", counts.retrying)
-cols[2].metric("Envoyés ou gardés", counts.by_state.get("sent", 0) + counts.by_state.get("local", 0))
+cols[2].metric("Envoyés ou gardés",
+               counts.by_state.get("sent", 0) + counts.by_state.get("local", 0))
 if counts.failed:
     st.warning(f"{counts.failed} mail(s) n'ont pas pu être envoyés après plusieurs essais : "
                "vérifiez l'adresse de la famille, puis renvoyez-les.")

@@ -29,8 +29,10 @@ def flash(text: str) -> None:
 
 def the_file(actor: Actor, file: FamilyFile) -> None:
     """Guardians, contacts, children, documents, portal accounts and the invitation."""
-    st.markdown(f"{file.address} {file.postal_code} {file.city} · {file.phone} · "
-                f"{file.email or 'pas d’e-mail'} · QF : {file.qf if file.qf is not None else '—'}")
+    place = " ".join(p for p in (file.address, file.postal_code, file.city) if p)
+    parts = [place, file.phone, file.email or "pas d’e-mail",
+             f"QF : {file.qf if file.qf is not None else 'non renseigné'}"]
+    st.markdown(" · ".join(p for p in parts if p))
     for g in file.guardians:
         st.markdown(f"- **{g.first_name} {g.last_name}** ({g.relationship or 'Responsable'}) · "
                     f"{g.email or ''} {g.phone or ''}")
@@ -87,7 +89,8 @@ def bookings(actor: Actor, file: FamilyFile) -> None:
         st.write("Aucune inscription sur vos lieux d'accueil.")
     else:
         regs["État"] = regs["État"].map(REG_STATES)
-        st.dataframe(regs.drop(columns=["id", "activity_id"]), hide_index=True, use_container_width=True)
+        st.dataframe(regs.drop(columns=["id", "activity_id"]), hide_index=True,
+                     use_container_width=True)
     st.markdown("**Réservations**")
     table = family_files.list_family_reservations(actor, file.id,
                                                   since=date.today() - timedelta(days=30))

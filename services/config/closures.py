@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
 from db.models import Activity, CapacitySlot, Closure, Period, Site, Unit
@@ -32,7 +33,8 @@ class ClosureView:
     label: str
 
 
-def _slots(session, site_id: int, activity_id: int | None, days: list[date]) -> list[int]:  # type: ignore[no-untyped-def]
+def _slots(session: Session, site_id: int, activity_id: int | None,
+           days: list[date]) -> list[int]:
     query = (select(CapacitySlot.id).join(Unit, Unit.id == CapacitySlot.unit_id)
              .join(Activity, Activity.id == Unit.activity_id)
              .where(Activity.site_id == site_id, CapacitySlot.day.in_(days)))

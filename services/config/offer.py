@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
 from db.models import CapacitySlot, Period, QfBracket, Site, Tariff, Unit
@@ -107,7 +108,7 @@ def update_period(actor: Actor, period_id: int, s: PeriodSettings) -> None:
                      before=str(old), after=str(s), slots_added=added)
 
 
-def _drop_days_left_out(session, p: Period) -> None:  # type: ignore[no-untyped-def]
+def _drop_days_left_out(session: Session, p: Period) -> None:
     """Remove the slots of this activity and age group that no period covers any more."""
     units = list(session.scalars(select(Unit.id).where(Unit.activity_id == p.activity_id)))
     periods = list(session.scalars(select(Period).where(Period.activity_id == p.activity_id,

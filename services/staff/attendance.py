@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from typing import Any
+
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from db import settings
 from db.engine import read, transaction
@@ -137,7 +140,7 @@ def mark(actor: Actor, marks: dict[int, str]) -> int:
         return changed
 
 
-def _registration_for(session, child_id: int, unit: Unit, day: date):  # type: ignore[no-untyped-def]
+def _registration_for(session: Session, child_id: int, unit: Unit, day: date) -> Any:
     return session.execute(
         select(Registration.id, Period.age_group_id)
         .join(Period, Period.id == Registration.period_id)
@@ -164,7 +167,7 @@ def late_candidates(actor: Actor, unit_id: int, day: date) -> list[Choice]:
         return [Choice(cid, f"{first} {last}") for cid, first, last in rows if cid not in booked]
 
 
-def _unit(session, actor: Actor, unit_id: int) -> Unit:  # type: ignore[no-untyped-def]
+def _unit(session: Session, actor: Actor, unit_id: int) -> Unit:
     unit = session.get(Unit, unit_id)
     if unit is None:
         raise NotFound("Cette unité n'existe pas.")

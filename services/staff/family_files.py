@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import func, or_, select
 
 from db.engine import read
-from db.models import (Activity, Charge, Child, Document, Family, Guardian, LinkToken, Period,
-                       Payment, PaymentAllocation, Registration, Reservation, Site, Unit, UserAccount)
+from db.models import (Activity, Charge, Child, Document, Family, Guardian, LinkToken, Payment,
+                       PaymentAllocation, Period, Registration, Reservation, Site, Unit,
+                       UserAccount)
 from db.states import PaymentState
 from services.actor import Actor
 from services.staff.scope import family_site_ids, may_see_family, require_family
@@ -145,7 +147,7 @@ def get_family_file(actor: Actor, family_id: int) -> FamilyFile:
                           f.notes, guardians, children, documents, accounts)
 
 
-def _visible_registrations(actor: Actor, query):  # type: ignore[no-untyped-def]
+def _visible_registrations(actor: Actor, query: Any) -> Any:
     if actor.site_ids is None:
         return query
     return query.where(Activity.site_id.in_(sorted(actor.site_ids)))
@@ -156,14 +158,16 @@ def list_family_registrations(actor: Actor, family_id: int) -> pd.DataFrame:
     with read() as session:
         require_family(session, actor, family_id)
         rows = session.execute(_visible_registrations(actor, (
-            select(Registration.id, Activity.id, Child.first_name, Site.name, Activity.name, Period.name,
+            select(Registration.id, Activity.id, Child.first_name, Site.name, Activity.name,
+                   Period.name,
                    Period.start_date, Period.end_date, Registration.state)
             .join(Child, Child.id == Registration.child_id)
             .join(Period, Period.id == Registration.period_id)
             .join(Activity, Activity.id == Period.activity_id)
             .join(Site, Site.id == Activity.site_id)
             .where(Child.family_id == family_id).order_by(Period.start_date, Registration.id))))
-        return pd.DataFrame(rows.all(), columns=["id", "activity_id", "Enfant", "Lieu", "Activité", "Période",
+        return pd.DataFrame(rows.all(), columns=["id", "activity_id", "Enfant", "Lieu", "Activité",
+                                                 "Période",
                                                  "Début", "Fin", "État"])
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -41,7 +42,7 @@ class QueueFilter:
     end: date | None = None
 
 
-def _filtered(query, f: QueueFilter):  # type: ignore[no-untyped-def]
+def _filtered(query: Any, f: QueueFilter) -> Any:
     if f.site_id is not None:
         query = query.where(Activity.site_id == f.site_id)
     if f.activity_id is not None:
@@ -51,7 +52,7 @@ def _filtered(query, f: QueueFilter):  # type: ignore[no-untyped-def]
     return query
 
 
-def _base(*columns):  # type: ignore[no-untyped-def]
+def _base(*columns: Any) -> Any:
     return (select(*columns, Site.name, Activity.name, Period.name, Family.id, Family.name,
                    Child.first_name, Child.last_name)
             .select_from(Registration)

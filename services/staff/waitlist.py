@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from db.engine import read, transaction, with_retry
 from db.models import Activity, AgeGroup, CapacitySlot, Child, Family, Reservation, Unit
@@ -83,7 +84,7 @@ def list_board(actor: Actor, site_id: int, day: date, unit_id: int | None = None
         return boards
 
 
-def _slot_site(session, slot_id: int) -> int:  # type: ignore[no-untyped-def]
+def _slot_site(session: Session, slot_id: int) -> int:
     site = session.scalar(select(Activity.site_id).join(Unit, Unit.activity_id == Activity.id)
                           .join(CapacitySlot, CapacitySlot.unit_id == Unit.id)
                           .where(CapacitySlot.id == slot_id))

@@ -92,7 +92,8 @@ def test_closure_on_a_day_with_bookings_is_refused_and_says_how_many(world):
 
 def test_closure_removes_the_slots_and_reopening_brings_them_back(world):
     day = world.first_day + timedelta(days=7)
-    assert closures.add_closure(world.manager, world.site_chats, day, day, "Journée pédagogique") == 1
+    assert closures.add_closure(world.manager, world.site_chats, day, day,
+                                "Journée pédagogique") == 1
     assert _slot(world, world.units_peri[0], day) is None
     closed = closures.list_closures(world.manager, world.site_chats, since=world.today)
     assert [(c.day, c.label) for c in closed] == [(day, "Journée pédagogique")]
