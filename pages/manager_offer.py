@@ -27,7 +27,23 @@ def save(call, message: str) -> None:  # type: ignore[no-untyped-def]
         st.rerun()
 
 
+with st.expander("Nouveau lieu d'accueil"):
+    with st.form("new_site"):
+        new_site = st.text_input("Nom du lieu")
+        new_address = st.text_input("Adresse du lieu")
+        if st.form_submit_button("Créer le lieu"):
+            save(lambda: setup.create_site(actor, choices.organisation_id(actor), new_site,
+                                           new_address), "Lieu créé.")
 site_id = pickers.site(actor, "offer_site")
+with st.expander("Nouvelle activité sur ce lieu"):
+    with st.form("new_activity"):
+        kinds = {k.label: k.id for k in choices.list_activity_types(actor)}
+        kind = st.selectbox("Type d'activité", list(kinds))
+        new_activity = st.text_input("Nom de l'activité", placeholder="ex. SAINT GABRIEL ÉTÉ")
+        st.caption("Ajoutez ensuite ses unités dans « Unités et tarifs », puis ses périodes ici.")
+        if st.form_submit_button("Créer l'activité"):
+            save(lambda: setup.create_activity(actor, site_id, kinds[kind], new_activity, []),
+                 "Activité créée.")
 with st.expander("Renommer le lieu d'accueil"):
     with st.form("site"):
         site_name = st.text_input("Nom", next(s.label for s in choices.list_sites(actor)

@@ -1,6 +1,9 @@
 """Unités et tarifs: times, meal, default places and prices per QF bracket (managers)."""
+from datetime import time
+
 import streamlit as st
 
+from services.catalogue.setup import UnitSpec
 from services.config import offer
 from services.errors import InvalidInput, PortalError
 from ui import pickers
@@ -43,6 +46,21 @@ def price(text: str) -> int:
         raise InvalidInput("Prix invalide : écrivez un montant en euros, par exemple 4,20.")
     return value
 
+
+with st.expander("Nouvelle unité"):
+    with st.form("new_unit"):
+        new_name = st.text_input("Nom de l'unité", placeholder="ex. ACCUEIL RELAI SOIR")
+        cols = st.columns(2)
+        new_start = cols[0].time_input("Début", time(17), key="new_unit_start")
+        new_end = cols[1].time_input("Fin", time(18, 30), key="new_unit_end")
+        new_meal = st.checkbox("Avec repas", key="new_unit_meal")
+        cols = st.columns(2)
+        new_price = cols[0].text_input("Prix sans QF (€)", "0", key="new_unit_price")
+        new_places = cols[1].number_input("Places par jour", 0, 500, 10, key="new_unit_places")
+        if st.form_submit_button("Ajouter l'unité"):
+            save(lambda: offer.add_unit(actor, activity_id, UnitSpec(
+                new_name, new_start, new_end, price(new_price), new_meal, int(new_places))),
+                "Unité ajoutée, avec ses places sur chaque jour ouvert.")
 
 if not units:
     st.stop()

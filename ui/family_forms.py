@@ -127,3 +127,35 @@ def edit_details(actor: Actor, file: FamilyFile) -> bool:
         st.error(error.message)
         return False
     return True
+
+
+def edit_children(actor: Actor, file: FamilyFile) -> str | None:
+    """Correct a child, or add one; returns a message once saved."""
+    options = {f"{c.first_name} {c.last_name}": c for c in file.children}
+    picked = st.selectbox("Enfant", ["Nouvel enfant", *options], key="edit_child_pick")
+    child = options.get(picked)
+    with st.form(f"child_{child.id if child else 'new'}"):
+        cols = st.columns(2)
+        first = cols[0].text_input("Prénom", child.first_name if child else "")
+        last = cols[1].text_input("Nom", child.last_name if child else file.name)
+        born = cols[0].date_input("Né(e) le", child.birth_date if child else None,
+                                  min_value=OLDEST, max_value=date.today(), format="DD/MM/YYYY")
+        sex = cols[1].selectbox("Sexe", list(SEXES), format_func=SEXES.get,
+                                index=list(SEXES).index(child.sex) if child else 0)
+        school = st.text_input("École", child.school if child else "")
+        health = st.text_area("Santé, allergies, PAI", child.health_notes if child else "")
+        if not st.form_submit_button("Enregistrer l'enfant"):
+            return None
+    if born is None:
+        st.error("Indiquez la date de naissance.")
+        return None
+    form = ChildForm(first, last, born, sex, school, health)
+    try:
+        if child:
+            family_edit.update_child(actor, child.id, form)
+        else:
+            family_edit.add_child(actor, file.id, form)
+    except PortalError as error:
+        st.error(error.message)
+        return None
+    return "Enfant enregistré."

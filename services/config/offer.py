@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
-from db.models import CapacitySlot, Period, QfBracket, Site, Tariff, Unit
+from db.models import Activity, CapacitySlot, Period, QfBracket, Site, Tariff, Unit
 from services import audit
 from services.actor import Actor
+from services.catalogue.setup import UnitSpec
 from services.catalogue.slots import generate_slots
 from services.config.slots_guard import active_count, drop_slots, french_days
 from services.errors import InvalidInput, NotFound, PortalError
@@ -189,3 +190,28 @@ def list_brackets(actor: Actor) -> list[tuple[int, str]]:
         return [(i, lbl) for i, lbl in session.execute(
             select(QfBracket.id, QfBracket.label).order_by(QfBracket.qf_min))]
 
+
+
+def add_unit(actor: Actor, activity_id: int, spec: UnitSpec) -> int:
+    """Add a row to an activity's grid, with places on every open day of its periods."""
+    actor.require_manager()
+    if not spec.name.strip() or spec.start >= spec.end or spec.price_cents < 0 \
+            or not 0 <= spec.capacity <= 500:
+        raise InvalidInput("Unité : nom obligatoire, début avant la fin, prix et places "
+                           "positifs (500 places au plus).")
+    with transaction() as session:
+        if session.get(Activity, activity_id) is None:
+            raise NotFound("Cette activité n'existe pas.")
+        last = session.scalar(select(func.max(Unit.position))
+                              .where(Unit.activity_id == activity_id))
+        unit = Unit(activity_id=activity_id, name=spec.name.strip(),
+                    position=(last or 0) + 1, start_time=spec.start, end_time=spec.end,
+                    has_meal=spec.has_meal, price_cents=spec.price_cents,
+                    default_capacity=spec.capacity)
+        session.add(unit)
+        session.flush()
+        slots = sum(generate_slots(session, p) for p in session.scalars(
+            select(Period).where(Period.activity_id == activity_id)))
+        audit.record(session, actor, "add_unit", "unit", unit.id, activity_id=activity_id,
+                     name=unit.name, slots=slots)
+        return unit.id

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import select
 
 from db.engine import read
-from db.models import Activity, AgeGroup, Organisation, Period, Site, Unit
+from db.models import Activity, ActivityType, AgeGroup, Organisation, Period, Site, Unit
 from services.actor import Actor
 from services.errors import NotFound
 from services.staff.scope import on_my_sites
@@ -88,3 +88,11 @@ def list_age_groups(actor: Actor) -> list[Choice]:
     with read() as session:
         return [Choice(i, n) for i, n in session.execute(
             select(AgeGroup.id, AgeGroup.label).order_by(AgeGroup.min_age))]
+
+
+def list_activity_types(actor: Actor) -> list[Choice]:
+    """ALSH, Périscolaire..."""
+    actor.require_staff()
+    with read() as session:
+        return [Choice(i, n) for i, n in session.execute(
+            select(ActivityType.id, ActivityType.name).order_by(ActivityType.name))]

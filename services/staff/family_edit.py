@@ -150,3 +150,12 @@ def register_family(actor: Actor, organisation_id: int, form: FamilyForm,
     if invite:
         invite_family(actor, family_id)
     return family_id
+
+
+def add_child(actor: Actor, family_id: int, form: ChildForm) -> int:
+    """Add a child to a family file the staff member works on; returns its id."""
+    from services.families import children
+
+    with read() as session:
+        require_family(session, actor, family_id)
+    return children.add_child(actor, family_id, form)

@@ -14,7 +14,7 @@ from db.models import (Activity, Charge, Child, Document, Family, Guardian, Link
                        UserAccount)
 from db.states import PaymentState
 from services.actor import Actor
-from services.staff.scope import family_site_ids, may_see_family, require_family
+from services.staff.scope import family_sites_map, may_see_family, require_family
 
 STATE_LABELS = {"requested": "Demande envoyée", "waitlisted": "Liste d'attente",
                 "validated": "Validée", "refused": "Refusée",
@@ -109,9 +109,10 @@ def search_families(actor: Actor, text: str, limit: int = 50) -> list[FamilyRow]
                        func.lower(Child.last_name).like(needle),
                        func.lower(Guardian.email).like(needle)))
             .distinct().order_by(Family.id)).all()
+        sites = family_sites_map(session, set(ids))
         rows = []
         for family_id in ids:
-            if not may_see_family(actor, family_site_ids(session, family_id)):
+            if not may_see_family(actor, sites[family_id]):
                 continue
             family = session.get(Family, family_id)
             assert family is not None

@@ -13,7 +13,7 @@ from db.states import MailState
 from services.actor import Actor
 from services.mail import outbox
 from services.mail.outbox import MailView, list_mails
-from services.staff.scope import family_site_ids, may_see_family, require_family
+from services.staff.scope import family_sites_map, may_see_family, require_family
 
 RETRYING = "retrying"  # queued again after a failed attempt
 
@@ -32,10 +32,8 @@ def _visible(actor: Actor, mails: list[MailView]) -> list[MailView]:
     if actor.site_ids is None:
         return mails
     with read() as session:
-        seen: dict[int, bool] = {}
-        for fid in {m.family_id for m in mails if m.family_id is not None}:
-            seen[fid] = may_see_family(actor, family_site_ids(session, fid))
-    return [m for m in mails if m.family_id is None or seen[m.family_id]]
+        sites = family_sites_map(session, {m.family_id for m in mails if m.family_id})
+    return [m for m in mails if m.family_id is None or may_see_family(actor, sites[m.family_id])]
 
 
 def list_outbox(actor: Actor, state: str | None = None, family_id: int | None = None,
@@ -58,9 +56,8 @@ def count_outbox(actor: Actor) -> OutboxCounts:
     with read() as session:
         rows = session.execute(select(Mail.family_id, Mail.state, Mail.attempts)).all()
         if actor.site_ids is not None:
-            ok = {fid: may_see_family(actor, family_site_ids(session, fid))
-                  for fid in {r[0] for r in rows if r[0] is not None}}
-            rows = [r for r in rows if r[0] is None or ok[r[0]]]
+            sites = family_sites_map(session, {r[0] for r in rows if r[0] is not None})
+            rows = [r for r in rows if r[0] is None or may_see_family(actor, sites[r[0]])]
     states = Counter(state for _, state, _ in rows)
     retrying = sum(1 for _, state, n in rows if state == MailState.QUEUED.value and n > 0)
     return OutboxCounts(dict(states), retrying)

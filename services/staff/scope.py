@@ -44,3 +44,19 @@ def require_family(session: Session, actor: Actor, family_id: int) -> Family:
     if not may_see_family(actor, family_site_ids(session, family_id)):
         raise Forbidden("Cette famille ne fréquente pas vos lieux d'accueil.")
     return family
+
+
+def family_sites_map(session: Session, family_ids: set[int]) -> dict[int, set[int]]:
+    """family_site_ids for many families in one query."""
+    out: dict[int, set[int]] = {fid: set() for fid in family_ids}
+    if not family_ids:
+        return out
+    rows = session.execute(
+        select(Child.family_id, Activity.site_id).join(Registration,
+                                                       Registration.child_id == Child.id)
+        .join(Period, Period.id == Registration.period_id)
+        .join(Activity, Activity.id == Period.activity_id)
+        .where(Child.family_id.in_(sorted(family_ids))).distinct())
+    for family_id, site_id in rows:
+        out[family_id].add(site_id)
+    return out

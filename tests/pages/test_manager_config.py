@@ -110,3 +110,17 @@ def test_unit_price_and_tariffs(built):
     assert "Tarifs enregistrés" in texts(at)
     with read() as session:
         assert session.scalar(select(Tariff.price_cents)) == 250
+
+
+def test_new_activity_then_new_unit(built):
+    at = _open("pages/manager_offer.py")
+    name = next(t for t in at.text_input if t.label == "Nom de l'activité")
+    name.input("CHATS PERCHES ETE")
+    at.button(key="FormSubmitter:new_activity-Créer l'activité").click().run()
+    assert "Activité créée." in texts(at)
+    at = _open("pages/manager_units.py", activity="CHATS PERCHES ETE")
+    next(t for t in at.text_input if t.label == "Nom de l'unité").input("JOURNEE")
+    at.text_input(key="new_unit_price").input("12,50")
+    at.button(key="FormSubmitter:new_unit-Ajouter l'unité").click().run()
+    assert "Unité ajoutée" in texts(at)
+    assert "12,50 €" in str(at.dataframe[0].value)

@@ -93,6 +93,20 @@ def test_edit_details_with_a_bad_qf_says_so(built):
     assert "Le QF doit être un nombre entier." in texts(at)
 
 
+def test_add_a_child_to_the_file(built):
+    at = _open_dupont()
+    at.button(key=f"open_{built.family_a_id}").click().run()
+    form_key = "FormSubmitter:child_new-Enregistrer l'enfant"
+    at.button(key=form_key).click().run()
+    assert "Indiquez la date de naissance." in texts(at)
+    first = [t for t in at.text_input if t.label == "Prénom"][-1]
+    first.input("Nina")
+    [d for d in at.date_input if d.label == "Né(e) le"][-1].set_value(date(2019, 6, 1))
+    at.button(key=form_key).click().run()
+    assert "Enfant enregistré." in texts(at)
+    assert "Nina DUPONT" in texts(at)
+
+
 def test_wrong_roles(built):
     assert "n'est pas accessible" in texts(page_as("pages/staff_families.py", FAMILY))
     reg = registrations.request_registration(built.family_a, built.lea, built.period_peri)

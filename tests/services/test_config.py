@@ -165,6 +165,18 @@ def test_units_and_tariffs(world):
             AuditEntry.action == "set_tariff")) == 2
 
 
+def test_a_new_unit_gets_places_on_every_open_day(world):
+    from services.catalogue.setup import UnitSpec
+    unit = offer.add_unit(world.manager, world.activity_peri,
+                          UnitSpec("GOUTER", time(16), time(17), 90, capacity=5))
+    assert [u.name for u in offer.list_units(world.manager, world.activity_peri)][-1] == "GOUTER"
+    assert _slot(world, unit, world.first_day).places == 5
+    assert _slot(world, unit, world.first_day, "4/5 ans").places == 5
+    with pytest.raises(InvalidInput):
+        offer.add_unit(world.manager, world.activity_peri,
+                       UnitSpec("", time(16), time(17), 90))
+
+
 def test_only_managers_configure(world):
     for actor in (world.staff, world.staff_gabriel, world.family_a):
         calls = [
@@ -180,6 +192,13 @@ def test_only_managers_configure(world):
             lambda: offer.update_site(actor, world.site_chats, "X", ""),
             lambda: offer.list_units(actor, world.activity_peri),
             lambda: offer.set_tariff(actor, world.units_peri[0], 1, 100),
+            lambda: offer.add_unit(actor, world.activity_peri, offer.UnitSpec(
+                "X", time(1), time(2), 0)),
+            lambda: offer.update_unit(actor, world.units_peri[0], "X", time(1), time(2), False,
+                                      0, 1),
+            lambda: offer.update_period(actor, world.period_peri,
+                                        offer.get_period(world.manager, world.period_peri)),
+            lambda: closures.remove_closure(actor, 1),
         ]
         for call in calls:
             with pytest.raises(Forbidden):

@@ -131,7 +131,9 @@ def test_staff_of_saint_gabriel_cannot_open_a_chats_perches_family(world):
                                               ChildForm("Léa", "X", date(2018, 1, 1))),
              lambda: family_edit.record_document(world.staff_gabriel, family_id, "Mutuelle",
                                                  world.today),
-             lambda: family_edit.invite_family(world.staff_gabriel, family_id)]
+             lambda: family_edit.invite_family(world.staff_gabriel, family_id),
+             lambda: family_edit.add_child(world.staff_gabriel, family_id,
+                                           ChildForm("Max", "X", date(2018, 1, 1)))]
     for call in calls:
         with pytest.raises(Forbidden):
             call()
