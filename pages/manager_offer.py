@@ -57,7 +57,7 @@ periods = choices.list_periods(actor, activity_id)
 groups = {g.id: g.label for g in choices.list_age_groups(actor)}
 labels = [f"{p.label} ({groups[p.age_group_id]}, {day(p.start)} – {day(p.end)})"
           for p in periods]
-picked = st.selectbox("Période", ["Nouvelle période", *labels], key="offer_period")
+picked = st.selectbox("Période", [*labels, "Nouvelle période"], key="offer_period")
 
 if picked == "Nouvelle période":
     with st.form("new_period"):

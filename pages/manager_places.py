@@ -25,14 +25,16 @@ groups = choices.list_age_groups(actor)
 
 with st.form("bulk_places"):
     unit_names = st.multiselect("Unités", [u.label for u in units],
-                                default=[u.label for u in units], key="places_units")
-    group_names = st.multiselect("Tranches d'âge", [g.label for g in groups], key="places_groups")
+                                default=[u.label for u in units], key="places_units",
+                                placeholder="Choisir…")
+    group_names = st.multiselect("Tranches d'âge", [g.label for g in groups],
+                                 key="places_groups", placeholder="Choisir…")
     cols = st.columns(2)
     start = cols[0].date_input("Du", date.today(), format="DD/MM/YYYY", key="places_start")
     end = cols[1].date_input("Au", date.today() + timedelta(days=30), format="DD/MM/YYYY",
                              key="places_end")
     days = st.multiselect("Jours", list(DAYS), default=list(DAYS)[:5], format_func=DAYS.get,
-                          key="places_days")
+                          key="places_days", placeholder="Choisir…")
     number = st.number_input("Nombre de places", 0, places.MAX_PLACES, 10, key="places_n")
     submitted = st.form_submit_button("Appliquer", type="primary")
 if submitted:

@@ -20,7 +20,7 @@ with st.expander("Filtres", expanded=False):
     activity_id = pickers.activity(actor, site_id, "queue_activity") if site_id else None
     period_id = pickers.period(actor, activity_id, "queue_period")
     kinds = st.multiselect("Type de demande", list(KIND_LABELS.values()),
-                           default=list(KIND_LABELS.values()))
+                           default=list(KIND_LABELS.values()), placeholder="Choisir…")
     since = st.date_input("Jours réservés à partir du", value=None, format="DD/MM/YYYY")
 
 try:

@@ -83,7 +83,7 @@ def new_family(actor: Actor) -> int | None:
                 raw.append(_child(n))
         st.markdown("**Contact à prévenir** (facultatif)")
         contact = _guardian("contact", False)
-        docs = st.multiselect("Pièces reçues", DOCUMENTS, key="nf_docs")
+        docs = st.multiselect("Pièces reçues", DOCUMENTS, key="nf_docs", placeholder="Choisir…")
         invite = st.checkbox("Envoyer tout de suite le lien pour créer le mot de passe",
                              value=True, key="nf_invite")
         submitted = st.form_submit_button("Créer le dossier", type="primary")

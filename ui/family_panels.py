@@ -133,8 +133,8 @@ def book_for_family(actor: Actor, file: FamilyFile) -> None:
         end = st.date_input("Au", value=max(date.today(), row["Début"]), min_value=row["Début"],
                             max_value=row["Fin"], format="DD/MM/YYYY")
         weekdays = st.multiselect("Jours", list(WEEKDAYS), default=list(WEEKDAYS),
-                                  format_func=WEEKDAYS.get)
-        unit_names = st.multiselect("Unités", [u.label for u in units])
+                                  format_func=WEEKDAYS.get, placeholder="Choisir…")
+        unit_names = st.multiselect("Unités", [u.label for u in units], placeholder="Choisir…")
         submitted = st.form_submit_button("Réserver pour la famille", type="primary")
     if submitted:
         days = [start + timedelta(days=n) for n in range(max(0, (end - start).days + 1))]

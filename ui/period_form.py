@@ -25,7 +25,7 @@ def period_fields(key: str, s: PeriodSettings) -> PeriodSettings:
     start = cols[0].date_input("Début", s.start, format="DD/MM/YYYY", key=f"{key}_start")
     end = cols[1].date_input("Fin", s.end, format="DD/MM/YYYY", key=f"{key}_end")
     days = st.multiselect("Jours d'ouverture", list(DAYS), [d for d in s.weekdays],
-                          format_func=DAYS.get, key=f"{key}_days")
+                          format_func=DAYS.get, key=f"{key}_days", placeholder="Choisir…")
     opens = s.booking_opens_at.astimezone(LOCAL)
     cols = st.columns(2)
     open_day = cols[0].date_input("Ouverture des réservations le", opens.date(),

@@ -93,6 +93,7 @@ def test_period_switched_to_staff_validation(built):
 
 def test_new_period_needs_a_name(built):
     at = _open("pages/manager_offer.py")
+    at.selectbox(key="offer_period").select("Nouvelle période").run()
     at.button(key="FormSubmitter:new_period-Créer la période").click().run()
     assert "Le nom de la période est obligatoire." in texts(at)
 
