@@ -107,6 +107,22 @@ def test_add_a_child_to_the_file(built):
     assert "Nina DUPONT" in texts(at)
 
 
+def test_staff_register_a_child_on_the_familys_behalf(built):
+    at = _open_dupont()
+    at.button(key=f"open_{built.family_a_id}").click().run()
+    box = next(s for s in at.selectbox if s.label == "Période")
+    box.select(next(o for o in box.options if "Mercredi 6/12 ans" in o))
+    next(s for s in at.selectbox if s.label == "Enfant" and "Léa DUPONT" in s.options) \
+        .select("Léa DUPONT")
+    at.button(key="FormSubmitter:staff_registration-Enregistrer la demande d'inscription") \
+        .click().run()
+    assert "Demande d'inscription enregistrée" in texts(at)
+    with read() as session:
+        assert session.scalar(select(Reservation.id)) is None
+    from services.staff.queue import list_queue
+    assert [i.child for i in list_queue(built.staff)] == ["Léa DUPONT"]
+
+
 def test_wrong_roles(built):
     assert "n'est pas accessible" in texts(page_as("pages/staff_families.py", FAMILY))
     reg = registrations.request_registration(built.family_a, built.lea, built.period_peri)
