@@ -36,7 +36,7 @@ if submitted:
         st.rerun()
 
 st.subheader("Fermetures à venir")
-items = closures.list_closures(actor, site_id)
+items = closures.list_closures(actor, site_id, since=date.today())
 if not items:
     st.write("Aucune fermeture.")
 for item in items:

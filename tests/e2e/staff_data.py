@@ -74,8 +74,10 @@ def open_day(period_id: int, unit_name: str, after: date) -> tuple[date, int]:
     return day, unit
 
 
-def soon() -> date:
-    return date.today() + timedelta(days=7)
+def far() -> date:
+    """Days well ahead: other browser tests book the coming weeks; ours stay out of their way
+    (the demo periods run at least three months ahead)."""
+    return date.today() + timedelta(days=75)
 
 
 def family_of(child_id: int) -> Actor:

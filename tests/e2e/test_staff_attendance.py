@@ -9,7 +9,7 @@ from services import registrations
 from services.booking.reserve import reserve
 from services.demo import DEMO_PASSWORDS
 from tests.e2e.conftest import shot, sign_in, wait_idle
-from tests.e2e.staff_data import STAFF_EMAIL, actor, new_family, open_day, period, served, soon
+from tests.e2e.staff_data import STAFF_EMAIL, actor, far, new_family, open_day, period, served
 
 __all__ = ["served"]
 TABLET = {"width": 1024, "height": 1366}
@@ -31,7 +31,7 @@ def test_staff_take_attendance(served, browser):
     registration = registrations.request_registration(staff, child, peri)
     registrations.decide(staff, registration, True)
     # The evening unit: the demo books nobody there, so this form holds only our child.
-    day, unit = open_day(peri, "ACCUEIL RELAI SOIR", soon())
+    day, unit = open_day(peri, "ACCUEIL RELAI SOIR", far())
     reserve(staff, registration, [(day, unit)], by_staff=True)
 
     context = browser.new_context(viewport=TABLET, locale="fr-FR", has_touch=True)

@@ -9,7 +9,7 @@ from services import registrations
 from services.booking.reserve import reserve
 from services.demo import DEMO_PASSWORDS
 from tests.e2e.conftest import shot, sign_in, wait_idle
-from tests.e2e.staff_data import STAFF_EMAIL, actor, new_family, open_day, period, served, soon
+from tests.e2e.staff_data import STAFF_EMAIL, actor, far, new_family, open_day, period, served
 from tests.e2e.test_staff_attendance import set_date
 
 __all__ = ["served"]
@@ -20,7 +20,7 @@ def test_staff_reorder_a_waiting_list_with_a_reason(served, desktop):
     """Fills the 2/3 ans morning relay of the Chats Perchés on one day (8 places), then two
     children wait; staff move the second up with a reason."""
     peri = period("CHATS PERCHES PERISCOLAIRE", "2/3 ans")
-    day, unit = open_day(peri, "ACCUEIL RELAI MATIN", soon())
+    day, unit = open_day(peri, "ACCUEIL RELAI MATIN", far())
     staff = actor(STAFF_EMAIL)
     names = []
     for n in range(10):

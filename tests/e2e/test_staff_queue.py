@@ -9,8 +9,8 @@ from services import registrations
 from services.booking.reserve import reserve
 from services.demo import DEMO_PASSWORDS
 from tests.e2e.conftest import shot, sign_in, wait_idle
-from tests.e2e.staff_data import (STAFF_EMAIL, actor, family_of, new_family, open_day, period,
-                                  served, soon)
+from tests.e2e.staff_data import (STAFF_EMAIL, actor, family_of, far, new_family, open_day,
+                                  period, served)
 
 __all__ = ["served"]
 
@@ -22,7 +22,7 @@ def test_staff_validate_a_registration_and_a_booking_request(served, desktop):
     request = registrations.request_registration(family_of(lina), lina, wednesdays)
     registration = registrations.request_registration(family_of(sami), sami, wednesdays)
     registrations.decide(staff, registration, True)
-    day, unit = open_day(wednesdays, "APRES-MIDI", soon())
+    day, unit = open_day(wednesdays, "APRES-MIDI", far())
     assert reserve(family_of(sami), registration, [(day, unit)]).cells[0].outcome == "requested"
 
     sign_in(desktop, served, STAFF_EMAIL, DEMO_PASSWORDS[STAFF_EMAIL])
