@@ -65,3 +65,17 @@ def test_manager_configuration_pages(served, desktop):
         shot(desktop, name)
     body = desktop.locator("body").inner_text()
     assert "Traceback" not in body
+
+
+def test_queue_and_attendance_fit_a_phone(served, phone):
+    sign_in(phone, served, STAFF_EMAIL, DEMO_PASSWORDS[STAFF_EMAIL])
+    phone.get_by_role("heading", name="Tableau de bord de l'accueil").wait_for()
+    for link, name in [("File de validation", "staff_queue_phone"),
+                       ("Pointage", "staff_attendance_phone")]:
+        phone.get_by_test_id("stExpandSidebarButton").click()
+        phone.get_by_role("link", name=link).click()
+        phone.get_by_role("heading", name=link).wait_for()
+        phone.get_by_test_id("stSidebarCollapseButton").click()
+        wait_idle(phone)
+        shot(phone, name)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390
