@@ -59,6 +59,6 @@ with tabs[3]:
 with tabs[4]:
     if family_forms.edit_details(actor, file):
         family_panels.flash("Dossier enregistré.")
-    saved = family_forms.edit_children(actor, file)
+    saved = family_forms.edit_guardians(actor, file) or family_forms.edit_children(actor, file)
     if saved:
         family_panels.flash(saved)

@@ -159,3 +159,28 @@ def edit_children(actor: Actor, file: FamilyFile) -> str | None:
         st.error(error.message)
         return None
     return "Enfant enregistré."
+
+
+def edit_guardians(actor: Actor, file: FamilyFile) -> str | None:
+    """Correct a guardian or a contact; returns a message once saved."""
+    if not file.guardians:
+        return None
+    options = {f"{g.first_name} {g.last_name} ({g.relationship or 'Responsable'})": g
+               for g in file.guardians}
+    g = options[st.selectbox("Responsable ou contact", list(options), key="edit_guardian_pick")]
+    with st.form(f"guardian_{g.id}"):
+        cols = st.columns(2)
+        first = cols[0].text_input("Prénom", g.first_name)
+        last = cols[1].text_input("Nom", g.last_name)
+        email = cols[0].text_input("E-mail (connexion au portail)", g.email)
+        phone = cols[1].text_input("Téléphone", g.phone)
+        relationship = st.text_input("Lien (Mère, Père, Contact…)", g.relationship)
+        if not st.form_submit_button("Enregistrer le responsable"):
+            return None
+    try:
+        family_edit.update_guardian(actor, g.id, GuardianForm(first, last, email, phone,
+                                                              relationship))
+    except PortalError as error:
+        st.error(error.message)
+        return None
+    return "Responsable enregistré."

@@ -159,3 +159,29 @@ def add_child(actor: Actor, family_id: int, form: ChildForm) -> int:
     with read() as session:
         require_family(session, actor, family_id)
     return children.add_child(actor, family_id, form)
+
+
+def update_guardian(actor: Actor, guardian_id: int, form: GuardianForm) -> None:
+    """Correct a guardian or contact; a new e-mail becomes the portal sign-in too."""
+    if not form.first_name.strip() or not form.last_name.strip():
+        raise InvalidInput("Indiquez le prénom et le nom.")
+    email = check_email(form.email) if form.email.strip() else ""
+    with transaction() as session:
+        guardian = session.get(Guardian, guardian_id)
+        if guardian is None:
+            raise NotFound("Ce responsable n'existe pas.")
+        require_family(session, actor, guardian.family_id)
+        account = session.scalar(select(UserAccount).where(UserAccount.guardian_id == guardian_id))
+        changed = account is not None and email != account.email
+        if account is not None and changed:
+            if not email:
+                raise InvalidInput("Ce responsable a un compte sur le portail : son e-mail est "
+                                   "obligatoire.")
+            if session.scalar(select(UserAccount.id).where(UserAccount.email == email)):
+                raise EmailTaken()
+            account.email = email
+        guardian.first_name, guardian.last_name = form.first_name.strip(), form.last_name.strip()
+        guardian.email, guardian.phone = email, form.phone.strip()
+        guardian.relationship = form.relationship.strip()
+        audit.record(session, actor, "update_guardian", "guardian", guardian_id,
+                     email_changed=changed)

@@ -123,6 +123,16 @@ def test_staff_register_a_child_on_the_familys_behalf(built):
     assert [i.child for i in list_queue(built.staff)] == ["Léa DUPONT"]
 
 
+def test_correct_a_guardian(built):
+    at = _open_dupont()
+    at.button(key=f"open_{built.family_a_id}").click().run()
+    phone = [t for t in at.text_input if t.label == "Téléphone"][1]  # after the foyer's
+    phone.input("06 11 22 33 44")
+    guardian = next(b for b in at.button if b.key and "Enregistrer le responsable" in b.key)
+    guardian.click().run()
+    assert "Responsable enregistré." in texts(at) and "06 11 22 33 44" in texts(at)
+
+
 def test_wrong_roles(built):
     assert "n'est pas accessible" in texts(page_as("pages/staff_families.py", FAMILY))
     reg = registrations.request_registration(built.family_a, built.lea, built.period_peri)

@@ -84,6 +84,22 @@ def test_bad_family_details_change_nothing(world, details):
         assert session.get(Family, family_id).name == "LEROY"
 
 
+def test_guardian_corrected_and_sign_in_follows_the_new_email(world):
+    family_id = _new_family(world)
+    anne = family_files.get_family_file(world.staff, family_id).guardians[0]
+    family_edit.update_guardian(world.staff, anne.id, GuardianForm(
+        "Anne", "LEROY", "anne.l@test.example", "07 00 00 00 00", "Mère"))
+    file = family_files.get_family_file(world.staff, family_id)
+    assert (file.guardians[0].email, file.guardians[0].relationship) == \
+        ("anne.l@test.example", "Mère")
+    assert file.accounts[0].email == "anne.l@test.example"
+    with pytest.raises(InvalidInput):  # an account holder keeps an e-mail
+        family_edit.update_guardian(world.staff, anne.id, GuardianForm("Anne", "LEROY"))
+    with pytest.raises(InvalidInput):  # another account's e-mail
+        family_edit.update_guardian(world.staff, anne.id,
+                                    GuardianForm("Anne", "LEROY", "dupont@test.example"))
+
+
 def test_bad_document_and_guardian_are_refused(world):
     family_id = _new_family(world)
     with pytest.raises(InvalidInput):
@@ -132,6 +148,9 @@ def test_staff_of_saint_gabriel_cannot_open_a_chats_perches_family(world):
              lambda: family_edit.record_document(world.staff_gabriel, family_id, "Mutuelle",
                                                  world.today),
              lambda: family_edit.invite_family(world.staff_gabriel, family_id),
+             lambda: family_edit.update_guardian(
+                 world.staff_gabriel, family_files.get_family_file(
+                     world.staff, family_id).guardians[0].id, GuardianForm("A", "B")),
              lambda: family_edit.add_child(world.staff_gabriel, family_id,
                                            ChildForm("Max", "X", date(2018, 1, 1)))]
     for call in calls:
