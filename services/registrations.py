@@ -6,6 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from db.base import utcnow
 from db.engine import transaction
@@ -96,34 +97,41 @@ def request_registration(actor: Actor, child_id: int, period_id: int) -> int:
 def decide(actor: Actor, registration_id: int, validate: bool, reason: str = "") -> Decision:
     """Staff validate or refuse a registration request; the family is emailed either way."""
     actor.require_staff()
-    target = RegistrationState.VALIDATED if validate else RegistrationState.REFUSED
     with transaction() as session:
-        row = session.execute(
-            select(Registration, Child, Period, Activity, Site)
-            .join(Child, Child.id == Registration.child_id)
-            .join(Period, Period.id == Registration.period_id)
-            .join(Activity, Activity.id == Period.activity_id)
-            .join(Site, Site.id == Activity.site_id)
-            .where(Registration.id == registration_id).with_for_update(of=Registration)).first()
-        if row is None:
-            raise NotFound("Cette demande d'inscription n'existe pas.")
-        registration, child, period, activity, site = row
-        actor.require_site(site.id)
-        if target not in REGISTRATION_TRANSITIONS[RegistrationState(registration.state)]:
-            raise InvalidTransition("Cette demande a déjà été traitée.")
-        registration.state = target.value
-        registration.decided_at = utcnow()
-        registration.decided_by = actor.user_id
-        registration.reason = reason.strip()[:1000]
-        audit.record(session, actor, "decide_registration", "registration", registration.id,
-                     state=target.value, reason=registration.reason)
-        verdict = ("a été validée : vous pouvez maintenant réserver les jours dans "
-                   "« Mes réservations »." if validate else "n'a pas pu être acceptée.")
-        body = (f"Bonjour,\n\nLa demande d'inscription de {child.first_name} à "
-                f"« {activity.name} – {period.name} » {verdict}\n")
-        if registration.reason:
-            body += f"\nMotif : {registration.reason}\n"
-        outbox.queue(session, outbox.family_recipient(session, child.family_id),
-                     "Inscription validée" if validate else "Demande d'inscription refusée",
-                     body + "\nCentre Social Albert Jacquard", family_id=child.family_id)
-        return Decision(registration.id, registration.state)
+        return decide_in(session, actor, registration_id, validate, reason)
+
+
+def decide_in(session: Session, actor: Actor, registration_id: int, validate: bool,
+              reason: str = "") -> Decision:
+    """The decision inside the caller's transaction (staff decide many at once)."""
+    actor.require_staff()
+    target = RegistrationState.VALIDATED if validate else RegistrationState.REFUSED
+    row = session.execute(
+        select(Registration, Child, Period, Activity, Site)
+        .join(Child, Child.id == Registration.child_id)
+        .join(Period, Period.id == Registration.period_id)
+        .join(Activity, Activity.id == Period.activity_id)
+        .join(Site, Site.id == Activity.site_id)
+        .where(Registration.id == registration_id).with_for_update(of=Registration)).first()
+    if row is None:
+        raise NotFound("Cette demande d'inscription n'existe pas.")
+    registration, child, period, activity, site = row
+    actor.require_site(site.id)
+    if target not in REGISTRATION_TRANSITIONS[RegistrationState(registration.state)]:
+        raise InvalidTransition("Cette demande a déjà été traitée.")
+    registration.state = target.value
+    registration.decided_at = utcnow()
+    registration.decided_by = actor.user_id
+    registration.reason = reason.strip()[:1000]
+    audit.record(session, actor, "decide_registration", "registration", registration.id,
+                 state=target.value, reason=registration.reason)
+    verdict = ("a été validée : vous pouvez maintenant réserver les jours dans "
+               "« Mes réservations »." if validate else "n'a pas pu être acceptée.")
+    body = (f"Bonjour,\n\nLa demande d'inscription de {child.first_name} à "
+            f"« {activity.name} – {period.name} » {verdict}\n")
+    if registration.reason:
+        body += f"\nMotif : {registration.reason}\n"
+    outbox.queue(session, outbox.family_recipient(session, child.family_id),
+                 "Inscription validée" if validate else "Demande d'inscription refusée",
+                 body + "\nCentre Social Albert Jacquard", family_id=child.family_id)
+    return Decision(registration.id, registration.state)

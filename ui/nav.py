@@ -20,18 +20,29 @@ FAMILY = {
 STAFF = {
     "Accueil": [
         ("pages/staff_home.py", "Tableau de bord de l'accueil", "accueil", "dashboard"),
+        ("pages/staff_queue.py", "File de validation", "validation", "checklist"),
+        ("pages/staff_waitlist.py", "Listes d'attente", "listes_attente", "hourglass_top"),
+        ("pages/staff_families.py", "Familles", "familles", "family_restroom"),
+        ("pages/staff_attendance.py", "Pointage", "pointage", "fact_check"),
         ("pages/staff_outbox.py", "Mails envoyés", "mails", "mail"),
         ("pages/staff_payments.py", "Encaissements", "encaissements", "point_of_sale"),
     ],
     "Tableaux de bord": [
         ("pages/dashboard_occupancy.py", "Occupation des places", "occupation", "event_seat"),
-        ("pages/dashboard_waitlist.py", "Listes d'attente", "listes_attente", "hourglass_top"),
+        ("pages/dashboard_waitlist.py", "Pression des listes d'attente", "pression_attente", "hourglass_top"),
         ("pages/dashboard_attendance.py", "Présences et absences", "presences", "fact_check"),
         ("pages/dashboard_money.py", "Facturation et impayés", "facturation", "euro"),
         ("pages/dashboard_funder.py", "Bilan CAF", "bilan_caf", "summarize"),
     ],
 }
-MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {}
+MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {
+    "Configuration": [
+        ("pages/manager_offer.py", "Périodes", "periodes", "date_range"),
+        ("pages/manager_units.py", "Unités et tarifs", "unites", "euro"),
+        ("pages/manager_places.py", "Places", "places", "event_seat"),
+        ("pages/manager_closures.py", "Fermetures et congés", "fermetures", "event_busy"),
+    ],
+}
 
 
 def _page(spec: tuple[str, str, str, str], default: bool = False) -> st.Page:  # type: ignore[name-defined]

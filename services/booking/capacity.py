@@ -175,8 +175,10 @@ def positions(session: Session, reservation_ids: Iterable[int]) -> dict[int, int
     return {rid: n for rid, n in session.execute(ahead).all()}
 
 
-def promote(session: Session, slot_ids: Iterable[int], now: datetime) -> list[Reservation]:
-    """Give free places of locked slots to the heads of their queues, at once.
+def promote(session: Session, slot_ids: Iterable[int], now: datetime,
+            limit: int | None = None) -> list[Reservation]:
+    """Give free places of locked slots to the heads of their queues, at once
+    (at most `limit` per slot when staff promote only the head).
 
     A head under a period that validates by itself becomes validated; otherwise it
     becomes a request for staff, its place held.
@@ -188,7 +190,7 @@ def promote(session: Session, slot_ids: Iterable[int], now: datetime) -> list[Re
         free = places - booked
         if free <= 0:
             continue
-        heads = queue(session, slot_id)[:free]
+        heads = queue(session, slot_id)[:free if limit is None else min(free, limit)]
         modes = dict(session.execute(
             select(Registration.id, Period.auto_validate)
             .join(Period, Period.id == Registration.period_id)

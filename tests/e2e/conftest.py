@@ -62,8 +62,19 @@ def start_server(tmp: Path, extra_env: dict[str, str] | None = None) -> tuple[st
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url, process = start_server(tmp_path_factory.mktemp("e2e"))
+def app_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("e2e")
+
+
+@pytest.fixture(scope="session")
+def app_database_url(app_dir: Path) -> str:
+    """The served database, for tests that prepare their own data through the services."""
+    return f"sqlite:///{app_dir / 'e2e.db'}"
+
+
+@pytest.fixture(scope="session")
+def app_server(app_dir: Path) -> Iterator[str]:
+    url, process = start_server(app_dir)
     yield url
     process.terminate()
     process.wait(timeout=20)

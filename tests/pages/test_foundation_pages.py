@@ -10,9 +10,12 @@ REFUSED = "n'est pas accessible avec votre compte"
 SIGN_IN_FIRST = "Veuillez vous connecter"
 
 STAFF_PAGES = ["pages/staff_home.py", "pages/staff_outbox.py", "pages/staff_payments.py",
-               "pages/dashboard_occupancy.py", "pages/dashboard_waitlist.py",
-               "pages/dashboard_attendance.py", "pages/dashboard_money.py",
-               "pages/dashboard_funder.py"]
+               "pages/staff_queue.py", "pages/staff_waitlist.py", "pages/staff_families.py",
+               "pages/staff_attendance.py", "pages/dashboard_occupancy.py",
+               "pages/dashboard_waitlist.py", "pages/dashboard_attendance.py",
+               "pages/dashboard_money.py", "pages/dashboard_funder.py"]
+MANAGER_PAGES = ["pages/manager_offer.py", "pages/manager_units.py", "pages/manager_places.py",
+                 "pages/manager_closures.py"]
 FAMILY_PAGES = ["pages/family_home.py", "pages/family_account.py"]
 
 
@@ -23,7 +26,7 @@ def built(sqlite_db):  # type: ignore[no-untyped-def]
     return build()
 
 
-@pytest.mark.parametrize("path", STAFF_PAGES + FAMILY_PAGES)
+@pytest.mark.parametrize("path", STAFF_PAGES + MANAGER_PAGES + FAMILY_PAGES)
 def test_every_page_shows_only_the_sign_in_pointer_when_anonymous(built, path):
     at = page_as(path, None)
     assert not at.exception
@@ -31,7 +34,7 @@ def test_every_page_shows_only_the_sign_in_pointer_when_anonymous(built, path):
     assert len(at.title) == 0
 
 
-@pytest.mark.parametrize("path", STAFF_PAGES)
+@pytest.mark.parametrize("path", STAFF_PAGES + MANAGER_PAGES)
 def test_staff_pages_refuse_a_family(built, path):
     at = page_as(path, FAMILY)
     assert REFUSED in texts(at) and len(at.title) == 0

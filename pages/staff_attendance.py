@@ -1,0 +1,76 @@
+"""Pointage: the children expected on a site and a day, ticked present or absent."""
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from services.errors import PortalError
+from services.staff import attendance, choices
+from ui import pickers
+from ui.format import day
+from ui.guard import require_staff
+
+actor = require_staff()
+
+MARKS = {"present": "Présent", "absent": "Absent", "absent_justified": "Justifié"}
+
+st.title("Pointage")
+if "attendance_flash" in st.session_state:
+    st.success(st.session_state.pop("attendance_flash"))
+site_id = pickers.site(actor, "att_site")
+chosen_day = st.date_input("Jour", value=date.today(), format="DD/MM/YYYY", key="att_day")
+sheet = attendance.get_sheet(actor, site_id, chosen_day)
+
+if sheet.totals:
+    st.dataframe(pd.DataFrame(
+        [(t.unit, t.expected, t.present, t.absent, t.justified, t.unmarked) for t in sheet.totals],
+        columns=["Unité", "Attendus", "Présents", "Absents", "Justifiés", "À pointer"]),
+        hide_index=True, use_container_width=True)
+else:
+    st.info(f"Aucun enfant attendu le {day(chosen_day)} sur ce lieu.")
+
+for total in sheet.totals:
+    rows = [r for r in sheet.rows if f"{r.activity} · {r.unit}" == total.unit]
+    with st.form(f"sheet_{total.unit}"):
+        st.markdown(f"**{total.unit}**")
+        st.caption(f"{total.expected} attendu(s) · {total.present} présent(s) · "
+                   f"{total.absent + total.justified} absent(s) · {total.unmarked} à pointer")
+        picks = {}
+        for r in rows:
+            label = f"{r.child} · {r.age_group}" + (" · réservation facilitée" if r.by_staff
+                                                    else "")
+            picks[r.reservation_id] = st.segmented_control(
+                label, list(MARKS), format_func=MARKS.get, key=f"mark_{r.reservation_id}",
+                default=r.state if r.state in MARKS else None)
+        everyone = st.checkbox("Marquer présents tous ceux qui ne sont pas pointés")
+        if st.form_submit_button("Enregistrer le pointage", type="primary",
+                                 use_container_width=True):
+            marks = {rid: state for rid, state in picks.items() if state}
+            if everyone:
+                marks.update({r.reservation_id: "present" for r in rows
+                              if not picks[r.reservation_id]})
+            try:
+                n = attendance.mark(actor, marks)
+            except PortalError as error:
+                st.error(error.message)
+            else:
+                st.session_state["attendance_flash"] = f"Pointage enregistré ({n} changement(s))."
+                st.rerun()
+
+with st.expander("Ajouter un enfant arrivé sans réservation"):
+    activity_id = pickers.activity(actor, site_id, "late_activity", allow_all=False)
+    units = {u.label: u.id for u in choices.list_units(actor, activity_id)}
+    unit_id = units[st.selectbox("Unité", list(units), key="late_unit")]
+    candidates = {c.label: c.id for c in attendance.late_candidates(actor, unit_id, chosen_day)}
+    if not candidates:
+        st.caption("Aucun autre enfant inscrit à cette activité ce jour-là.")
+    else:
+        child = st.selectbox("Enfant", list(candidates), key="late_child")
+        if st.button("Ajouter et marquer présent", key="late_add"):
+            try:
+                attendance.add_late_arrival(actor, candidates[child], unit_id, chosen_day)
+            except PortalError as error:
+                st.error(error.message)
+            else:
+                st.session_state["attendance_flash"] = f"{child} ajouté(e) et marqué(e) présent(e)."
+                st.rerun()

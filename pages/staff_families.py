@@ -1,0 +1,64 @@
+"""Familles: find a family file, create one from the paper form, work on it."""
+import streamlit as st
+
+from services.errors import PortalError
+from services.staff.family_files import get_family_file, search_families
+from ui import family_forms, family_panels
+from ui.guard import require_staff
+
+actor = require_staff()
+
+st.title("Familles")
+if "family_flash" in st.session_state:
+    st.success(st.session_state.pop("family_flash"))
+
+if st.session_state.pop("close_new_family", False):
+    st.session_state["new_family_mode"] = False
+if st.toggle("Nouvelle famille (dossier papier)", key="new_family_mode"):
+    created = family_forms.new_family(actor)
+    if created:
+        st.session_state["family_id"] = created
+        st.session_state["close_new_family"] = True
+        family_panels.flash("Dossier créé.")
+    st.stop()
+
+query = st.text_input("Rechercher une famille", placeholder="Nom de famille, prénom d'un "
+                      "enfant ou e-mail", key="family_query")
+if query.strip():
+    found = search_families(actor, query)
+    if not found:
+        st.info("Aucune famille ne correspond.")
+    for row in found:
+        label = f"{row.name} · {row.children or 'sans enfant'} · {row.email or 'pas d’e-mail'}"
+        if st.button(label, key=f"open_{row.id}", use_container_width=True):
+            st.session_state["family_id"] = row.id
+
+family_id = st.session_state.get("family_id")
+if family_id is None:
+    st.caption("Recherchez une famille pour ouvrir son dossier.")
+    st.stop()
+try:
+    file = get_family_file(actor, family_id)
+except PortalError as error:
+    st.error(error.message)
+    st.stop()
+
+st.header(f"Famille {file.name}")
+tabs = st.tabs(["Dossier", "Inscriptions et réservations", "Réserver pour la famille",
+                "Solde et mails", "Modifier"])
+with tabs[0]:
+    family_panels.the_file(actor, file)
+with tabs[1]:
+    family_panels.bookings(actor, file)
+    family_panels.register_child(actor, file)
+with tabs[2]:
+    st.caption("« Réservation facilitée » : la famille la voit comme réservée par l'accueil.")
+    family_panels.book_for_family(actor, file)
+with tabs[3]:
+    family_panels.money_and_mails(actor, file)
+with tabs[4]:
+    if family_forms.edit_details(actor, file):
+        family_panels.flash("Dossier enregistré.")
+    saved = family_forms.edit_guardians(actor, file) or family_forms.edit_children(actor, file)
+    if saved:
+        family_panels.flash(saved)

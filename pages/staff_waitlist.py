@@ -1,0 +1,75 @@
+"""Listes d'attente: who waits for which unit, day and age group, and places free."""
+from datetime import date
+
+import streamlit as st
+
+from services.errors import PortalError
+from services.staff import waitlist
+from ui import pickers
+from ui.format import day, moment
+from ui.guard import require_staff
+
+actor = require_staff()
+
+st.title("Listes d'attente")
+st.caption("Une place libérée va d'elle-même au premier de la liste. Vous pouvez aussi donner "
+           "les places libres, ou changer l'ordre avec un motif écrit (gardé dans le journal).")
+for kind, text in st.session_state.pop("waitlist_flash", []):
+    getattr(st, kind)(text)
+
+site_id = pickers.site(actor, "wl_site")
+waiting_days = waitlist.list_waiting_days(actor, site_id, date.today())
+if waiting_days:
+    st.write("Jours avec des enfants en attente : " + ", ".join(
+        f"{day(d)} ({n})" for d, n in waiting_days[:12]))
+default = waiting_days[0][0] if waiting_days else date.today()
+chosen_day = st.date_input("Jour", value=default, format="DD/MM/YYYY", key="wl_day")
+show_all = st.toggle("Afficher aussi les créneaux sans attente", key="wl_all")
+
+boards = [b for b in waitlist.list_board(actor, site_id, chosen_day) if show_all or b.waiting]
+if not boards:
+    st.info("Personne n'attend sur ce lieu ce jour-là.")
+
+
+def act(call, success: str) -> None:  # type: ignore[no-untyped-def]
+    try:
+        result = call()
+    except PortalError as error:
+        st.session_state["waitlist_flash"] = [("error", error.message)]
+    else:
+        st.session_state["waitlist_flash"] = [("success", success.format(result))]
+    st.rerun()
+
+
+for board in boards:
+    with st.container(border=True):
+        st.subheader(f"{board.unit} · {board.age_group}")
+        st.caption(f"{board.activity} · {day(board.day)} · {board.booked}/{board.places} places "
+                   f"prises · **{board.free} libre(s)** · {len(board.waiting)} en attente")
+        for w in board.waiting:
+            st.markdown(f"**{w.position}.** {w.child} (famille {w.family}) · "
+                        f"en attente depuis le {moment(w.since)}")
+        if not board.waiting:
+            continue
+        left, right = st.columns(2)
+        if left.button("Donner une place au premier", key=f"head_{board.slot_id}",
+                       disabled=board.free <= 0, use_container_width=True):
+            act(lambda: waitlist.promote(actor, board.slot_id, head_only=True),
+                "Place attribuée au premier de la liste.")
+        if right.button("Placer tous ceux qui tiennent", key=f"all_{board.slot_id}",
+                        disabled=board.free <= 0, use_container_width=True):
+            act(lambda: len(waitlist.promote(actor, board.slot_id, head_only=False)),
+                "{} enfant(s) placé(s).")
+        if board.free <= 0:
+            st.caption("Complet : pour accueillir plus d'enfants, la direction peut augmenter "
+                       "les places dans la configuration.")
+        with st.form(f"move_{board.slot_id}"):
+            who = st.selectbox("Changer l'ordre de", [w.child for w in board.waiting])
+            reason = st.text_input("Motif (obligatoire)", max_chars=1000)
+            up, down = st.columns(2)
+            go_up = up.form_submit_button("Monter d'une place", use_container_width=True)
+            go_down = down.form_submit_button("Descendre d'une place", use_container_width=True)
+        if go_up or go_down:
+            target = next(w for w in board.waiting if w.child == who)
+            act(lambda: waitlist.move(actor, target.reservation_id, bool(go_up), reason),
+                f"{who} est maintenant en position {{}}.")

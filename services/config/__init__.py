@@ -1,0 +1,1 @@
+"""Configuration of the centre's offer, for managers: periods, units, tariffs, places, closures."""

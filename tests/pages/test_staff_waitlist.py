@@ -1,0 +1,70 @@
+"""AppTest of the waiting-list board."""
+from __future__ import annotations
+
+import pytest
+
+from services import registrations
+from services.booking.reserve import reserve
+from services.config.places import set_places
+from tests.pages.apptest import page_as, texts
+from tests.world import add_child
+
+STAFF, FAMILY, GABRIEL = "accueil@test.example", "dupont@test.example", "gabriel@test.example"
+
+
+@pytest.fixture
+def built(sqlite_db):  # type: ignore[no-untyped-def]
+    from tests.world import build
+
+    world = build()
+    cell = (world.first_day, world.units_peri[0])
+    for actor, child in [(world.family_a, world.lea), (world.family_b, world.zoe),
+                         (world.family_b, add_child(world, world.family_b_id, "Paul", 10)),
+                         (world.family_b, add_child(world, world.family_b_id, "Jade", 9))]:
+        reg = registrations.request_registration(actor, child, world.period_peri)
+        registrations.decide(world.staff, reg, True)
+        reserve(actor, reg, [cell])
+    return world
+
+
+def _open(world):
+    at = page_as("pages/staff_waitlist.py", STAFF)
+    at.date_input(key="wl_day").set_value(world.first_day).run()
+    return at
+
+
+def test_board_shows_the_queue_and_refuses_promotion_when_full(built):
+    at = _open(built)
+    assert not at.exception
+    page = texts(at)
+    assert "1.** Paul TEST" in page and "2.** Jade TEST" in page and "0 libre(s)" in page
+    assert at.button(key=f"head_{_slot(at)}").disabled
+
+
+def _slot(at) -> str:
+    return next(b.key for b in at.button if b.key and b.key.startswith("head_")).split("_")[1]
+
+
+def test_reordering_needs_a_reason(built):
+    at = _open(built)
+    at.selectbox[1].select("Jade TEST")
+    at.button[2].click().run()  # "Monter" without a reason
+    assert "Indiquez le motif" in texts(at)
+    at.selectbox[1].select("Jade TEST")
+    at.text_input[0].input("Fratrie")
+    at.button[2].click().run()
+    assert "Jade TEST est maintenant en position 1" in texts(at)
+    assert "1.** Jade TEST" in texts(at)
+
+
+def test_places_raised_by_a_manager_left_nobody_waiting(built):
+    set_places(built.manager, [built.units_peri[0]], [built.age_groups["6/12 ans"]],
+               built.first_day, built.first_day, 4)
+    at = _open(built)
+    assert "Personne n'attend" in texts(at)
+
+
+def test_wrong_roles(built):
+    assert "n'est pas accessible" in texts(page_as("pages/staff_waitlist.py", FAMILY))
+    at = page_as("pages/staff_waitlist.py", GABRIEL)
+    assert "Les Chats Perchés" not in at.selectbox[0].options
