@@ -20,7 +20,7 @@ from services.booking.notify import mail_submission
 from services.booking.outcomes import CellOutcome, Submission
 from services.booking.rules import LOCAL, why_cannot_add
 
-MAX_CELLS = 400  # a whole school year of one unit fits; more is not a human submission
+MAX_CELLS = 800  # a school year's typical week (4 units x 5 days) fits; more is not human
 
 
 def reserve(actor: Actor, registration_id: int, cells: list[tuple[date, int]],
