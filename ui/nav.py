@@ -15,11 +15,22 @@ FAMILY = {
     "Mon espace": [
         ("pages/family_home.py", "Mon tableau de bord", "tableau_de_bord", "home"),
     ],
+    "Mes inscriptions": [
+        ("pages/family_registration_new.py", "Nouvelle inscription", "nouvelle_inscription",
+         "add_circle"),
+        ("pages/family_bookings.py", "Mes réservations", "reservations", "calendar_month"),
+    ],
+    "Mon dossier": [
+        ("pages/family_members.py", "Ma famille", "ma_famille", "family_restroom"),
+        ("pages/family_contact.py", "Mes coordonnées", "coordonnees", "contact_mail"),
+    ],
 }
 STAFF = {
     "Accueil": [
         ("pages/staff_home.py", "Tableau de bord de l'accueil", "accueil", "dashboard"),
         ("pages/staff_outbox.py", "Mails envoyés", "mails", "mail"),
+        ("pages/staff_changes.py", "Demandes de modification", "demandes_modification",
+         "edit_note"),
     ],
 }
 MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {}

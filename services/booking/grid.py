@@ -139,6 +139,19 @@ def family_rights(state: CellState, window: Window, day: date,
     return False, False, reasons.get(state, "Journée passée : pointage fait par l'accueil.")
 
 
+def _default_month(window: Window, period, months: list[tuple[int, int]],  # type: ignore[no-untyped-def]
+                   now: datetime) -> tuple[int, int]:
+    """The month of the next day the family can still book, else today's or the first."""
+    today = now.astimezone(LOCAL).date()
+    for n in range(31):
+        day = date.fromordinal(today.toordinal() + n)
+        if (period.start_date <= day <= period.end_date
+                and str(day.isoweekday()) in period.weekdays
+                and why_cannot_add(window, day, now) is None):
+            return day.year, day.month
+    return (today.year, today.month) if (today.year, today.month) in months else months[0]
+
+
 def get_month(actor: Actor, registration_id: int, year: int | None = None,
               month: int | None = None, now: datetime | None = None) -> MonthGrid:
     """One month of a validated registration's grid (defaults to the current month, or the
@@ -149,8 +162,7 @@ def get_month(actor: Actor, registration_id: int, year: int | None = None,
         months = period_months(period.start_date, period.end_date)
         now = now or datetime.now(LOCAL)
         if year is None or month is None or (year, month) not in months:
-            today = (now.year, now.month)
-            year, month = today if today in months else months[0]
+            year, month = _default_month(ctx.window, period, months, now)
         days = _month_days(year, month)
         slots = {(d, u): (sid, places - booked) for sid, d, u, places, booked in session.execute(
             select(CapacitySlot.id, CapacitySlot.day, CapacitySlot.unit_id, CapacitySlot.places,
