@@ -9,8 +9,10 @@ FAMILY, STAFF, MANAGER = "dupont@test.example", "accueil@test.example", "directi
 REFUSED = "n'est pas accessible avec votre compte"
 SIGN_IN_FIRST = "Veuillez vous connecter"
 
-STAFF_PAGES = ["pages/staff_home.py", "pages/staff_outbox.py"]
-FAMILY_PAGES = ["pages/family_home.py"]
+STAFF_PAGES = ["pages/staff_home.py", "pages/staff_outbox.py", "pages/staff_changes.py"]
+FAMILY_PAGES = ["pages/family_home.py", "pages/family_bookings.py",
+                "pages/family_registration_new.py", "pages/family_members.py",
+                "pages/family_contact.py"]
 
 
 @pytest.fixture
