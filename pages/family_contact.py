@@ -4,6 +4,7 @@ import streamlit as st
 from services.errors import PortalError
 from services.families.changes import request_change
 from services.families.file import get_file, update_contact
+from ui.changes import pending_changes
 from ui.guard import require_family
 
 actor = require_family()
@@ -32,6 +33,7 @@ with st.form("contact"):
 st.header("Quotient familial")
 st.write(f"Quotient familial enregistré : **{file.qf if file.qf is not None else 'non renseigné'}**"
          " (il détermine vos tarifs).")
+pending_changes(actor, ("qf",))
 with st.form("qf"):
     qf = st.text_input("Nouveau quotient familial (attestation CAF à présenter à l'accueil)")
     if st.form_submit_button("Demander la modification"):

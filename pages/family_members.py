@@ -6,6 +6,7 @@ import streamlit as st
 from services.errors import PortalError
 from services.families.changes import request_change
 from services.families.file import get_file
+from ui.changes import pending_changes
 from ui.format import day
 from ui.guard import require_family
 
@@ -17,6 +18,7 @@ st.caption("Les changements de date de naissance, de santé ou de responsables l
 if sent := st.session_state.pop("change_sent", None):
     st.success(sent)
 file = get_file(actor)
+pending_changes(actor, ("birth_date", "health_notes", "guardian_add", "guardian_update"))
 
 
 def ask(*changes: tuple[str, str], child_id: int | None = None) -> None:

@@ -138,13 +138,15 @@ def _current(session, change: ChangeRequest) -> str:  # type: ignore[no-untyped-
 
 
 def list_changes(actor: Actor, state: str = S.REQUESTED.value) -> list[ChangeView]:
-    """Change requests of the staff member's families, oldest first."""
-    actor.require_staff()
+    """Change requests, oldest first: a family's own, or those of a staff member's families."""
+    query = (select(ChangeRequest, Family).join(Family, Family.id == ChangeRequest.family_id)
+             .where(ChangeRequest.state == state)
+             .order_by(ChangeRequest.requested_at, ChangeRequest.id))
+    if actor.is_staff:
+        query = _visible(actor, query)
+    else:
+        query = query.where(ChangeRequest.family_id == actor.require_family())
     with read() as session:
-        query = _visible(actor, select(ChangeRequest, Family)
-                         .join(Family, Family.id == ChangeRequest.family_id)
-                         .where(ChangeRequest.state == state)
-                         .order_by(ChangeRequest.requested_at, ChangeRequest.id))
         out = []
         for change, family in session.execute(query).all():
             child = session.get(Child, change.child_id) if change.child_id else None

@@ -157,6 +157,7 @@ def test_ma_famille_sends_a_health_change_to_reception_who_accepts_it(built):
     at.text_area[0].input("Asthme : ventoline dans le sac")
     at.button[0].click().run()
     assert not at.exception and "Demande envoyée à l'accueil" in texts(at)
+    assert "En attente de vérification par l'accueil" in texts(at)
     staff = page_as("pages/staff_changes.py", STAFF)
     assert "Informations de santé" in texts(staff)
     press(staff, "Accepter")
