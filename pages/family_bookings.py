@@ -22,7 +22,8 @@ regs = [(child, reg) for child in get_overview(actor, date.today()).children
 if not regs:
     st.info("Aucune inscription validée pour le moment : les réservations deviennent possibles "
             "dès que l'accueil a validé votre demande d'inscription.")
-    st.markdown("[Faire une demande d'inscription](/nouvelle_inscription)")
+    if st.button("Faire une demande d'inscription", icon=":material/add_circle:"):
+        st.switch_page("pages/family_registration_new.py")
     st.stop()
 
 labels = {reg.id: f"{child.first_name} · {reg.activity} · {reg.period}" for child, reg in regs}

@@ -30,5 +30,10 @@ for child in overview.children:
                         f"{STATE_LABELS.get(reg.state, reg.state)}")
             for line in next_steps(reg):
                 st.markdown(f"- {line}")
-st.markdown("[Nouvelle inscription](/nouvelle_inscription) · "
-            "[Mes réservations](/reservations)")
+            if reg.state == "validated" and st.button("Mes réservations",
+                                                      key=f"book_{reg.id}",
+                                                      icon=":material/calendar_month:"):
+                st.session_state["bookings_registration"] = reg.id
+                st.switch_page("pages/family_bookings.py")
+if st.button("Nouvelle inscription", icon=":material/add_circle:"):
+    st.switch_page("pages/family_registration_new.py")

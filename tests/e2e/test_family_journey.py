@@ -127,7 +127,10 @@ def test_family_month_grid_and_dashboard_on_desktop(app_server, desktop):
     desktop.get_by_role("heading", name="Mon tableau de bord").wait_for()
     desktop.get_by_text("réservation(s) enregistrée(s)").first.wait_for()
     shot(desktop, "family_dashboard_desktop")
-    go(desktop, "Mes réservations")
+    # The dashboard's button opens the grid of that registration, signed in still.
+    desktop.get_by_role("button", name="Mes réservations").first.click()
+    wait_idle(desktop)
+    desktop.get_by_role("heading", name="Mes réservations").wait_for()
     desktop.locator(".st-key-month").wait_for()
     desktop.get_by_text("Légende").wait_for()
     shot(desktop, "family_grid_month_desktop")
