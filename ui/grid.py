@@ -12,6 +12,11 @@ from services.booking.grid import Cell, CellState, MonthGrid
 from services.booking.outcomes import Submission, day_label, ordinal
 from ui.format import WEEKDAY_LETTERS
 
+LISTED = 15  # cells listed at once after a submission; a typical week lists the rest folded
+SUMMARY = [("validated", "validée(s)"), ("requested", "envoyée(s) à l'accueil"),
+           ("waitlisted", "en liste d'attente"), ("cancelled", "annulée(s)"),
+           ("cancel_requested", "annulation(s) demandée(s)"), ("unchanged", "déjà enregistrée(s)"),
+           ("rejected", "refusée(s)")]
 DRAFT_ADD, DRAFT_CANCEL, FULL, UNAVAILABLE = "draft_add", "draft_cancel", "full", "unavailable"
 
 
@@ -198,7 +203,11 @@ def show_outcomes(submissions: list[Submission]) -> None:
     """What the last submission did, cell by cell ("3e en liste d'attente")."""
     for sub in submissions:
         lines = [f"- {day_label(c.day)}, {c.unit_name} : **{c.describe()}**" for c in sub.cells]
+        counts = ", ".join(f"{sub.count(k)} {label}" for k, label in SUMMARY if sub.count(k))
         box = st.warning if any(c.outcome in ("waitlisted", "rejected") for c in sub.cells) \
             else st.success
-        box(f"Résultat de votre demande pour {sub.child_name} (un mail de confirmation "
-            "vous est envoyé) :\n\n" + "\n".join(lines))
+        box(f"Résultat de votre demande pour {sub.child_name} : {counts}. Un mail de "
+            "confirmation vous est envoyé.\n\n" + "\n".join(lines[:LISTED]))
+        if len(lines) > LISTED:
+            with st.expander(f"Voir les {len(lines) - LISTED} autres dates"):
+                st.markdown("\n".join(lines[LISTED:]))
