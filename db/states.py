@@ -97,3 +97,11 @@ class Source(StrEnum):
     PORTAL = "portal"
     BACK_OFFICE = "back_office"
     SYSTEM = "system"
+
+
+class ChangeRequestState(StrEnum):
+    """A family's request to change sensitive data of its file, decided by staff."""
+
+    REQUESTED = "requested"
+    VALIDATED = "validated"
+    REFUSED = "refused"

@@ -1,17 +1,20 @@
-"""Mon tableau de bord: each child and where each registration stands."""
+"""Mon tableau de bord: each child, each registration, what is done and what is left."""
 from datetime import date
 
 import streamlit as st
 
 from services.families.overview import get_overview
-from ui.format import day
+from ui.format import day, euros
 from ui.guard import require_family
+from ui.progress import next_steps
 
 actor = require_family()
 
 overview = get_overview(actor, date.today())
 st.title("Mon tableau de bord")
 st.write(f"Famille {overview.name}")
+if overview.amount_due_cents:
+    st.warning(f"Montant à régler : {euros(overview.amount_due_cents)} (onglet « Mon compte »).")
 STATE_LABELS = {"requested": "? En attente de validation par l'accueil",
                 "validated": "✓ Inscription validée", "refused": "Refusée",
                 "cancelled": "Annulée"}
@@ -25,3 +28,12 @@ for child in overview.children:
             st.markdown(f"**{reg.activity}** – {reg.period}  \n"
                         f"{reg.site} · du {day(reg.start)} au {day(reg.end)} · "
                         f"{STATE_LABELS.get(reg.state, reg.state)}")
+            for line in next_steps(reg):
+                st.markdown(f"- {line}")
+            if reg.state == "validated" and st.button("Mes réservations",
+                                                      key=f"book_{reg.id}",
+                                                      icon=":material/calendar_month:"):
+                st.session_state["bookings_registration"] = reg.id
+                st.switch_page("pages/family_bookings.py")
+if st.button("Nouvelle inscription", icon=":material/add_circle:"):
+    st.switch_page("pages/family_registration_new.py")

@@ -129,8 +129,12 @@ def _people(actor: Actor, org: int, gabriel: int, chats: int, today: date,
     registrations.request_registration(
         Actor(user_id=None, role=Role.FAMILY, label="démo", family_id=martin), emma,
         periods[("ST GABRIEL MERCREDI PERI", "6/12 ans")])
-    # BENALI: registered for Wednesdays, nothing booked yet.
+    # BENALI: registered for Wednesdays and after school, nothing booked yet.
     _registered(actor, ines, periods[("CHATS PERCHES MERCREDI PERI", "6/12 ans")])
+    _registered(actor, ines, periods[("CHATS PERCHES PERISCOLAIRE", "6/12 ans")])
+    # MARTIN: Emma also goes after school at the Chats Perchés (three children share its
+    # 2-place evening unit: enough to show the waiting list).
+    _registered(actor, emma, periods[("CHATS PERCHES PERISCOLAIRE", "6/12 ans")])
 
 
 def _family(actor: Actor, org: int, name: str, email: str, first: str, qf: int,

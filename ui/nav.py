@@ -14,6 +14,15 @@ ANONYMOUS = [
 FAMILY = {
     "Mon espace": [
         ("pages/family_home.py", "Mon tableau de bord", "tableau_de_bord", "home"),
+    ],
+    "Mes inscriptions": [
+        ("pages/family_registration_new.py", "Nouvelle inscription", "nouvelle_inscription",
+         "add_circle"),
+        ("pages/family_bookings.py", "Mes réservations", "reservations", "calendar_month"),
+    ],
+    "Mon dossier": [
+        ("pages/family_members.py", "Ma famille", "ma_famille", "family_restroom"),
+        ("pages/family_contact.py", "Mes coordonnées", "coordonnees", "contact_mail"),
         ("pages/family_account.py", "Mon compte", "mon_compte", "account_balance_wallet"),
     ],
 }
@@ -26,10 +35,13 @@ STAFF = {
         ("pages/staff_attendance.py", "Pointage", "pointage", "fact_check"),
         ("pages/staff_outbox.py", "Mails envoyés", "mails", "mail"),
         ("pages/staff_payments.py", "Encaissements", "encaissements", "point_of_sale"),
+        ("pages/staff_changes.py", "Demandes de modification", "demandes_modification",
+         "edit_note"),
     ],
     "Tableaux de bord": [
         ("pages/dashboard_occupancy.py", "Occupation des places", "occupation", "event_seat"),
-        ("pages/dashboard_waitlist.py", "Pression des listes d'attente", "pression_attente", "hourglass_top"),
+        ("pages/dashboard_waitlist.py", "Pression des listes d'attente", "pression_attente",
+         "hourglass_top"),
         ("pages/dashboard_attendance.py", "Présences et absences", "presences", "fact_check"),
         ("pages/dashboard_money.py", "Facturation et impayés", "facturation", "euro"),
         ("pages/dashboard_funder.py", "Bilan CAF", "bilan_caf", "summarize"),

@@ -52,6 +52,11 @@ def _cancel_once(actor: Actor, registration_id: int, ids: list[int]) -> Submissi
             if r.state not in _CANCELLABLE:
                 outcomes.append(CellOutcome(r.day, r.unit_id, name, "rejected",
                                             reason="cette case ne peut plus être annulée"))
+            elif r.by_staff and not actor.is_staff:
+                # Réservation facilitée: booked by reception, changed only by reception.
+                outcomes.append(CellOutcome(r.day, r.unit_id, name, "rejected",
+                                            reason="réservation faite par l'accueil : "
+                                                   "contactez l'accueil pour l'annuler"))
             elif reason and r.state != R.WAITLISTED:
                 outcomes.append(CellOutcome(r.day, r.unit_id, name, "rejected", reason=reason))
             elif (r.state == R.VALIDATED and not ctx.period.auto_validate

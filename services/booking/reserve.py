@@ -26,7 +26,7 @@ from services.booking.outcomes import CellOutcome, Submission
 from services.booking.rules import LOCAL, why_cannot_add
 from services.errors import InvalidInput
 
-MAX_CELLS = 400  # a whole school year of one unit fits; more is not a human submission
+MAX_CELLS = 800  # a school year's typical week (4 units x 5 days) fits; more is not human
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,15 @@ SIGN_IN_FIRST = "Veuillez vous connecter"
 
 STAFF_PAGES = ["pages/staff_home.py", "pages/staff_outbox.py", "pages/staff_payments.py",
                "pages/staff_queue.py", "pages/staff_waitlist.py", "pages/staff_families.py",
-               "pages/staff_attendance.py", "pages/dashboard_occupancy.py",
-               "pages/dashboard_waitlist.py", "pages/dashboard_attendance.py",
-               "pages/dashboard_money.py", "pages/dashboard_funder.py"]
+               "pages/staff_attendance.py", "pages/staff_changes.py",
+               "pages/dashboard_occupancy.py", "pages/dashboard_waitlist.py",
+               "pages/dashboard_attendance.py", "pages/dashboard_money.py",
+               "pages/dashboard_funder.py"]
 MANAGER_PAGES = ["pages/manager_offer.py", "pages/manager_units.py", "pages/manager_places.py",
                  "pages/manager_closures.py"]
-FAMILY_PAGES = ["pages/family_home.py", "pages/family_account.py"]
+FAMILY_PAGES = ["pages/family_home.py", "pages/family_account.py", "pages/family_bookings.py",
+                "pages/family_registration_new.py", "pages/family_members.py",
+                "pages/family_contact.py"]
 
 
 @pytest.fixture

@@ -1,0 +1,117 @@
+"""Mes réservations: the month grid of a validated registration, or a week list on a phone."""
+from datetime import date
+
+import streamlit as st
+
+from services.booking.cancel import cancel
+from services.booking.errors import NothingToSubmit
+from services.booking.grid import get_month
+from services.booking.reserve import reserve
+from services.errors import PortalError
+from services.families.overview import get_overview
+from ui import grid as ui_grid
+from ui.format import euros, month_title
+from ui.guard import require_family
+from ui.links import pay_button
+from ui.typical_week import typical_week_form
+
+actor = require_family()
+
+st.title("Mes réservations")
+regs = [(child, reg) for child in get_overview(actor, date.today()).children
+        for reg in child.registrations if reg.state == "validated"]
+if not regs:
+    st.info("Aucune inscription validée pour le moment : les réservations deviennent possibles "
+            "dès que l'accueil a validé votre demande d'inscription.")
+    if st.button("Faire une demande d'inscription", icon=":material/add_circle:"):
+        st.switch_page("pages/family_registration_new.py")
+    st.stop()
+
+labels = {reg.id: f"{child.first_name} · {reg.activity} · {reg.period}" for child, reg in regs}
+wanted = st.session_state.get("bookings_registration")
+reg_id = st.selectbox("Inscription", list(labels), format_func=labels.__getitem__,
+                      index=list(labels).index(wanted) if wanted in labels else 0)
+st.session_state["bookings_registration"] = reg_id
+
+month = st.session_state.get("bookings_month", {}).get(reg_id)
+try:
+    grid = get_month(actor, reg_id, *(month or (None, None)))
+except PortalError as error:
+    st.error(error.message)
+    st.stop()
+ui_grid.css()
+
+phone = "Mobi" in st.context.headers.get("User-Agent", "")
+nav = st.columns([3, 2], vertical_alignment="bottom")
+chosen = nav[0].selectbox("Mois", grid.months, index=grid.months.index((grid.year, grid.month)),
+                          format_func=lambda ym: month_title(*ym))
+if chosen != (grid.year, grid.month):
+    st.session_state.setdefault("bookings_month", {})[reg_id] = chosen
+    st.rerun()
+view = nav[1].segmented_control("Affichage", ["Semaine", "Mois"], key="bookings_view",
+                                default="Semaine" if phone else "Mois", required=True)
+
+st.caption(f"{grid.child_name} · {grid.site} · "
+           + ("réservations validées automatiquement dans la limite des places"
+              if grid.auto_validate else "réservations validées par l'accueil"))
+if grid.notice:
+    st.info(grid.notice)
+if notice := st.session_state.pop("grid_notice", None):
+    st.info(notice)
+if result := st.session_state.pop("grid_result", None):
+    ui_grid.show_outcomes(result)
+
+st.subheader(month_title(grid.year, grid.month))
+if view == "Mois":
+    ui_grid.month_view(grid)
+else:
+    weeks = ui_grid.weeks(grid)
+    if not weeks:
+        st.write("Pas d'accueil ce mois-ci.")
+    else:
+        starts = [w[0] for w in weeks]
+        # Open on the first week where something can still be done.
+        active = next((w[0] for w in weeks if any(
+            grid.cell(d, u).can_add or grid.cell(d, u).can_cancel
+            for d in w for u, _ in grid.units)), starts[0])
+        first = st.segmented_control("Semaine du", starts, format_func=lambda d: f"{d:%d/%m}",
+                                     key=f"week_{reg_id}_{grid.year}_{grid.month}",
+                                     default=active, required=True)
+        ui_grid.week_view(grid, weeks[starts.index(first)])
+
+pending = ui_grid.drafts(reg_id)
+count = len(pending["add"]) + len(pending["cancel"])
+st.caption(f"{count} case(s) cochée(s), pas encore envoyée(s)." if count else
+           "Touchez une case pour la demander (ou pour demander son annulation), puis Valider.")
+buttons = st.columns(3)
+if buttons[0].button("Valider", type="primary", icon=":material/send:", width="stretch"):
+    adds, cancels = sorted(pending["add"]), sorted(pending["cancel"])
+    results = []
+    try:
+        if not adds and not cancels:
+            raise NothingToSubmit()
+        if adds:
+            results.append(reserve(actor, reg_id, adds))
+        if cancels:
+            results.append(cancel(actor, reg_id, cancels))
+    except PortalError as error:
+        st.error(error.message)
+    if results:
+        ui_grid.clear_drafts(reg_id)
+        st.session_state["grid_result"] = results
+        st.rerun()
+if buttons[1].button("Annuler", icon=":material/undo:", width="stretch",
+                     help="Efface les cases cochées qui n'ont pas été envoyées"):
+    ui_grid.clear_drafts(reg_id)
+    st.rerun()
+if buttons[2].button("Actualiser", icon=":material/refresh:", width="stretch",
+                     help="Recharge la grille (places, liste d'attente, décisions de l'accueil)"):
+    st.rerun()
+
+due = next(reg.amount_due_cents for _, reg in regs if reg.id == reg_id)
+if due > 0:
+    st.write(f"Reste à payer pour cette inscription : **{euros(due)}**")
+    pay_button(reg_id, label=f"Payer {euros(due)}")
+
+ui_grid.legend()
+typical_week_form(actor, reg_id, grid)

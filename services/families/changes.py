@@ -1,0 +1,207 @@
+"""Changes to sensitive data of a family file (QF, a child's birth date or health notes,
+guardians): the family asks, reception checks the paper proof and decides."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import exists, select
+
+from db.base import utcnow
+from db.engine import read, transaction
+from db.models import Activity, ChangeRequest, Child, Family, Guardian, Period, Registration
+from db.states import ChangeRequestState as S
+from services import audit
+from services.actor import Actor
+from services.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from services.mail import outbox
+
+FIELD_LABELS = {
+    "qf": "Quotient familial",
+    "birth_date": "Date de naissance",
+    "health_notes": "Informations de santé",
+    "guardian_add": "Nouveau responsable légal",
+    "guardian_update": "Responsable légal",
+}
+CHILD_FIELDS = ("birth_date", "health_notes")
+GUARDIAN_KEYS = ("first_name", "last_name", "email", "phone", "relationship")
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    id: int
+    family_id: int
+    family: str
+    child: str
+    field: str
+    label: str
+    current: str
+    new_value: str
+    state: str
+    requested_at: datetime
+
+
+def _clean(field: str, value: str, child_id: int | None) -> str:
+    """The value as stored, or InvalidInput with a French message."""
+    value = value.strip()
+    if field not in FIELD_LABELS:
+        raise InvalidInput("Cette information ne peut pas être modifiée ici.")
+    if (field in CHILD_FIELDS) != (child_id is not None):
+        raise InvalidInput("Choisissez l'enfant concerné.")
+    if field == "qf":
+        if not value.isdigit() or int(value) > 100_000:
+            raise InvalidInput("Le quotient familial doit être un nombre entier entre 0 et 100 000.")
+        return str(int(value))
+    if field == "birth_date":
+        try:
+            born = date.fromisoformat(value)
+        except ValueError as exc:
+            raise InvalidInput("Date de naissance invalide.") from exc
+        if born > date.today() or born.year < 1990:
+            raise InvalidInput("Date de naissance invalide.")
+        return born.isoformat()
+    if field == "health_notes":
+        if len(value) > 2000:
+            raise InvalidInput("2 000 caractères au plus.")
+        return value
+    try:
+        data = json.loads(value)
+        assert isinstance(data, dict)
+    except (ValueError, AssertionError) as exc:
+        raise InvalidInput("Informations du responsable légal illisibles.") from exc
+    if not str(data.get("first_name", "")).strip() or not str(data.get("last_name", "")).strip():
+        raise InvalidInput("Indiquez le prénom et le nom du responsable légal.")
+    return json.dumps({k: str(data.get(k, "")).strip()[:200] for k in
+                       GUARDIAN_KEYS + (("guardian_id",) if field == "guardian_update" else ())},
+                      ensure_ascii=False, sort_keys=True)
+
+
+def request_change(actor: Actor, field: str, new_value: str, child_id: int | None = None) -> int:
+    """A family asks reception to change a sensitive field of its file; returns the request id."""
+    family_id = actor.require_family()
+    value = _clean(field, new_value, child_id)
+    with transaction() as session:
+        if child_id is not None:
+            child = session.get(Child, child_id)
+            if child is None or child.family_id != family_id:
+                raise Forbidden()
+        if field == "guardian_update":
+            guardian = session.get(Guardian, int(json.loads(value)["guardian_id"] or 0))
+            if guardian is None or guardian.family_id != family_id:
+                raise Forbidden()
+        pending = session.scalar(select(ChangeRequest.id).where(
+            ChangeRequest.family_id == family_id, ChangeRequest.field == field,
+            ChangeRequest.child_id.is_(child_id) if child_id is None
+            else ChangeRequest.child_id == child_id,
+            ChangeRequest.new_value == value, ChangeRequest.state == S.REQUESTED.value))
+        if pending is not None:
+            return pending  # a double click asks once
+        change = ChangeRequest(family_id=family_id, child_id=child_id, field=field,
+                               new_value=value, state=S.REQUESTED.value, requested_at=utcnow())
+        session.add(change)
+        session.flush()
+        audit.record(session, actor, "request_change", "change_request", change.id,
+                     field=field, child_id=child_id)
+        outbox.queue(session, outbox.family_recipient(session, family_id),
+                     "Demande de modification reçue",
+                     f"Bonjour,\n\nNous avons bien reçu votre demande de modification "
+                     f"({FIELD_LABELS[field]}). L'accueil la vérifie et vous répond par mail.\n\n"
+                     "Centre Social Albert Jacquard", family_id=family_id)
+        return change.id
+
+
+def _visible(actor: Actor, query):  # type: ignore[no-untyped-def]
+    """Staff of some sites see families registered there, and families not registered yet."""
+    if actor.site_ids is None:
+        return query
+    on_sites = (select(Registration.id).join(Child, Child.id == Registration.child_id)
+                .join(Period, Period.id == Registration.period_id)
+                .join(Activity, Activity.id == Period.activity_id)
+                .where(Child.family_id == Family.id))
+    return query.where(exists(on_sites.where(Activity.site_id.in_(actor.site_ids)))
+                       | ~exists(on_sites))
+
+
+def _current(session, change: ChangeRequest) -> str:  # type: ignore[no-untyped-def]
+    if change.field == "qf":
+        family = session.get(Family, change.family_id)
+        return "" if family.qf is None else str(family.qf)
+    if change.field in CHILD_FIELDS:
+        value = getattr(session.get(Child, change.child_id), change.field)
+        return value.isoformat() if isinstance(value, date) else str(value)
+    if change.field == "guardian_update":
+        g = session.get(Guardian, int(json.loads(change.new_value)["guardian_id"]))
+        return json.dumps({k: getattr(g, k) for k in GUARDIAN_KEYS}, ensure_ascii=False,
+                          sort_keys=True) if g else ""
+    return ""
+
+
+def list_changes(actor: Actor, state: str = S.REQUESTED.value) -> list[ChangeView]:
+    """Change requests, oldest first: a family's own, or those of a staff member's families."""
+    query = (select(ChangeRequest, Family).join(Family, Family.id == ChangeRequest.family_id)
+             .where(ChangeRequest.state == state)
+             .order_by(ChangeRequest.requested_at, ChangeRequest.id))
+    if actor.is_staff:
+        query = _visible(actor, query)
+    else:
+        query = query.where(ChangeRequest.family_id == actor.require_family())
+    with read() as session:
+        out = []
+        for change, family in session.execute(query).all():
+            child = session.get(Child, change.child_id) if change.child_id else None
+            out.append(ChangeView(change.id, family.id, family.name,
+                                  child.first_name if child else "", change.field,
+                                  FIELD_LABELS[change.field], _current(session, change),
+                                  change.new_value, change.state, change.requested_at))
+        return out
+
+
+def decide_change(actor: Actor, change_id: int, approve: bool, reason: str = "") -> str:
+    """Staff apply or refuse a change request; the family is emailed either way."""
+    actor.require_staff()
+    with transaction() as session:
+        change = session.get(ChangeRequest, change_id, with_for_update=True)
+        if change is None:
+            raise NotFound("Cette demande de modification n'existe pas.")
+        if not session.scalar(_visible(actor, select(Family.id).where(
+                Family.id == change.family_id))):
+            raise Forbidden()
+        if change.state != S.REQUESTED.value:
+            raise InvalidTransition("Cette demande a déjà été traitée.")
+        before = _current(session, change)
+        if approve:
+            _apply(session, change)
+        change.state = (S.VALIDATED if approve else S.REFUSED).value
+        change.decided_at = utcnow()
+        change.decided_by = actor.user_id
+        audit.record(session, actor, "decide_change", "change_request", change.id,
+                     field=change.field, state=change.state, before=before,
+                     after=change.new_value, reason=reason.strip()[:1000])
+        verdict = "a été prise en compte" if approve else "n'a pas pu être acceptée"
+        body = (f"Bonjour,\n\nVotre demande de modification ({FIELD_LABELS[change.field]}) "
+                f"{verdict}.\n")
+        if reason.strip():
+            body += f"\nMotif : {reason.strip()[:1000]}\n"
+        outbox.queue(session, outbox.family_recipient(session, change.family_id),
+                     "Demande de modification " + ("acceptée" if approve else "refusée"),
+                     body + "\nCentre Social Albert Jacquard", family_id=change.family_id)
+        return change.state
+
+
+def _apply(session, change: ChangeRequest) -> None:  # type: ignore[no-untyped-def]
+    if change.field == "qf":
+        session.get(Family, change.family_id).qf = int(change.new_value)
+    elif change.field == "birth_date":
+        session.get(Child, change.child_id).birth_date = date.fromisoformat(change.new_value)
+    elif change.field == "health_notes":
+        session.get(Child, change.child_id).health_notes = change.new_value
+    else:
+        data = json.loads(change.new_value)
+        if change.field == "guardian_add":
+            session.add(Guardian(family_id=change.family_id,
+                                 **{k: data.get(k, "") for k in GUARDIAN_KEYS}))
+        else:
+            guardian = session.get(Guardian, int(data["guardian_id"]))
+            for key in GUARDIAN_KEYS:
+                setattr(guardian, key, data.get(key, ""))

@@ -1,0 +1,163 @@
+"""The family journey in chromium: a request on a full evening unit goes on the waiting list
+with its position; another family cancels; the first family sees it promoted after
+"Actualiser". Desktop and phone (390x844) screenshots.
+
+The demo's CHATS PERCHES PERISCOLAIRE 6/12 evening unit has 2 places and three children
+registered (Inès BENALI, Emma MARTIN, Lyn TAVERNIER). The journey uses the last week of the
+period, which no other browser test touches.
+"""
+from __future__ import annotations
+
+import re
+
+from services.demo import DEMO_PASSWORDS
+from tests.e2e.conftest import shot, sign_in, wait_idle
+
+EVENING = re.compile("ACCUEIL RELAI SOIR")
+
+
+def go(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a page from the menu; on a phone the menu is a drawer to open, then close."""
+    link = page.get_by_role("link", name=title).first
+    box = link.bounding_box()
+    if box is None or box["x"] < 0:
+        page.get_by_test_id("stExpandSidebarButton").click()
+        page.wait_for_function("document.querySelector('[data-testid=stSidebar]')"
+                               ".getBoundingClientRect().x >= 0")
+    link.click()
+    wait_idle(page)
+    page.get_by_role("heading", name=title).wait_for()
+    if page.viewport_size["width"] < 640 and page.evaluate(
+            "document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().x >= 0"):
+        page.get_by_test_id("stSidebarCollapseButton").click()
+        page.wait_for_function("document.querySelector('[data-testid=stSidebar]')"
+                               ".getBoundingClientRect().x < 0")
+
+
+def choose(page, index: int, option) -> None:  # type: ignore[no-untyped-def]
+    """Pick an option of the index-th select box (an option name, or 'last')."""
+    page.get_by_test_id("stSelectbox").nth(index).click()
+    options = page.get_by_role("option")
+    (options.last if option == "last" else options.filter(has_text=option).first).click()
+    wait_idle(page)
+
+
+def open_last_week(page, child: str) -> None:  # type: ignore[no-untyped-def]
+    """Mes réservations, the child's after-school registration, last month, week view."""
+    go(page, "Mes réservations")
+    choose(page, 0, f"{child} · CHATS PERCHES PERISCOLAIRE")
+    choose(page, 1, "last")
+    page.get_by_text("Semaine", exact=True).first.click()
+    wait_idle(page)
+    page.get_by_text("Semaine du").wait_for()
+    last = page.locator("[class*='st-key-week_'] button").last
+    first_day = last.inner_text().strip()  # "22/02"
+    last.click()
+    # The week list is redrawn when its first day's heading shows ("Lundi 22/02/2027").
+    page.get_by_text(re.compile(re.escape(first_day) + r"/\d{4}")).first.wait_for()
+    wait_idle(page)
+
+
+def evening_button(page, words: str = ""):  # type: ignore[no-untyped-def]
+    """The first evening cell of the week shown; waits until its label contains `words`."""
+    button = page.get_by_role("button", name=re.compile("ACCUEIL RELAI SOIR : " + re.escape(words)))
+    button.first.wait_for()
+    return page.get_by_role("button", name=EVENING).first
+
+
+def submit(page) -> str:  # type: ignore[no-untyped-def]
+    page.get_by_role("button", name="Valider").click()
+    wait_idle(page)
+    page.get_by_text("Résultat de votre demande").wait_for()
+    return page.locator("body").inner_text()
+
+
+def book_evening(desktop, base: str, email: str, child: str) -> str:  # type: ignore[no-untyped-def]
+    sign_in(desktop, base, email, DEMO_PASSWORDS[email])
+    desktop.get_by_role("heading", name="Mon tableau de bord").wait_for()
+    open_last_week(desktop, child)
+    evening_button(desktop).click()
+    evening_button(desktop, "Demande de réservation (cochée")
+    return submit(desktop)
+
+
+def test_waitlisted_request_is_promoted_when_another_family_cancels(app_server, browser,
+                                                                    desktop, phone):
+    # Two families take the two evening places of the last week's first day.
+    assert "réservation validée" in book_evening(desktop, app_server,
+                                                "famille.benali@example.org", "Inès")
+    martin = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR")
+    martin_page = martin.new_page()
+    martin_page.set_default_timeout(20_000)
+    assert "réservation validée" in book_evening(martin_page, app_server,
+                                                "famille.martin@example.org", "Emma")
+    martin.close()
+
+    # The third family, on a phone, sees "complet" before asking, then its queue position.
+    email = "famille.tavernier@example.org"
+    sign_in(phone, app_server, email, DEMO_PASSWORDS[email])
+    phone.get_by_role("heading", name="Mon tableau de bord").wait_for()
+    open_last_week(phone, "Lyn")
+    evening_button(phone, "Complet").click()
+    evening_button(phone, "Demande de réservation (cochée")
+    body = submit(phone)
+    assert "1er en liste d'attente" in body
+    evening_button(phone, "1er en liste d'attente")
+    phone.get_by_text("Résultat de votre demande").scroll_into_view_if_needed()
+    shot(phone, "family_grid_result_phone")
+    evening_button(phone).scroll_into_view_if_needed()
+    shot(phone, "family_grid_waitlisted_phone")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # Inès's family cancels its place (within the deadline) from the same grid.
+    evening_button(desktop, "Réservation validée").click()
+    evening_button(desktop, "Demande d'annulation (cochée")
+    assert "annulée" in submit(desktop)
+
+    # Lyn's family presses Actualiser: the freed place went to the head of the queue.
+    phone.get_by_role("button", name="Actualiser").click()
+    wait_idle(phone)
+    evening_button(phone, "Réservation validée").scroll_into_view_if_needed()
+    shot(phone, "family_grid_promoted_phone")
+
+
+def test_family_month_grid_and_dashboard_on_desktop(app_server, desktop):
+    email = "famille.tavernier@example.org"
+    sign_in(desktop, app_server, email, DEMO_PASSWORDS[email])
+    desktop.get_by_role("heading", name="Mon tableau de bord").wait_for()
+    desktop.get_by_text("réservation(s) enregistrée(s)").first.wait_for()
+    shot(desktop, "family_dashboard_desktop")
+    # The dashboard's button opens the grid of that registration, signed in still.
+    desktop.get_by_role("button", name="Mes réservations").first.click()
+    wait_idle(desktop)
+    desktop.get_by_role("heading", name="Mes réservations").wait_for()
+    desktop.locator(".st-key-month").wait_for()
+    desktop.get_by_text("Légende").wait_for()
+    shot(desktop, "family_grid_month_desktop")
+    choose(desktop, 1, "last")
+    desktop.locator(".st-key-month").wait_for()
+    shot(desktop, "family_grid_last_month_desktop")
+    go(desktop, "Nouvelle inscription")
+    desktop.get_by_text("Choix de la période").wait_for()
+    shot(desktop, "family_new_registration_desktop")
+
+
+def test_new_registration_and_family_pages_on_a_phone(app_server, phone):
+    email = "famille.martin@example.org"
+    sign_in(phone, app_server, email, DEMO_PASSWORDS[email])
+    phone.get_by_role("heading", name="Mon tableau de bord").wait_for()
+    go(phone, "Nouvelle inscription")
+    choose(phone, 0, "Hugo")
+    phone.get_by_role("button", name="Enregistrer ma demande").click()
+    wait_idle(phone)
+    phone.get_by_text("Demande envoyée pour Hugo").wait_for()
+    shot(phone, "family_new_registration_phone")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    go(phone, "Mon tableau de bord")
+    phone.get_by_text("? En attente de validation").first.wait_for()
+    go(phone, "Ma famille")
+    phone.get_by_text("Responsables légaux", exact=True).wait_for()
+    shot(phone, "family_members_phone")
+    go(phone, "Mes coordonnées")
+    phone.get_by_text("Quotient familial").first.wait_for()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390

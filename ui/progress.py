@@ -1,0 +1,37 @@
+"""A registration's progress in a parent's words (done, and left to do)."""
+from __future__ import annotations
+
+from services.booking.outcomes import day_label, ordinal
+from services.families.overview import RegistrationSummary
+from ui.format import euros
+
+
+def next_steps(reg: RegistrationSummary) -> list[str]:
+    """Sentences for the dashboard: what is done and what is left for this registration."""
+    if reg.state == "requested":
+        return ["Demande envoyée : l'accueil la valide du lundi au vendredi. Vous recevrez un "
+                "mail ; ensuite vous pourrez réserver les jours."]
+    if reg.state == "refused":
+        return [f"Demande refusée{' : ' + reg.reason if reg.reason else '.'}"]
+    if reg.state != "validated":
+        return []
+    lines = []
+    if reg.booked:
+        lines.append(f"{reg.booked} réservation(s) enregistrée(s).")
+    if reg.sent_to_staff:
+        lines.append(f"{reg.sent_to_staff} demande(s) de réservation en attente de l'accueil.")
+    for cell in reg.waiting[:5]:
+        lines.append(f"Liste d'attente : {day_label(cell.day)}, {cell.unit} – "
+                     f"{ordinal(cell.position)} en liste d'attente.")
+    if len(reg.waiting) > 5:
+        lines.append(f"… et {len(reg.waiting) - 5} autre(s) demande(s) en liste d'attente.")
+    if reg.days_to_book:
+        lines.append(f"Il reste {reg.days_to_book} jour(s) ouvert(s) sans réservation : "
+                     "réservez-les dans « Mes réservations ».")
+    elif not reg.booked and not reg.waiting:
+        lines.append("Plus aucun jour réservable sur cette période.")
+    if reg.amount_due_cents:
+        lines.append(f"Reste à payer : **{euros(reg.amount_due_cents)}**.")
+    elif reg.booked:
+        lines.append("Rien à payer pour le moment.")
+    return lines
