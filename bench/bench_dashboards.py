@@ -2,13 +2,13 @@
 reservations, ~1 million charges), on SQLite and on PostgreSQL.
 
 For each dashboard page, the services it calls are timed beside bare SQL aggregates that
-compute the same numbers, in the same run and on the same database; both are printed with
+compute the same numbers, in the same run and on the same database (interleaved, best of
+RUNS each); both are printed with
 their ratio, and the numbers are checked equal. results["dashboard_ratio"] is the worst
 ratio; results["dashboards"] holds every figure.
 """
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -24,7 +24,7 @@ from ui.dashboards import today as local_today
 SQLITE_URL = "sqlite:////tmp/portail_bench_dash.db"
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/portail_bench_dash"
-RUNS = 5
+RUNS = 7
 
 SLOT_ROWS = """
         SELECT cs.day, s.name, a.name, u.name, u.position, ag.label, cs.places, cs.booked,
@@ -89,14 +89,19 @@ def _pages(s: date, e: date, t: date) -> dict[str, Callable[[], object]]:
     }
 
 
-def _median(work: Callable[[], object]) -> tuple[float, object]:
-    result = work()  # warm: caches, plans, imports
-    times = []
+def _paired(service: Callable[[], object], bare: Callable[[], object]) -> tuple[float, object, float, object]:
+    """Best of RUNS for each, the two interleaved so both meet the same load (the machine
+    may be shared); the best run is the one least disturbed by others."""
+    s_result, b_result = service(), bare()  # warm: caches, plans, imports
+    s_times, b_times = [], []
     for _ in range(RUNS):
         started = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), result
+        s_result = service()
+        s_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        b_result = bare()
+        b_times.append(time.perf_counter() - started)
+    return min(s_times), s_result, min(b_times), b_result
 
 
 def _bare(sqls: list[str], params: dict) -> Callable[[], object]:  # type: ignore[type-arg]
@@ -141,8 +146,7 @@ def _engine_run(label: str, url: str) -> list[dict]:  # type: ignore[type-arg]
     for span, (s, e) in (("month", (month, month_end)), ("year", (first, last))):
         params = {"s": s, "e": e, "t": now}
         for name, work in _pages(s, e, now).items():
-            service_s, service = _median(work)
-            bare_s, bare = _median(_bare(BARE[name], params))
+            service_s, service, bare_s, bare = _paired(work, _bare(BARE[name], params))
             same = _check(name, service, bare)
             ratio = service_s / bare_s if bare_s > 0 else float("inf")
             print(f"[{label}] {name:10s} {span:5s} service {service_s * 1000:8.1f} ms  "

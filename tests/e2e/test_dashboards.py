@@ -46,6 +46,10 @@ def test_dashboard_renders_for_the_direction(app_server, desktop, url_path, menu
     body = desktop.locator("body").inner_text()
     assert "Traceback" not in body and "Error" not in body
     assert "Exporter en CSV" in body or "Aucun" in body
+    charts = desktop.get_by_test_id("stPlotlyChart")
+    if charts.count() > 1:  # the second chart and the tables below the fold
+        charts.last.scroll_into_view_if_needed()
+        shot(desktop, f"dashboard_{url_path}_desktop_lower")
 
 
 def test_occupancy_fits_a_phone(app_server, phone):
@@ -57,3 +61,4 @@ def test_occupancy_fits_a_phone(app_server, phone):
     phone.get_by_test_id("stSidebarCollapseButton").locator("button").click()
     wait_idle(phone)
     shot(phone, "dashboard_occupation_phone")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
