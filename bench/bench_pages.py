@@ -3,7 +3,8 @@ the same data through the same service, in the same run, as ratios; memory per s
 
 Over the demo centre on a fresh SQLite file. Add a page by adding a row to PAGES: the
 bare script reads the same service and only writes what it returns. GRID_KEY names the
-row reported as "grid_render_ratio" (the family home until the grid page is merged).
+row reported as "grid_render_ratio" (the family home until the grid page is merged), and
+DASHBOARD_KEY the one reported as "dashboard_ratio" (the reception dashboard until then).
 """
 from __future__ import annotations
 
@@ -61,6 +62,9 @@ for mail in outbox.list_mails(actor):
 # The lead switches this to the family grid (a month, 4 units) once that page is merged.
 GRID_KEY = "family_home"
 GRID_LABEL = "family_home (stand-in until the family grid page is merged)"
+# Likewise for the manager's dashboard (issue 6): the reception dashboard stands in.
+DASHBOARD_KEY = "staff_home"
+DASHBOARD_LABEL = "staff_home (stand-in until the manager dashboard page is merged)"
 
 
 def _prepare() -> None:
@@ -144,5 +148,7 @@ def run(results: dict[str, Any]) -> None:
     results["page_ratios"] = ratios
     results["grid_render_ratio"] = ratios[GRID_KEY]["ratio"]
     results["grid_render_ratio_page"] = GRID_LABEL
+    results["dashboard_ratio"] = ratios[DASHBOARD_KEY]["ratio"]
+    results["dashboard_ratio_page"] = DASHBOARD_LABEL
     results["session_memory_kib"] = {"page": PAGES[0].key, "heap": round(heap_kib, 1),
                                      "rss": round(rss_kib, 1)}
