@@ -8,6 +8,7 @@ st.set_page_config(page_title="Portail Famille – Centre Social Albert Jacquard
                    page_icon=":material/family_restroom:", layout="wide")
 
 actor = session.current_actor()
-page = st.navigation(nav.pages_for(actor), position="sidebar" if actor else "hidden")
+page = st.navigation(nav.pages_for(actor), position="sidebar" if actor else "hidden",
+                     expanded=True)
 sidebar(actor)
 page.run()

@@ -3,8 +3,9 @@ the same data through the same service, in the same run, as ratios; memory per s
 
 Over the demo centre on a fresh SQLite file. Add a page by adding a row to PAGES: the
 bare script reads the same service and only writes what it returns. GRID_KEY names the
-row reported as "grid_render_ratio" (the family home until the grid page is merged), and
-DASHBOARD_KEY the one reported as "dashboard_ratio" (the reception dashboard until then).
+row reported as "grid_render_ratio" (the family grid, Mes réservations), and
+DASHBOARD_KEY the one reported as "dashboard_page_ratio" ("dashboard_ratio" is the dashboards
+bench's: services against the bare SQL aggregate on a generated school year).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ RUNS = int(os.environ.get("PAGES_RUNS", "15"))
 SESSIONS = int(os.environ.get("PAGES_SESSIONS", "20"))
 FAMILY = "famille.tavernier@example.org"
 STAFF = "accueil@csjacquard.example"
+MANAGER = "direction@csjacquard.example"
 
 _BARE_HEAD = """
 import streamlit as st
@@ -48,6 +50,26 @@ from datetime import date
 from services.families.overview import get_overview
 st.write(get_overview(actor, date.today()))
 """),
+    PageCase("family_grid", "pages/family_bookings.py", FAMILY, _BARE_HEAD + """
+from datetime import date
+from services.booking.grid import get_month
+from services.families.overview import get_overview
+reg = next(r.id for c in get_overview(actor, date.today()).children
+           for r in c.registrations if r.state == "validated")
+grid = get_month(actor, reg)
+for unit_id, name in grid.units:
+    st.write(name, [grid.cell(d, unit_id).state for d in grid.days])
+"""),
+    PageCase("staff_queue", "pages/staff_queue.py", STAFF, _BARE_HEAD + """
+from services.staff.queue import list_queue
+for item in list_queue(actor):
+    st.write(item)
+"""),
+    PageCase("dashboard_occupancy", "pages/dashboard_occupancy.py", MANAGER, _BARE_HEAD + """
+from datetime import date, timedelta
+from services.reports.occupancy import occupancy
+st.dataframe(occupancy(actor, date.today(), date.today() + timedelta(days=30)))
+"""),
     PageCase("staff_home", "pages/staff_home.py", STAFF, _BARE_HEAD + """
 from services.staff.overview import get_overview
 st.write(get_overview(actor))
@@ -59,12 +81,10 @@ for mail in outbox.list_mails(actor):
     st.text(mail.body)
 """),
 ]
-# The lead switches this to the family grid (a month, 4 units) once that page is merged.
-GRID_KEY = "family_home"
-GRID_LABEL = "family_home (stand-in until the family grid page is merged)"
-# Likewise for the manager's dashboard (issue 6): the reception dashboard stands in.
-DASHBOARD_KEY = "staff_home"
-DASHBOARD_LABEL = "staff_home (stand-in until the manager dashboard page is merged)"
+GRID_KEY = "family_grid"
+GRID_LABEL = "family_grid (Mes réservations: a month, 4 units)"
+DASHBOARD_KEY = "dashboard_occupancy"
+DASHBOARD_LABEL = "dashboard_occupancy (Occupation des places, the default month, as a page)"
 
 
 def _prepare() -> None:
@@ -148,7 +168,7 @@ def run(results: dict[str, Any]) -> None:
     results["page_ratios"] = ratios
     results["grid_render_ratio"] = ratios[GRID_KEY]["ratio"]
     results["grid_render_ratio_page"] = GRID_LABEL
-    results["dashboard_ratio"] = ratios[DASHBOARD_KEY]["ratio"]
-    results["dashboard_ratio_page"] = DASHBOARD_LABEL
+    results["dashboard_page_ratio"] = ratios[DASHBOARD_KEY]["ratio"]
+    results["dashboard_page_ratio_page"] = DASHBOARD_LABEL
     results["session_memory_kib"] = {"page": PAGES[0].key, "heap": round(heap_kib, 1),
                                      "rss": round(rss_kib, 1)}
