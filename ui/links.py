@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 # Absolute, so the link resolves whatever the entry script's folder.
 ACCOUNT_PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "family_account.py")
@@ -19,5 +20,10 @@ def pay_link(registration_id: int) -> str:
 def pay_button(registration_id: int, label: str = "Payer") -> None:
     """A "Payer" button that opens Mon compte inside the app (the sign-in is kept) with
     this registration selected."""
-    st.page_link(ACCOUNT_PAGE, label=label, icon=":material/credit_card:",
-                 query_params={"inscription": str(int(registration_id))})
+    try:
+        st.page_link(ACCOUNT_PAGE, label=label, icon=":material/credit_card:",
+                     query_params={"inscription": str(int(registration_id))})
+    except StreamlitPageNotFoundError:
+        # Page run outside the role's menu (opened alone): a plain link, the session cookie
+        # keeps the sign-in across the page load.
+        st.markdown(f"[{label}]({pay_link(registration_id)})")

@@ -40,7 +40,7 @@ STAFF = {
     ],
     "Tableaux de bord": [
         ("pages/dashboard_occupancy.py", "Occupation des places", "occupation", "event_seat"),
-        ("pages/dashboard_waitlist.py", "Pression des listes d'attente", "pression_attente",
+        ("pages/dashboard_waitlist.py", "Indicateurs d'attente", "pression_attente",
          "hourglass_top"),
         ("pages/dashboard_attendance.py", "Présences et absences", "presences", "fact_check"),
         ("pages/dashboard_money.py", "Facturation et impayés", "facturation", "euro"),

@@ -14,6 +14,7 @@ from db.models import (Activity, Charge, Child, Document, Family, Guardian, Link
                        UserAccount)
 from db.states import PaymentState
 from services.actor import Actor
+from services.families.file import ChildView, GuardianView
 from services.staff.scope import family_sites_map, may_see_family, require_family
 
 STATE_LABELS = {"requested": "Demande envoyée", "waitlisted": "Liste d'attente",
@@ -28,27 +29,6 @@ class FamilyRow:
     name: str
     email: str
     children: str
-
-
-@dataclass(frozen=True)
-class GuardianView:
-    id: int
-    first_name: str
-    last_name: str
-    email: str
-    phone: str
-    relationship: str
-
-
-@dataclass(frozen=True)
-class ChildView:
-    id: int
-    first_name: str
-    last_name: str
-    birth_date: date
-    sex: str
-    school: str
-    health_notes: str
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,7 @@ def test_family_requests_staff_validate_family_sees_validated(served, browser, d
     desktop.get_by_role("heading", name="Mon tableau de bord").wait_for()
     go(desktop, "Nouvelle inscription")
     choose(desktop, 1, "Saint Gabriel")
+    choose(desktop, 2, "Périscolaire")
     choose(desktop, 3, "ST GABRIEL MERCREDI PERI")
     desktop.get_by_role("button", name="Enregistrer ma demande").click()
     desktop.get_by_text("Demande envoyée pour Nina").wait_for()

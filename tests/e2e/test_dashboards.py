@@ -14,7 +14,7 @@ from ui.format import MONTHS_FR
 EMAIL = "direction@csjacquard.example"
 PAGES = [  # url path, menu entry, heading, what the page shows on the demo's next days
     ("occupation", "Occupation des places", "Occupation des places", "Taux de remplissage"),
-    ("pression_attente", "Pression des listes d'attente", "Listes d'attente", "Places attribuées depuis"),
+    ("pression_attente", "Indicateurs d'attente", "Listes d'attente", "Places attribuées depuis"),
     ("presences", "Présences et absences", "Présences et absences", "Aucun pointage"),
     ("facturation", "Facturation et impayés", "Facturation et impayés", "Familles avec"),
     ("bilan_caf", "Bilan CAF", "Bilan de fréquentation (CAF)", "Aucune présence pointée"),

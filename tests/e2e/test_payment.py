@@ -69,6 +69,6 @@ def test_staff_open_encaissements(app_server, desktop):
     desktop.get_by_role("heading", name="Encaissements", exact=True).wait_for()
     desktop.get_by_role("heading", name="Derniers encaissements").wait_for()
     wait_idle(desktop)
-    assert "Mode de règlement" in desktop.locator("body").inner_text() or \
-        "Rien à régler" in desktop.locator("body").inner_text()
+    desktop.get_by_text("Mode de règlement").or_(desktop.get_by_text("Rien à régler"))\
+        .first.wait_for()
     shot(desktop, "staff_encaissements_desktop")
