@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,10 +20,9 @@ def mail_submission(session: Session, ctx: BookingContext, submission: Submissio
     outbox.queue(session, ctx.family_email, subject, body, family_id=ctx.family_id)
 
 
-def mail_promoted(session: Session, promoted: list[Reservation]) -> None:
-    """Tell each family whose waiting request just got a place."""
-    if not promoted:
-        return
+def lines_by_family(session: Session, cells: list[Reservation],
+                    status: Callable[[Reservation], str]) -> dict[int, list[str]]:
+    """One mail line per cell ("- Léa, ACTIVITY, lundi 01/12/2026, UNIT : status"), by family."""
     rows = session.execute(
         select(Reservation.id, Child.family_id, Child.first_name, Activity.name, Unit.name)
         .join(Registration, Registration.id == Reservation.registration_id)
@@ -30,14 +30,22 @@ def mail_promoted(session: Session, promoted: list[Reservation]) -> None:
         .join(Period, Period.id == Registration.period_id)
         .join(Activity, Activity.id == Period.activity_id)
         .join(Unit, Unit.id == Reservation.unit_id)
-        .where(Reservation.id.in_([r.id for r in promoted]))).all()
+        .where(Reservation.id.in_([r.id for r in cells]))).all()
     info = {rid: (fam, first, act, unit) for rid, fam, first, act, unit in rows}
     by_family: dict[int, list[str]] = defaultdict(list)
-    for r in sorted(promoted, key=lambda r: (r.day, r.unit_id)):
+    for r in sorted(cells, key=lambda r: (r.day, r.unit_id)):
         fam, first, act, unit = info[r.id]
-        status = "réservation validée" if r.state == "validated" else \
-            "demande envoyée à l'accueil pour validation"
-        by_family[fam].append(f"- {first}, {act}, {day_label(r.day)}, {unit} : {status}")
+        by_family[fam].append(f"- {first}, {act}, {day_label(r.day)}, {unit} : {status(r)}")
+    return by_family
+
+
+def mail_promoted(session: Session, promoted: list[Reservation]) -> None:
+    """Tell each family whose waiting request just got a place."""
+    if not promoted:
+        return
+    by_family = lines_by_family(
+        session, promoted, lambda r: "réservation validée" if r.state == "validated"
+        else "demande envoyée à l'accueil pour validation")
     for fam, lines in by_family.items():
         body = "\n".join(["Bonjour,", "", "Une place s'est libérée : votre demande en liste "
                           "d'attente a obtenu une place.", "", *lines, "",

@@ -2,21 +2,21 @@
 says, item by item, what happened. The family is emailed, every decision audited."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import transaction, with_retry
-from db.models import Activity, Child, Period, Registration, Reservation, Unit
+from db.models import Activity, Period, Registration, Reservation
 from db.states import RESERVATION_TRANSITIONS
 from db.states import ReservationState as R
 from services import audit, registrations
 from services.actor import Actor
 from services.billing.charges import cancel_charges, create_charges
 from services.booking import capacity
-from services.booking.outcomes import day_label
+from services.booking.notify import lines_by_family
 from services.booking.promotion import promote_and_notify
 from services.booking.rules import LOCAL
 from services.errors import InvalidInput, PortalError
@@ -153,19 +153,7 @@ def _mail(session: Session, done: list[Reservation], label: str, reason: str) ->
     """One mail per family listing every decided cell."""
     if not done:
         return
-    rows = session.execute(
-        select(Reservation.id, Child.family_id, Child.first_name, Activity.name, Unit.name)
-        .join(Registration, Registration.id == Reservation.registration_id)
-        .join(Child, Child.id == Reservation.child_id)
-        .join(Period, Period.id == Registration.period_id)
-        .join(Activity, Activity.id == Period.activity_id)
-        .join(Unit, Unit.id == Reservation.unit_id)
-        .where(Reservation.id.in_([r.id for r in done]))).all()
-    info = {rid: rest for rid, *rest in rows}
-    lines: dict[int, list[str]] = defaultdict(list)
-    for r in sorted(done, key=lambda r: (r.day, r.unit_id)):
-        family_id, first, activity, unit = info[r.id]
-        lines[family_id].append(f"- {first}, {activity}, {day_label(r.day)}, {unit} : {label}")
+    lines = lines_by_family(session, done, lambda _r: label)
     for family_id, items in lines.items():
         body = ["Bonjour,", "", "L'accueil du centre social a traité vos demandes :", "", *items]
         if reason:
