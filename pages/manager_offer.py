@@ -3,9 +3,8 @@ import streamlit as st
 
 from services.catalogue import setup
 from services.config import offer
-from services.errors import PortalError
 from services.staff import choices
-from ui import pickers
+from ui import flash, pickers
 from ui.format import day
 from ui.guard import require_manager
 from ui.period_form import blank, period_fields
@@ -13,18 +12,11 @@ from ui.period_form import blank, period_fields
 actor = require_manager()
 
 st.title("Périodes")
-if "offer_flash" in st.session_state:
-    st.success(st.session_state.pop("offer_flash"))
+flash.show("offer_flash")
 
 
 def save(call, message: str) -> None:  # type: ignore[no-untyped-def]
-    try:
-        call()
-    except PortalError as error:
-        st.error(error.message)
-    else:
-        st.session_state["offer_flash"] = message
-        st.rerun()
+    flash.save(call, message, "offer_flash")
 
 
 with st.expander("Nouveau lieu d'accueil"):

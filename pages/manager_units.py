@@ -5,8 +5,8 @@ import streamlit as st
 
 from services.catalogue.setup import UnitSpec
 from services.config import offer
-from services.errors import InvalidInput, PortalError
-from ui import pickers
+from services.errors import InvalidInput
+from ui import flash, pickers
 from ui.format import euros
 from ui.guard import require_manager
 from ui.money_input import cents
@@ -14,8 +14,7 @@ from ui.money_input import cents
 actor = require_manager()
 
 st.title("Unités et tarifs")
-if "units_flash" in st.session_state:
-    st.success(st.session_state.pop("units_flash"))
+flash.show("units_flash")
 site_id = pickers.site(actor, "units_site")
 activity_id = pickers.activity(actor, site_id, "units_activity", allow_all=False)
 units = offer.list_units(actor, activity_id)
@@ -31,13 +30,7 @@ st.dataframe([{"Unité": u.name, "Horaires": f"{u.start:%H:%M}–{u.end:%H:%M}",
 
 
 def save(call, message: str) -> None:  # type: ignore[no-untyped-def]
-    try:
-        call()
-    except PortalError as error:
-        st.error(error.message)
-    else:
-        st.session_state["units_flash"] = message
-        st.rerun()
+    flash.save(call, message, "units_flash")
 
 
 def price(text: str) -> int:

@@ -14,7 +14,8 @@ from db.models import Activity, AgeGroup, Child, Period, Registration, Site
 from db.states import OPEN_REGISTRATION_STATES, REGISTRATION_TRANSITIONS, RegistrationState
 from services import audit
 from services.actor import Actor
-from services.errors import Forbidden, InvalidTransition, NotFound, PortalError
+from services.errors import InvalidTransition, NotFound, PortalError
+from services.families.scope import visible_child
 from services.mail import outbox
 
 
@@ -50,11 +51,7 @@ class Decision:
 def request_registration(actor: Actor, child_id: int, period_id: int) -> int:
     """Ask to register a child (of the caller's family) for a period; returns the request id."""
     with transaction() as session:
-        child = session.get(Child, child_id)
-        if child is None:
-            raise NotFound("Cet enfant n'existe pas.")
-        if not actor.is_staff and actor.require_family() != child.family_id:
-            raise Forbidden()
+        child = visible_child(session, actor, child_id)
         row = session.execute(
             select(Period, AgeGroup, Activity).join(AgeGroup, AgeGroup.id == Period.age_group_id)
             .join(Activity, Activity.id == Period.activity_id).where(Period.id == period_id)).first()

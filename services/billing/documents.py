@@ -17,6 +17,7 @@ from services.billing.accounts import family_scope
 from services.billing.pdf import Document, euros
 from services.booking.rules import LOCAL
 from services.errors import Forbidden, InvalidInput, NotFound
+from services.families.scope import visible_child
 from services.payments import ledger
 from services.registrations import age_on
 
@@ -152,11 +153,7 @@ def tax_certificate_pdf(actor: Actor, child_id: int, year: int) -> bytes:
     """Attestation fiscale de frais de garde for a child under 6, for the amounts paid in
     `year`."""
     with read() as session:
-        child = session.get(Child, child_id)
-        if child is None:
-            raise NotFound("Cet enfant n'existe pas.")
-        if not actor.is_staff and child.family_id != actor.require_family():
-            raise Forbidden()
+        child = visible_child(session, actor, child_id)
         if age_on(child.birth_date, date(year, 1, 1)) >= 6:
             raise InvalidInput(f"{child.first_name} avait 6 ans ou plus au 1er janvier {year} : "
                                "pas d'attestation de frais de garde.")

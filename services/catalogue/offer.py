@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy import select
 
 from db.engine import read
-from db.models import Activity, ActivityType, AgeGroup, Child, Period, Site
+from db.models import Activity, ActivityType, AgeGroup, Period, Site
 from services.actor import Actor
-from services.errors import Forbidden, NotFound
+from services.families.scope import visible_child
 from services.registrations import age_on, fits
 
 
@@ -41,11 +41,7 @@ class ChildOffer:
 def list_offer(actor: Actor, child_id: int, today: date) -> ChildOffer:
     """Open periods (not yet ended) whose age group fits the child, site then activity order."""
     with read() as session:
-        child = session.get(Child, child_id)
-        if child is None:
-            raise NotFound("Cet enfant n'existe pas.")
-        if not actor.is_staff and actor.require_family() != child.family_id:
-            raise Forbidden()
+        child = visible_child(session, actor, child_id)
         rows = session.execute(
             select(Period, AgeGroup, Activity, ActivityType, Site)
             .join(AgeGroup, AgeGroup.id == Period.age_group_id)
