@@ -24,7 +24,11 @@ def go(page, title: str) -> None:  # type: ignore[no-untyped-def]
         page.get_by_test_id("stExpandSidebarButton").click()
         page.wait_for_function("document.querySelector('[data-testid=stSidebar]')"
                                ".getBoundingClientRect().x >= 0")
-    link.click()
+        # The drawer may still be sliding ("element is not stable"): click without waiting
+        # for it to settle, as a finger would.
+        link.dispatch_event("click")
+    else:
+        link.click()
     wait_idle(page)
     page.get_by_role("heading", name=title).wait_for()
     if page.viewport_size["width"] < 640 and page.evaluate(
