@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select
 
 from db.engine import read
-from db.models import (AuditEntry, CapacitySlot, Charge, Child, Family, Guardian, Mail,
-                       Registration, Reservation, UserAccount)
-from db.states import HOLDS_PLACE, ReservationState as R
+from db.models import (AuditEntry, CapacitySlot, Charge, Child, CreditOrigin, Family, Guardian,
+                       Mail, Payment, PaymentAllocation, Registration, Reservation, UserAccount)
+from db.states import HOLDS_PLACE, PaymentMethod, PaymentState, ReservationState as R
 
 # A live charge belongs to a reservation that is (or was, pending a cancellation) validated.
 CHARGED = {R.VALIDATED.value, R.CANCEL_REQUESTED.value}
@@ -78,6 +78,48 @@ def no_charge_without_its_reservation() -> None:
                                   f"validated without a charge: {charged - set(live)}")
 
 
+def no_payment_lost() -> None:
+    """Money received is on a live charge or in the family's credit; never beyond a charge or
+    a payment, never stuck on a cancelled charge without the credit note that gives it back."""
+    with read() as session:
+        charges = {c.id: c for c in session.scalars(select(Charge))}
+        payments = {p.id: p for p in session.scalars(select(Payment))}
+        allocations = list(session.scalars(select(PaymentAllocation)))
+        notes: Counter[int] = Counter()
+        for charge_id, cents in session.execute(
+                select(CreditOrigin.charge_id, Payment.amount_cents)
+                .join(Payment, Payment.id == CreditOrigin.payment_id)).all():
+            notes[charge_id] += cents
+    on_charge: Counter[int] = Counter()
+    from_payment: Counter[int] = Counter()
+    for a in allocations:
+        assert payments[a.payment_id].state == PaymentState.PAID.value, \
+            f"payment {a.payment_id} allocated but not paid"
+        on_charge[a.charge_id] += a.amount_cents
+        from_payment[a.payment_id] += a.amount_cents
+    for pid, cents in from_payment.items():
+        assert cents <= payments[pid].amount_cents, f"payment {pid} allocated beyond its amount"
+    for cid, cents in on_charge.items():
+        charge = charges[cid]
+        assert cents <= charge.amount_cents, f"charge {cid} paid beyond its amount"
+        if charge.cancelled_at is not None:
+            assert notes[cid] == cents, f"charge {cid} cancelled: {cents} paid, {notes[cid]} given back"
+    received: Counter[int] = Counter()
+    kept: Counter[int] = Counter()
+    for p in payments.values():
+        if p.state != PaymentState.PAID.value:
+            continue
+        if p.method != PaymentMethod.CREDIT_NOTE.value:
+            received[p.family_id] += p.amount_cents
+        kept[p.family_id] += p.amount_cents - from_payment[p.id]  # the family's credit
+    for cid, cents in on_charge.items():
+        if charges[cid].cancelled_at is None:
+            kept[charges[cid].family_id] += cents
+    for family in set(received) | set(kept):
+        assert received[family] == kept[family], \
+            f"family {family}: {received[family]} received, {kept[family]} on charges or credit"
+
+
 def no_mail_lost() -> None:
     """One confirmation per submission or cancellation, one promotion mail per family promoted."""
     with read() as session:
@@ -116,6 +158,7 @@ def check_all() -> None:
     queue_order_kept()
     one_live_cell_per_child()
     no_charge_without_its_reservation()
+    no_payment_lost()
     no_mail_lost()
 
 

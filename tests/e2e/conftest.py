@@ -112,6 +112,26 @@ def phone(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
+    """When a browser test fails, its report shows what each page showed, and a screenshot
+    is kept in tests/e2e/screenshots/failed_*.png."""
+    report = yield
+    if report.when == "call" and report.failed:
+        for name in ("desktop", "phone"):
+            page = item.funcargs.get(name)
+            if page is None:
+                continue
+            try:
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SHOTS / f"failed_{item.name}_{name}.png"), full_page=True)
+                text = page.locator("body").inner_text(timeout=3_000)
+            except Exception as exc:  # noqa: BLE001  (a report must not fail on a closed page)
+                text = f"(page not readable: {exc})"
+            report.sections.append((f"what the {name} page showed", f"{page.url}\n{text[:3000]}"))
+    return report
+
+
 def shot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     SHOTS.mkdir(parents=True, exist_ok=True)
     wait_idle(page)
@@ -134,3 +154,35 @@ def sign_in(page, base: str, email: str, password: str) -> None:  # type: ignore
     page.get_by_label("Mot de passe", exact=True).fill(password)
     page.get_by_role("button", name="Se connecter").click()
     wait_idle(page)
+
+
+# The sidebar's state once it has stopped sliding: "open" or "closed" (its position must be
+# the same at two polls 250 ms apart); `want` waits for that state only.
+SIDEBAR = """want => {
+  const bar = document.querySelector('[data-testid=stSidebar]');
+  if (!bar) return null;
+  const r = bar.getBoundingClientRect();
+  const before = window.__sidebarX; window.__sidebarX = r.x;
+  if (before !== r.x) return null;
+  const state = r.x >= 0 ? 'open' : (r.right <= 0 ? 'closed' : null);
+  return (want === null || state === want) ? state : null;
+}"""
+
+
+def sidebar(page, want: str | None = None) -> str:  # type: ignore[no-untyped-def]
+    page.evaluate("window.__sidebarX = undefined")
+    return page.wait_for_function(SIDEBAR, arg=want, polling=250).json_value()
+
+
+def go(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a page from the menu; on a phone the menu is a drawer to open, then close."""
+    phone = page.viewport_size["width"] < 640
+    if phone and sidebar(page) == "closed":
+        page.get_by_test_id("stExpandSidebarButton").click()
+        sidebar(page, "open")
+    page.get_by_role("link", name=title).first.click()
+    wait_idle(page)
+    page.get_by_role("heading", name=title).wait_for()
+    if phone and sidebar(page) == "open":
+        page.get_by_test_id("stSidebarCollapseButton").click()
+        sidebar(page, "closed")

@@ -7,9 +7,9 @@ import re
 
 from services.demo import DEMO_PASSWORDS
 from services.families import accounts
-from tests.e2e.conftest import shot, sign_in, wait_idle
+from tests.e2e.conftest import go, shot, sign_in, wait_idle
 from tests.e2e.staff_data import STAFF_EMAIL, actor, new_family, served
-from tests.e2e.test_family_journey import choose, go, submit
+from tests.e2e.test_family_journey import choose, submit
 
 __all__ = ["served"]
 MANAGER = "direction@csjacquard.example"

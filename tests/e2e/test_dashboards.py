@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from services.demo import DEMO_PASSWORDS
-from tests.e2e.conftest import shot, sign_in, wait_idle
+from tests.e2e.conftest import go, shot, sign_in, wait_idle
 from ui.dashboards import today
 from ui.format import MONTHS_FR
 
@@ -54,11 +54,7 @@ def test_dashboard_renders_for_the_direction(app_server, desktop, url_path, menu
 
 def test_occupancy_fits_a_phone(app_server, phone):
     sign_in(phone, app_server, EMAIL, DEMO_PASSWORDS[EMAIL])
-    phone.get_by_test_id("stExpandSidebarButton").click()
-    phone.get_by_role("link", name="Occupation des places").click()
-    phone.get_by_role("heading", name="Occupation des places").wait_for()
+    go(phone, "Occupation des places")
     phone.get_by_text("Taux de remplissage").first.wait_for()
-    phone.get_by_test_id("stSidebarCollapseButton").locator("button").click()
-    wait_idle(phone)
     shot(phone, "dashboard_occupation_phone")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390

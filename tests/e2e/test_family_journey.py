@@ -11,31 +11,9 @@ from __future__ import annotations
 import re
 
 from services.demo import DEMO_PASSWORDS
-from tests.e2e.conftest import shot, sign_in, wait_idle
+from tests.e2e.conftest import go, shot, sign_in, wait_idle
 
 EVENING = re.compile("ACCUEIL RELAI SOIR")
-
-
-def go(page, title: str) -> None:  # type: ignore[no-untyped-def]
-    """Open a page from the menu; on a phone the menu is a drawer to open, then close."""
-    link = page.get_by_role("link", name=title).first
-    box = link.bounding_box()
-    if box is None or box["x"] < 0:
-        page.get_by_test_id("stExpandSidebarButton").click()
-        page.wait_for_function("document.querySelector('[data-testid=stSidebar]')"
-                               ".getBoundingClientRect().x >= 0")
-        # The drawer may still be sliding ("element is not stable"): click without waiting
-        # for it to settle, as a finger would.
-        link.dispatch_event("click")
-    else:
-        link.click()
-    wait_idle(page)
-    page.get_by_role("heading", name=title).wait_for()
-    if page.viewport_size["width"] < 640 and page.evaluate(
-            "document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().x >= 0"):
-        page.get_by_test_id("stSidebarCollapseButton").click()
-        page.wait_for_function("document.querySelector('[data-testid=stSidebar]')"
-                               ".getBoundingClientRect().x < 0")
 
 
 def choose(page, index: int, option) -> None:  # type: ignore[no-untyped-def]
@@ -70,9 +48,13 @@ def evening_button(page, words: str = ""):  # type: ignore[no-untyped-def]
 
 
 def submit(page) -> str:  # type: ignore[no-untyped-def]
-    page.get_by_role("button", name="Valider").click()
+    """Press Valider once the ticks are drawn; returns the page's text with the outcome (or
+    the error shown instead, so a failure says what the family saw)."""
     wait_idle(page)
-    page.get_by_text("Résultat de votre demande").wait_for()
+    page.get_by_role("button", name="Valider", exact=True).click()
+    wait_idle(page)
+    page.get_by_text("Résultat de votre demande").or_(
+        page.get_by_test_id("stAlertContentError")).first.wait_for()
     return page.locator("body").inner_text()
 
 

@@ -8,7 +8,7 @@ from db.models import Reservation
 from services import registrations
 from services.booking.reserve import reserve
 from services.demo import DEMO_PASSWORDS
-from tests.e2e.conftest import shot, sign_in, wait_idle
+from tests.e2e.conftest import go, shot, sign_in, wait_idle
 from tests.e2e.staff_data import STAFF_EMAIL, actor, far, new_family, open_day, period, served
 from tests.e2e.test_staff_attendance import set_date
 
@@ -72,10 +72,6 @@ def test_queue_and_attendance_fit_a_phone(served, phone):
     phone.get_by_role("heading", name="Tableau de bord de l'accueil").wait_for()
     for link, name in [("File de validation", "staff_queue_phone"),
                        ("Pointage", "staff_attendance_phone")]:
-        phone.get_by_test_id("stExpandSidebarButton").click()
-        phone.get_by_role("link", name=link).click()
-        phone.get_by_role("heading", name=link).wait_for()
-        phone.get_by_test_id("stSidebarCollapseButton").click()
-        wait_idle(phone)
+        go(phone, link)
         shot(phone, name)
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from db.engine import read
 from db.models import Family, Mail
 from services.demo import DEMO_PASSWORDS
-from tests.e2e.conftest import shot, sign_in, wait_idle
+from tests.e2e.conftest import go, shot, sign_in, wait_idle
 from tests.e2e.staff_data import STAFF_EMAIL, served
 from tests.e2e.test_staff_attendance import set_date
 
@@ -60,10 +60,7 @@ def test_staff_create_a_family_and_send_the_invitation(served, desktop):
 def test_family_search_on_a_phone(served, phone):
     sign_in(phone, served, STAFF_EMAIL, DEMO_PASSWORDS[STAFF_EMAIL])
     phone.get_by_role("heading", name="Tableau de bord de l'accueil").wait_for()
-    phone.get_by_test_id("stExpandSidebarButton").click()
-    phone.get_by_role("link", name="Familles").click()
-    phone.get_by_role("heading", name="Familles").wait_for()
-    phone.get_by_test_id("stSidebarCollapseButton").click()  # the menu covers the page
+    go(phone, "Familles")  # the menu, a drawer on a phone, is closed again
     phone.get_by_label("Rechercher une famille").fill("tavernier")
     phone.keyboard.press("Enter")
     wait_idle(phone)
