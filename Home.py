@@ -3,12 +3,14 @@ import streamlit as st
 
 from ui import nav, session
 from ui.chrome import sidebar
+from ui.failure import contained
 
 st.set_page_config(page_title="Portail Famille – Centre Social Albert Jacquard",
                    page_icon=":material/family_restroom:", layout="wide")
 
-actor = session.current_actor()
-page = st.navigation(nav.pages_for(actor), position="sidebar" if actor else "hidden",
-                     expanded=True)
-sidebar(actor)
-page.run()
+with contained():
+    actor = session.current_actor()
+    page = st.navigation(nav.pages_for(actor), position="sidebar" if actor else "hidden",
+                         expanded=True)
+    sidebar(actor)
+    page.run()

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import DBAPIError
+
 from db import engine
 
 
@@ -63,6 +65,33 @@ class InvalidValue(InvalidInput):
 
     default_message = ("Une des valeurs saisies n'est pas acceptée (trop longue, hors limites "
                        "ou avec des caractères interdits). Corrigez-la et réessayez.")
+
+
+class Unavailable(PortalError):
+    """The database could not be reached, even after the retries of db.engine.with_retry."""
+
+    default_message = ("Le portail ne parvient pas à joindre sa base de données pour le moment. "
+                       "Ce qui était déjà enregistré est intact : réessayez dans quelques "
+                       "instants, ou contactez l'accueil si cela dure.")
+
+
+class Unexpected(PortalError):
+    default_message = ("Une erreur inattendue a interrompu l'affichage de cette page. Rien n'a "
+                       "été modifié par cette erreur : réessayez, ou contactez l'accueil si "
+                       "elle se reproduit.")
+
+
+def explain(exc: Exception) -> PortalError:
+    """The French words for any error that reached a page; what is not a PortalError is
+    written to the server's log with its traceback, never shown."""
+    if isinstance(exc, PortalError):
+        return exc
+    log = logging.getLogger("portail")
+    if isinstance(exc, DBAPIError):
+        log.error("database unavailable: %s", exc.__class__.__name__, exc_info=exc)
+        return Unavailable()
+    log.error("unexpected error on a page", exc_info=exc)
+    return Unexpected()
 
 
 def _refused(exc: Exception) -> PortalError:
