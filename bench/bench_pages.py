@@ -74,6 +74,39 @@ st.dataframe(occupancy(actor, date.today(), date.today() + timedelta(days=30)))
 from services.staff.overview import get_overview
 st.write(get_overview(actor))
 """),
+    PageCase("staff_attendance", "pages/staff_attendance.py", STAFF, _BARE_HEAD + """
+from datetime import date
+from services.staff import attendance, choices
+sheet = attendance.get_sheet(actor, choices.list_sites(actor)[0].id, date.today())
+st.dataframe([t.__dict__ for t in sheet.totals])
+for row in sheet.rows:
+    st.radio(row.child, ["present", "absent", "absent_justified"], key=str(row))
+"""),
+    PageCase("staff_waitlist", "pages/staff_waitlist.py", STAFF, _BARE_HEAD + """
+from datetime import date
+from services.staff import choices, waitlist
+site = choices.list_sites(actor)[0].id
+days = waitlist.list_waiting_days(actor, site, date.today())
+for board in waitlist.list_board(actor, site, days[0][0] if days else date.today()):
+    st.write(board)
+"""),
+    PageCase("staff_families", "pages/staff_families.py", STAFF, _BARE_HEAD + """
+st.text_input("Rechercher une famille")  # the page, before a search, shows only this
+st.caption("Recherchez une famille pour ouvrir son dossier.")
+"""),
+    PageCase("staff_payments", "pages/staff_payments.py", STAFF, _BARE_HEAD + """
+from services.payments import desk
+families = desk.list_families_due(actor, "")
+if families:
+    st.selectbox("Famille", families)
+    st.dataframe(desk.open_charges(actor, families[0].family_id))
+st.dataframe(desk.list_received(actor))
+"""),
+    PageCase("staff_changes", "pages/staff_changes.py", STAFF, _BARE_HEAD + """
+from services.families.changes import list_changes
+for change in list_changes(actor):
+    st.write(change)
+"""),
     PageCase("staff_outbox", "pages/staff_outbox.py", STAFF, _BARE_HEAD + """
 from services.mail import outbox
 for mail in outbox.list_mails(actor):
@@ -149,18 +182,19 @@ def _session_memory(case: PageCase, token: str) -> tuple[float, float]:
 
 
 def run(results: dict[str, Any]) -> None:
-    # AppTest sessions built outside a script run make Streamlit warn on every one.
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    # AppTest sessions built outside a script run make Streamlit warn on every one ("missing
+    # ScriptRunContext"); AppTest resets log levels, so that one logger is switched off.
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
     _prepare()
     ratios: dict[str, dict[str, float]] = {}
-    print(f"{'page':<14} {'page ms':>8} {'bare ms':>8} {'ratio':>6}")
+    print(f"{'page':<20} {'page ms':>8} {'bare ms':>8} {'ratio':>6}")
     for case in PAGES:
         token = _token(case.email)
         page_s = _median_run(case, False, token)
         bare_s = _median_run(case, True, token)
         ratios[case.key] = {"page_ms": round(page_s * 1000, 1), "bare_ms": round(bare_s * 1000, 1),
                             "ratio": round(page_s / bare_s, 2)}
-        print(f"{case.key:<14} {page_s * 1000:>8.1f} {bare_s * 1000:>8.1f} "
+        print(f"{case.key:<20} {page_s * 1000:>8.1f} {bare_s * 1000:>8.1f} "
               f"{page_s / bare_s:>6.2f}", flush=True)
     heap_kib, rss_kib = _session_memory(PAGES[0], _token(PAGES[0].email))
     print(f"memory per session ({PAGES[0].key}, {SESSIONS} live AppTest sessions): "

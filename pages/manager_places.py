@@ -64,4 +64,4 @@ if table.empty:
     st.info("Aucun jour ouvert sur ces dates pour cette tranche d'âge.")
 else:
     table.index = [d.strftime("%d/%m/%Y") for d in table.index]
-    st.dataframe(table, use_container_width=True)
+    st.dataframe(table, width="stretch")

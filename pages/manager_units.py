@@ -26,7 +26,7 @@ st.dataframe([{"Unité": u.name, "Horaires": f"{u.start:%H:%M}–{u.end:%H:%M}",
                "Prix sans QF": euros(u.price_cents),
                **{label: euros(tariffs[(u.id, b)]) if (u.id, b) in tariffs else "—"
                   for b, label in brackets}} for u in units],
-             hide_index=True, use_container_width=True)
+             hide_index=True, width="stretch")
 
 
 def save(call, message: str) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ st.caption("Centre Social Albert Jacquard · Saint Gabriel et Les Chats Perchés
 with st.form("sign_in"):
     email = st.text_input("Adresse e-mail", autocomplete="username")
     password = st.text_input("Mot de passe", type="password", autocomplete="current-password")
-    submitted = st.form_submit_button("Se connecter", type="primary", use_container_width=True)
+    submitted = st.form_submit_button("Se connecter", type="primary", width="stretch")
 if submitted:
     try:
         signed_in = login.sign_in(email, password)

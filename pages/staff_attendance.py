@@ -25,7 +25,7 @@ if sheet.totals:
     st.dataframe(pd.DataFrame(
         [(t.unit, t.expected, t.present, t.absent, t.justified, t.unmarked) for t in sheet.totals],
         columns=["Unité", "Attendus", "Présents", "Absents", "Justifiés", "À pointer"]),
-        hide_index=True, use_container_width=True)
+        hide_index=True, width="stretch")
 else:
     st.info(f"Aucun enfant attendu le {day(chosen_day)} sur ce lieu.")
 
@@ -44,7 +44,7 @@ for total in sheet.totals:
                 default=r.state if r.state in MARKS else None)
         everyone = st.checkbox("Marquer présents tous ceux qui ne sont pas pointés")
         if st.form_submit_button("Enregistrer le pointage", type="primary",
-                                 use_container_width=True):
+                                 width="stretch"):
             marks = {rid: state for rid, state in picks.items() if state}
             if everyone:
                 marks.update({r.reservation_id: "present" for r in rows

@@ -30,7 +30,7 @@ if query.strip():
         st.info("Aucune famille ne correspond.")
     for row in found:
         label = f"{row.name} · {row.children or 'sans enfant'} · {row.email or 'pas d’e-mail'}"
-        if st.button(label, key=f"open_{row.id}", use_container_width=True):
+        if st.button(label, key=f"open_{row.id}", width="stretch"):
             st.session_state["family_id"] = row.id
 
 family_id = st.session_state.get("family_id")

@@ -25,7 +25,7 @@ if charges.empty:
 else:
     shown = charges.assign(**{"Montant": charges["Montant"].map(euros),
                               "Reste dû": charges["Reste dû"].map(euros)})
-    st.dataframe(shown.drop(columns=["id"]), hide_index=True, use_container_width=True)
+    st.dataframe(shown.drop(columns=["id"]), hide_index=True, width="stretch")
     with st.form("desk_payment", clear_on_submit=True):
         method = st.selectbox("Mode de règlement", [m.value for m in desk.DESK_METHODS],
                               format_func=lambda m: METHODS_FR[m])
@@ -56,4 +56,4 @@ if received.empty:
     st.write("Aucun encaissement pour le moment.")
 else:
     st.dataframe(received.assign(Montant=received["Montant"].map(euros)), hide_index=True,
-                 use_container_width=True)
+                 width="stretch")

@@ -53,9 +53,9 @@ if len(items) > 200:
 
 reason = st.text_input("Motif (facultatif, envoyé à la famille)", max_chars=1000)
 left, right = st.columns(2)
-validate = left.button("Valider la sélection", type="primary", use_container_width=True,
+validate = left.button("Valider la sélection", type="primary", width="stretch",
                        disabled=not chosen)
-refuse = right.button("Refuser la sélection", use_container_width=True, disabled=not chosen)
+refuse = right.button("Refuser la sélection", width="stretch", disabled=not chosen)
 if validate or refuse:
     deciders = {"registration": decisions.decide_registrations,
                 "booking": decisions.decide_bookings,

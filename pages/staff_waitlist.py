@@ -53,11 +53,11 @@ for board in boards:
             continue
         left, right = st.columns(2)
         if left.button("Donner une place au premier", key=f"head_{board.slot_id}",
-                       disabled=board.free <= 0, use_container_width=True):
+                       disabled=board.free <= 0, width="stretch"):
             act(lambda: waitlist.promote(actor, board.slot_id, head_only=True),
                 "Place attribuée au premier de la liste.")
         if right.button("Placer tous ceux qui tiennent", key=f"all_{board.slot_id}",
-                        disabled=board.free <= 0, use_container_width=True):
+                        disabled=board.free <= 0, width="stretch"):
             act(lambda: len(waitlist.promote(actor, board.slot_id, head_only=False)),
                 "{} enfant(s) placé(s).")
         if board.free <= 0:
@@ -67,8 +67,8 @@ for board in boards:
             who = st.selectbox("Changer l'ordre de", [w.child for w in board.waiting])
             reason = st.text_input("Motif (obligatoire)", max_chars=1000)
             up, down = st.columns(2)
-            go_up = up.form_submit_button("Monter d'une place", use_container_width=True)
-            go_down = down.form_submit_button("Descendre d'une place", use_container_width=True)
+            go_up = up.form_submit_button("Monter d'une place", width="stretch")
+            go_down = down.form_submit_button("Descendre d'une place", width="stretch")
         if go_up or go_down:
             target = next(w for w in board.waiting if w.child == who)
             act(lambda: waitlist.move(actor, target.reservation_id, bool(go_up), reason),

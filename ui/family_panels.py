@@ -90,14 +90,14 @@ def bookings(actor: Actor, file: FamilyFile) -> None:
     else:
         regs["État"] = regs["État"].map(REG_STATES)
         st.dataframe(regs.drop(columns=["id", "activity_id"]), hide_index=True,
-                     use_container_width=True)
+                     width="stretch")
     st.markdown("**Réservations**")
     table = family_files.list_family_reservations(actor, file.id,
                                                   since=date.today() - timedelta(days=30))
     if table.empty:
         st.write("Aucune réservation.")
     else:
-        st.dataframe(table, hide_index=True, use_container_width=True)
+        st.dataframe(table, hide_index=True, width="stretch")
 
 
 def register_child(actor: Actor, file: FamilyFile) -> None:
