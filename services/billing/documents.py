@@ -66,7 +66,7 @@ def invoice_pdf(actor: Actor, month: date, family_id: int | None = None) -> byte
         doc = Document(*_letterhead(session, family),
                        f"Facture n° {number} – {MONTHS_FR[first.month - 1]} {first.year}")
         doc.para(f"Famille {family.name}\n{family.address}\n{family.postal_code} {family.city}")
-        doc.table(["Prestation", "Échéance", "Montant", "Reste dû"],
+        doc.rows_table(["Prestation", "Échéance", "Montant", "Reste dû"],
                   [[c.label, f"{c.due_on:%d/%m/%Y}", euros(c.amount_cents),
                     euros(balances[c.id])] for c in charges], [100, 25, 25, 30])
         left = sum(balances.values())

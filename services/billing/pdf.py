@@ -45,7 +45,7 @@ class Document(FPDF):
         self.multi_cell(0, 5.5, text, new_x="LMARGIN", new_y="NEXT")
         self.ln(1)
 
-    def table(self, head: list[str], rows: list[list[str]], widths: list[int]) -> None:
+    def rows_table(self, head: list[str], rows: list[list[str]], widths: list[int]) -> None:
         self.set_font("Helvetica", "B", 9)
         for text, width in zip(head, widths):
             self.cell(width, 7, text, border=1, align="C")

@@ -1,7 +1,7 @@
 """Capacity slots: one row per unit, open day and age group, created with the period."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Activity, CapacitySlot, Closure, Period, Unit
@@ -37,5 +37,5 @@ def generate_slots(session: Session, period: Period) -> int:
                  booked=0)
             for u in units for d in days if (u.id, d) not in existing]
     if rows:
-        session.execute(CapacitySlot.__table__.insert(), rows)
+        session.execute(insert(CapacitySlot), rows)
     return len(rows)

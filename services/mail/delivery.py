@@ -12,7 +12,7 @@ import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from db import settings
@@ -42,7 +42,7 @@ def _claim(batch: int) -> list[tuple[int, str, str, str]]:
 
 def requeue_stale(session: Session, now: datetime) -> int:
     """Put back in the queue the mails a dead sender left "sending"; returns how many."""
-    result = session.execute(
+    result: CursorResult = session.execute(  # type: ignore[type-arg,assignment]
         update(Mail).where(Mail.state == MailState.SENDING.value,
                            or_(Mail.sent_at.is_(None), Mail.sent_at < now - STALE_AFTER))
         .values(state=MailState.QUEUED.value, sent_at=None,

@@ -59,7 +59,7 @@ def receipt_pdf(actor: Actor, reference: str) -> bytes:
             doc.para(f"Détail : {payment.bank_details}")
         rows = [[label, euros(cents)] for label, cents in _lines(session, payment)]
         if rows:
-            doc.table(["Prestation réglée", "Montant"], rows, [150, 30])
+            doc.rows_table(["Prestation réglée", "Montant"], rows, [150, 30])
         kept = payment.amount_cents - sum(c for _, c in _lines(session, payment))
         if kept:
             doc.para(f"Montant disponible en avoir : {euros(kept)}")

@@ -172,6 +172,8 @@ def _unit(session: Session, actor: Actor, unit_id: int) -> Unit:
     if unit is None:
         raise NotFound("Cette unité n'existe pas.")
     site = session.scalar(select(Activity.site_id).where(Activity.id == unit.activity_id))
+    if site is None:
+        raise NotFound("Cette unité n'existe pas.")
     actor.require_site(site)
     return unit
 

@@ -120,8 +120,8 @@ def get_family_file(actor: Actor, family_id: int) -> FamilyFile:
                      for d in session.scalars(select(Document).where(
                          Document.family_id == family_id).order_by(Document.id))]
         accounts = [AccountView(u.id, u.email, u.password_hash is not None,
-                                session.scalar(select(func.count(LinkToken.id))
-                                               .where(LinkToken.user_id == u.id)) > 0)
+                                (session.scalar(select(func.count(LinkToken.id))
+                                                .where(LinkToken.user_id == u.id)) or 0) > 0)
                     for u in session.scalars(select(UserAccount)
                                              .where(UserAccount.family_id == family_id))]
         return FamilyFile(f.id, f.name, f.address, f.postal_code, f.city, f.phone, f.email, f.qf,
