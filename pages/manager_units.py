@@ -22,7 +22,8 @@ brackets = offer.list_brackets(actor)
 tariffs = offer.list_tariffs(actor, activity_id)
 
 st.dataframe([{"Unité": u.name, "Horaires": f"{u.start:%H:%M}–{u.end:%H:%M}",
-               "Repas": "oui" if u.has_meal else "", "Places par défaut": u.default_capacity,
+               "Repas": f"oui, {euros(u.meal_cents)}" if u.has_meal else "",
+               "Places par défaut": u.default_capacity,
                "Prix sans QF": euros(u.price_cents),
                **{label: euros(tariffs[(u.id, b)]) if (u.id, b) in tariffs else "—"
                   for b, label in brackets}} for u in units],
@@ -33,11 +34,15 @@ def save(call, message: str) -> None:  # type: ignore[no-untyped-def]
     flash.save(call, message, "units_flash")
 
 
-def price(text: str) -> int:
+def price(text: str, what: str = "Prix") -> int:
     value = cents(text)
     if value is None:
-        raise InvalidInput("Prix invalide : écrivez un montant en euros, par exemple 4,20.")
+        raise InvalidInput(f"{what} invalide : écrivez un montant en euros, par exemple 4,20.")
     return value
+
+
+MEAL_HELP = ("La part du prix qui paie le repas (frais de nourriture) : elle est retirée du "
+             "montant des attestations de frais de garde.")
 
 
 with st.expander("Nouvelle unité"):
@@ -46,13 +51,17 @@ with st.expander("Nouvelle unité"):
         cols = st.columns(2)
         new_start = cols[0].time_input("Début", time(17), key="new_unit_start")
         new_end = cols[1].time_input("Fin", time(18, 30), key="new_unit_end")
-        new_meal = st.checkbox("Avec repas", key="new_unit_meal")
+        cols = st.columns(2)
+        new_meal = cols[0].checkbox("Avec repas", key="new_unit_meal")
+        new_meal_part = cols[1].text_input("Dont repas (€)", "0", key="new_unit_meal_part",
+                                           help=MEAL_HELP)
         cols = st.columns(2)
         new_price = cols[0].text_input("Prix sans QF (€)", "0", key="new_unit_price")
         new_places = cols[1].number_input("Places par jour", 0, 500, 10, key="new_unit_places")
         if st.form_submit_button("Ajouter l'unité"):
             save(lambda: offer.add_unit(actor, activity_id, UnitSpec(
-                new_name, new_start, new_end, price(new_price), new_meal, int(new_places))),
+                new_name, new_start, new_end, price(new_price), new_meal, int(new_places),
+                price(new_meal_part, "Part repas"))),
                 "Unité ajoutée, avec ses places sur chaque jour ouvert.")
 
 if not units:
@@ -64,14 +73,18 @@ with st.form(f"unit_{unit.id}"):
     cols = st.columns(2)
     start = cols[0].time_input("Début", unit.start)
     end = cols[1].time_input("Fin", unit.end)
-    meal = st.checkbox("Avec repas", unit.has_meal)
+    cols = st.columns(2)
+    meal = cols[0].checkbox("Avec repas", unit.has_meal)
+    meal_part = cols[1].text_input("Dont repas (€)", euros(unit.meal_cents).replace(" €", ""),
+                                   help=MEAL_HELP)
     cols = st.columns(2)
     base = cols[0].text_input("Prix sans QF (€)", euros(unit.price_cents).replace(" €", ""))
     places = cols[1].number_input("Places par défaut (nouveaux jours)", 0, 500,
                                   unit.default_capacity)
     if st.form_submit_button("Enregistrer l'unité", type="primary"):
         save(lambda: offer.update_unit(actor, unit.id, name, start, end, meal, price(base),
-                                       int(places)), "Unité enregistrée.")
+                                       int(places), price(meal_part, "Part repas")),
+             "Unité enregistrée.")
 
 if brackets:
     with st.form(f"tariff_{unit.id}"):

@@ -36,7 +36,8 @@ AGE_GROUPS = [("2/3 ans", 2, 3), ("4/5 ans", 4, 5), ("6/12 ans", 6, 12)]
 def _units(evening_places: int) -> list[UnitSpec]:
     return [
         UnitSpec("ACCUEIL RELAI MATIN", time(7, 30), time(9, 0), 150, capacity=8),
-        UnitSpec("MATIN AVEC REPAS", time(9, 0), time(13, 30), 420, has_meal=True, capacity=12),
+        UnitSpec("MATIN AVEC REPAS", time(9, 0), time(13, 30), 420, has_meal=True, capacity=12,
+                 meal_cents=320),
         UnitSpec("APRES-MIDI", time(13, 30), time(17, 0), 280, capacity=12),
         UnitSpec("ACCUEIL RELAI SOIR", time(17, 0), time(18, 30), 150, capacity=evening_places),
     ]

@@ -103,7 +103,11 @@ class Unit(Base):
     default_capacity: Mapped[int] = mapped_column(Integer, default=10)
     # Price when no tariff bracket matches the family's QF.
     price_cents: Mapped[int] = mapped_column(Integer, default=0)
-    __table_args__ = (CheckConstraint("price_cents >= 0", name="price"),)
+    # Part of the price that pays for the meal (frais de nourriture): a tax certificate for
+    # childcare must leave it out.
+    meal_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    __table_args__ = (CheckConstraint("price_cents >= 0", name="price"),
+                      CheckConstraint("meal_cents >= 0", name="meal"))
 
 
 class CapacitySlot(Base):

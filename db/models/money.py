@@ -31,6 +31,8 @@ class Charge(Base):
     label: Mapped[str] = mapped_column(String(300))
     day: Mapped[date] = mapped_column(Date)
     amount_cents: Mapped[int] = mapped_column(Integer)
+    # The meal's part of amount_cents when the charge was made (see Unit.meal_cents).
+    meal_cents: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     due_on: Mapped[date] = mapped_column(Date)
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
@@ -38,6 +40,7 @@ class Charge(Base):
     reminder_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     __table_args__ = (
         CheckConstraint("amount_cents >= 0", name="amount"),
+        CheckConstraint("meal_cents >= 0 AND meal_cents <= amount_cents", name="meal"),
         # Money dashboards select charges by the day charged (a month, a school year).
         Index("ix_charge_day", "day"),
     )

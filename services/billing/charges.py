@@ -60,30 +60,33 @@ def create_charges(session: Session, reservations: Iterable[Reservation], today:
     values = []
     for r in items:
         first, family_id, qf = who[r.registration_id]
-        name, price = prices[(r.unit_id, qf)]
+        name, price, meal = prices[(r.unit_id, qf)]
         values.append(dict(family_id=family_id, registration_id=r.registration_id,
                            reservation_id=r.id, day=r.day, amount_cents=price,
+                           meal_cents=min(meal, price),
                            label=f"{name} – {r.day:%d/%m/%Y} – {first}", due_on=due_date(today)))
     session.execute(insert(Charge), values)
     return len(items)
 
 
 def _prices(session: Session, unit_ids: set[int],
-            qfs: set[int | None]) -> dict[tuple[int, int | None], tuple[str, int]]:
-    """(unit name, price in cents) for each unit and QF: the bracket's tariff, else the
-    unit's own price (what unit_price says, for many units in one query)."""
-    units = {uid: (name, cents) for uid, name, cents in session.execute(
-        select(Unit.id, Unit.name, Unit.price_cents).where(Unit.id.in_(unit_ids))).all()}
+            qfs: set[int | None]) -> dict[tuple[int, int | None], tuple[str, int, int]]:
+    """(unit name, price, meal part) in cents for each unit and QF: the bracket's tariff,
+    else the unit's own price (what unit_price says, for many units in one query)."""
+    units = {uid: (name, cents, meal if has_meal else 0)
+             for uid, name, cents, meal, has_meal in session.execute(
+                 select(Unit.id, Unit.name, Unit.price_cents, Unit.meal_cents, Unit.has_meal)
+                 .where(Unit.id.in_(unit_ids))).all()}
     known = [qf for qf in qfs if qf is not None]
     tariffs = session.execute(
         select(Tariff.unit_id, QfBracket.qf_min, QfBracket.qf_max, Tariff.price_cents)
         .join(QfBracket, QfBracket.id == Tariff.bracket_id)
         .where(Tariff.unit_id.in_(unit_ids)).order_by(Tariff.id)).all() if known else []
-    prices: dict[tuple[int, int | None], tuple[str, int]] = {}
-    for uid, (name, cents) in units.items():
+    prices: dict[tuple[int, int | None], tuple[str, int, int]] = {}
+    for uid, (name, cents, meal) in units.items():
         for qf in qfs:
             match = [p for u, lo, hi, p in tariffs if u == uid and qf is not None and lo <= qf <= hi]
-            prices[(uid, qf)] = (name, match[0] if match else cents)
+            prices[(uid, qf)] = (name, match[0] if match else cents, meal)
     return prices
 
 

@@ -2,9 +2,10 @@
 yearly tax certificate for childcare costs of children under 6 (amounts paid in the year)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
@@ -135,18 +136,35 @@ def tax_children(actor: Actor, year: int, family_id: int | None = None) -> list[
                 if age_on(c.birth_date, date(year, 1, 1)) < 6 and c.birth_date.year <= year]
 
 
-def paid_in_year(session: Session, child_id: int, year: int) -> int:
-    """Cents paid in `year` for the child's childcare actually charged (live charges)."""
+@dataclass(frozen=True)
+class PaidForCare:
+    """What a family paid in a year for a child's care, and the meals' part of it."""
+
+    total_cents: int
+    meal_cents: int
+
+    @property
+    def declarable_cents(self) -> int:
+        """Meals (frais de nourriture) do not count as childcare costs for the tax credit."""
+        return self.total_cents - self.meal_cents
+
+
+def paid_in_year(session: Session, child_id: int, year: int) -> PaidForCare:
+    """Cents paid in `year` for the child's childcare actually charged (live charges); a
+    charge paid in part counts its meal in proportion."""
     start = datetime.combine(date(year, 1, 1), time(0), tzinfo=LOCAL)
     end = datetime.combine(date(year + 1, 1, 1), time(0), tzinfo=LOCAL)
-    return int(session.scalar(
-        select(func.coalesce(func.sum(PaymentAllocation.amount_cents), 0))
+    rows = session.execute(
+        select(PaymentAllocation.amount_cents, Charge.amount_cents, Charge.meal_cents)
         .join(Payment, Payment.id == PaymentAllocation.payment_id)
         .join(Charge, Charge.id == PaymentAllocation.charge_id)
         .join(Registration, Registration.id == Charge.registration_id)
         .where(Registration.child_id == child_id, Charge.cancelled_at.is_(None),
                Payment.state == PaymentState.PAID.value, Payment.paid_at >= start,
-               Payment.paid_at < end)) or 0)
+               Payment.paid_at < end)).all()
+    total = sum(paid for paid, _, _ in rows)
+    meals = sum(paid * meal // amount for paid, amount, meal in rows if amount)
+    return PaidForCare(total, meals)
 
 
 def tax_certificate_pdf(actor: Actor, child_id: int, year: int) -> bytes:
@@ -159,14 +177,17 @@ def tax_certificate_pdf(actor: Actor, child_id: int, year: int) -> bytes:
                                "pas d'attestation de frais de garde.")
         family = _family(session, child.family_id)
         paid = paid_in_year(session, child_id, year)
+        meals = (f", dont {euros(paid.meal_cents)} de frais de repas, qui ne sont pas des frais "
+                 "de garde" if paid.meal_cents else "")
         doc = Document(*_letterhead(session, family), f"Attestation de frais de garde {year}")
         doc.para(f"Le centre social atteste avoir reçu de la famille {family.name} "
                  f"({family.address} {family.postal_code} {family.city}), au cours de l'année "
-                 f"{year}, la somme de {euros(paid)} au titre de la garde de l'enfant "
-                 f"{child.first_name} {child.last_name}, né(e) le {child.birth_date:%d/%m/%Y}, "
-                 "âgé(e) de moins de 6 ans au 1er janvier de l'année.", )
-        doc.para(f"Montant à déclarer (frais de garde des enfants de moins de 6 ans) : "
-                 f"{euros(paid)}", bold=True)
+                 f"{year}, la somme de {euros(paid.total_cents)}{meals}, au titre de la garde "
+                 f"de l'enfant {child.first_name} {child.last_name}, né(e) le "
+                 f"{child.birth_date:%d/%m/%Y}, âgé(e) de moins de 6 ans au 1er janvier de "
+                 "l'année.")
+        doc.para(f"Montant à déclarer (frais de garde des enfants de moins de 6 ans, hors "
+                 f"frais de repas) : {euros(paid.declarable_cents)}", bold=True)
         doc.para("Attestation établie pour la déclaration des revenus (crédit d'impôt pour "
                  "frais de garde des jeunes enfants).", size=9)
         doc.signature("Lille", datetime.now(LOCAL).date())

@@ -29,6 +29,15 @@ class UnitSpec:
     price_cents: int
     has_meal: bool = False
     capacity: int = 10
+    meal_cents: int = 0  # the meal's part of the price (frais de nourriture)
+
+
+def check_meal(has_meal: bool, meal_cents: int, price_cents: int) -> None:
+    """The meal's part is only for a unit with a meal, and at most the unit's price."""
+    if meal_cents and not has_meal:
+        raise InvalidInput("Part repas : cochez « Avec repas », ou laissez la part repas à 0.")
+    if not 0 <= meal_cents <= price_cents:
+        raise InvalidInput("Part repas : un montant positif, au plus égal au prix de l'unité.")
 
 
 def create_organisation(actor: Actor, name: str, address: str = "", phone: str = "",
@@ -100,9 +109,11 @@ def create_activity(actor: Actor, site_id: int, activity_type_id: int, name: str
         for position, spec in enumerate(units):
             if spec.start >= spec.end or spec.price_cents < 0 or spec.capacity < 0:
                 raise InvalidInput(f"Unité « {spec.name} » : horaires, prix ou places incohérents.")
+            check_meal(spec.has_meal, spec.meal_cents, spec.price_cents)
             session.add(Unit(activity_id=activity.id, name=spec.name, position=position,
                              start_time=spec.start, end_time=spec.end, has_meal=spec.has_meal,
-                             price_cents=spec.price_cents, default_capacity=spec.capacity))
+                             price_cents=spec.price_cents, meal_cents=spec.meal_cents,
+                             default_capacity=spec.capacity))
         audit.record(session, actor, "create_activity", "activity", activity.id, name=name,
                      units=[u.name for u in units])
         return activity.id

@@ -12,7 +12,7 @@ from db.engine import read, transaction
 from db.models import Activity, CapacitySlot, Period, QfBracket, Site, Tariff, Unit
 from services import audit
 from services.actor import Actor
-from services.catalogue.setup import UnitSpec
+from services.catalogue.setup import UnitSpec, check_meal
 from services.catalogue.slots import generate_slots
 from services.config.slots_guard import active_count, drop_slots, french_days
 from services.errors import InvalidInput, NotFound, PortalError
@@ -45,6 +45,7 @@ class UnitView:
     has_meal: bool
     price_cents: int
     default_capacity: int
+    meal_cents: int = 0
 
 
 def update_site(actor: Actor, site_id: int, name: str, address: str) -> None:
@@ -132,27 +133,29 @@ def list_units(actor: Actor, activity_id: int) -> list[UnitView]:
     actor.require_manager()
     with read() as session:
         return [UnitView(u.id, u.name, u.start_time, u.end_time, u.has_meal, u.price_cents,
-                         u.default_capacity)
+                         u.default_capacity, u.meal_cents)
                 for u in session.scalars(select(Unit).where(Unit.activity_id == activity_id)
                                          .order_by(Unit.position, Unit.id))]
 
 
 def update_unit(actor: Actor, unit_id: int, name: str, start: time, end: time, has_meal: bool,
-                price_cents: int, default_capacity: int) -> None:
-    """Change a unit's times, meal, default price and default places (new slots)."""
+                price_cents: int, default_capacity: int, meal_cents: int = 0) -> None:
+    """Change a unit's times, meal (and its part of the price), default price and default
+    places (new slots); charges already made keep their amounts."""
     actor.require_manager()
     if not name.strip() or start >= end or price_cents < 0 or not 0 <= default_capacity <= 500:
         raise InvalidInput("Unité : nom obligatoire, début avant la fin, prix et places "
                            "positifs (500 places au plus).")
+    check_meal(has_meal, meal_cents, price_cents)
     with transaction() as session:
         unit = session.get(Unit, unit_id)
         if unit is None:
             raise NotFound("Cette unité n'existe pas.")
         unit.name, unit.start_time, unit.end_time = name.strip(), start, end
         unit.has_meal, unit.price_cents = has_meal, price_cents
-        unit.default_capacity = default_capacity
+        unit.meal_cents, unit.default_capacity = meal_cents, default_capacity
         audit.record(session, actor, "update_unit", "unit", unit_id, price_cents=price_cents,
-                     default_capacity=default_capacity)
+                     meal_cents=meal_cents, default_capacity=default_capacity)
 
 
 def set_tariff(actor: Actor, unit_id: int, bracket_id: int, price_cents: int) -> None:
@@ -199,6 +202,7 @@ def add_unit(actor: Actor, activity_id: int, spec: UnitSpec) -> int:
             or not 0 <= spec.capacity <= 500:
         raise InvalidInput("Unité : nom obligatoire, début avant la fin, prix et places "
                            "positifs (500 places au plus).")
+    check_meal(spec.has_meal, spec.meal_cents, spec.price_cents)
     with transaction() as session:
         if session.get(Activity, activity_id) is None:
             raise NotFound("Cette activité n'existe pas.")
@@ -207,7 +211,7 @@ def add_unit(actor: Actor, activity_id: int, spec: UnitSpec) -> int:
         unit = Unit(activity_id=activity_id, name=spec.name.strip(),
                     position=(last or 0) + 1, start_time=spec.start, end_time=spec.end,
                     has_meal=spec.has_meal, price_cents=spec.price_cents,
-                    default_capacity=spec.capacity)
+                    meal_cents=spec.meal_cents, default_capacity=spec.capacity)
         session.add(unit)
         session.flush()
         slots = sum(generate_slots(session, p) for p in session.scalars(

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.engine import read
-from db.models import CapacitySlot, Closure, Period, Tariff
+from db.models import CapacitySlot, Closure, Period, Tariff, Unit
 from services import registrations
 from services.booking.reserve import reserve
 from tests.pages.apptest import page_as, texts
@@ -125,3 +125,24 @@ def test_new_activity_then_new_unit(built):
     at.button(key="FormSubmitter:new_unit-Ajouter l'unité").click().run()
     assert "Unité ajoutée" in texts(at)
     assert "12,50 €" in str(at.dataframe[0].value)
+
+
+def test_meal_part_of_a_unit(built):
+    at = _open("pages/manager_units.py")
+    form = "FormSubmitter:unit_{}-Enregistrer l'unité"
+    unit_id = built.units_peri[0]
+    next(c for c in at.checkbox if c.label == "Avec repas" and c.key is None).check()
+    meal = next(t for t in at.text_input if t.label == "Dont repas (€)" and t.key is None)
+    meal.input("9,00")  # more than the 1,00 € price
+    at.button(key=form.format(unit_id)).click().run()
+    assert "au plus égal au prix" in texts(at)
+    with read() as session:
+        assert session.get(Unit, unit_id).meal_cents == 0
+    assert not at.exception
+    next(t for t in at.text_input if t.label == "Dont repas (€)" and t.key is None).input("0,60")
+    at.button(key=form.format(unit_id)).click().run()
+    assert "Unité enregistrée." in texts(at)
+    assert at.dataframe[0].value["Repas"].iloc[0] == "oui, 0,60 €"
+    with read() as session:
+        assert (session.get(Unit, unit_id).has_meal, session.get(Unit, unit_id).meal_cents) == \
+            (True, 60)

@@ -1,7 +1,7 @@
 """Tariffs, charges, desk payments, credit notes, deadlines, attendance and documents."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -180,9 +180,39 @@ def test_tax_certificate_counts_what_was_paid_in_the_year_for_a_child_under_6(wo
     year = datetime.now(timezone.utc).year
     assert [name for _, name in documents.tax_children(world.family_a, year)] == ["Tom DUPONT"]
     with read() as session:
-        assert documents.paid_in_year(session, world.tom, year) == 300
-        assert documents.paid_in_year(session, world.tom, year - 1) == 0
+        assert documents.paid_in_year(session, world.tom, year).total_cents == 300
+        assert documents.paid_in_year(session, world.tom, year - 1).total_cents == 0
     assert documents.tax_certificate_pdf(world.family_a, world.tom, year).startswith(b"%PDF")
     with pytest.raises(InvalidInput):
         documents.tax_certificate_pdf(world.family_a, world.lea, year)
     assert date(year, 1, 1)
+
+
+def test_tax_certificate_leaves_out_the_meals_even_when_paid_in_part(world):
+    from services.config import offer
+
+    unit = world.units_peri[1]  # 2,00 € a day, of which the meal will be 1,50 €
+    offer.update_unit(world.manager, unit, "MATIN AVEC REPAS", time(10), time(12), True, 200,
+                      2, meal_cents=150)
+    reg_tom = registered(world, world.family_a, world.tom, world.period_peri_small)
+    day = world.first_day
+    reserve(world.family_a, reg_tom, [(day, unit), (day + timedelta(days=1), unit)])
+    desk.record_desk_payment(world.staff, world.family_a_id, "cesu", 300)
+    year = datetime.now(timezone.utc).year
+    with read() as session:
+        paid = documents.paid_in_year(session, world.tom, year)
+    # 2,00 € on the first day (1,50 € of meal), 1,00 € on the second (half: 0,75 € of meal).
+    assert (paid.total_cents, paid.meal_cents, paid.declarable_cents) == (300, 225, 75)
+    assert documents.tax_certificate_pdf(world.family_a, world.tom, year).startswith(b"%PDF")
+
+
+def test_a_meal_part_needs_a_meal_and_fits_in_the_price(world):
+    from services.config import offer
+
+    unit = world.units_peri[1]
+    with pytest.raises(InvalidInput, match="Avec repas"):
+        offer.update_unit(world.manager, unit, "X", time(10), time(12), False, 200, 2,
+                          meal_cents=50)
+    with pytest.raises(InvalidInput, match="au plus égal au prix"):
+        offer.update_unit(world.manager, unit, "X", time(10), time(12), True, 200, 2,
+                          meal_cents=250)
