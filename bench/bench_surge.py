@@ -151,15 +151,17 @@ def _surge(bookers: list[tuple[Actor, int]], units: list[int], days: list[date])
 
 
 def check(conn) -> tuple[int, int]:  # type: ignore[no-untyped-def]
-    """(overbooked slots, queue-order violations) in the whole database."""
+    """(overbooked or miscounted slots, queue-order violations) in the whole database."""
     holds = ", ".join(f"'{s.value}'" for s in HOLDS_PLACE)
     overbooked = conn.execute(text(f"""
         SELECT count(*) FROM capacity_slot s LEFT JOIN (
             SELECT slot_id, count(*) FILTER (WHERE state IN ({holds})) AS held,
-                   count(*) FILTER (WHERE state = 'validated') AS validated
+                   count(*) FILTER (WHERE state = 'validated') AS validated,
+                   count(*) FILTER (WHERE state = 'waitlisted') AS waiting
             FROM reservation GROUP BY slot_id) r ON r.slot_id = s.id
         WHERE s.booked > s.places OR coalesce(r.held, 0) <> s.booked
-           OR coalesce(r.validated, 0) > s.places""")).scalar_one()
+           OR coalesce(r.validated, 0) > s.places
+           OR coalesce(r.waiting, 0) <> s.waiting""")).scalar_one()
     older_waiting = conn.execute(text(f"""
         SELECT count(*) FROM reservation w JOIN reservation v
           ON v.slot_id = w.slot_id AND v.state IN ({holds})

@@ -289,13 +289,15 @@ def _bulk(table, batch: list[dict]) -> None:  # type: ignore[no-untyped-def,type
 
 
 def _finish(url: str) -> None:
-    """Places taken follow the holding reservations; statistics for the planner."""
+    """Places taken and queue lengths follow the reservations; statistics for the planner."""
     holding = "'requested','validated','cancel_requested','present','absent','absent_justified'"
     engine = db_engine.get_engine()
     with engine.begin() as conn:
         conn.execute(text(
             "UPDATE capacity_slot SET booked = (SELECT count(*) FROM reservation r "
-            f"WHERE r.slot_id = capacity_slot.id AND r.state IN ({holding}))"))
+            f"WHERE r.slot_id = capacity_slot.id AND r.state IN ({holding})), "
+            "waiting = (SELECT count(*) FROM reservation r "
+            "WHERE r.slot_id = capacity_slot.id AND r.state = 'waitlisted')"))
         if url.startswith("postgresql"):
             for table in ("family", "guardian", "child", "registration", "reservation", "charge",
                           "payment", "payment_allocation", "promotion"):

@@ -35,6 +35,17 @@ def never_over_capacity() -> None:
         assert booked <= places, f"slot {sid}: {booked} booked for {places} places"
 
 
+def queue_length_kept() -> None:
+    """capacity_slot.waiting equals the number of waiting requests, slot by slot."""
+    with read() as session:
+        slots = dict(session.execute(select(CapacitySlot.id, CapacitySlot.waiting)).all())
+        waiting = Counter(session.scalars(select(Reservation.slot_id).where(
+            Reservation.state == R.WAITLISTED.value)))
+    for sid, length in slots.items():
+        assert length == waiting.get(sid, 0), \
+            f"slot {sid}: waiting {length} != {waiting.get(sid, 0)} waitlisted requests"
+
+
 def queue_order_kept() -> None:
     """No waiting request is older than a place holder of its slot; the list is in arrival order."""
     with read() as session:
@@ -155,6 +166,7 @@ def fingerprint(family_id: int) -> list[list[tuple[Any, ...]]]:
 
 def check_all() -> None:
     never_over_capacity()
+    queue_length_kept()
     queue_order_kept()
     one_live_cell_per_child()
     no_charge_without_its_reservation()

@@ -124,10 +124,14 @@ class CapacitySlot(Base):
     day: Mapped[date] = mapped_column(Date)
     places: Mapped[int] = mapped_column(Integer)
     booked: Mapped[int] = mapped_column(Integer, default=0)
+    # Length of the waiting list, moved under the same row lock as `booked`, so a
+    # submission reads it from the row it locks instead of counting the queue.
+    waiting: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     __table_args__ = (
         UniqueConstraint("unit_id", "age_group_id", "day", name="uq_capacity_slot_cell"),
         CheckConstraint("booked >= 0", name="booked_positive"),
         CheckConstraint("booked <= places", name="not_overbooked"),
+        CheckConstraint("waiting >= 0", name="waiting_positive"),
     )
 
 

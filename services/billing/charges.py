@@ -7,7 +7,9 @@ credit note (see services/billing/credits.py).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -60,13 +62,73 @@ def create_charges(session: Session, reservations: Iterable[Reservation], today:
     values = []
     for r in items:
         first, family_id, qf = who[r.registration_id]
-        name, price, meal = prices[(r.unit_id, qf)]
-        values.append(dict(family_id=family_id, registration_id=r.registration_id,
-                           reservation_id=r.id, day=r.day, amount_cents=price,
-                           meal_cents=min(meal, price),
-                           label=f"{name} – {r.day:%d/%m/%Y} – {first}", due_on=due_date(today)))
+        values.append(_charge_row(family_id, first, prices[(r.unit_id, qf)], r, today))
     session.execute(insert(Charge), values)
     return len(items)
+
+
+class Priced(Protocol):
+    """What a charge needs of its reservation (an ORM row or a row just inserted)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def registration_id(self) -> int: ...
+    @property
+    def unit_id(self) -> int: ...
+    @property
+    def day(self) -> date: ...
+
+
+def _label(unit_name: str, day: date, first_name: str) -> str:
+    return f"{unit_name} – {day:%d/%m/%Y} – {first_name}"
+
+
+def _charge_row(family_id: int, first: str, unit: tuple[str, int, int], r: Priced,
+                today: date) -> dict[str, object]:
+    name, price, meal = unit
+    return dict(family_id=family_id, registration_id=r.registration_id, reservation_id=r.id,
+                day=r.day, amount_cents=price, meal_cents=min(meal, price),
+                label=_label(name, r.day, first), due_on=due_date(today))
+
+
+@dataclass(frozen=True)
+class Pricing:
+    """Who pays for a registration's cells, and the price of each unit for them."""
+
+    family_id: int
+    first_name: str
+    units: dict[int, tuple[str, int, int]]  # unit id: (name, price, meal part in cents)
+
+    def label_and_price(self, unit_id: int, day: date) -> tuple[str, int, int]:
+        """The charge's label, amount and meal part in cents for one cell."""
+        name, price, meal = self.units[unit_id]
+        return _label(name, day, self.first_name), price, min(meal, price)
+
+
+def get_pricing(session: Session, registration_id: int, unit_ids: Iterable[int]) -> Pricing:
+    """The pricing of a registration's units, read before a booking takes its locks (prices
+    and the family's QF do not move with places, so nothing needs reading under them)."""
+    first, family_id, qf = session.execute(
+        select(Child.first_name, Family.id, Family.qf)
+        .join(Registration, Registration.child_id == Child.id)
+        .join(Family, Family.id == Child.family_id)
+        .where(Registration.id == registration_id)).one()
+    units = set(unit_ids)
+    prices = _prices(session, units, {qf}) if units else {}
+    return Pricing(family_id, first, {uid: prices[(uid, qf)] for uid in units})
+
+
+def charge_new(session: Session, reservations: list[Priced], today: date,
+               pricing: Pricing) -> int:
+    """One charge per validated reservation this very transaction created (so none has a
+    charge yet), in one INSERT; returns how many."""
+    if not reservations:
+        return 0
+    session.execute(insert(Charge), [
+        _charge_row(pricing.family_id, pricing.first_name, pricing.units[r.unit_id], r, today)
+        for r in reservations])
+    return len(reservations)
 
 
 def _prices(session: Session, unit_ids: set[int],

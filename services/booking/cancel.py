@@ -45,6 +45,7 @@ def _cancel_once(actor: Actor, registration_id: int, ids: list[int]) -> Submissi
             session.refresh(r)
         outcomes: list[CellOutcome] = []
         freed: Counter[int] = Counter()
+        left_queue: Counter[int] = Counter()
         cancelled: list[int] = []
         for r in rows:
             name = ctx.units[r.unit_id]
@@ -67,6 +68,8 @@ def _cancel_once(actor: Actor, registration_id: int, ids: list[int]) -> Submissi
             else:
                 if r.state in HOLDS_PLACE:
                     freed[r.slot_id] += 1
+                elif r.state == R.WAITLISTED:
+                    left_queue[r.slot_id] -= 1
                 r.state = R.CANCELLED.value
                 r.decided_at = now
                 r.queue_rank = None
@@ -74,6 +77,7 @@ def _cancel_once(actor: Actor, registration_id: int, ids: list[int]) -> Submissi
                 outcomes.append(CellOutcome(r.day, r.unit_id, name, "cancelled"))
         cancel_charges(session, cancelled, now)
         capacity.free_places(session, dict(freed))
+        capacity.join_queue(session, dict(left_queue))
         session.flush()
         promoted = promote_and_notify(session, freed, now)
         submission = Submission(ctx.registration_id, ctx.child_name,

@@ -33,42 +33,21 @@ class SlotState:
 
 
 # Built once: these run in every submission, inside the locks (see bench/bench_surge.py).
-_LOCK = (select(CapacitySlot.id, CapacitySlot.places, CapacitySlot.booked)
+# FOR UPDATE hands back the row as the previous lock holder committed it, so `booked` and
+# `waiting` read here are current.
+_LOCK = (select(CapacitySlot.id, CapacitySlot.places, CapacitySlot.booked, CapacitySlot.waiting)
          .where(CapacitySlot.id.in_(bindparam("ids", expanding=True)))
          .order_by(CapacitySlot.id).with_for_update())
 
 
-def lock_places(session: Session, slot_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
-    """Lock the slots in id order (one statement); (places, booked) of each."""
+def lock_slots(session: Session, slot_ids: Iterable[int]) -> dict[int, SlotState]:
+    """Lock the slots in id order (one statement); places, booked and queue length of each."""
     ids = sorted(set(slot_ids))
     if not ids:
         return {}
     # FOR UPDATE is a no-op on SQLite, where BEGIN IMMEDIATE already serialises writers.
     rows = session.execute(_LOCK, {"ids": ids}).all()
-    return {sid: (places, booked) for sid, places, booked in rows}
-
-
-def lock_slots(session: Session, slot_ids: Iterable[int]) -> dict[int, SlotState]:
-    """Lock the slots in id order and read places, booked and queue length."""
-    places = lock_places(session, slot_ids)
-    if not places:
-        return {}
-    # Counted by a statement issued after the locks are granted: its snapshot sees the
-    # rows of whoever held them before (a subquery inside the lock statement would not).
-    waiting = dict(session.execute(
-        select(Reservation.slot_id, func.count()).where(
-            Reservation.slot_id.in_(list(places)), Reservation.state == R.WAITLISTED.value)
-        .group_by(Reservation.slot_id)).all())
-    return {sid: SlotState(sid, p, b, waiting.get(sid, 0)) for sid, (p, b) in places.items()}
-
-
-@dataclass(frozen=True)
-class SlotView:
-    """What one submission needs to know of a locked slot, read in one statement."""
-
-    waiting: int  # length of its waiting list
-    ahead: int    # waiting requests ranked at or before `rank`
-    mine: bool    # the child already has a live reservation on this unit and day
+    return {sid: SlotState(sid, p, b, w) for sid, p, b, w in rows}
 
 
 # Literally the predicate of the partial unique index uq_reservation_active (child, unit,
@@ -79,33 +58,34 @@ _LIVE = text("mine.state NOT IN ('cancelled', 'refused')")
 assert {s.value for s in R} - {s.value for s in ACTIVE_RESERVATION} == {"cancelled", "refused"}
 
 
-def _slot_views_query():  # type: ignore[no-untyped-def]
-    # One pass over each slot's waiting list (a join and a GROUP BY, not two subqueries).
-    r = Reservation.__table__.alias("r")
+def _after_lock_query(with_clock: bool):  # type: ignore[no-untyped-def]
     mine = Reservation.__table__.alias("mine")
-    return (select(
-        CapacitySlot.id,
-        func.count(r.c.id),
-        func.coalesce(func.sum(case((r.c.queue_rank <= bindparam("rank"), 1), else_=0)), 0),
-        exists().where(mine.c.child_id == bindparam("child"),
-                       mine.c.unit_id == CapacitySlot.unit_id, mine.c.day == CapacitySlot.day,
-                       _LIVE))
-        .outerjoin(r, (r.c.slot_id == CapacitySlot.id) & (r.c.state == R.WAITLISTED.value))
-        .where(CapacitySlot.id.in_(bindparam("ids", expanding=True)))
-        .group_by(CapacitySlot.id, CapacitySlot.unit_id, CapacitySlot.day))
+    held = exists().where(mine.c.child_id == bindparam("child"),
+                          mine.c.unit_id == CapacitySlot.unit_id, mine.c.day == CapacitySlot.day,
+                          _LIVE)
+    # An uncorrelated scalar subquery is evaluated once: one instant for the whole statement.
+    clock = (select(func.clock_timestamp()).scalar_subquery() if with_clock
+             else func.current_timestamp())
+    return select(CapacitySlot.id, held, clock).where(
+        CapacitySlot.id.in_(bindparam("ids", expanding=True)))
 
 
-_SLOT_VIEWS = _slot_views_query()
+_AFTER_LOCK = {"postgresql": _after_lock_query(True), "sqlite": _after_lock_query(False)}
 
 
-def slot_views(session: Session, slot_ids: Iterable[int], child_id: int,
-               rank: int) -> dict[int, SlotView]:
-    """Queue length, rank position and the child's own live cell, for locked slots."""
+def held_cells_and_now(session: Session, slot_ids: Iterable[int],
+                       child_id: int) -> tuple[datetime, set[int]]:
+    """For locked slots, in one statement issued after the locks are granted (so its
+    snapshot sees the rows of whoever held them before): the database clock, and the
+    slots where the child already has a live reservation."""
     ids = sorted(set(slot_ids))
+    dialect = session.get_bind().dialect.name
     if not ids:
-        return {}
-    rows = session.execute(_SLOT_VIEWS, {"ids": ids, "child": child_id, "rank": rank}).all()
-    return {sid: SlotView(w, a, bool(m)) for sid, w, a, m in rows}
+        return db_now(session), set()
+    rows = session.execute(_AFTER_LOCK[dialect], {"ids": ids, "child": child_id}).all()
+    now = (rows[0][2].astimezone(timezone.utc) if dialect == "postgresql"
+           else datetime.now(timezone.utc))
+    return now, {sid for sid, held, _ in rows if held}
 
 
 def db_now(session: Session) -> datetime:
@@ -134,20 +114,47 @@ def _by_count(counts: dict[int, int]) -> dict[int, list[int]]:
 _TAKE = (update(CapacitySlot)
          .where(CapacitySlot.id.in_(bindparam("ids", expanding=True)),
                 CapacitySlot.booked + bindparam("n") <= CapacitySlot.places)
-         .values(booked=CapacitySlot.booked + bindparam("n"))
-         .execution_options(synchronize_session=False))
+         .values(booked=CapacitySlot.booked + bindparam("n"),
+                 waiting=CapacitySlot.waiting - bindparam("left")))
+_QUEUE = (update(CapacitySlot).where(CapacitySlot.id.in_(bindparam("ids", expanding=True)))
+          .values(waiting=CapacitySlot.waiting + bindparam("n")))
 
 
-def take_places(session: Session, counts: dict[int, int]) -> None:
-    """Add `counts[slot]` to booked for locked slots, refusing to pass capacity.
+def take_places(session: Session, counts: dict[int, int], from_queue: bool = False) -> None:
+    """Add `counts[slot]` to booked for locked slots, refusing to pass capacity (and take
+    as many off the waiting list when the places go to its heads).
 
     One conditional UPDATE per distinct count (a submission takes one place per slot, so
     one statement); the rows are already locked in id order, so no deadlock.
     """
     for n, ids in _by_count(counts).items():
-        result = session.execute(_TAKE, {"ids": ids, "n": n})
+        result = session.execute(_TAKE, {"ids": ids, "n": n, "left": n if from_queue else 0},
+                                 execution_options={"synchronize_session": False})
         if result.rowcount != len(ids):  # type: ignore[attr-defined]
             raise RuntimeError("capacity changed under a held lock")
+
+
+def _one_if_in(name: str):  # type: ignore[no-untyped-def]
+    return case((CapacitySlot.id.in_(bindparam(name, expanding=True)), 1), else_=0)
+
+
+_ENTER = (update(CapacitySlot)
+          .where(CapacitySlot.id.in_(bindparam("ids", expanding=True)),
+                 CapacitySlot.booked + _one_if_in("granted") <= CapacitySlot.places)
+          .values(booked=CapacitySlot.booked + _one_if_in("granted"),
+                  waiting=CapacitySlot.waiting + _one_if_in("queued")))
+
+
+def enter(session: Session, granted: list[int], queued: list[int]) -> None:
+    """A submission's effect on its locked slots in one conditional UPDATE: a place taken
+    on each granted slot, one more request in the waiting list of each queued one."""
+    ids = sorted(set(granted) | set(queued))
+    if not ids:
+        return
+    result = session.execute(_ENTER, {"ids": ids, "granted": granted, "queued": queued},
+                             execution_options={"synchronize_session": False})
+    if result.rowcount != len(ids):  # type: ignore[attr-defined]
+        raise RuntimeError("capacity changed under a held lock")
 
 
 def free_places(session: Session, counts: dict[int, int]) -> None:
@@ -156,6 +163,14 @@ def free_places(session: Session, counts: dict[int, int]) -> None:
         session.execute(update(CapacitySlot).where(CapacitySlot.id.in_(ids))
                         .values(booked=CapacitySlot.booked - n)
                         .execution_options(synchronize_session=False))
+
+
+def join_queue(session: Session, counts: dict[int, int]) -> None:
+    """Move the waiting-list length of locked slots by `counts[slot]` (negative: requests
+    left it), in the transaction that adds or removes the waiting reservations."""
+    for n, ids in _by_count(counts).items():
+        session.execute(_QUEUE, {"ids": ids, "n": n},
+                        execution_options={"synchronize_session": False})
 
 
 def queue(session: Session, slot_id: int) -> list[Reservation]:
@@ -214,6 +229,6 @@ def promote(session: Session, slot_ids: Iterable[int], now: datetime,
                                   requested_at=reservation.requested_at, promoted_at=now,
                                   state=reservation.state))
         if heads:
-            take_places(session, {slot_id: len(heads)})
+            take_places(session, {slot_id: len(heads)}, from_queue=True)
     session.flush()
     return promoted

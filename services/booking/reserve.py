@@ -13,12 +13,13 @@ from datetime import date
 from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
+from db.base import utcnow
 from db.engine import transaction, with_retry
 from db.models import Reservation
 from db.states import ReservationState as R
 from services import audit
 from services.actor import Actor
-from services.billing.charges import create_charges
+from services.billing.charges import Pricing, charge_new, due_date, get_pricing
 from services.booking import capacity, context
 from services.booking.errors import NothingToSubmit
 from services.booking.notify import mail_submission
@@ -71,54 +72,52 @@ def _clean(cells: list[tuple[date, int]]) -> list[tuple[date, int]]:
 def _reserve_once(actor: Actor, registration_id: int, wanted: list[tuple[date, int]],
                   by_staff: bool) -> Submission:
     with transaction() as session:
+        # Everything that does not move with places is read before the locks: every
+        # statement after them makes the families queued on the same slots wait.
         ctx = context.load(session, actor, registration_id)
         slots = context.slot_ids(session, ctx, wanted)
+        pricing = get_pricing(session, ctx.registration_id, {u for _, u in slots})
         outcomes = [CellOutcome(d, u, ctx.units.get(u, "?"), "rejected",
                                 reason="jour fermé ou hors de la période")
                     for d, u in wanted if (d, u) not in slots]
-        # Locks first (in id order), then the clock, then the queues and the child's own
-        # cells, read by a statement issued after the locks are granted: a second tab or
-        # family waiting on the same slots sees the first one's rows, and arrival order
-        # equals the order in which the locks were granted.
-        locked = capacity.lock_places(session, slots.values())
-        now = capacity.db_now(session)
+        # Locks first (in id order), then the clock and the child's own cells, read by a
+        # statement issued after the locks are granted: a second tab or family waiting on
+        # the same slots sees the first one's rows, and arrival order equals the order in
+        # which the locks were granted.
+        locked = capacity.lock_slots(session, slots.values())
+        now, held = capacity.held_cells_and_now(session, locked, ctx.child_id)
         rank = capacity.queue_rank(now)
-        views = capacity.slot_views(session, locked, ctx.child_id, rank)
         granted_state = R.VALIDATED if (ctx.period.auto_validate or by_staff) else R.REQUESTED
-        granted: list[int] = []
         rows: list[dict[str, object]] = []
+        positions: dict[int, int] = {}
         for day, unit_id in wanted:
             sid = slots.get((day, unit_id))
             if sid is None:
                 continue
             reason = None if actor.is_staff else why_cannot_add(ctx.window, day, now)
-            if reason or views[sid].mine:
+            if reason or sid in held:
                 outcomes.append(CellOutcome(day, unit_id, ctx.units[unit_id],
                                             "rejected" if reason else "unchanged",
                                             reason=reason or ""))
                 continue
-            places, booked = locked[sid]
+            slot = locked[sid]
             # A free place goes to the queue first: a newcomer never jumps it. One child
             # asks at most once per slot, so one place per slot is at stake here.
-            state = (granted_state if places > booked and views[sid].waiting == 0
-                     else R.WAITLISTED)
-            if state != R.WAITLISTED:
-                granted.append(sid)
+            state = granted_state if slot.free > 0 and slot.waiting == 0 else R.WAITLISTED
+            if state == R.WAITLISTED:
+                # Its rank is the latest arrival time yet (ranks are arrival times, which
+                # staff only swap), so it goes to the end of the queue.
+                positions[sid] = slot.waiting + 1
             rows.append(dict(
                 registration_id=ctx.registration_id, child_id=ctx.child_id, slot_id=sid,
                 unit_id=unit_id, day=day, state=state.value, requested_at=now,
                 decided_at=now if state == R.VALIDATED else None, by_staff=by_staff,
                 queue_rank=rank if state == R.WAITLISTED else None, updated_at=now))
-        capacity.take_places(session, {sid: 1 for sid in granted})
-        new_rows = _insert(session, rows)
-        create_charges(session, [r for r in new_rows if r.state == R.VALIDATED.value],
-                       now.astimezone(LOCAL).date())
-        # Nobody else can join these queues while the locks are held: the new request
-        # comes right after the `ahead` ones.
-        ranks = {r.id: views[r.slot_id].ahead + 1 for r in new_rows if r.state == R.WAITLISTED}
-        for r in new_rows:
-            outcomes.append(CellOutcome(r.day, r.unit_id, ctx.units[r.unit_id], r.state,
-                                        position=ranks.get(r.id)))
+            outcomes.append(CellOutcome(day, unit_id, ctx.units[unit_id], state.value,
+                                        position=positions.get(sid)))
+        capacity.enter(session, [r["slot_id"] for r in rows  # type: ignore[misc]
+                                 if r["state"] != R.WAITLISTED.value], list(positions))
+        _insert(session, rows, now.astimezone(LOCAL).date(), pricing)
         submission = Submission(ctx.registration_id, ctx.child_name,
                                 sorted(outcomes, key=lambda c: (c.day, c.unit_id)))
         audit.record(session, actor, "reserve_by_staff" if by_staff else "reserve",
@@ -134,23 +133,47 @@ _COLUMNS = {"registration_id": "integer[]", "child_id": "integer[]", "slot_id": 
             "by_staff": "boolean[]", "queue_rank": "bigint[]", "updated_at": "timestamptz[]"}
 # On PostgreSQL one short statement of arrays, the same text whatever the number of rows,
 # so the driver caches it and the server prepares it (a multi-row VALUES is parsed anew
-# each time, in the locked part of the transaction).
-_UNNEST = text(f"INSERT INTO reservation ({', '.join(_COLUMNS)}) SELECT * FROM unnest("
-               + ", ".join(f"CAST(:{c} AS {t})" for c, t in _COLUMNS.items())
-               + ") RETURNING id, slot_id")
+# each time, in the locked part of the transaction). The charges of the validated rows
+# are inserted by the same statement: one round trip less while the locks are held.
+_UNNEST = text(
+    f"WITH ins AS (INSERT INTO reservation ({', '.join(_COLUMNS)}) SELECT * FROM unnest("
+    + ", ".join(f"CAST(:{c} AS {t})" for c, t in _COLUMNS.items())
+    + ") RETURNING id, slot_id, registration_id, day), "
+    "charged AS (INSERT INTO charge (family_id, registration_id, reservation_id, label, day, "
+    "amount_cents, meal_cents, created_at, due_on) SELECT :family_id, ins.registration_id, "
+    "ins.id, c.label, ins.day, c.amount_cents, c.meal_cents, :created_at, :due_on FROM ins "
+    "JOIN unnest(CAST(:charge_slot AS integer[]), CAST(:charge_label AS text[]), "
+    "CAST(:charge_cents AS integer[]), CAST(:charge_meal AS integer[])) "
+    "AS c(slot_id, label, amount_cents, meal_cents) "
+    "ON c.slot_id = ins.slot_id RETURNING 1) "
+    "SELECT (SELECT count(*) FROM ins), (SELECT count(*) FROM charged)")
 
 
-def _insert(session: Session, rows: list[dict[str, object]]) -> list[NewReservation]:
-    """All new reservations in one INSERT ... RETURNING (at most one row per slot)."""
+def _insert(session: Session, rows: list[dict[str, object]], today: date,
+            pricing: Pricing) -> None:
+    """All new reservations (at most one per slot) and a charge for each validated one."""
     if not rows:
-        return []
-    if session.get_bind().dialect.name == "postgresql":
-        returned = session.execute(_UNNEST, {c: [r[c] for r in rows] for c in _COLUMNS}).all()
-    else:
+        return
+    if session.get_bind().dialect.name != "postgresql":
         returned = session.execute(insert(Reservation).returning(Reservation.id,
                                                                  Reservation.slot_id), rows).all()
-    by_slot = {r["slot_id"]: r for r in rows}
-    return [NewReservation(rid, sid, by_slot[sid]["registration_id"],  # type: ignore[arg-type]
-                           by_slot[sid]["unit_id"], by_slot[sid]["day"],  # type: ignore[arg-type]
-                           by_slot[sid]["state"])  # type: ignore[arg-type]
-            for rid, sid in sorted(returned)]
+        by_slot = {r["slot_id"]: r for r in rows}
+        charge_new(session, [NewReservation(rid, sid, *(by_slot[sid][k] for k in _NEW))
+                             for rid, sid in sorted(returned)
+                             if by_slot[sid]["state"] == R.VALIDATED.value], today, pricing)
+        return
+    validated = [r for r in rows if r["state"] == R.VALIDATED.value]
+    charges = [pricing.label_and_price(r["unit_id"], r["day"])  # type: ignore[arg-type]
+               for r in validated]
+    inserted, charged = session.execute(_UNNEST, {
+        **{c: [r[c] for r in rows] for c in _COLUMNS},
+        "family_id": pricing.family_id, "created_at": utcnow(), "due_on": due_date(today),
+        "charge_slot": [r["slot_id"] for r in validated],
+        "charge_label": [label for label, _, _ in charges],
+        "charge_cents": [cents for _, cents, _ in charges],
+        "charge_meal": [meal for _, _, meal in charges]}).one()
+    if (inserted, charged) != (len(rows), len(validated)):
+        raise RuntimeError("a reservation or its charge was not written")
+
+
+_NEW = ("registration_id", "unit_id", "day", "state")

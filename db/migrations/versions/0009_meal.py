@@ -1,7 +1,7 @@
 """meals: the part of a unit's price (and of each charge) that pays for food
 
 Revision ID: 0009_meal
-Revises: 0006_merge
+Revises: 0008_surge
 """
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_meal"
-down_revision = "0006_merge"
+down_revision = "0008_surge"
 branch_labels = None
 depends_on = None
 
