@@ -17,13 +17,12 @@ st.caption("Prestations facturées (hors annulées), réglées, restant dues et 
 choice = selection(actor, "money")
 now = today()
 try:
-    frame = report.money(actor, choice.start, choice.end, now, choice.site_ids,
-                         choice.age_group_ids)
-    late = report.overdue_families(actor, choice.start, choice.end, now, choice.site_ids,
-                                   choice.age_group_ids)
+    found = report.summary(actor, choice.start, choice.end, now, choice.site_ids,
+                           choice.age_group_ids)
 except PortalError as error:
     st.error(error.message)
     st.stop()
+frame, late = found.by_month, found.overdue_families
 if frame.empty:
     nothing("Aucune prestation facturée sur cette sélection.")
     st.stop()

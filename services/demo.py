@@ -11,6 +11,7 @@ from sqlalchemy import select
 from db.engine import read
 from db.models import CapacitySlot, Organisation, Period, Registration, Unit
 from db.states import Role
+from services import demo_history as history
 from services import registrations
 from services.actor import SYSTEM, Actor
 from services.booking.reserve import reserve
@@ -121,21 +122,28 @@ def _people(actor: Actor, org: int, gabriel: int, chats: int, today: date,
     benali, (ines,) = _family(actor, org, "BENALI", "famille.benali@example.org", "Nadia", 1500,
                      [("Inès", _years_ago(today, 11), "F")])
 
-    # TAVERNIER: Lyn registered at the Chats Perchés after school, with validated days to pay.
+    # TAVERNIER: Lyn registered at the Chats Perchés after school.
     lyn_peri = _registered(actor, lyn, periods[("CHATS PERCHES PERISCOLAIRE", "6/12 ans")])
     fam_actor = Actor(user_id=None, role=Role.FAMILY, label="démo", family_id=tavernier)
-    cells = _next_open_cells(lyn_peri, today, count=4)
-    reserve(fam_actor, lyn_peri, cells)
     # MARTIN: a request waiting for reception's decision (shown with "?").
     registrations.request_registration(
         Actor(user_id=None, role=Role.FAMILY, label="démo", family_id=martin), emma,
         periods[("ST GABRIEL MERCREDI PERI", "6/12 ans")])
-    # BENALI: registered for Wednesdays and after school, nothing booked yet.
-    _registered(actor, ines, periods[("CHATS PERCHES MERCREDI PERI", "6/12 ans")])
-    _registered(actor, ines, periods[("CHATS PERCHES PERISCOLAIRE", "6/12 ans")])
+    # BENALI: registered for Wednesdays and after school, nothing booked ahead yet.
+    ines_wed = _registered(actor, ines, periods[("CHATS PERCHES MERCREDI PERI", "6/12 ans")])
+    ines_peri = _registered(actor, ines, periods[("CHATS PERCHES PERISCOLAIRE", "6/12 ans")])
     # MARTIN: Emma also goes after school at the Chats Perchés (three children share its
     # 2-place evening unit: enough to show the waiting list).
-    _registered(actor, emma, periods[("CHATS PERCHES PERISCOLAIRE", "6/12 ans")])
+    emma_peri = _registered(actor, emma, periods[("CHATS PERCHES PERISCOLAIRE", "6/12 ans")])
+
+    # The past weeks, for the dashboards: days attended (some absences), then TAVERNIER
+    # pays by card, MARTIN by cheque at the desk, and BENALI has not paid (overdue).
+    history.book_and_mark(actor, [lyn_peri, emma_peri, ines_peri, ines_wed], today)
+    history.backdate_due_dates(actor, [tavernier, martin, benali], today)
+    history.pay_by_card(tavernier, lyn_peri, today)
+    history.pay_at_desk(actor, martin)
+    # TAVERNIER: validated days ahead, left to pay (the card payment journey pays them).
+    reserve(fam_actor, lyn_peri, _next_open_cells(lyn_peri, today, count=4))
 
 
 def _family(actor: Actor, org: int, name: str, email: str, first: str, qf: int,

@@ -41,8 +41,11 @@ class Charge(Base):
     __table_args__ = (
         CheckConstraint("amount_cents >= 0", name="amount"),
         CheckConstraint("meal_cents >= 0 AND meal_cents <= amount_cents", name="meal"),
-        # Money dashboards select charges by the day charged (a month, a school year).
-        Index("ix_charge_day", "day"),
+        # Money dashboards select charges by the day charged (a month, a school year) and
+        # sum them per registration and family: every column they read is in the index,
+        # so a year's million charges is read from it alone, already in day order.
+        Index("ix_charge_day_amounts", "day", "registration_id", "family_id", "due_on",
+              "amount_cents", "cancelled_at"),
     )
 
 

@@ -5,98 +5,136 @@ A charge counts unless cancelled (a cancellation in time removes it). Paid is wh
 payments in state "paid" allocated to those charges. Overdue is the unpaid part of
 charges whose due date (charge.due_on) is before today. Amounts are integer cents.
 
-Two set-based aggregates, never a row per charge: the charges summed per group, and the
-allocations summed per the same group; outstanding is their difference. This relies on
+One statement, one pass over the charges: charges and paid allocations are summed per
+day, registration and family (late and not late apart), then those few groups are summed
+per activity and day, and per family. Outstanding is charged minus paid: this relies on
 the money rule that allocations to a charge never exceed it.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import Select, func, select
+from sqlalchemy import CTE, case, func, literal_column, null, select, union_all
 
-from db.engine import read
+from db.engine import read_rows
 from db.models import (Activity, Charge, Family, Guardian, Payment, PaymentAllocation, Period,
                        Registration, Site)
 from db.states import PaymentState
 from services.actor import Actor
+from services.reports.frames import frame
 from services.reports.scope import Selection, resolve
 
 AMOUNTS = ["charged", "paid", "outstanding", "overdue"]
+SUMS = ["charged", "charged_late", "paid", "paid_late"]
 
 
-def _live(query: Select, sel: Selection) -> Select:  # type: ignore[type-arg]
-    """Restrict a query over charges to live charges of the selection."""
-    age = [] if sel.age_group_ids is None else [Period.age_group_id.in_(sel.age_group_ids)]
-    return (query.join(Registration, Registration.id == Charge.registration_id)
-            .join(Period, Period.id == Registration.period_id)
-            .where(Charge.cancelled_at.is_(None), Charge.day >= sel.start,
-                   Charge.day <= sel.end, *age, *sel.activities(Period.activity_id)))
+@dataclass(frozen=True)
+class MoneySummary:
+    by_month: pd.DataFrame  # site, activity, month, charged, paid, outstanding, overdue
+    overdue_families: pd.DataFrame  # family, email, phone, due, paid, overdue
 
 
-def _pair(sel: Selection, keys: list, today: date) -> tuple[Select, Select]:  # type: ignore[type-arg]
-    """(charges, allocations) summed per keys and per "due before today"."""
-    late = (Charge.due_on < today).label("late")
-    charged = _live(select(*keys, late, func.sum(Charge.amount_cents)).select_from(Charge), sel)
-    paid = _live(select(*keys, late, func.sum(PaymentAllocation.amount_cents))
-                 .select_from(PaymentAllocation)
-                 .join(Payment, Payment.id == PaymentAllocation.payment_id)
-                 .join(Charge, Charge.id == PaymentAllocation.charge_id)
-                 .where(Payment.state == PaymentState.PAID.value), sel)
-    return charged.group_by(*keys, late), paid.group_by(*keys, late)
+def _groups(sel: Selection, today: date) -> CTE:
+    """Charged and paid cents per day, registration and family, late (due before today)
+    and not; the only statement that reads the charges."""
+    late = Charge.due_on < today
+    live = [Charge.cancelled_at.is_(None), Charge.day >= sel.start, Charge.day <= sel.end]
+    if sel.age_group_ids is not None or sel.site_ids is not None:
+        periods = select(Registration.id).join(Period, Period.id == Registration.period_id)
+        if sel.age_group_ids is not None:
+            periods = periods.where(Period.age_group_id.in_(sel.age_group_ids))
+        periods = periods.where(*sel.activities(Period.activity_id))
+        live.append(Charge.registration_id.in_(periods))
+    zero = literal_column("0")
+    charges = select(Charge.day, Charge.registration_id, Charge.family_id,
+                     Charge.amount_cents.label("charged"),
+                     case((late, Charge.amount_cents), else_=0).label("charged_late"),
+                     zero.label("paid"), zero.label("paid_late")).where(*live)
+    paid = (select(Charge.day, Charge.registration_id, Charge.family_id, zero, zero,
+                   PaymentAllocation.amount_cents,
+                   case((late, PaymentAllocation.amount_cents), else_=0))
+            .select_from(PaymentAllocation)
+            .join(Payment, Payment.id == PaymentAllocation.payment_id)
+            .join(Charge, Charge.id == PaymentAllocation.charge_id)
+            .where(Payment.state == PaymentState.PAID.value, *live))
+    rows = union_all(charges, paid).subquery()
+    return (select(rows.c.day, rows.c.registration_id, rows.c.family_id,
+                   *[func.sum(rows.c[s]).label(s) for s in SUMS])
+            .group_by(rows.c.day, rows.c.registration_id, rows.c.family_id).cte("groups"))
 
 
-def _combine(charged: list, paid: list, names: list[str]) -> pd.DataFrame:  # type: ignore[type-arg]
-    """charged, paid, outstanding and overdue per names, from the two aggregates."""
-    a = pd.DataFrame(charged, columns=[*names, "late", "charged"])
-    b = pd.DataFrame(paid, columns=[*names, "late", "paid"])
-    both = a.merge(b, on=[*names, "late"], how="left").fillna({"paid": 0})
-    both["late"] = both["late"].astype(bool)
-    both["outstanding"] = both["charged"] - both["paid"]
-    both["overdue"] = both["outstanding"].where(both["late"], 0)
-    out = both.groupby(names, as_index=False, sort=True)[AMOUNTS].sum()
+def _statement(sel: Selection, today: date):  # type: ignore[no-untyped-def]
+    """Per activity and day (kind 0), and per family (kind 1), in one result."""
+    g = _groups(sel, today)
+    sums = [func.sum(g.c[s]) for s in SUMS]
+    per_day = (select(literal_column("0"), Period.activity_id, g.c.day, *sums)
+               .join(Registration, Registration.id == g.c.registration_id)
+               .join(Period, Period.id == Registration.period_id)
+               .group_by(Period.activity_id, g.c.day))
+    per_family = select(literal_column("1"), g.c.family_id, null(), *sums).group_by(g.c.family_id)
+    return union_all(per_day, per_family)
+
+
+def summary(actor: Actor, start: date, end: date, today: date,
+            site_ids: list[int] | None = None,
+            age_group_ids: list[int] | None = None) -> MoneySummary:
+    """The money dashboard's two tables: amounts per site, activity and month, and the
+    families with an overdue balance (largest first)."""
+    sel = resolve(actor, start, end, site_ids, age_group_ids)
+    with read_rows() as conn:
+        rows = conn.execute(_statement(sel, today)).all()
+        names = {aid: (site, name) for aid, site, name in conn.execute(
+            select(Activity.id, Site.name, Activity.name)
+            .join(Site, Site.id == Activity.site_id)).all()}
+        sums = frame(rows, ["kind", "key", "day", *SUMS])
+        late = sums[(sums["kind"] == 1) & (sums["charged_late"] > sums["paid_late"])]
+        people = _contacts(conn, [int(i) for i in late["key"]])
+    return MoneySummary(_by_month(sums[sums["kind"] == 0], names), _families(late, people))
+
+
+def _by_month(days: pd.DataFrame, names: dict) -> pd.DataFrame:  # type: ignore[type-arg]
+    out = pd.DataFrame({
+        "site": [names[a][0] for a in days["key"]],
+        "activity": [names[a][1] for a in days["key"]],
+        # Per day in SQL (portable), per month here: a few hundred rows at most.
+        "month": [f"{d:%Y-%m}" for d in pd.to_datetime(days["day"])],
+        "charged": days["charged"], "paid": days["paid"],
+        "outstanding": days["charged"] - days["paid"],
+        "overdue": days["charged_late"] - days["paid_late"]})
+    out = out.groupby(["site", "activity", "month"], as_index=False, sort=True)[AMOUNTS].sum()
     return out.astype({a: "int64" for a in AMOUNTS})
+
+
+def _contacts(conn, ids: list[int]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+    """Name, first guardian e-mail and phone of the given families."""
+    contact = (select(Guardian.family_id, func.min(Guardian.email).label("email"))
+               .where(Guardian.family_id.in_(ids)).group_by(Guardian.family_id).subquery())
+    return frame(conn.execute(
+        select(Family.id, Family.name, contact.c.email, Family.phone)
+        .outerjoin(contact, contact.c.family_id == Family.id)
+        .where(Family.id.in_(ids))).all(), ["family_id", "family", "email", "phone"])
+
+
+def _families(late: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    amounts = pd.DataFrame({"family_id": late["key"].astype("int64"),
+                            "due": late["charged_late"].astype("int64"),
+                            "paid": late["paid_late"].astype("int64"),
+                            "overdue": (late["charged_late"] - late["paid_late"]).astype("int64")})
+    out = people.astype({"family_id": "int64"}).merge(amounts, on="family_id")
+    out = out.sort_values(["overdue", "family"], ascending=[False, True])
+    return out[["family", "email", "phone", "due", "paid", "overdue"]].reset_index(drop=True)
 
 
 def money(actor: Actor, start: date, end: date, today: date, site_ids: list[int] | None = None,
           age_group_ids: list[int] | None = None) -> pd.DataFrame:
     """Per site, activity and month (of the charged day): charged, paid, outstanding, overdue."""
-    sel = resolve(actor, start, end, site_ids, age_group_ids)
-    keys = [Period.activity_id, Charge.day]
-    charged_q, paid_q = _pair(sel, keys, today)
-    with read() as session:
-        charged = session.execute(charged_q).all()
-        paid = session.execute(paid_q).all()
-        names = {aid: (site, name) for aid, site, name in session.execute(
-            select(Activity.id, Site.name, Activity.name).join(Site, Site.id == Activity.site_id))}
-    days = _combine(charged, paid, ["activity_id", "day"])
-    # Per day in SQL (portable), per month here: a few hundred rows at most.
-    days["month"] = pd.to_datetime(days["day"]).dt.strftime("%Y-%m")
-    days["site"] = [names[a][0] for a in days["activity_id"]]
-    days["activity"] = [names[a][1] for a in days["activity_id"]]
-    out = days.groupby(["site", "activity", "month"], as_index=False, sort=True)[AMOUNTS].sum()
-    return out.astype({a: "int64" for a in AMOUNTS})
+    return summary(actor, start, end, today, site_ids, age_group_ids).by_month
 
 
 def overdue_families(actor: Actor, start: date, end: date, today: date,
                      site_ids: list[int] | None = None,
                      age_group_ids: list[int] | None = None) -> pd.DataFrame:
     """Families with an overdue balance on the selection's charges, largest first."""
-    sel = resolve(actor, start, end, site_ids, age_group_ids)
-    charged_q, paid_q = _pair(sel, [Charge.family_id], today)
-    with read() as session:
-        per_family = _combine(session.execute(charged_q.where(Charge.due_on < today)).all(),
-                              session.execute(paid_q.where(Charge.due_on < today)).all(),
-                              ["family_id"])
-        per_family = per_family[per_family["overdue"] > 0]
-        ids = [int(i) for i in per_family["family_id"]]
-        contact = (select(Guardian.family_id, func.min(Guardian.email).label("email"))
-                   .where(Guardian.family_id.in_(ids)).group_by(Guardian.family_id).subquery())
-        people = pd.DataFrame(session.execute(
-            select(Family.id, Family.name, contact.c.email, Family.phone)
-            .outerjoin(contact, contact.c.family_id == Family.id)
-            .where(Family.id.in_(ids))).all(), columns=["family_id", "family", "email", "phone"])
-    out = people.merge(per_family, on="family_id").rename(columns={"charged": "due"})
-    out = out.sort_values(["overdue", "family"], ascending=[False, True])
-    return out[["family", "email", "phone", "due", "paid", "overdue"]].reset_index(drop=True)
+    return summary(actor, start, end, today, site_ids, age_group_ids).overdue_families

@@ -6,10 +6,11 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import func, select
 
-from db.engine import read
+from db.engine import read_rows
 from db.models import Activity, AgeGroup, CapacitySlot, Reservation, Site, Unit
 from db.states import ReservationState as R
 from services.actor import Actor
+from services.reports.frames import frame as to_frame
 from services.reports.scope import Selection, resolve
 
 COLUMNS = ["day", "site", "activity", "unit", "position", "age_group", "places", "booked",
@@ -21,9 +22,9 @@ def occupancy(actor: Actor, start: date, end: date, site_ids: list[int] | None =
     """One row per capacity slot (day, unit, age group): places, booked, waitlisted, fill rate;
     with `waiting_only`, only the slots where children wait."""
     sel = resolve(actor, start, end, site_ids, age_group_ids)
-    with read() as session:
-        rows = session.execute(_query(sel, waiting_only)).all()
-    frame = pd.DataFrame(rows, columns=COLUMNS[:-1])
+    with read_rows() as conn:
+        rows = conn.execute(_query(sel, waiting_only)).all()
+    frame = to_frame(rows, COLUMNS[:-1])
     frame["fill_rate"] = percent(frame["booked"], frame["places"])
     return frame
 

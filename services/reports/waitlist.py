@@ -12,9 +12,10 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import select
 
-from db.engine import read
+from db.engine import read_rows
 from db.models import Activity, AgeGroup, CapacitySlot, Promotion, Site, Unit
 from services.actor import Actor
+from services.reports.frames import frame as to_frame
 from services.reports.occupancy import occupancy
 from services.reports.scope import resolve
 
@@ -45,9 +46,9 @@ def promotions(actor: Actor, start: date, end: date, site_ids: list[int] | None 
              .join(AgeGroup, AgeGroup.id == CapacitySlot.age_group_id)
              .where(sel.where(Activity.site_id, CapacitySlot.age_group_id, CapacitySlot.day))
              .order_by(CapacitySlot.day, Promotion.promoted_at))
-    with read() as session:
-        rows = session.execute(query).all()
-    frame = pd.DataFrame(rows, columns=PROMOTION_COLUMNS)
+    with read_rows() as conn:
+        rows = conn.execute(query).all()
+    frame = to_frame(rows, PROMOTION_COLUMNS)
     waited = pd.to_datetime(frame["promoted_at"], utc=True) - pd.to_datetime(
         frame["requested_at"], utc=True)
     frame["wait_hours"] = (waited.dt.total_seconds() / 3600).round(1)

@@ -5,14 +5,14 @@ from the row it has just locked instead of counting the queue. Existing rows are
 from the reservations.
 
 Revision ID: 0008_surge
-Revises: 0006_merge
+Revises: 0007_dash_speed
 """
 from __future__ import annotations
 
 from alembic import op
 
 revision = "0008_surge"
-down_revision = "0006_merge"
+down_revision = "0007_dash_speed"
 branch_labels = None
 depends_on = None
 
