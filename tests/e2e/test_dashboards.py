@@ -59,7 +59,7 @@ def test_dashboard_renders_for_the_direction(app_server, app_database_url, deskt
     next_month = (today().replace(day=1) + timedelta(days=32)).replace(day=1)
     _choose_month(desktop, next_month if month == "next" else _history_month(app_database_url))
     try:
-        desktop.get_by_text(marker).first.wait_for()
+        desktop.get_by_text(marker).filter(visible=True).first.wait_for()
     finally:
         shot(desktop, f"dashboard_{url_path}_desktop")
     body = desktop.locator("body").inner_text()
