@@ -5,7 +5,6 @@ Revises: 0008_surge
 """
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_meal"
@@ -15,21 +14,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("unit", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("meal_cents", sa.Integer(), server_default="0",
-                                      nullable=False))
-        batch_op.create_check_constraint(op.f("ck_unit_meal"), "meal_cents >= 0")
-    with op.batch_alter_table("charge", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("meal_cents", sa.Integer(), server_default="0",
-                                      nullable=False))
-        batch_op.create_check_constraint(op.f("ck_charge_meal"),
-                                         "meal_cents >= 0 AND meal_cents <= amount_cents")
+    # Plain ADD COLUMN on both engines, the CHECK belonging to the column: SQLite's batch mode
+    # would rebuild tables that others point at, which fails on a database holding data.
+    op.execute("ALTER TABLE unit ADD COLUMN meal_cents INTEGER DEFAULT 0 NOT NULL "
+               "CONSTRAINT ck_unit_meal CHECK (meal_cents >= 0)")
+    op.execute("ALTER TABLE charge ADD COLUMN meal_cents INTEGER DEFAULT 0 NOT NULL "
+               "CONSTRAINT ck_charge_meal CHECK (meal_cents >= 0 AND meal_cents <= amount_cents)")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("charge", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_charge_meal", type_="check")
-        batch_op.drop_column("meal_cents")
-    with op.batch_alter_table("unit", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_unit_meal", type_="check")
-        batch_op.drop_column("meal_cents")
+    op.execute("ALTER TABLE charge DROP COLUMN meal_cents")
+    op.execute("ALTER TABLE unit DROP COLUMN meal_cents")
