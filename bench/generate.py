@@ -180,6 +180,11 @@ def _people_and_bookings(rng: random.Random, cat: dict, n_children: int,  # type
                         late = arrival + timedelta(microseconds=rng.randrange(1_000_000))
                         requests[sid].append((late, child_id, reg_id, uid, day, fam_id, qf, places))
     _judge(rng, requests, today, now, tariff, rows)
+    activity_of_period = {pid: aid for pid, _, aid in period_rows}
+    activity_of = {r["id"]: activity_of_period[r["period_id"]]
+                   for r in rows[Registration.__table__]}
+    for charge in rows[Charge.__table__]:
+        charge["activity_id"] = activity_of[charge["registration_id"]]
     return rows
 
 
@@ -226,12 +231,13 @@ def _judge(rng: random.Random, requests: dict, today: date, now: datetime,  # ty
                 charge_id += 1
                 amount = tariff[(uid, bracket[qf])]
                 due = (promoted_at.get(i, arrival)).date() + timedelta(days=7)
+                # Most families pay each month; one in eight leaves its bills unpaid.
+                paid = day < paid_upto and fam % 8 != 0
                 rows[Charge.__table__].append(dict(
                     id=charge_id, family_id=fam, registration_id=reg, reservation_id=rid,
                     label="prestation", day=day, amount_cents=amount, created_at=arrival,
-                    due_on=due))
-                # Most families pay each month; one in eight leaves its bills unpaid.
-                if day < paid_upto and fam % 8:
+                    due_on=due, paid_cents=amount if paid else 0))
+                if paid:
                     rows[PaymentAllocation.__table__].append(dict(
                         id=charge_id, payment_id=(fam, day.year, day.month),
                         charge_id=charge_id, amount_cents=amount))

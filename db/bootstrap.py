@@ -7,7 +7,7 @@ from __future__ import annotations
 from alembic import command
 from alembic.config import Config
 
-from db import settings
+from db import settings, statistics
 from db.settings import ROOT
 
 
@@ -19,6 +19,7 @@ def migrate(url: str | None = None) -> None:
 
 def main() -> None:
     migrate()
+    statistics.refresh(force=True)
     if settings.as_bool(settings.DEMO_MODE):
         from services import demo  # imported late: services sit above db
 

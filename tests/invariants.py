@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from db.engine import read
 from db.models import (AuditEntry, CapacitySlot, Charge, Child, CreditOrigin, Family, Guardian,
-                       Mail, Payment, PaymentAllocation, Registration, Reservation, UserAccount)
+                       Mail, Payment, PaymentAllocation, Period, Registration, Reservation,
+                       UserAccount)
 from db.states import HOLDS_PLACE, PaymentMethod, PaymentState, ReservationState as R
 
 # A live charge belongs to a reservation that is (or was, pending a cancellation) validated.
@@ -89,6 +90,17 @@ def no_charge_without_its_reservation() -> None:
                                   f"validated without a charge: {charged - set(live)}")
 
 
+def charges_carry_their_activity() -> None:
+    """A charge's activity_id is its registration's activity (the copy reports sum by)."""
+    with read() as session:
+        wrong = session.execute(
+            select(Charge.id, Charge.activity_id, Period.activity_id)
+            .join(Registration, Registration.id == Charge.registration_id)
+            .join(Period, Period.id == Registration.period_id)
+            .where(Charge.activity_id.is_distinct_from(Period.activity_id))).all()
+    assert wrong == [], f"charges with another activity than their registration's: {wrong[:5]}"
+
+
 def no_payment_lost() -> None:
     """Money received is on a live charge or in the family's credit; never beyond a charge or
     a payment, never stuck on a cancelled charge without the credit note that gives it back."""
@@ -110,6 +122,9 @@ def no_payment_lost() -> None:
         from_payment[a.payment_id] += a.amount_cents
     for pid, cents in from_payment.items():
         assert cents <= payments[pid].amount_cents, f"payment {pid} allocated beyond its amount"
+    for cid, charge in charges.items():
+        assert charge.paid_cents == on_charge[cid], \
+            f"charge {cid}: paid_cents {charge.paid_cents}, allocations {on_charge[cid]}"
     for cid, cents in on_charge.items():
         charge = charges[cid]
         assert cents <= charge.amount_cents, f"charge {cid} paid beyond its amount"
@@ -165,6 +180,7 @@ def fingerprint(family_id: int) -> list[list[tuple[Any, ...]]]:
 
 
 def check_all() -> None:
+    charges_carry_their_activity()
     never_over_capacity()
     queue_length_kept()
     queue_order_kept()

@@ -15,7 +15,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db import settings
-from db.models import Charge, Child, Family, QfBracket, Registration, Reservation, Tariff, Unit
+from db.models import (Charge, Child, Family, Period, QfBracket, Registration, Reservation, Tariff,
+                       Unit)
 from db.states import ReservationState as R
 from services.billing.credits import credit_cancelled
 
@@ -54,15 +55,17 @@ def create_charges(session: Session, reservations: Iterable[Reservation], today:
     if not items:
         return 0
     rows = session.execute(
-        select(Registration.id, Child.first_name, Family.id, Family.qf)
+        select(Registration.id, Child.first_name, Family.id, Family.qf, Period.activity_id)
         .join(Child, Child.id == Registration.child_id).join(Family, Family.id == Child.family_id)
+        .join(Period, Period.id == Registration.period_id)
         .where(Registration.id.in_({r.registration_id for r in items}))).all()
-    who = {reg_id: (first, fam, qf) for reg_id, first, fam, qf in rows}
-    prices = _prices(session, {r.unit_id for r in items}, {qf for _, _, qf in who.values()})
+    who = {reg_id: (first, fam, qf, act) for reg_id, first, fam, qf, act in rows}
+    prices = _prices(session, {r.unit_id for r in items}, {w[2] for w in who.values()})
     values = []
     for r in items:
-        first, family_id, qf = who[r.registration_id]
-        values.append(_charge_row(family_id, first, prices[(r.unit_id, qf)], r, today))
+        first, family_id, qf, activity_id = who[r.registration_id]
+        values.append(_charge_row(family_id, activity_id, first, prices[(r.unit_id, qf)], r,
+                                  today))
     session.execute(insert(Charge), values)
     return len(items)
 
@@ -84,11 +87,11 @@ def _label(unit_name: str, day: date, first_name: str) -> str:
     return f"{unit_name} – {day:%d/%m/%Y} – {first_name}"
 
 
-def _charge_row(family_id: int, first: str, unit: tuple[str, int, int], r: Priced,
-                today: date) -> dict[str, object]:
+def _charge_row(family_id: int, activity_id: int, first: str, unit: tuple[str, int, int],
+                r: Priced, today: date) -> dict[str, object]:
     name, price, meal = unit
     return dict(family_id=family_id, registration_id=r.registration_id, reservation_id=r.id,
-                day=r.day, amount_cents=price, meal_cents=min(meal, price),
+                activity_id=activity_id, day=r.day, amount_cents=price, meal_cents=min(meal, price),
                 label=_label(name, r.day, first), due_on=due_date(today))
 
 
@@ -97,6 +100,7 @@ class Pricing:
     """Who pays for a registration's cells, and the price of each unit for them."""
 
     family_id: int
+    activity_id: int
     first_name: str
     units: dict[int, tuple[str, int, int]]  # unit id: (name, price, meal part in cents)
 
@@ -109,14 +113,15 @@ class Pricing:
 def get_pricing(session: Session, registration_id: int, unit_ids: Iterable[int]) -> Pricing:
     """The pricing of a registration's units, read before a booking takes its locks (prices
     and the family's QF do not move with places, so nothing needs reading under them)."""
-    first, family_id, qf = session.execute(
-        select(Child.first_name, Family.id, Family.qf)
+    first, family_id, qf, activity_id = session.execute(
+        select(Child.first_name, Family.id, Family.qf, Period.activity_id)
         .join(Registration, Registration.child_id == Child.id)
         .join(Family, Family.id == Child.family_id)
+        .join(Period, Period.id == Registration.period_id)
         .where(Registration.id == registration_id)).one()
     units = set(unit_ids)
     prices = _prices(session, units, {qf}) if units else {}
-    return Pricing(family_id, first, {uid: prices[(uid, qf)] for uid in units})
+    return Pricing(family_id, activity_id, first, {uid: prices[(uid, qf)] for uid in units})
 
 
 def charge_new(session: Session, reservations: list[Priced], today: date,
@@ -126,7 +131,8 @@ def charge_new(session: Session, reservations: list[Priced], today: date,
     if not reservations:
         return 0
     session.execute(insert(Charge), [
-        _charge_row(pricing.family_id, pricing.first_name, pricing.units[r.unit_id], r, today)
+        _charge_row(pricing.family_id, pricing.activity_id, pricing.first_name,
+                    pricing.units[r.unit_id], r, today)
         for r in reservations])
     return len(reservations)
 

@@ -139,9 +139,9 @@ _UNNEST = text(
     f"WITH ins AS (INSERT INTO reservation ({', '.join(_COLUMNS)}) SELECT * FROM unnest("
     + ", ".join(f"CAST(:{c} AS {t})" for c, t in _COLUMNS.items())
     + ") RETURNING id, slot_id, registration_id, day), "
-    "charged AS (INSERT INTO charge (family_id, registration_id, reservation_id, label, day, "
-    "amount_cents, meal_cents, created_at, due_on) SELECT :family_id, ins.registration_id, "
-    "ins.id, c.label, ins.day, c.amount_cents, c.meal_cents, :created_at, :due_on FROM ins "
+    "charged AS (INSERT INTO charge (family_id, registration_id, reservation_id, activity_id, "
+    "label, day, amount_cents, meal_cents, created_at, due_on) SELECT :family_id, "
+    "ins.registration_id, ins.id, :activity_id, c.label, ins.day, c.amount_cents, c.meal_cents, :created_at, :due_on FROM ins "
     "JOIN unnest(CAST(:charge_slot AS integer[]), CAST(:charge_label AS text[]), "
     "CAST(:charge_cents AS integer[]), CAST(:charge_meal AS integer[])) "
     "AS c(slot_id, label, amount_cents, meal_cents) "
@@ -167,7 +167,7 @@ def _insert(session: Session, rows: list[dict[str, object]], today: date,
                for r in validated]
     inserted, charged = session.execute(_UNNEST, {
         **{c: [r[c] for r in rows] for c in _COLUMNS},
-        "family_id": pricing.family_id, "created_at": utcnow(), "due_on": due_date(today),
+        "family_id": pricing.family_id, "activity_id": pricing.activity_id, "created_at": utcnow(), "due_on": due_date(today),
         "charge_slot": [r["slot_id"] for r in validated],
         "charge_label": [label for label, _, _ in charges],
         "charge_cents": [cents for _, cents, _ in charges],

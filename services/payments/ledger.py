@@ -4,7 +4,8 @@ payment's free money, allocation. Integer cents only.
 Invariants (checked by tests/services/test_money_properties.py):
 - an allocation never exceeds its charge's balance nor its payment's free money;
 - a family's credit is the part of its paid payments not allocated yet;
-- money received = allocations to live charges + credit.
+- money received = allocations to live charges + credit;
+- a charge's paid_cents is the sum of its allocations (written here, nowhere else).
 """
 from __future__ import annotations
 
@@ -67,6 +68,7 @@ def allocate(session: Session, payment: Payment, wanted: list[tuple[int, int]]) 
             continue
         session.add(PaymentAllocation(payment_id=payment.id, charge_id=charge_id,
                                       amount_cents=amount))
+        charges[charge_id].paid_cents += amount  # locked above: the reports' copy of the sum
         balances[charge_id] -= amount
         free -= amount
         total += amount

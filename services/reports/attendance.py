@@ -10,10 +10,11 @@ from datetime import date
 import pandas as pd
 from sqlalchemy import func, select
 
-from db.engine import read
+from db.engine import read_rows
 from db.models import Activity, AgeGroup, CapacitySlot, Child, Family, Reservation, Site, Unit
 from db.states import ReservationState as R
 from services.actor import Actor
+from services.reports.frames import frame
 from services.reports.occupancy import percent
 from services.reports.scope import resolve
 
@@ -34,13 +35,13 @@ def attendance(actor: Actor, start: date, end: date, site_ids: list[int] | None 
                     Reservation.day <= sel.end, *sel.ages(CapacitySlot.age_group_id),
                     *sel.units(CapacitySlot.unit_id))
              .group_by(CapacitySlot.unit_id, CapacitySlot.age_group_id, Reservation.state))
-    with read() as session:
-        counted = session.execute(query).all()
-        units = {u: (site, act, name, pos) for u, site, act, name, pos in session.execute(
+    with read_rows() as conn:
+        counted = conn.execute(query).all()
+        units = {u: (site, act, name, pos) for u, site, act, name, pos in conn.execute(
             select(Unit.id, Site.name, Activity.name, Unit.name, Unit.position)
             .join(Activity, Activity.id == Unit.activity_id)
             .join(Site, Site.id == Activity.site_id))}
-        groups = dict(session.execute(select(AgeGroup.id, AgeGroup.label)).all())
+        groups = dict(conn.execute(select(AgeGroup.id, AgeGroup.label)).all())
     rows = [(*units[u], groups[g], state, n) for u, g, state, n in counted]
     long = pd.DataFrame(rows, columns=[*KEYS, "state", "n"])
     wide = long.pivot_table(index=KEYS, columns="state", values="n", aggfunc="sum",
@@ -84,7 +85,7 @@ def no_shows(actor: Actor, start: date, end: date, site_ids: list[int] | None = 
              .where(Reservation.state == R.ABSENT.value,
                     sel.where(Activity.site_id, CapacitySlot.age_group_id, Reservation.day))
              .order_by(Reservation.day, Site.name, Unit.position, Child.last_name))
-    with read() as session:
-        rows = session.execute(query).all()
-    return pd.DataFrame(rows, columns=["day", "site", "activity", "unit", "age_group",
-                                       "first_name", "last_name", "family", "phone"])
+    with read_rows() as conn:
+        rows = conn.execute(query).all()
+    return frame(rows, ["day", "site", "activity", "unit", "age_group", "first_name",
+                        "last_name", "family", "phone"])

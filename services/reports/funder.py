@@ -11,7 +11,7 @@ from datetime import date, datetime
 import pandas as pd
 from sqlalchemy import distinct, func, select
 
-from db.engine import read
+from db.engine import read_rows
 from db.models import Activity, ActivityType, AgeGroup, CapacitySlot, Reservation, Site, Unit
 from db.states import ReservationState as R
 from services.actor import Actor
@@ -47,17 +47,17 @@ def presence(actor: Actor, start: date, end: date, site_ids: list[int] | None = 
     days = (select(child_days.c.activity_id, child_days.c.age_group_id, func.count(),
                    func.count(distinct(child_days.c.child_id)))
             .group_by(child_days.c.activity_id, child_days.c.age_group_id))
-    with read() as session:
-        units = session.execute(per_unit).all()
-        unit_info = {u: (a, t0, t1) for u, a, t0, t1 in session.execute(
+    with read_rows() as conn:
+        units = conn.execute(per_unit).all()
+        unit_info = {u: (a, t0, t1) for u, a, t0, t1 in conn.execute(
             select(Unit.id, Unit.activity_id, Unit.start_time, Unit.end_time))}
-        names = dict(((a, g), (s, t, n, lbl)) for a, g, s, t, n, lbl in session.execute(
+        names = dict(((a, g), (s, t, n, lbl)) for a, g, s, t, n, lbl in conn.execute(
             select(Activity.id, AgeGroup.id, Site.name, ActivityType.name, Activity.name,
                    AgeGroup.label)
             .join(Site, Site.id == Activity.site_id)
             .join(ActivityType, ActivityType.id == Activity.activity_type_id)
             .join(AgeGroup, AgeGroup.organisation_id == Site.organisation_id)).all())
-        day_rows = session.execute(days).all()
+        day_rows = conn.execute(days).all()
     acts = pd.DataFrame([(*names[(unit_info[u][0], g)], _minutes(*unit_info[u][1:]) * n, n)
                          for u, g, n in units],
                         columns=[*KEYS, "minutes", "acts"])

@@ -1,14 +1,15 @@
 """Money: charged, paid, outstanding and overdue per site, activity and month, and the
 families with an overdue balance.
 
-A charge counts unless cancelled (a cancellation in time removes it). Paid is what
-payments in state "paid" allocated to those charges. Overdue is the unpaid part of
-charges whose due date (charge.due_on) is before today. Amounts are integer cents.
+A charge counts unless cancelled (a cancellation in time removes it). Paid is what was
+allocated to it (Charge.paid_cents, kept by the ledger as payments are allocated; only paid
+payments are ever allocated). Overdue is the unpaid part of charges whose due date
+(charge.due_on) is before today. Amounts are integer cents.
 
-One statement, one pass over the charges: charges and paid allocations are summed per
-day, registration and family (late and not late apart), then those few groups are summed
-per activity and day, and per family. Outstanding is charged minus paid: this relies on
-the money rule that allocations to a charge never exceed it.
+One statement, two sums over the charges, each read from its own covering index in the
+order of its groups (no sort, no table read): per activity and day, and, over the charges
+already due, per family. A charge carries its activity and what was paid on it, so no
+join touches the million rows of a school year.
 """
 from __future__ import annotations
 
@@ -16,12 +17,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import CTE, case, func, literal_column, null, select, union_all
+from sqlalchemy import case, func, literal_column, null, select, union_all
 
 from db.engine import read_rows
-from db.models import (Activity, Charge, Family, Guardian, Payment, PaymentAllocation, Period,
-                       Registration, Site)
-from db.states import PaymentState
+from db.models import Activity, Charge, Family, Guardian, Period, Registration, Site
 from services.actor import Actor
 from services.reports.frames import frame
 from services.reports.scope import Selection, resolve
@@ -36,44 +35,26 @@ class MoneySummary:
     overdue_families: pd.DataFrame  # family, email, phone, due, paid, overdue
 
 
-def _groups(sel: Selection, today: date) -> CTE:
-    """Charged and paid cents per day, registration and family, late (due before today)
-    and not; the only statement that reads the charges."""
-    late = Charge.due_on < today
-    live = [Charge.cancelled_at.is_(None), Charge.day >= sel.start, Charge.day <= sel.end]
-    if sel.age_group_ids is not None or sel.site_ids is not None:
-        periods = select(Registration.id).join(Period, Period.id == Registration.period_id)
-        if sel.age_group_ids is not None:
-            periods = periods.where(Period.age_group_id.in_(sel.age_group_ids))
-        periods = periods.where(*sel.activities(Period.activity_id))
-        live.append(Charge.registration_id.in_(periods))
-    zero = literal_column("0")
-    charges = select(Charge.day, Charge.registration_id, Charge.family_id,
-                     Charge.amount_cents.label("charged"),
-                     case((late, Charge.amount_cents), else_=0).label("charged_late"),
-                     zero.label("paid"), zero.label("paid_late")).where(*live)
-    paid = (select(Charge.day, Charge.registration_id, Charge.family_id, zero, zero,
-                   PaymentAllocation.amount_cents,
-                   case((late, PaymentAllocation.amount_cents), else_=0))
-            .select_from(PaymentAllocation)
-            .join(Payment, Payment.id == PaymentAllocation.payment_id)
-            .join(Charge, Charge.id == PaymentAllocation.charge_id)
-            .where(Payment.state == PaymentState.PAID.value, *live))
-    rows = union_all(charges, paid).subquery()
-    return (select(rows.c.day, rows.c.registration_id, rows.c.family_id,
-                   *[func.sum(rows.c[s]).label(s) for s in SUMS])
-            .group_by(rows.c.day, rows.c.registration_id, rows.c.family_id).cte("groups"))
-
-
 def _statement(sel: Selection, today: date):  # type: ignore[no-untyped-def]
-    """Per activity and day (kind 0), and per family (kind 1), in one result."""
-    g = _groups(sel, today)
-    sums = [func.sum(g.c[s]) for s in SUMS]
-    per_day = (select(literal_column("0"), Period.activity_id, g.c.day, *sums)
-               .join(Registration, Registration.id == g.c.registration_id)
-               .join(Period, Period.id == Registration.period_id)
-               .group_by(Period.activity_id, g.c.day))
-    per_family = select(literal_column("1"), g.c.family_id, null(), *sums).group_by(g.c.family_id)
+    """Per activity and day (kind 0), and per family over the charges due (kind 1)."""
+    late = Charge.due_on < today
+    live = [Charge.cancelled_at.is_(None), Charge.day >= sel.start, Charge.day <= sel.end,
+            *sel.activities(Charge.activity_id)]
+    if sel.age_group_ids is not None:
+        live.append(Charge.registration_id.in_(
+            select(Registration.id).join(Period, Period.id == Registration.period_id)
+            .where(Period.age_group_id.in_(sel.age_group_ids))))
+    charged, paid = func.sum(Charge.amount_cents), func.sum(Charge.paid_cents)
+    per_day = (select(literal_column("0"), Charge.activity_id, Charge.day, charged,
+                      func.sum(case((late, Charge.amount_cents), else_=0)), paid,
+                      func.sum(case((late, Charge.paid_cents), else_=0)))
+               .where(*live).group_by(Charge.day, Charge.activity_id))
+    # SQLite, without statistics on the new index, would range over days and sort
+    # (four times slower): name the index that already holds the charges per family.
+    per_family = (select(literal_column("1"), Charge.family_id, null(), charged, charged, paid,
+                         paid)
+                  .where(*live, late).group_by(Charge.family_id)
+                  .with_hint(Charge, "INDEXED BY ix_charge_family_amounts", "sqlite"))
     return union_all(per_day, per_family)
 
 

@@ -51,3 +51,32 @@ def test_the_latest_migrations_go_down_and_up_again_over_data(database):
         assert session.scalar(select(func.sum(Unit.meal_cents))) == 0
         assert session.scalar(select(func.count(Charge.id))) == 0
         assert session.execute(text("SELECT sum(waiting) FROM capacity_slot")).scalar() == 0
+
+
+def test_0010_fills_paid_and_activity_on_charges_already_written(database):
+    """A centre upgrading keeps its money: charges written before 0010 get what was paid
+    on them and their activity from the allocations and registrations already there."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import select
+
+    from db.bootstrap import ROOT
+    from db.engine import read, reset_engine
+    from db.models import Charge
+    from tests.invariants import charges_carry_their_activity, no_payment_lost
+    from tests.services.reports_world import busy_world
+
+    busy_world()
+    with read() as session:
+        before = dict(session.execute(select(Charge.id, Charge.paid_cents)).all())
+    assert sorted(before.values()) == [0] * 5 + [100, 200]  # Léa's D u0, D u1 by cheque
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", get_engine().url.render_as_string(False))
+    reset_engine()
+    command.downgrade(config, "0009_meal")
+    command.upgrade(config, "heads")
+    reset_engine()
+    with read() as session:
+        assert dict(session.execute(select(Charge.id, Charge.paid_cents)).all()) == before
+    charges_carry_their_activity()
+    no_payment_lost()

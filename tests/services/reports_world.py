@@ -1,10 +1,9 @@
 """A small world for the dashboards, whose figures are computed by hand in the tests.
 
-Booking, cancelling and promotion go through the services. Two things have no service on
-this branch yet: attendance marking (issue 4) and payments (issue 5). Until they land,
-`mark` and `pay` below set that state by the smallest honest path: one UPDATE of the
-reservation's state (a transition db/states.py allows) and one paid (or pending) payment
-row with its allocations, as those services will write them.
+Booking, cancelling, promotion and payments go through the services. Attendance is set by
+`mark` below with one UPDATE of the reservation's state (a transition db/states.py allows)
+and leaves the charges alone, so that the figures below stay easy to compute by hand (the
+attendance service would also cancel the justified absence's charge).
 
 Day D = world.first_day (a Monday), units u0..u3 of the Chats Perchés périscolaire,
 2 places per unit, day and age group; unit prices 1 € (u0) and 2 € (u1), no QF tariff.
@@ -13,21 +12,24 @@ Day D = world.first_day (a Monday), units u0..u3 of the Chats Perchés périscol
   Max (6/12, family B): D u0, D u1           -> both waitlisted; D u1 promoted on Zoé's cancel
   Tom (4/5, family A):  D u0                 -> validated
 Attendance on D: Léa u0 present, Léa u1 absent, Zoé u0 absent justified, Max u1 present,
-Tom u0 present. Payments: family A pays 3 € (Léa D u0 + D u1); a pending 1 € for Tom.
+Tom u0 present. Payments: family A pays 3 € by cheque (Léa D u0 + D u1); Tom's 1 € card payment is
+still at the bank (pending).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from db.engine import get_engine
-from db.models import Charge, Payment, PaymentAllocation, Reservation
+from db.models import Charge, Reservation
 from db.states import RESERVATION_TRANSITIONS, ReservationState
 from services import registrations
 from services.booking.cancel import cancel
 from services.booking.reserve import reserve
+from services.payments.card import start_card_payment
+from services.payments.desk import record_desk_payment
 from tests.world import World, add_child, build
 
 
@@ -60,18 +62,17 @@ def mark(child: int, day: date, unit: int, state: ReservationState) -> None:
         conn.execute(update(Reservation).where(Reservation.id == rid).values(state=state.value))
 
 
-def pay(family_id: int, reference: str, charges: list[int], state: str = "paid") -> None:
-    """Stand-in for the payment services (issue 5): a payment settling whole charges."""
-    with get_engine().begin() as conn:
-        amounts = dict(conn.execute(select(Charge.id, Charge.amount_cents)
-                                    .where(Charge.id.in_(charges))).all())
-        now = datetime.now(timezone.utc)
-        pid = conn.execute(Payment.__table__.insert().returning(Payment.id), dict(
-            family_id=family_id, reference=reference, method="cheque", state=state,
-            amount_cents=sum(amounts.values()), created_at=now,
-            paid_at=now if state == "paid" else None, bank_code="", bank_details="")).scalar_one()
-        conn.execute(PaymentAllocation.__table__.insert(), [
-            dict(payment_id=pid, charge_id=c, amount_cents=a) for c, a in amounts.items()])
+def pay(world: World, family_id: int, charges: list[int]) -> None:
+    """Reception records a cheque settling these whole charges (the desk payment service)."""
+    with get_engine().connect() as conn:
+        amount = conn.execute(select(func.sum(Charge.amount_cents))
+                              .where(Charge.id.in_(charges))).scalar_one()
+    record_desk_payment(world.staff, family_id, "cheque", amount, charge_ids=charges)
+
+
+def start_paying(family, registration_id: int) -> None:  # type: ignore[no-untyped-def]
+    """The family leaves for the bank: a pending card payment, nothing allocated yet."""
+    start_card_payment(family, {registration_id: None})
 
 
 def charge_of(child: int, day: date, unit: int) -> int:
@@ -100,6 +101,6 @@ def busy_world() -> BusyWorld:
                                (w.zoe, u0, R.ABSENT_JUSTIFIED), (mx, u1, R.PRESENT),
                                (w.tom, u0, R.PRESENT)]:
         mark(child, d, unit, state)
-    pay(w.family_a_id, "TESTPAID1", [charge_of(w.lea, d, u0), charge_of(w.lea, d, u1)])
-    pay(w.family_a_id, "TESTPEND1", [charge_of(w.tom, d, u0)], state="pending")
+    pay(w, w.family_a_id, [charge_of(w.lea, d, u0), charge_of(w.lea, d, u1)])
+    start_paying(w.family_a, tom)
     return BusyWorld(w, mx, d)

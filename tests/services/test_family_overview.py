@@ -61,12 +61,12 @@ def test_a_cancelled_day_is_no_longer_due(world):
 
 
 def test_payments_allocated_are_deducted(world):
-    """No payment service exists on this branch (the money branch owns it): the allocation is
-    written as the money service would, to check the dashboard's subtraction."""
+    """A desk payment allocated by the ledger is deducted from what the family owes."""
     from sqlalchemy import select
 
     from db.engine import transaction
-    from db.models import Charge, Payment, PaymentAllocation
+    from db.models import Charge, Payment
+    from services.payments import ledger
 
     reg = registered(world, world.family_a, world.lea, world.period_peri)
     reserve(world.family_a, reg, [(world.first_day, world.units_peri[2])])  # 300 cents
@@ -76,7 +76,7 @@ def test_payments_allocated_are_deducted(world):
                           state="paid", amount_cents=120)
         session.add(payment)
         session.flush()
-        session.add(PaymentAllocation(payment_id=payment.id, charge_id=charge.id, amount_cents=120))
+        assert ledger.allocate(session, payment, [(charge.id, 120)]) == 120
     assert lea_registration(world).amount_due_cents == 180
 
 
