@@ -173,16 +173,3 @@ def is_charged(state: str) -> bool:
     if state == R.ABSENT.value:
         return settings.as_bool(settings.CHARGE_UNJUSTIFIED_ABSENCE)
     return state in (R.VALIDATED.value, R.PRESENT.value, R.CANCEL_REQUESTED.value)
-
-
-def on_attendance(session: Session, reservation: Reservation, state: str,
-                  now: datetime | None = None) -> None:
-    """Call after attendance sets `state` on a reservation (same transaction): a justified
-    absence is not charged, an unjustified one per CHARGE_UNJUSTIFIED_ABSENCE, a presence is."""
-    from services.booking.rules import LOCAL
-
-    now = now or datetime.now(LOCAL)
-    if is_charged(state):
-        create_charges(session, [reservation], now.astimezone(LOCAL).date())
-    else:
-        cancel_charges(session, [reservation.id], now)

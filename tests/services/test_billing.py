@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from db.engine import read, transaction
+from db.engine import read
 from db.models import Charge, CreditOrigin, Mail, Payment, Reservation
 from services.billing import charges, credits, deadlines, documents
 from services.billing.accounts import get_account
@@ -90,23 +90,25 @@ def test_cancelling_a_paid_reservation_gives_a_credit_note_the_family_can_use(wo
 
 @pytest.mark.parametrize("state, setting, charged", [
     ("present", "1", True), ("absent", "1", True), ("absent", "0", False),
-    ("absent_justified", "1", False), ("absent_justified", "0", False), ("present", "0", True),
+    ("absent", "true", True), ("absent_justified", "1", False),
+    ("absent_justified", "0", False), ("present", "0", True),
 ])
 def test_attendance_keeps_or_removes_the_charge(world, monkeypatch, state, setting, charged):
+    """Through the staff's pointage itself: CHARGE_UNJUSTIFIED_ABSENCE decides for an
+    unjustified absence, a justified one is never charged, a presence always is."""
+    from services.staff import attendance
+
     monkeypatch.setenv("CHARGE_UNJUSTIFIED_ABSENCE", setting)
     reg = booked(world, days=1)
-    with transaction() as session:
-        reservation = session.get(Reservation, _reservations(reg)[0])
-        reservation.state = state
-        charges.on_attendance(session, reservation, state)
+    (rid,) = _reservations(reg)
+    assert attendance.mark(world.staff, {rid: state}) == 1
     with read() as session:
         live = session.scalar(select(func.count(Charge.id)).where(Charge.cancelled_at.is_(None)))
     assert live == (1 if charged else 0)
-    # Back to present: charged again, once.
-    with transaction() as session:
-        reservation = session.get(Reservation, _reservations(reg)[0])
-        charges.on_attendance(session, reservation, "present")
-        charges.on_attendance(session, reservation, "present")
+    assert get_account(world.family_a, world.today).total_due == (100 if charged else 0)
+    # Corrected to present: charged again, once.
+    attendance.mark(world.staff, {rid: "present"})
+    attendance.mark(world.staff, {rid: "present"})
     with read() as session:
         assert session.scalar(select(func.count(Charge.id))
                               .where(Charge.cancelled_at.is_(None))) == 1
