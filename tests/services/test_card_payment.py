@@ -84,6 +84,23 @@ def test_a_refusal_leaves_the_balance_due(world):
     assert get_account(world.family_a, world.today).total_due == 200
 
 
+@pytest.mark.parametrize("codes", [("Annulation", "payetest"), ("payetest", "Annulation")])
+def test_a_refused_attempt_and_an_accepted_one_end_paid_in_either_order(world, codes):
+    """The bank lets the family retry on its page: each attempt notifies, in any order."""
+    reg, start = started(world)
+    for code in codes:
+        assert card.apply_notification(notification(start.reference, 200, code)) == \
+            "version=2\ncdr=0\n"
+    view = get_payment(world.family_a, start.reference)
+    assert (view.state, view.allocated_cents) == ("paid", 200)
+    assert get_account(world.family_a, world.today).total_due == 0
+    with read() as session:
+        assert session.scalar(select(func.count(AuditEntry.id)).where(
+            AuditEntry.action == "card_paid")) == 1
+        assert session.scalar(select(func.count(Mail.id)).where(
+            Mail.subject == f"Reçu de paiement {start.reference}")) == 1
+
+
 @pytest.mark.parametrize("tamper", ["seal", "amount", "reference"])
 def test_a_bad_notification_changes_nothing(world, tamper):
     reg, start = started(world)
