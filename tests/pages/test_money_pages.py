@@ -105,3 +105,17 @@ def test_the_payer_button_opens_mon_compte_in_the_app_with_the_registration_sele
     (link,) = at.get("page_link")
     assert (link.proto.page, link.proto.label, link.proto.query_string) == \
         ("mon_compte", "Payer", "inscription=42")
+
+
+def test_the_reservation_page_in_the_family_menu_carries_payer_to_mon_compte(built):
+    """The real grid page, reached through Home.py's family menu: "Payer <amount>" opens
+    Mon compte with this registration selected (the account test above takes it from there)."""
+    reg = booked(built, days=2)
+    at = page_as("Home.py", FAMILY)
+    at.switch_page("pages/family_bookings.py").run()
+    assert not at.exception
+    assert "Reste à payer pour cette inscription : **2,00 €**" in texts(at)
+    (link,) = [el for el in at.get("page_link") if el.proto.label.startswith("Payer")]
+    assert (link.proto.page, link.proto.label, link.proto.query_string) == \
+        ("mon_compte", "Payer 2,00 €", f"inscription={reg}")
+
