@@ -119,3 +119,31 @@ def test_the_reservation_page_in_the_family_menu_carries_payer_to_mon_compte(bui
     assert (link.proto.page, link.proto.label, link.proto.query_string) == \
         ("mon_compte", "Payer 2,00 €", f"inscription={reg}")
 
+
+def test_account_offers_invoice_certificates_receipts_and_credit_notes(built):
+    from datetime import datetime
+
+    from sqlalchemy import select
+
+    from db.engine import read
+    from db.models import Reservation
+    from services.booking.cancel import cancel
+    from services.booking.rules import LOCAL
+    from services.payments import desk
+
+    reg = booked(built, days=2)
+    desk.record_desk_payment(built.staff, built.family_a_id, "cash", 200)
+    with read() as session:
+        first = session.scalars(select(Reservation.id).where(
+            Reservation.registration_id == reg).order_by(Reservation.id)).first()
+    cancel(built.family_a, reg, [first])  # paid, cancelled in time: a credit note
+    at = page_as("pages/family_account.py", FAMILY)
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    year = datetime.now(LOCAL).year
+    assert "Télécharger la facture" in labels
+    assert "Attestation d'inscription – DUPONT Léa – CHATS PERCHES PERISCOLAIRE" in labels
+    assert f"Attestation de frais de garde {year} – Tom DUPONT" in labels  # 4 years old
+    assert not any("Léa" in label and "frais de garde" in label for label in labels)
+    assert labels.count("Reçu (PDF)") == 1 and labels.count("Avoir (PDF)") == 1
+    assert "Avoir disponible : 1,00 €" in texts(at)

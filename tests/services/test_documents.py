@@ -99,3 +99,19 @@ def test_a_desk_receipt_says_what_was_received_and_what_it_settles(world):
     with pytest.raises(NotFound):
         receipts.receipt_pdf(world.family_b, reference)
 
+
+def test_a_credit_note_is_an_avoir_naming_the_cancelled_paid_day(world):
+    from db.models import Payment
+
+    reg, (first_cell, second_cell) = _one_day_two_units(world)
+    desk.record_desk_payment(world.staff, world.family_a_id, "cash", 300)
+    cancel(world.family_a, reg, [second_cell])
+    with read() as session:
+        note = session.scalars(select(Payment.reference)
+                               .where(Payment.method == "credit_note")).one()
+    text = pdf_text(receipts.receipt_pdf(world.family_a, note))
+    assert f"Avoir n° {note}" in text and "Reçu de paiement" not in text
+    assert "Montant de l'avoir : 2,00 €" in text
+    assert f"déjà réglée : MATIN AVEC REPAS – {world.first_day:%d/%m/%Y} – Léa" in text
+    assert "Montant disponible en avoir : 2,00 €" in text  # not spent yet
+    assert first_cell
