@@ -243,6 +243,22 @@ def test_the_sandbox_is_off_when_a_real_bank_is_configured(world, http, monkeypa
     assert call(http + "/sandbox/bank", _form_fields(page))[0] == 400
 
 
+def test_a_real_key_without_the_bank_url_turns_the_sandbox_off(world, http, monkeypatch):
+    from tests.http import call
+
+    reg, start = started(world)
+    monkeypatch.setenv("MONETICO_KEY", "ABCDEF0123456789ABCDEF0123456789ABCDEF01")
+    assert call(http + start.redirect_path)[0] == 410  # no form signed with the real key
+    page_fields = monetico.request_fields(card.terminal(), monetico.Order(
+        start.reference, start.amount_cents, "a@b.fr", "", http, http, "", "", "", NOW))
+    assert call(http + "/sandbox/bank", page_fields)[0] == 400
+    assert call(http + "/sandbox/bank/pay", {**page_fields, "card": "4000000000000002",
+                                             "action": "pay"})[0] == 400
+    assert get_payment(world.family_a, start.reference).state == "pending"
+    with pytest.raises(card.CardUnavailable):
+        card.bank_form(start.reference, start.redirect_path.split("t=")[1])
+
+
 def test_the_same_notification_delivered_concurrently_applies_once(world):
     from concurrent.futures import ThreadPoolExecutor
 
