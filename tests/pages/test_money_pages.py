@@ -147,3 +147,21 @@ def test_account_offers_invoice_certificates_receipts_and_credit_notes(built):
     assert not any("Léa" in label and "frais de garde" in label for label in labels)
     assert labels.count("Reçu (PDF)") == 1 and labels.count("Avoir (PDF)") == 1
     assert "Avoir disponible : 1,00 €" in texts(at)
+
+
+@pytest.mark.parametrize("policy, said", [
+    ("keep", "passé cette date, le montant reste dû"),
+    ("release", "les réservations non réglées sont annulées et les places rendues aux "
+                "familles en liste d'attente"),
+])
+def test_account_shows_the_due_date_and_what_happens_at_the_deadline(built, monkeypatch,
+                                                                      policy, said):
+    from datetime import timedelta
+
+    monkeypatch.setenv("UNPAID_POLICY", policy)
+    monkeypatch.setenv("PAYMENT_DAYS", "5")
+    booked(built, days=1)
+    page = texts(page_as("pages/family_account.py", FAMILY))
+    assert "Vous avez 5 jours après la validation pour régler vos réservations" in page
+    assert said in page
+    assert f"À régler avant le {built.today + timedelta(days=5):%d/%m/%Y}" in page
