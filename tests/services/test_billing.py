@@ -24,13 +24,31 @@ def _reservations(reg: int) -> list[int]:
             Reservation.registration_id == reg).order_by(Reservation.id)))
 
 
-@pytest.mark.parametrize("qf, price", [(300, 50), (700, 50), (701, 80), (5000, 100)])
+@pytest.mark.parametrize("qf, price", [(0, 50), (700, 50), (701, 80), (1200, 80), (1201, 100),
+                                       (None, 100)])
 def test_the_price_follows_the_family_qf_bracket(world, qf, price):
-    unit = world.units_peri[0]  # 1 € without a bracket
-    setup.create_bracket(world.manager, world.organisation, "bas", 0, 700, {unit: 50})
-    setup.create_bracket(world.manager, world.organisation, "moyen", 701, 1200, {unit: 80})
+    """Both ways a charge is made: a booking that validates by itself (Péri) and a booking
+    staff validate (Mercredi); no bracket fits (or no QF known): the unit's own price."""
+    from services.staff import decisions
+    from services.staff.family_edit import FamilyDetails, update_family
+
+    peri, wed = world.units_peri[0], world.units_wed[0]  # 1 € each without a bracket
+    setup.create_bracket(world.manager, world.organisation, "bas", 0, 700, {peri: 50, wed: 50})
+    setup.create_bracket(world.manager, world.organisation, "moyen", 701, 1200,
+                         {peri: 80, wed: 80})
+    update_family(world.staff, world.family_a_id, FamilyDetails("DUPONT", qf=qf))
+    booked(world, days=1)
+    reg_wed = registered(world, world.family_a, world.lea, world.period_wed)
+    wednesday = world.first_day + timedelta(days=2)
+    (cell,) = reserve(world.family_a, reg_wed, [(wednesday, wed)]).cells
+    assert cell.outcome == "requested"
     with read() as session:
-        assert charges.unit_price(session, unit, qf) == price
+        assert session.scalar(select(func.count(Charge.id))) == 1  # not before staff decide
+        request = session.scalar(select(Reservation.id).where(
+            Reservation.registration_id == reg_wed))
+    decisions.decide_bookings(world.staff, [request], True)
+    with read() as session:
+        assert sorted(session.scalars(select(Charge.amount_cents))) == [price, price]
 
 
 def test_a_validated_reservation_is_due_within_payment_days(world, monkeypatch):
