@@ -165,3 +165,25 @@ def test_account_shows_the_due_date_and_what_happens_at_the_deadline(built, monk
     assert "Vous avez 5 jours après la validation pour régler vos réservations" in page
     assert said in page
     assert f"À régler avant le {built.today + timedelta(days=5):%d/%m/%Y}" in page
+
+
+def test_a_partial_amount_is_typed_only_where_the_activity_allows_it(built):
+    from dataclasses import replace
+
+    from services.config import offer
+
+    reg = booked(built, days=2)
+    at = page_as("pages/family_account.py", FAMILY)
+    at.checkbox(key=f"pick_{reg}").check().run()
+    assert len(at.number_input) == 0  # whole balance only
+    assert next(m for m in at.metric if m.label == "Total à régler").value == "2,00 €"
+    rules = offer.get_period(built.manager, built.period_peri)
+    offer.update_period(built.manager, built.period_peri, replace(rules, partial_payment=True))
+    at = page_as("pages/family_account.py", FAMILY)
+    assert "Paiement partiel possible pour cette activité." in texts(at)
+    at.checkbox(key=f"pick_{reg}").check().run()
+    at.number_input(key=f"amount_{reg}").set_value(1.5).run()
+    assert next(m for m in at.metric if m.label == "Total à régler").value == "1,50 €"
+    next(b for b in at.button if b.label == "Règlement").click().run()
+    assert not at.exception
+    assert at.session_state["card_start"].amount_cents == 150

@@ -146,6 +146,29 @@ def test_partial_amounts_only_where_the_period_allows_them(world):
         card.start_card_payment(world.family_a, {reg: 100})
 
 
+def test_a_partial_amount_where_the_period_allows_it_pays_the_oldest_day_first(world):
+    from dataclasses import replace
+
+    from services.config import offer
+    from services.errors import InvalidInput
+
+    rules = offer.get_period(world.manager, world.period_peri)
+    offer.update_period(world.manager, world.period_peri, replace(rules, partial_payment=True))
+    reg = booked(world, days=2)  # 2 × 1 €
+    for wrong in (0, -100, 201):
+        with pytest.raises(InvalidInput):
+            card.start_card_payment(world.family_a, {reg: wrong})
+    start = card.start_card_payment(world.family_a, {reg: 150})
+    assert start.amount_cents == 150
+    card.apply_notification(notification(start.reference, 150))
+    (line,) = get_account(world.family_a, world.today).registrations
+    assert (line.due_cents, line.balance_cents, line.partial_allowed) == (200, 50, True)
+    with read() as session:
+        assert [a for _, a in session.execute(
+            select(PaymentAllocation.charge_id, PaymentAllocation.amount_cents)
+            .order_by(PaymentAllocation.charge_id)).all()] == [100, 50]
+
+
 def test_another_family_cannot_pay_for_a_registration_it_does_not_own(world):
     reg = booked(world, days=1)
     with pytest.raises(card.NothingToPay):
