@@ -82,8 +82,17 @@ def test_the_tax_certificate_prints_what_was_paid_in_the_year(world):
     assert f"Attestation de frais de garde {year}" in text and "Tom DUPONT" in text
     assert "la somme de 3,00 €" in text
     assert "hors frais de repas) : 3,00 €" in text
+    assert "CESU" not in text
     before = pdf_text(documents.tax_certificate_pdf(world.family_a, world.tom, year - 1))
     assert "la somme de 0,00 €" in before
+    # Paid in part with CESU titles: the certificate says how much, for the employer's part.
+    desk.record_desk_payment(world.staff, world.family_a_id, "cesu", 100)
+    with read() as session:
+        paid = documents.paid_in_year(session, world.tom, year)
+    assert (paid.total_cents, paid.cesu_cents) == (400, 100)
+    text = pdf_text(documents.tax_certificate_pdf(world.family_a, world.tom, year))
+    assert "la somme de 4,00 €" in text
+    assert "Dont 1,00 € réglés en CESU préfinancés" in text
 
 
 def test_a_desk_receipt_says_what_was_received_and_what_it_settles(world):
