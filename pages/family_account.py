@@ -106,8 +106,10 @@ for view in payments:
             f"{euros(view.amount_cents)} · {STATE_LABELS[view.state]} · réf. {view.reference}")
     if view.state == "paid":
         st.markdown(line)
-        pdf_button("Reçu (PDF)", lambda ref=view.reference: receipts.receipt_pdf(actor, ref),
-                   f"recu-{view.reference}.pdf", key=f"receipt_{view.reference}")
+        kind = "avoir" if view.method == "credit_note" else "recu"
+        pdf_button("Avoir (PDF)" if kind == "avoir" else "Reçu (PDF)",
+                   lambda ref=view.reference: receipts.receipt_pdf(actor, ref),
+                   f"{kind}-{view.reference}.pdf", key=f"receipt_{view.reference}")
     else:
         st.caption(line)
 

@@ -21,20 +21,6 @@ from db.states import ReservationState as R
 from services.billing.credits import credit_cancelled
 
 
-def unit_price(session: Session, unit_id: int, qf: int | None) -> int:
-    """Price in cents of a unit for a family's QF; the unit's own price if no bracket fits."""
-    if qf is not None:
-        price = session.scalar(
-            select(Tariff.price_cents).join(QfBracket, QfBracket.id == Tariff.bracket_id)
-            .where(Tariff.unit_id == unit_id, QfBracket.qf_min <= qf, QfBracket.qf_max >= qf)
-            .order_by(QfBracket.qf_min).limit(1))
-        if price is not None:
-            return price
-    unit = session.get(Unit, unit_id)
-    assert unit is not None
-    return unit.price_cents
-
-
 def due_date(validated_on: date) -> date:
     """Last day to pay a reservation validated on `validated_on` (PAYMENT_DAYS later)."""
     return validated_on + timedelta(days=settings.as_int(settings.PAYMENT_DAYS))
@@ -140,7 +126,7 @@ def charge_new(session: Session, reservations: list[Priced], today: date,
 def _prices(session: Session, unit_ids: set[int],
             qfs: set[int | None]) -> dict[tuple[int, int | None], tuple[str, int, int]]:
     """(unit name, price, meal part) in cents for each unit and QF: the bracket's tariff,
-    else the unit's own price (what unit_price says, for many units in one query)."""
+    else the unit's own price, for many units and QFs in one query."""
     units = {uid: (name, cents, meal if has_meal else 0)
              for uid, name, cents, meal, has_meal in session.execute(
                  select(Unit.id, Unit.name, Unit.price_cents, Unit.meal_cents, Unit.has_meal)
@@ -179,16 +165,3 @@ def is_charged(state: str) -> bool:
     if state == R.ABSENT.value:
         return settings.as_bool(settings.CHARGE_UNJUSTIFIED_ABSENCE)
     return state in (R.VALIDATED.value, R.PRESENT.value, R.CANCEL_REQUESTED.value)
-
-
-def on_attendance(session: Session, reservation: Reservation, state: str,
-                  now: datetime | None = None) -> None:
-    """Call after attendance sets `state` on a reservation (same transaction): a justified
-    absence is not charged, an unjustified one per CHARGE_UNJUSTIFIED_ABSENCE, a presence is."""
-    from services.booking.rules import LOCAL
-
-    now = now or datetime.now(LOCAL)
-    if is_charged(state):
-        create_charges(session, [reservation], now.astimezone(LOCAL).date())
-    else:
-        cancel_charges(session, [reservation.id], now)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from db.engine import read, transaction
 from db.models import (Activity, Charge, Child, Family, Invoice, Organisation, Payment,
                        PaymentAllocation, Period, Registration, Site)
-from db.states import PaymentState
+from db.states import PaymentMethod, PaymentState
 from services import audit
 from services.actor import Actor
 from services.billing.accounts import family_scope
@@ -142,6 +142,7 @@ class PaidForCare:
 
     total_cents: int
     meal_cents: int
+    cesu_cents: int = 0  # paid with CESU titles: the employer's part is not the family's cost
 
     @property
     def declarable_cents(self) -> int:
@@ -155,16 +156,18 @@ def paid_in_year(session: Session, child_id: int, year: int) -> PaidForCare:
     start = datetime.combine(date(year, 1, 1), time(0), tzinfo=LOCAL)
     end = datetime.combine(date(year + 1, 1, 1), time(0), tzinfo=LOCAL)
     rows = session.execute(
-        select(PaymentAllocation.amount_cents, Charge.amount_cents, Charge.meal_cents)
+        select(PaymentAllocation.amount_cents, Charge.amount_cents, Charge.meal_cents,
+               Payment.method)
         .join(Payment, Payment.id == PaymentAllocation.payment_id)
         .join(Charge, Charge.id == PaymentAllocation.charge_id)
         .join(Registration, Registration.id == Charge.registration_id)
         .where(Registration.child_id == child_id, Charge.cancelled_at.is_(None),
                Payment.state == PaymentState.PAID.value, Payment.paid_at >= start,
                Payment.paid_at < end)).all()
-    total = sum(paid for paid, _, _ in rows)
-    meals = sum(paid * meal // amount for paid, amount, meal in rows if amount)
-    return PaidForCare(total, meals)
+    total = sum(paid for paid, _, _, _ in rows)
+    meals = sum(paid * meal // amount for paid, amount, meal, _ in rows if amount)
+    cesu = sum(paid for paid, _, _, method in rows if method == PaymentMethod.CESU.value)
+    return PaidForCare(total, meals, cesu)
 
 
 def tax_certificate_pdf(actor: Actor, child_id: int, year: int) -> bytes:
@@ -188,6 +191,11 @@ def tax_certificate_pdf(actor: Actor, child_id: int, year: int) -> bytes:
                  "l'année.")
         doc.para(f"Montant à déclarer (frais de garde des enfants de moins de 6 ans, hors "
                  f"frais de repas) : {euros(paid.declarable_cents)}", bold=True)
+        if paid.cesu_cents:
+            # CESU préfinancés are employer aid: the family deducts the employer's part,
+            # which only the family's employer statement gives.
+            doc.para(f"Dont {euros(paid.cesu_cents)} réglés en CESU préfinancés : la part "
+                     "financée par votre employeur est à déduire du montant déclaré.")
         doc.para("Attestation établie pour la déclaration des revenus (crédit d'impôt pour "
                  "frais de garde des jeunes enfants).", size=9)
         doc.signature("Lille", datetime.now(LOCAL).date())

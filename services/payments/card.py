@@ -54,8 +54,16 @@ def terminal() -> monetico.Terminal:
 
 
 def sandbox_enabled() -> bool:
-    """The sandbox signs with the merchant key: it must never run beside a real bank."""
-    return not settings.MONETICO_URL.get().strip()
+    """The sandbox signs with the merchant key: it must never run beside a real bank. It runs
+    only without a bank URL and with the kits' public demo key, so a real key set without
+    its URL (a half-done switch) never lets the sandbox's test card pay real charges."""
+    return (not settings.MONETICO_URL.get().strip()
+            and settings.MONETICO_KEY.get() == settings.MONETICO_KEY.default)
+
+
+class CardUnavailable(PortalError):
+    default_message = ("Le paiement par carte est momentanément indisponible : réglez à "
+                       "l'accueil ou réessayez plus tard.")
 
 
 def public_url() -> str:
@@ -132,6 +140,8 @@ def bank_form(reference: str, token: str,
                 or payment.state != PaymentState.PENDING.value):
             raise LinkInvalid("Ce lien de paiement a déjà servi ou a expiré : "
                               "recommencez depuis « Mon compte ».")
+        if not settings.MONETICO_URL.get().strip() and not sandbox_enabled():
+            raise CardUnavailable()  # a merchant key without the bank's URL
         link.used_at = now
         family = session.get(Family, payment.family_id)
         assert family is not None

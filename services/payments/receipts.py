@@ -1,11 +1,13 @@
 """Payment receipts: a mail when a payment is received, and a PDF on request."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import read
-from db.models import Charge, Family, Organisation, Payment, PaymentAllocation
+from db.models import Charge, CreditOrigin, Family, Organisation, Payment, PaymentAllocation
 from services.actor import Actor
 from services.billing.pdf import Document, euros
 from services.booking.rules import LOCAL
@@ -40,7 +42,8 @@ def mail_receipt(session: Session, payment: Payment) -> None:
 
 
 def receipt_pdf(actor: Actor, reference: str) -> bytes:
-    """The PDF receipt of a paid payment (the family's own, or any for staff)."""
+    """The PDF receipt of a paid payment, or the credit note (avoir) of a cancelled paid
+    charge (the family's own, or any for staff)."""
     with read() as session:
         payment = session.scalar(select(Payment).where(Payment.reference == reference))
         if payment is None or payment.state != "paid" or (
@@ -49,13 +52,19 @@ def receipt_pdf(actor: Actor, reference: str) -> bytes:
         family = session.get(Family, payment.family_id)
         org = session.get(Organisation, family.organisation_id) if family else None
         assert family is not None and org is not None
-        doc = Document(org.name, org.address, f"Reçu de paiement n° {payment.reference}")
+        credit_note = payment.method == "credit_note"
+        doc = Document(org.name, org.address,
+                       f"Avoir n° {payment.reference}" if credit_note
+                       else f"Reçu de paiement n° {payment.reference}")
         paid = payment.paid_at.astimezone(LOCAL) if payment.paid_at else None
         doc.para(f"Famille {family.name}\n{family.address}\n{family.postal_code} {family.city}")
-        doc.para(f"Montant reçu : {euros(payment.amount_cents)} – mode de règlement : "
-                 f"{METHODS_FR.get(payment.method, payment.method)}"
-                 + (f" – le {paid:%d/%m/%Y}" if paid else ""), bold=True)
-        if payment.bank_details and payment.method != "card_online":
+        if credit_note:
+            _credit_note_head(session, doc, payment, paid)
+        else:
+            doc.para(f"Montant reçu : {euros(payment.amount_cents)} – mode de règlement : "
+                     f"{METHODS_FR.get(payment.method, payment.method)}"
+                     + (f" – le {paid:%d/%m/%Y}" if paid else ""), bold=True)
+        if payment.bank_details and payment.method not in ("card_online", "credit_note"):
             doc.para(f"Détail : {payment.bank_details}")
         rows = [[label, euros(cents)] for label, cents in _lines(session, payment)]
         if rows:
@@ -65,3 +74,17 @@ def receipt_pdf(actor: Actor, reference: str) -> bytes:
             doc.para(f"Montant disponible en avoir : {euros(kept)}")
         doc.signature("Lille", paid.date() if paid else payment.created_at.date())
         return doc.render()
+
+
+def _credit_note_head(session: Session, doc: Document, payment: Payment,
+                      issued: datetime | None) -> None:
+    """What a credit note gives back: the cancelled charge that had been paid."""
+    origin = session.scalar(select(Charge.label).join(
+        CreditOrigin, CreditOrigin.charge_id == Charge.id).where(
+        CreditOrigin.payment_id == payment.id))
+    doc.para(f"Montant de l'avoir : {euros(payment.amount_cents)}"
+             + (f" – émis le {issued:%d/%m/%Y}" if issued else ""), bold=True)
+    if origin:
+        doc.para(f"Prestation annulée alors qu'elle était déjà réglée : {origin}. "
+                 "Le montant réglé vous est rendu sous forme d'avoir, utilisable pour régler "
+                 "vos prochaines réservations.")

@@ -1,7 +1,7 @@
 """The local sandbox bank: speaks Monetico's protocol so the whole flow runs on a fresh
 machine. It checks the signed form like the bank, shows a card page, and sends the sealed
-notification to the portal's notification route. Disabled as soon as MONETICO_URL is set,
-since it signs with the merchant key."""
+notification to the portal's notification route. Off as soon as MONETICO_URL or a real key
+is set, since it signs with the merchant key (card.sandbox_enabled)."""
 from __future__ import annotations
 
 import html

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db import settings
 from db.engine import read, transaction
 from db.models import (Activity, AgeGroup, CapacitySlot, Charge, Child, Period, Registration,
                        Reservation, Unit)
@@ -18,7 +17,7 @@ from db.states import RESERVATION_TRANSITIONS, RegistrationState
 from db.states import ReservationState as R
 from services import audit
 from services.actor import Actor
-from services.billing.charges import cancel_charges, create_charges
+from services.billing.charges import cancel_charges, create_charges, is_charged
 from services.booking.capacity import db_now
 from services.booking.reserve import reserve
 from services.booking.rules import LOCAL
@@ -91,12 +90,6 @@ def get_sheet(actor: Actor, site_id: int, day: date) -> Sheet:
     return Sheet(rows, [UnitTotal(u, *c) for u, c in counts.items()])
 
 
-def _keeps_charge(state: R) -> bool:
-    if state == R.ABSENT:
-        return settings.as_int(settings.CHARGE_UNJUSTIFIED_ABSENCE) == 1
-    return state != R.ABSENT_JUSTIFIED
-
-
 def mark(actor: Actor, marks: dict[int, str]) -> int:
     """Tick present / absent / absent justified; returns how many changed. The charge
     follows: a justified absence is not billed (an unjustified one as the setting says)."""
@@ -124,12 +117,12 @@ def mark(actor: Actor, marks: dict[int, str]) -> int:
             if target not in RESERVATION_TRANSITIONS[R(r.state)]:
                 raise InvalidTransition(f"Ce pointage n'est pas possible pour une réservation "
                                         f"« {r.state} ».")
-            was = _keeps_charge(R(r.state))
+            was = is_charged(r.state)
             r.state = target.value
             changed += 1
-            if was and not _keeps_charge(target):
+            if was and not is_charged(target):
                 to_unbill.append(r.id)
-            elif not was and _keeps_charge(target):
+            elif not was and is_charged(target):
                 to_bill.append(r)
             audit.record(session, actor, "attendance", "reservation", r.id, state=target.value)
         cancel_charges(session, to_unbill, now)

@@ -105,3 +105,85 @@ def test_the_payer_button_opens_mon_compte_in_the_app_with_the_registration_sele
     (link,) = at.get("page_link")
     assert (link.proto.page, link.proto.label, link.proto.query_string) == \
         ("mon_compte", "Payer", "inscription=42")
+
+
+def test_the_reservation_page_in_the_family_menu_carries_payer_to_mon_compte(built):
+    """The real grid page, reached through Home.py's family menu: "Payer <amount>" opens
+    Mon compte with this registration selected (the account test above takes it from there)."""
+    reg = booked(built, days=2)
+    at = page_as("Home.py", FAMILY)
+    at.switch_page("pages/family_bookings.py").run()
+    assert not at.exception
+    assert "Reste à payer pour cette inscription : **2,00 €**" in texts(at)
+    (link,) = [el for el in at.get("page_link") if el.proto.label.startswith("Payer")]
+    assert (link.proto.page, link.proto.label, link.proto.query_string) == \
+        ("mon_compte", "Payer 2,00 €", f"inscription={reg}")
+
+
+def test_account_offers_invoice_certificates_receipts_and_credit_notes(built):
+    from datetime import datetime
+
+    from sqlalchemy import select
+
+    from db.engine import read
+    from db.models import Reservation
+    from services.booking.cancel import cancel
+    from services.booking.rules import LOCAL
+    from services.payments import desk
+
+    reg = booked(built, days=2)
+    desk.record_desk_payment(built.staff, built.family_a_id, "cash", 200)
+    with read() as session:
+        first = session.scalars(select(Reservation.id).where(
+            Reservation.registration_id == reg).order_by(Reservation.id)).first()
+    cancel(built.family_a, reg, [first])  # paid, cancelled in time: a credit note
+    at = page_as("pages/family_account.py", FAMILY)
+    assert not at.exception
+    labels = [b.label for b in at.get("download_button")]
+    year = datetime.now(LOCAL).year
+    assert "Télécharger la facture" in labels
+    assert "Attestation d'inscription – DUPONT Léa – CHATS PERCHES PERISCOLAIRE" in labels
+    assert f"Attestation de frais de garde {year} – Tom DUPONT" in labels  # 4 years old
+    assert not any("Léa" in label and "frais de garde" in label for label in labels)
+    assert labels.count("Reçu (PDF)") == 1 and labels.count("Avoir (PDF)") == 1
+    assert "Avoir disponible : 1,00 €" in texts(at)
+
+
+@pytest.mark.parametrize("policy, said", [
+    ("keep", "passé cette date, le montant reste dû"),
+    ("release", "les réservations non réglées sont annulées et les places rendues aux "
+                "familles en liste d'attente"),
+])
+def test_account_shows_the_due_date_and_what_happens_at_the_deadline(built, monkeypatch,
+                                                                      policy, said):
+    from datetime import timedelta
+
+    monkeypatch.setenv("UNPAID_POLICY", policy)
+    monkeypatch.setenv("PAYMENT_DAYS", "5")
+    booked(built, days=1)
+    page = texts(page_as("pages/family_account.py", FAMILY))
+    assert "Vous avez 5 jours après la validation pour régler vos réservations" in page
+    assert said in page
+    assert f"À régler avant le {built.today + timedelta(days=5):%d/%m/%Y}" in page
+
+
+def test_a_partial_amount_is_typed_only_where_the_activity_allows_it(built):
+    from dataclasses import replace
+
+    from services.config import offer
+
+    reg = booked(built, days=2)
+    at = page_as("pages/family_account.py", FAMILY)
+    at.checkbox(key=f"pick_{reg}").check().run()
+    assert len(at.number_input) == 0  # whole balance only
+    assert next(m for m in at.metric if m.label == "Total à régler").value == "2,00 €"
+    rules = offer.get_period(built.manager, built.period_peri)
+    offer.update_period(built.manager, built.period_peri, replace(rules, partial_payment=True))
+    at = page_as("pages/family_account.py", FAMILY)
+    assert "Paiement partiel possible pour cette activité." in texts(at)
+    at.checkbox(key=f"pick_{reg}").check().run()
+    at.number_input(key=f"amount_{reg}").set_value(1.5).run()
+    assert next(m for m in at.metric if m.label == "Total à régler").value == "1,50 €"
+    next(b for b in at.button if b.label == "Règlement").click().run()
+    assert not at.exception
+    assert at.session_state["card_start"].amount_cents == 150

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from db.engine import read, transaction
+from db.engine import read
 from db.models import Charge, CreditOrigin, Mail, Payment, Reservation
 from services.billing import charges, credits, deadlines, documents
 from services.billing.accounts import get_account
@@ -24,13 +24,31 @@ def _reservations(reg: int) -> list[int]:
             Reservation.registration_id == reg).order_by(Reservation.id)))
 
 
-@pytest.mark.parametrize("qf, price", [(300, 50), (700, 50), (701, 80), (5000, 100)])
+@pytest.mark.parametrize("qf, price", [(0, 50), (700, 50), (701, 80), (1200, 80), (1201, 100),
+                                       (None, 100)])
 def test_the_price_follows_the_family_qf_bracket(world, qf, price):
-    unit = world.units_peri[0]  # 1 € without a bracket
-    setup.create_bracket(world.manager, world.organisation, "bas", 0, 700, {unit: 50})
-    setup.create_bracket(world.manager, world.organisation, "moyen", 701, 1200, {unit: 80})
+    """Both ways a charge is made: a booking that validates by itself (Péri) and a booking
+    staff validate (Mercredi); no bracket fits (or no QF known): the unit's own price."""
+    from services.staff import decisions
+    from services.staff.family_edit import FamilyDetails, update_family
+
+    peri, wed = world.units_peri[0], world.units_wed[0]  # 1 € each without a bracket
+    setup.create_bracket(world.manager, world.organisation, "bas", 0, 700, {peri: 50, wed: 50})
+    setup.create_bracket(world.manager, world.organisation, "moyen", 701, 1200,
+                         {peri: 80, wed: 80})
+    update_family(world.staff, world.family_a_id, FamilyDetails("DUPONT", qf=qf))
+    booked(world, days=1)
+    reg_wed = registered(world, world.family_a, world.lea, world.period_wed)
+    wednesday = world.first_day + timedelta(days=2)
+    (cell,) = reserve(world.family_a, reg_wed, [(wednesday, wed)]).cells
+    assert cell.outcome == "requested"
     with read() as session:
-        assert charges.unit_price(session, unit, qf) == price
+        assert session.scalar(select(func.count(Charge.id))) == 1  # not before staff decide
+        request = session.scalar(select(Reservation.id).where(
+            Reservation.registration_id == reg_wed))
+    decisions.decide_bookings(world.staff, [request], True)
+    with read() as session:
+        assert sorted(session.scalars(select(Charge.amount_cents))) == [price, price]
 
 
 def test_a_validated_reservation_is_due_within_payment_days(world, monkeypatch):
@@ -90,23 +108,25 @@ def test_cancelling_a_paid_reservation_gives_a_credit_note_the_family_can_use(wo
 
 @pytest.mark.parametrize("state, setting, charged", [
     ("present", "1", True), ("absent", "1", True), ("absent", "0", False),
-    ("absent_justified", "1", False), ("absent_justified", "0", False), ("present", "0", True),
+    ("absent", "true", True), ("absent_justified", "1", False),
+    ("absent_justified", "0", False), ("present", "0", True),
 ])
 def test_attendance_keeps_or_removes_the_charge(world, monkeypatch, state, setting, charged):
+    """Through the staff's pointage itself: CHARGE_UNJUSTIFIED_ABSENCE decides for an
+    unjustified absence, a justified one is never charged, a presence always is."""
+    from services.staff import attendance
+
     monkeypatch.setenv("CHARGE_UNJUSTIFIED_ABSENCE", setting)
     reg = booked(world, days=1)
-    with transaction() as session:
-        reservation = session.get(Reservation, _reservations(reg)[0])
-        reservation.state = state
-        charges.on_attendance(session, reservation, state)
+    (rid,) = _reservations(reg)
+    assert attendance.mark(world.staff, {rid: state}) == 1
     with read() as session:
         live = session.scalar(select(func.count(Charge.id)).where(Charge.cancelled_at.is_(None)))
     assert live == (1 if charged else 0)
-    # Back to present: charged again, once.
-    with transaction() as session:
-        reservation = session.get(Reservation, _reservations(reg)[0])
-        charges.on_attendance(session, reservation, "present")
-        charges.on_attendance(session, reservation, "present")
+    assert get_account(world.family_a, world.today).total_due == (100 if charged else 0)
+    # Corrected to present: charged again, once.
+    attendance.mark(world.staff, {rid: "present"})
+    attendance.mark(world.staff, {rid: "present"})
     with read() as session:
         assert session.scalar(select(func.count(Charge.id))
                               .where(Charge.cancelled_at.is_(None))) == 1

@@ -84,6 +84,23 @@ def test_a_refusal_leaves_the_balance_due(world):
     assert get_account(world.family_a, world.today).total_due == 200
 
 
+@pytest.mark.parametrize("codes", [("Annulation", "payetest"), ("payetest", "Annulation")])
+def test_a_refused_attempt_and_an_accepted_one_end_paid_in_either_order(world, codes):
+    """The bank lets the family retry on its page: each attempt notifies, in any order."""
+    reg, start = started(world)
+    for code in codes:
+        assert card.apply_notification(notification(start.reference, 200, code)) == \
+            "version=2\ncdr=0\n"
+    view = get_payment(world.family_a, start.reference)
+    assert (view.state, view.allocated_cents) == ("paid", 200)
+    assert get_account(world.family_a, world.today).total_due == 0
+    with read() as session:
+        assert session.scalar(select(func.count(AuditEntry.id)).where(
+            AuditEntry.action == "card_paid")) == 1
+        assert session.scalar(select(func.count(Mail.id)).where(
+            Mail.subject == f"Reçu de paiement {start.reference}")) == 1
+
+
 @pytest.mark.parametrize("tamper", ["seal", "amount", "reference"])
 def test_a_bad_notification_changes_nothing(world, tamper):
     reg, start = started(world)
@@ -127,6 +144,29 @@ def test_partial_amounts_only_where_the_period_allows_them(world):
     reg = booked(world, days=2)
     with pytest.raises(PartialNotAllowed):
         card.start_card_payment(world.family_a, {reg: 100})
+
+
+def test_a_partial_amount_where_the_period_allows_it_pays_the_oldest_day_first(world):
+    from dataclasses import replace
+
+    from services.config import offer
+    from services.errors import InvalidInput
+
+    rules = offer.get_period(world.manager, world.period_peri)
+    offer.update_period(world.manager, world.period_peri, replace(rules, partial_payment=True))
+    reg = booked(world, days=2)  # 2 × 1 €
+    for wrong in (0, -100, 201):
+        with pytest.raises(InvalidInput):
+            card.start_card_payment(world.family_a, {reg: wrong})
+    start = card.start_card_payment(world.family_a, {reg: 150})
+    assert start.amount_cents == 150
+    card.apply_notification(notification(start.reference, 150))
+    (line,) = get_account(world.family_a, world.today).registrations
+    assert (line.due_cents, line.balance_cents, line.partial_allowed) == (200, 50, True)
+    with read() as session:
+        assert [a for _, a in session.execute(
+            select(PaymentAllocation.charge_id, PaymentAllocation.amount_cents)
+            .order_by(PaymentAllocation.charge_id)).all()] == [100, 50]
 
 
 def test_another_family_cannot_pay_for_a_registration_it_does_not_own(world):
@@ -224,6 +264,22 @@ def test_the_sandbox_is_off_when_a_real_bank_is_configured(world, http, monkeypa
     page = call(http + start.redirect_path)[1]
     monkeypatch.setenv("MONETICO_URL", "https://p.monetico-services.com/test/paiement.cgi")
     assert call(http + "/sandbox/bank", _form_fields(page))[0] == 400
+
+
+def test_a_real_key_without_the_bank_url_turns_the_sandbox_off(world, http, monkeypatch):
+    from tests.http import call
+
+    reg, start = started(world)
+    monkeypatch.setenv("MONETICO_KEY", "ABCDEF0123456789ABCDEF0123456789ABCDEF01")
+    assert call(http + start.redirect_path)[0] == 410  # no form signed with the real key
+    page_fields = monetico.request_fields(card.terminal(), monetico.Order(
+        start.reference, start.amount_cents, "a@b.fr", "", http, http, "", "", "", NOW))
+    assert call(http + "/sandbox/bank", page_fields)[0] == 400
+    assert call(http + "/sandbox/bank/pay", {**page_fields, "card": "4000000000000002",
+                                             "action": "pay"})[0] == 400
+    assert get_payment(world.family_a, start.reference).state == "pending"
+    with pytest.raises(card.CardUnavailable):
+        card.bank_form(start.reference, start.redirect_path.split("t=")[1])
 
 
 def test_the_same_notification_delivered_concurrently_applies_once(world):

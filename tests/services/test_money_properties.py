@@ -16,6 +16,7 @@ from services.booking.cancel import cancel
 from services.booking.reserve import reserve
 from services.errors import PortalError
 from services.payments import card, desk, monetico
+from tests.invariants import no_charge_without_its_reservation, no_payment_lost
 from tests.money import registered
 
 OPS = st.one_of(
@@ -64,6 +65,10 @@ def check(world, regs) -> None:  # type: ignore[no-untyped-def]
               if c.cancelled_at is None and c.family_id == fam)
     assert account.total_due == due and all(r.balance_cents >= 0 for r in account.registrations)
     assert account.credit_cents == credit
+    # Every validated reservation has its one live charge, a cancelled one none; no money
+    # paid on a cancelled charge is lost without its credit note.
+    no_charge_without_its_reservation()
+    no_payment_lost()
 
 
 def apply(world, reg, op) -> None:  # type: ignore[no-untyped-def]
