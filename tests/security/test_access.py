@@ -18,6 +18,7 @@ from services.booking.reserve import reserve
 from services.catalogue import setup
 from services.errors import Forbidden, LinkInvalid, NotFound, PortalError
 from services.families import accounts, children, overview
+from services.families import file as family_file
 from services.families.accounts import ChildForm, FamilyForm, GuardianForm
 from services.mail import outbox
 from services.staff import mails as staff_mails
@@ -91,6 +92,15 @@ STAFF_GABRIEL_ON_CHATS = {
         w.staff_gabriel, w.tom, w.period_peri_small),
     "create a site (manager only)": lambda w, b: setup.create_site(w.staff_gabriel,
                                                                    w.organisation, "X"),
+    # Signing a Chats family up at Saint Gabriel would open its whole file to that desk.
+    "register a Chats family's child at Saint Gabriel": lambda w, b:
+        registrations.request_registration(w.staff_gabriel, w.zoe, w.period_wed),
+    "add a child to a Chats family": lambda w, b: children.add_child(
+        w.staff_gabriel, w.family_b_id, ChildForm("X", "Y", date(2016, 1, 1))),
+    "invite a Chats family's account": lambda w, b: links.send_invitation(
+        w.staff_gabriel, accounts.account_ids(w.family_b_id)[0]),
+    "read a Chats family's file": lambda w, b: family_file.get_file(w.staff_gabriel,
+                                                                    w.family_b_id),
 }
 
 
