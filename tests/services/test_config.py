@@ -190,6 +190,7 @@ def test_only_managers_configure(world):
             lambda: closures.list_closures(actor, world.site_chats),
             lambda: offer.get_period(actor, world.period_peri),
             lambda: offer.update_site(actor, world.site_chats, "X", ""),
+            lambda: offer.get_site(actor, world.site_chats),
             lambda: offer.list_units(actor, world.activity_peri),
             lambda: offer.set_tariff(actor, world.units_peri[0], 1, 100),
             lambda: offer.add_unit(actor, world.activity_peri, offer.UnitSpec(
