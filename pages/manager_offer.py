@@ -37,10 +37,10 @@ with st.expander("Nouvelle activité sur ce lieu"):
             save(lambda: setup.create_activity(actor, site_id, kinds[kind], new_activity, []),
                  "Activité créée.")
 with st.expander("Renommer le lieu d'accueil"):
+    current_name, current_address = offer.get_site(actor, site_id)
     with st.form("site"):
-        site_name = st.text_input("Nom", next(s.label for s in choices.list_sites(actor)
-                                              if s.id == site_id))
-        address = st.text_input("Adresse")
+        site_name = st.text_input("Nom", current_name)
+        address = st.text_input("Adresse", current_address)
         if st.form_submit_button("Enregistrer le lieu"):
             save(lambda: offer.update_site(actor, site_id, site_name, address), "Lieu enregistré.")
 

@@ -3,7 +3,7 @@ import streamlit as st
 
 from services.errors import PortalError
 from services.staff.family_files import get_family_file, search_families
-from ui import family_forms, family_panels
+from ui import family_forms, family_panels, staff_grid
 from ui.guard import require_staff
 
 actor = require_staff()
@@ -50,6 +50,8 @@ with tabs[0]:
     family_panels.the_file(actor, file)
 with tabs[1]:
     family_panels.bookings(actor, file)
+    st.markdown("**Grille**")
+    staff_grid.month_grid(actor, file)
     family_panels.register_child(actor, file)
 with tabs[2]:
     st.caption("« Réservation facilitée » : la famille la voit comme réservée par l'accueil.")

@@ -17,6 +17,7 @@ from services.actor import Actor
 from services.errors import InvalidTransition, NotFound, PortalError
 from services.families.scope import visible_child
 from services.mail import outbox
+from services.staff.scope import require_family
 
 
 class AgeGroupMismatch(PortalError):
@@ -60,6 +61,8 @@ def request_registration(actor: Actor, child_id: int, period_id: int) -> int:
         period, group, activity = row
         if actor.is_staff:
             actor.require_site(activity.site_id)
+            # A family another site's desk works with is not this desk's to sign up.
+            require_family(session, actor, child.family_id)
         if not period.registration_open:
             raise RegistrationClosed()
         if not fits(child.birth_date, group, period.start_date):

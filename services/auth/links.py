@@ -21,6 +21,7 @@ from services.auth.passwords import check_strength, hash_password
 from services.auth.tokens import digest, new_token
 from services.errors import LinkInvalid, NotFound
 from services.mail import outbox
+from services.staff.scope import require_family
 
 _SUBJECTS = {
     LinkPurpose.INVITATION: "Portail Famille : créez votre mot de passe",
@@ -57,12 +58,17 @@ def _issue(session: Session, user: UserAccount, purpose: LinkPurpose) -> str:
 
 
 def send_invitation(actor: Actor, user_id: int) -> None:
-    """Staff send (or resend) the set-password link to a family account."""
+    """Staff send (or resend) the set-password link to the account of a family they work
+    with; only managers invite staff accounts (the link lands in an outbox staff read)."""
     actor.require_staff()
     with transaction() as session:
         user = session.get(UserAccount, user_id)
         if user is None:
             raise NotFound("Ce compte n'existe pas.")
+        if user.family_id is None:
+            actor.require_manager()
+        else:
+            require_family(session, actor, user.family_id)
         _issue(session, user, LinkPurpose.INVITATION)
         audit.record(session, actor, "invitation_sent", "user_account", user.id)
 

@@ -48,6 +48,16 @@ class UnitView:
     meal_cents: int = 0
 
 
+def get_site(actor: Actor, site_id: int) -> tuple[str, str]:
+    """A site's name and address, for the edit form."""
+    actor.require_manager()
+    with read() as session:
+        site = session.get(Site, site_id)
+        if site is None:
+            raise NotFound("Ce lieu d'accueil n'existe pas.")
+        return site.name, site.address
+
+
 def update_site(actor: Actor, site_id: int, name: str, address: str) -> None:
     """Rename a site or change its address."""
     actor.require_manager()

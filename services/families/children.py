@@ -4,11 +4,12 @@ from __future__ import annotations
 from datetime import date
 
 from db.engine import transaction
-from db.models import Child, Family
+from db.models import Child
 from services import audit
 from services.actor import Actor
-from services.errors import InvalidInput, NotFound
+from services.errors import InvalidInput
 from services.families.accounts import ChildForm
+from services.staff.scope import require_family
 
 
 def add_child(actor: Actor, family_id: int, form: ChildForm) -> int:
@@ -17,8 +18,7 @@ def add_child(actor: Actor, family_id: int, form: ChildForm) -> int:
     if not form.first_name.strip() or form.birth_date > date.today():
         raise InvalidInput("Chaque enfant doit avoir un prénom et une date de naissance passée.")
     with transaction() as session:
-        if session.get(Family, family_id) is None:
-            raise NotFound("Cette famille n'existe pas.")
+        require_family(session, actor, family_id)  # one of the staff member's families
         child = Child(family_id=family_id, first_name=form.first_name.strip(),
                       last_name=form.last_name.strip(), birth_date=form.birth_date, sex=form.sex,
                       school=form.school, health_notes=form.health_notes)

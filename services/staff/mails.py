@@ -1,5 +1,6 @@
 """The outbox as reception uses it: mails of the families they work with, by state, with
-failures and retries counted."""
+failures and retries counted. Mails about no family (the set-password and reset links of
+staff and manager accounts) are for managers only: a link read there opens that account."""
 from __future__ import annotations
 
 from collections import Counter
@@ -11,6 +12,7 @@ from db.engine import read
 from db.models import Mail
 from db.states import MailState
 from services.actor import Actor
+from services.errors import Forbidden
 from services.mail import outbox
 from services.mail.outbox import MailView, list_mails
 from services.staff.scope import family_sites_map, may_see_family, require_family
@@ -28,12 +30,18 @@ class OutboxCounts:
         return self.by_state.get(MailState.FAILED.value, 0)
 
 
+def _may_see(actor: Actor, family_id: int | None, sites: dict[int, set[int]]) -> bool:
+    if family_id is None:
+        return actor.site_ids is None  # managers
+    return may_see_family(actor, sites[family_id])
+
+
 def _visible(actor: Actor, mails: list[MailView]) -> list[MailView]:
     if actor.site_ids is None:
         return mails
     with read() as session:
         sites = family_sites_map(session, {m.family_id for m in mails if m.family_id})
-    return [m for m in mails if m.family_id is None or may_see_family(actor, sites[m.family_id])]
+    return [m for m in mails if _may_see(actor, m.family_id, sites)]
 
 
 def list_outbox(actor: Actor, state: str | None = None, family_id: int | None = None,
@@ -57,10 +65,22 @@ def count_outbox(actor: Actor) -> OutboxCounts:
         rows = session.execute(select(Mail.family_id, Mail.state, Mail.attempts)).all()
         if actor.site_ids is not None:
             sites = family_sites_map(session, {r[0] for r in rows if r[0] is not None})
-            rows = [r for r in rows if r[0] is None or may_see_family(actor, sites[r[0]])]
+            rows = [r for r in rows if _may_see(actor, r[0], sites)]
     states = Counter(state for _, state, _ in rows)
     retrying = sum(1 for _, state, n in rows if state == MailState.QUEUED.value and n > 0)
     return OutboxCounts(dict(states), retrying)
+
+
+def count_failed(actor: Actor) -> int:
+    """How many mails the staff member may see have failed for good (reception's dashboard)."""
+    actor.require_staff()
+    with read() as session:
+        families = list(session.scalars(select(Mail.family_id)
+                                        .where(Mail.state == MailState.FAILED.value)))
+        if actor.site_ids is None:
+            return len(families)
+        sites = family_sites_map(session, {f for f in families if f is not None})
+    return sum(1 for f in families if _may_see(actor, f, sites))
 
 
 def resend(actor: Actor, mail_id: int) -> None:
@@ -70,4 +90,6 @@ def resend(actor: Actor, mail_id: int) -> None:
         mail = session.get(Mail, mail_id)
         if mail is not None and mail.family_id is not None:
             require_family(session, actor, mail.family_id)
+        elif mail is not None and actor.site_ids is not None:
+            raise Forbidden("Ce message ne concerne aucune famille de vos lieux d'accueil.")
     outbox.resend(actor, mail_id)

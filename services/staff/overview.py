@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from db.engine import read
-from db.models import Activity, Mail, Period, Registration, Reservation
-from db.states import MailState, RegistrationState
+from db.models import Activity, Period, Registration, Reservation
+from db.states import RegistrationState
 from db.states import ReservationState as R
 from services.actor import Actor
+from services.staff.mails import count_failed
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,7 @@ def get_overview(actor: Actor) -> StaffOverview:
             .where(Reservation.state.in_([R.REQUESTED.value, R.CANCEL_REQUESTED.value,
                                           R.WAITLISTED.value]))
             .group_by(Reservation.state)).all())
-        failed = session.scalar(select(func.count(Mail.id))
-                                .where(Mail.state == MailState.FAILED.value))
+    failed = count_failed(actor)  # of the families on the actor's sites only
     return StaffOverview(regs or 0, by_state.get(R.REQUESTED.value, 0),
                          by_state.get(R.CANCEL_REQUESTED.value, 0),
                          by_state.get(R.WAITLISTED.value, 0), failed or 0)

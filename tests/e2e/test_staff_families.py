@@ -70,3 +70,20 @@ def test_family_search_on_a_phone(served, phone):
     phone.get_by_text("Reste à payer").wait_for()
     shot(phone, "staff_family_phone")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_staff_read_a_familys_grid(served, desktop):
+    sign_in(desktop, served, STAFF_EMAIL, DEMO_PASSWORDS[STAFF_EMAIL])
+    go(desktop, "Familles")
+    desktop.get_by_label("Rechercher une famille").fill("tavernier")
+    desktop.keyboard.press("Enter")
+    wait_idle(desktop)
+    desktop.get_by_role("button", name="TAVERNIER").first.click()
+    desktop.get_by_role("heading", name="Famille TAVERNIER").wait_for()
+    desktop.get_by_role("tab", name="Inscriptions et réservations").click()
+    desktop.get_by_text("✓A réservation facilitée par l'accueil").wait_for()
+    grid = desktop.get_by_test_id("stDataFrame").last
+    grid.scroll_into_view_if_needed()
+    wait_idle(desktop)
+    shot(desktop, "staff_family_grid")  # the table is drawn on a canvas: look at the picture
+    assert grid.is_visible() and desktop.get_by_label("Grille de").is_visible()

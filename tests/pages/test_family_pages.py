@@ -116,6 +116,18 @@ def test_a_closed_or_locked_cell_says_why(built):
     assert closed.disabled and "Week-end" in closed.help
 
 
+def test_a_day_booked_by_reception_shows_as_reservation_facilitee(built):
+    w = built
+    reg = registered(w, w.family_a, w.lea, w.period_peri)
+    reserve(w.staff, reg, [(w.first_day, w.units_peri[2])], by_staff=True)
+    at = page_as("pages/family_bookings.py", FAMILY)
+    at.selectbox[1].set_value((w.first_day.year, w.first_day.month)).run()
+    cell = at.button(key=cell_key("by_staff", reg, w.first_day, w.units_peri[2]))
+    assert "Réservation facilitée par l'accueil" in cell.help
+    click(at, cell.key)  # the family cannot untick it, and is told why
+    assert "contactez l'accueil pour la modifier" in texts(at)
+
+
 def test_week_view_lists_days_with_large_buttons_and_legend(built):
     w = built
     reg = registered(w, w.family_a, w.lea, w.period_peri)

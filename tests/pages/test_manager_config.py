@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.engine import read
-from db.models import CapacitySlot, Closure, Period, Tariff, Unit
+from db.models import CapacitySlot, Closure, Period, Site, Tariff, Unit
 from services import registrations
 from services.booking.reserve import reserve
 from tests.pages.apptest import page_as, texts
@@ -146,3 +146,17 @@ def test_meal_part_of_a_unit(built):
     with read() as session:
         assert (session.get(Unit, unit_id).has_meal, session.get(Unit, unit_id).meal_cents) == \
             (True, 60)
+
+
+def test_renaming_a_site_keeps_its_address(built):
+    at = _open("pages/manager_offer.py")
+    name = next(t for t in at.text_input if t.label == "Nom" and t.value == "Les Chats Perchés")
+    assert next(t for t in at.text_input if t.label == "Adresse").value == \
+        "140 rue du Buisson, Lille"
+    name.input("Les Chats Perchés (Fives)")
+    at.button(key="FormSubmitter:site-Enregistrer le lieu").click().run()
+    assert "Lieu enregistré." in texts(at)
+    with read() as session:
+        site = session.get(Site, built.site_chats)
+        assert (site.name, site.address) == ("Les Chats Perchés (Fives)",
+                                             "140 rue du Buisson, Lille")

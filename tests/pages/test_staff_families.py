@@ -9,6 +9,7 @@ from sqlalchemy import select
 from db.engine import read
 from db.models import Document, Family, Mail, Reservation
 from services import registrations
+from services.booking.reserve import reserve
 from tests.pages.apptest import page_as, texts
 
 STAFF, FAMILY, GABRIEL = "accueil@test.example", "dupont@test.example", "gabriel@test.example"
@@ -82,6 +83,22 @@ def test_search_open_a_file_and_book_for_the_family(built):
     assert "réservation validée" in texts(at)
     with read() as session:
         assert session.scalar(select(Reservation.by_staff)) is True
+
+
+def test_the_file_shows_the_familys_grid_with_facilitated_days(built):
+    reg = registrations.request_registration(built.family_a, built.lea, built.period_peri)
+    registrations.decide(built.staff, reg, True)
+    reserve(built.family_a, reg, [(built.first_day, built.units_peri[0])])
+    reserve(built.staff, reg, [(built.first_day, built.units_peri[2])], by_staff=True)
+    at = _open_dupont()
+    at.button(key=f"open_{built.family_a_id}").click().run()
+    assert not at.exception
+    grid = next(d.value for d in at.dataframe if "ACCUEIL RELAI MATIN" in list(d.value.index))
+    monday = f"L {built.first_day.day:02d}"
+    assert grid.loc["ACCUEIL RELAI MATIN", monday] == "✓"
+    assert grid.loc["APRES-MIDI", monday] == "✓A"
+    assert grid.loc["MATIN AVEC REPAS", monday] == "2"  # places left
+    assert "✓A réservation facilitée" in texts(at)
 
 
 def test_edit_details_with_a_bad_qf_says_so(built):

@@ -53,6 +53,18 @@ def test_refusing_with_a_reason(built):
     assert "Refusée" in texts(at)
 
 
+def test_filters_by_site_and_kind(built):
+    _requests(built)
+    at = page_as("pages/staff_queue.py", STAFF)
+    at.selectbox(key="queue_site").select("Saint Gabriel").run()
+    labels = " ".join(c.label for c in at.checkbox)
+    assert "Zoé DURAND" in labels and "Léa DUPONT" not in labels
+    at.selectbox(key="queue_site").select("Tous").run()
+    at.multiselect[0].unselect("Réservation").run()
+    labels = " ".join(c.label for c in at.checkbox)
+    assert "Léa DUPONT" in labels and "Zoé DURAND" not in labels
+
+
 def test_saint_gabriel_staff_see_only_their_requests(built):
     _requests(built)
     at = page_as("pages/staff_queue.py", GABRIEL)

@@ -38,6 +38,7 @@ def test_board_shows_the_queue_and_refuses_promotion_when_full(built):
     assert not at.exception
     page = texts(at)
     assert "1.** Paul TEST" in page and "2.** Jade TEST" in page and "0 libre(s)" in page
+    assert page.count("en attente depuis le ") == 2
     assert at.button(key=f"head_{_slot(at)}").disabled
 
 

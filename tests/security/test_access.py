@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from db.engine import read
-from db.models import Reservation
+from db.engine import read, transaction
+from db.models import Mail, Reservation
 from services import audit, registrations
 from services.auth import links, login
 from services.booking.cancel import cancel
@@ -18,8 +18,10 @@ from services.booking.reserve import reserve
 from services.catalogue import setup
 from services.errors import Forbidden, LinkInvalid, NotFound, PortalError
 from services.families import accounts, children, overview
+from services.families import file as family_file
 from services.families.accounts import ChildForm, FamilyForm, GuardianForm
 from services.mail import outbox
+from services.staff import mails as staff_mails
 from services.staff import overview as staff_overview
 from tests.invariants import at_once, fingerprint
 
@@ -90,6 +92,15 @@ STAFF_GABRIEL_ON_CHATS = {
         w.staff_gabriel, w.tom, w.period_peri_small),
     "create a site (manager only)": lambda w, b: setup.create_site(w.staff_gabriel,
                                                                    w.organisation, "X"),
+    # Signing a Chats family up at Saint Gabriel would open its whole file to that desk.
+    "register a Chats family's child at Saint Gabriel": lambda w, b:
+        registrations.request_registration(w.staff_gabriel, w.zoe, w.period_wed),
+    "add a child to a Chats family": lambda w, b: children.add_child(
+        w.staff_gabriel, w.family_b_id, ChildForm("X", "Y", date(2016, 1, 1))),
+    "invite a Chats family's account": lambda w, b: links.send_invitation(
+        w.staff_gabriel, accounts.account_ids(w.family_b_id)[0]),
+    "read a Chats family's file": lambda w, b: family_file.get_file(w.staff_gabriel,
+                                                                    w.family_b_id),
 }
 
 
@@ -103,8 +114,36 @@ def test_staff_of_one_site_cannot_act_on_another_sites_data(world, b, attempt):
 
 def test_staff_dashboard_counts_only_the_staff_members_sites(world):
     registrations.request_registration(world.family_b, world.zoe, world.period_peri)  # Chats
+    with transaction() as session:
+        session.execute(update(Mail).values(state="failed", attempts=5))
     assert staff_overview.get_overview(world.staff).registration_requests == 1
     assert staff_overview.get_overview(world.staff_gabriel).registration_requests == 0
+    assert staff_overview.get_overview(world.staff).mails_failed == 1
+    assert staff_overview.get_overview(world.staff_gabriel).mails_failed == 0
+
+
+def _staff_links() -> list[Mail]:
+    with read() as session:
+        return list(session.scalars(select(Mail).where(Mail.family_id.is_(None))))
+
+
+def test_staff_cannot_read_or_obtain_a_link_to_a_staff_or_manager_account(world):
+    """A set-password link opens the account it was sent for: staff never see those of
+    staff and manager accounts, and cannot have one sent."""
+    manager = login.sign_in("direction@test.example", "motdepasse2026").actor.user_id
+    with pytest.raises(Forbidden):
+        links.send_invitation(world.staff, manager)
+    assert _staff_links() == []
+    links.request_reset("direction@test.example")  # anyone can ask, from the sign-in page
+    (mail,) = _staff_links()
+    for staff in (world.staff, world.staff_gabriel):
+        assert mail.id not in {m.id for m in staff_mails.list_outbox(staff)}
+        assert staff_mails.count_outbox(staff).by_state == {}
+        with pytest.raises(Forbidden):
+            staff_mails.resend(staff, mail.id)
+    assert mail.id in {m.id for m in staff_mails.list_outbox(world.manager)}
+    links.send_invitation(world.manager, manager)
+    assert len(_staff_links()) == 2
 
 
 def test_a_reset_link_used_twice_at_once_works_once(world):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -11,6 +11,9 @@ from db.engine import read
 from db.models import AuditEntry, CapacitySlot, Charge, Closure, Reservation, Tariff
 from services import registrations
 from services.booking.reserve import reserve
+from services.booking.rules import LOCAL
+from services.calendar import easter
+from services.catalogue import setup
 from services.errors import Forbidden, InvalidInput
 from services.config import closures, offer, places
 from tests.world import add_child
@@ -190,6 +193,7 @@ def test_only_managers_configure(world):
             lambda: closures.list_closures(actor, world.site_chats),
             lambda: offer.get_period(actor, world.period_peri),
             lambda: offer.update_site(actor, world.site_chats, "X", ""),
+            lambda: offer.get_site(actor, world.site_chats),
             lambda: offer.list_units(actor, world.activity_peri),
             lambda: offer.set_tariff(actor, world.units_peri[0], 1, 100),
             lambda: offer.add_unit(actor, world.activity_peri, offer.UnitSpec(
@@ -203,3 +207,22 @@ def test_only_managers_configure(world):
         for call in calls:
             with pytest.raises(Forbidden):
                 call()
+
+
+@pytest.mark.parametrize("year, sunday", [(2024, date(2024, 3, 31)), (2025, date(2025, 4, 20)),
+                                          (2026, date(2026, 4, 5)), (2027, date(2027, 3, 28))])
+def test_easter_sundays(year, sunday):
+    assert easter(year) == sunday
+
+
+def test_public_holidays_get_no_places(world):
+    """A period over May has no slot on Ascension Thursday nor on Whit Monday."""
+    year = world.today.year + 2  # clear of the world's periods
+    ascension, whit_monday = easter(year) + timedelta(days=39), easter(year) + timedelta(days=50)
+    opened = datetime(world.today.year, 1, 1, 7, tzinfo=LOCAL)
+    setup.create_period(world.manager, world.activity_peri, world.age_groups["6/12 ans"],
+                        "Mai", date(year, 5, 1), date(year, 6, 30), opened, weekdays="12345")
+    unit = world.units_peri[0]
+    assert _slot(world, unit, ascension) is None and _slot(world, unit, whit_monday) is None
+    assert _slot(world, unit, ascension + timedelta(days=1)).places == 2  # the Friday after
+    assert _slot(world, unit, whit_monday + timedelta(days=1)).places == 2

@@ -1,11 +1,13 @@
 """Pointage: expected children per unit, present/absent, late arrivals within capacity."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import select
 
 from db.engine import read
-from db.models import Charge, Reservation
+from db.models import AuditEntry, Charge, Reservation
 from services import registrations
 from services.booking.reserve import reserve
 from services.errors import Forbidden, InvalidInput, InvalidTransition
@@ -55,7 +57,12 @@ def test_correcting_a_justified_absence_bills_again(world):
     with read() as session:
         live = session.scalars(select(Charge.id).where(Charge.reservation_id == rid,
                                                        Charge.cancelled_at.is_(None))).all()
+        audited = session.execute(select(AuditEntry.actor, AuditEntry.details).where(
+            AuditEntry.action == "attendance", AuditEntry.entity_id == rid)
+            .order_by(AuditEntry.id)).all()
     assert len(live) == 1
+    assert [(who, json.loads(d)["state"]) for who, d in audited] == \
+        [("Accueil", "absent_justified"), ("Accueil", "present")]
 
 
 def test_bad_marks_change_nothing(world):

@@ -1,6 +1,7 @@
 """The validation queue and staff decisions on registrations, bookings and cancellations."""
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -145,7 +146,11 @@ def test_cancellation_requests_accepted_or_refused(world):
     assert booked(first.slot_id) == 0 and booked(second.slot_id) == 1
     with read() as session:
         live = dict(session.execute(select(Charge.reservation_id, Charge.cancelled_at)).all())
+        audited = {(a, i): json.loads(d) for a, i, d in session.execute(
+            select(AuditEntry.action, AuditEntry.entity_id, AuditEntry.details))}
     assert live[first.id] is not None and live[second.id] is None
+    assert audited[("validate_cancellation", first.id)] == {"reason": ""}
+    assert audited[("refuse_cancellation", second.id)] == {"reason": "Hors délai"}
 
 
 def test_a_batch_touching_another_site_changes_nothing(world):
@@ -178,3 +183,22 @@ def test_families_cannot_decide(world):
         decisions.decide_registrations(world.family_a, [1], True)
     with pytest.raises(Forbidden):
         list_queue(world.family_a)
+
+
+def test_queue_is_oldest_first_across_kinds_and_each_decision_is_audited_with_its_reason(world):
+    _, booking = _requested_booking(world)  # the older request is a booking
+    reg_req = registrations.request_registration(world.family_b, world.zoe, world.period_peri)
+    assert [(i.kind, i.id) for i in list_queue(world.staff)] == \
+        [("booking", booking.id), ("registration", reg_req)]
+    decisions.decide_registrations(world.staff, [reg_req], False, "Dossier incomplet")
+    decisions.decide_bookings(world.staff, [booking.id], False, "Complet ce jour-là")
+    with read() as session:
+        entries = {(e.action, e.entity_id): (e.actor, e.source, json.loads(e.details))
+                   for e in session.scalars(select(AuditEntry))}
+        body = session.scalar(select(Mail.body).where(
+            Mail.subject == "Décision de l'accueil sur vos réservations"))
+    assert entries[("decide_registration", reg_req)] == (
+        "Accueil", "back_office", {"reason": "Dossier incomplet", "state": "refused"})
+    assert entries[("refuse_booking", booking.id)] == (
+        "Accueil", "back_office", {"reason": "Complet ce jour-là"})
+    assert "réservation refusée" in body and "Motif : Complet ce jour-là" in body

@@ -167,3 +167,38 @@ def test_a_new_file_is_open_to_every_desk_and_closed_to_families(world):
         family_files.get_family_file(world.staff, 999_999)
     with read() as session:
         assert session.scalar(select(Mail.id).where(Mail.family_id == family_id)) is None
+
+
+def _paper_form(world, email="sara.benoit@test.example") -> FamilyForm:
+    return FamilyForm("BENOIT", [GuardianForm("Sara", "BENOIT", email, "06 10 20 30 40")],
+                      [ChildForm("Noé", "BENOIT", date(world.today.year - 6, 5, 1))], qf=480)
+
+
+def test_the_paper_form_makes_the_whole_file_and_sends_the_invitation(world):
+    family_id = family_edit.register_family(
+        world.staff_gabriel, world.organisation, _paper_form(world),
+        [GuardianForm("Mamie", "BENOIT", phone="03 20 00 00 00")],
+        ["Attestation d'assurance civile", "Attestation de QF (CAF)"], world.today, True)
+    file = family_files.get_family_file(world.staff_gabriel, family_id)
+    assert (file.name, file.qf, [c.first_name for c in file.children]) == ("BENOIT", 480, ["Noé"])
+    assert [(g.first_name, g.relationship, g.phone) for g in file.guardians] == \
+        [("Sara", "Parent", "06 10 20 30 40"), ("Mamie", "Contact", "03 20 00 00 00")]
+    assert [(d.kind, d.received_on) for d in file.documents] == \
+        [("Attestation d'assurance civile", world.today), ("Attestation de QF (CAF)", world.today)]
+    assert [(a.email, a.invited) for a in file.accounts] == [("sara.benoit@test.example", True)]
+    assert [m.subject for m in list_mails(world.staff, family_id=family_id)] == \
+        ["Portail Famille : créez votre mot de passe"]
+
+
+@pytest.mark.parametrize("email, contacts, documents", [
+    ("", [], []),                                   # an invitation needs an e-mail
+    ("sara@test.example", [GuardianForm(" ", "X")], []),  # a contact without a first name
+    ("sara@test.example", [], ["  "]),              # an empty document
+    ("dupont@test.example", [], []),                # another family's account
+])
+def test_a_bad_paper_form_says_why_and_creates_nothing(world, email, contacts, documents):
+    with pytest.raises(InvalidInput):
+        family_edit.register_family(world.staff, world.organisation, _paper_form(world, email),
+                                    contacts, documents, world.today, True)
+    with read() as session:
+        assert session.scalar(select(Family.id).where(Family.name == "BENOIT")) is None

@@ -47,6 +47,11 @@ def test_board_shows_the_queue_in_order_with_places(world):
     assert (slot.places, slot.booked, slot.free) == (2, 2, 0)
     assert [w.child.split()[0] for w in slot.waiting] == ["Paul", "Jade", "Nino"]
     assert [w.position for w in slot.waiting] == [1, 2, 3]
+    with read() as session:  # "since when": the time each request reached the server
+        asked = {r.id: r.requested_at for r in session.scalars(select(Reservation).where(
+            Reservation.id.in_([w.reservation_id for w in slot.waiting])))}
+    assert [w.since for w in slot.waiting] == [asked[w.reservation_id] for w in slot.waiting]
+    assert [w.since for w in slot.waiting] == sorted(asked.values())
     assert slot.unit == "ACCUEIL RELAI MATIN" and slot.age_group == "6/12 ans"
 
 
