@@ -16,7 +16,8 @@ LISTED = 15  # cells listed at once after a submission; a typical week lists the
 SUMMARY = [("validated", "validée(s)"), ("requested", "envoyée(s) à l'accueil"),
            ("waitlisted", "en liste d'attente"), ("cancelled", "annulée(s)"),
            ("cancel_requested", "annulation(s) demandée(s)"), ("unchanged", "déjà enregistrée(s)"),
-           ("rejected", "refusée(s)")]
+           ("already_cancelled", "déjà annulée(s)"),
+           ("already_cancel_requested", "annulation(s) déjà demandée(s)"), ("rejected", "refusée(s)")]
 DRAFT_ADD, DRAFT_CANCEL, FULL, UNAVAILABLE = "draft_add", "draft_cancel", "full", "unavailable"
 # A ticked cancellation looks different by what it undoes, as in the tutorial's legend:
 # a validated day, a request not yet decided, or a place in a waiting list.
