@@ -77,10 +77,16 @@ def test_a_closure_says_the_label_the_manager_gave_and_cannot_be_booked(world):
 
 def test_a_day_outside_the_period_is_closed(world):
     reg = registered(world, world.family_a, world.lea, world.period_peri)
-    grid = month_of(world, world.family_a, reg)
-    before = [d for d in grid.days if d < world.first_day]
-    if before:
-        assert "Hors de la période" in grid.cell(before[-1], world.units_peri[0]).why_not
+    last = world.first_day + timedelta(days=55)  # the period's end (tests/world.py)
+    # The first month has days before the period, or the last month days after it.
+    outside = [(d, g) for g in (month_of(world, world.family_a, reg),
+                                get_month(world.family_a, reg, last.year, last.month))
+               for d in g.days if not world.first_day <= d <= last]
+    assert outside
+    for day, grid in outside:
+        cell = grid.cell(day, world.units_peri[0])
+        assert cell.state == CellState.CLOSED and not cell.can_add
+        assert cell.why_not == "Hors de la période d'inscription."
 
 
 @pytest.mark.parametrize("others, places_left", [(0, 2), (1, 1), (2, 0)])
