@@ -110,7 +110,7 @@ def test_annuler_drops_ticks_and_a_validated_cell_can_be_cancelled(built):
     assert "annulée" in texts(at)
 
 
-def test_a_closed_or_locked_cell_says_why(built):
+def test_a_closed_or_staff_booked_cell_says_why(built):
     w = built
     reg = registered(w, w.family_a, w.lea, w.period_peri)
     at = page_as("pages/family_bookings.py", FAMILY)
@@ -118,6 +118,14 @@ def test_a_closed_or_locked_cell_says_why(built):
     saturday = w.first_day + timedelta(days=5)
     closed = at.button(key=cell_key("closed", reg, saturday, w.units_peri[0]))
     assert closed.disabled and "Week-end" in closed.help
+    # A day booked by reception cannot be changed by the family: touching it says why.
+    staff_day = (w.first_day + timedelta(days=1), w.units_peri[2])
+    reserve(w.staff, reg, [staff_day], by_staff=True)
+    press(at, "Actualiser")
+    click(at, cell_key("by_staff", reg, *staff_day))
+    assert "Réservation faite par l'accueil : contactez l'accueil" in " ".join(
+        i.value for i in at.info)
+    assert at.button(key=cell_key("by_staff", reg, *staff_day))  # still not ticked
 
 
 def test_month_view_has_weekday_letters_and_the_whole_legend(built):
