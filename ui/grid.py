@@ -16,8 +16,12 @@ LISTED = 15  # cells listed at once after a submission; a typical week lists the
 SUMMARY = [("validated", "validée(s)"), ("requested", "envoyée(s) à l'accueil"),
            ("waitlisted", "en liste d'attente"), ("cancelled", "annulée(s)"),
            ("cancel_requested", "annulation(s) demandée(s)"), ("unchanged", "déjà enregistrée(s)"),
-           ("rejected", "refusée(s)")]
+           ("already_cancelled", "déjà annulée(s)"),
+           ("already_cancel_requested", "annulation(s) déjà demandée(s)"), ("rejected", "refusée(s)")]
 DRAFT_ADD, DRAFT_CANCEL, FULL, UNAVAILABLE = "draft_add", "draft_cancel", "full", "unavailable"
+# A ticked cancellation looks different by what it undoes, as in the tutorial's legend:
+# a validated day, a request not yet decided, or a place in a waiting list.
+DRAFT_WITHDRAW, DRAFT_LEAVE = "draft_withdraw", "draft_leave"
 
 
 @dataclass(frozen=True)
@@ -35,16 +39,21 @@ LOOKS: dict[str, Look] = {
     DRAFT_ADD: Look("Demande de réservation (cochée, pas encore envoyée)", "#fff59d", "#333",
                     "#c6a700"),
     CellState.REQUESTED: Look("Demande de réservation envoyée", "#ffd54f", "#333"),
-    CellState.WAITLISTED: Look("Demande en liste d'attente (rang affiché)", "#ff9800", "#000"),
+    CellState.WAITLISTED: Look("Demande de réservation en liste d'attente (rang affiché)",
+                               "#ff9800", "#000"),
     CellState.WAITLISTED_LOCKED: Look("Réservation en liste d'attente (non modifiable)",
                                       "#ff9800", "#000", hatched=True),
     CellState.VALIDATED: Look("Réservation validée", "#2e7d32", "#fff"),
     CellState.LOCKED: Look("Réservation non modifiable (date limite passée)", "#2e7d32", "#fff",
                            hatched=True),
-    CellState.BY_STAFF: Look("Réservation facilitée par l'accueil (non modifiable)", "#1565c0",
-                             "#fff"),
+    CellState.BY_STAFF: Look("Réservation facilitée (non modifiable) : faite par l'accueil",
+                             "#1565c0", "#fff"),
     DRAFT_CANCEL: Look("Demande d'annulation (cochée, pas encore envoyée)", "#ffcdd2", "#b71c1c",
                        "#b71c1c"),
+    DRAFT_WITHDRAW: Look("Demande de réservation à annuler (cochée, pas encore envoyée)",
+                         "#ffd54f", "#b71c1c", "#b71c1c"),
+    DRAFT_LEAVE: Look("Demande d'annulation (liste d'attente) : quitter la liste (cochée)",
+                      "#ffe0b2", "#b71c1c", "#b71c1c"),
     CellState.CANCEL_REQUESTED: Look("Demande d'annulation envoyée", "#e57373", "#fff"),
     CellState.PRESENT: Look("Présence (non modifiable)", "#6a1b9a", "#fff"),
     CellState.ABSENT: Look("Absence (non modifiable)", "#616161", "#fff"),
@@ -73,7 +82,9 @@ def shown_state(cell: Cell, pending: dict[str, set]) -> str:  # type: ignore[typ
             return UNAVAILABLE
         return FULL if cell.full else CellState.FREE
     if cell.reservation_id in pending["cancel"]:
-        return DRAFT_CANCEL
+        if cell.state in (CellState.WAITLISTED, CellState.WAITLISTED_LOCKED):
+            return DRAFT_LEAVE
+        return DRAFT_WITHDRAW if cell.state == CellState.REQUESTED else DRAFT_CANCEL
     return cell.state
 
 
@@ -85,6 +96,7 @@ def short_label(cell: Cell, state: str) -> str:
         return ordinal(cell.position or 0)
     return {FULL: "0", DRAFT_ADD: "✓", CellState.REQUESTED: "?", CellState.VALIDATED: "✓",
             CellState.LOCKED: "✓", CellState.BY_STAFF: "✓", DRAFT_CANCEL: "✗",
+            DRAFT_WITHDRAW: "✗", DRAFT_LEAVE: "✗",
             CellState.CANCEL_REQUESTED: "✗", CellState.PRESENT: "P", CellState.ABSENT: "A",
             CellState.ABSENT_JUSTIFIED: "AJ", CellState.CLOSED: "·", UNAVAILABLE: "–"}.get(state, "")
 

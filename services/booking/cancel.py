@@ -22,6 +22,7 @@ from services.booking.rules import why_cannot_cancel
 from services.errors import NotFound
 
 _CANCELLABLE = (R.REQUESTED, R.WAITLISTED, R.VALIDATED)
+_ALREADY = {R.CANCELLED: "already_cancelled", R.CANCEL_REQUESTED: "already_cancel_requested"}
 
 
 def cancel(actor: Actor, registration_id: int, reservation_ids: list[int]) -> Submission:
@@ -50,7 +51,10 @@ def _cancel_once(actor: Actor, registration_id: int, ids: list[int]) -> Submissi
         for r in rows:
             name = ctx.units[r.unit_id]
             reason = None if actor.is_staff else why_cannot_cancel(ctx.window, r.day, now)
-            if r.state not in _CANCELLABLE:
+            if r.state in _ALREADY:
+                # A second tab, or a grid left open, asks again: say it is done, not refused.
+                outcomes.append(CellOutcome(r.day, r.unit_id, name, _ALREADY[r.state]))
+            elif r.state not in _CANCELLABLE:
                 outcomes.append(CellOutcome(r.day, r.unit_id, name, "rejected",
                                             reason="cette case ne peut plus être annulée"))
             elif r.by_staff and not actor.is_staff:

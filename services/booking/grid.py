@@ -13,7 +13,7 @@ from enum import StrEnum
 from sqlalchemy import func, select
 
 from db.engine import read
-from db.models import CapacitySlot, Reservation, Site
+from db.models import CapacitySlot, Closure, Reservation, Site
 from db.states import ACTIVE_RESERVATION
 from db.states import ReservationState as R
 from services.actor import Actor
@@ -96,13 +96,16 @@ def _month_days(year: int, month: int) -> list[date]:
     return days_between(first, date.fromordinal(last.toordinal() - 1))
 
 
-def closed_reason(day: date, start: date, end: date) -> str:
-    """Why a day has no opening, in French."""
+def closed_reason(day: date, start: date, end: date,
+                  closures: dict[date, str] | None = None) -> str:
+    """Why a day has no opening, in French (a closure gives the label staff wrote)."""
     if not start <= day <= end:
         return "Hors de la période d'inscription."
     holiday = holiday_name(day)
     if holiday:
         return f"Jour férié ({holiday})."
+    if closures and day in closures:
+        return f"Fermeture : {closures[day]}." if closures[day] else "Fermeture du centre."
     if day.isoweekday() >= 6:
         return "Week-end : pas d'accueil."
     return "Pas d'accueil ce jour-là."
@@ -181,6 +184,10 @@ def get_month(actor: Actor, registration_id: int, year: int | None = None,
             Reservation.state.in_([s.value for s in ACTIVE_RESERVATION]))))
         ranks = capacity.positions(session, [r.id for r in rows if r.state == R.WAITLISTED])
         site = session.scalar(select(Site.name).where(Site.id == ctx.activity.site_id)) or ""
+        closures = dict(session.execute(select(Closure.day, Closure.label).where(
+            (Closure.activity_id == ctx.activity.id)
+            | ((Closure.site_id == ctx.activity.site_id) & Closure.activity_id.is_(None)),
+            Closure.day.between(days[0], days[-1]))).all())
     mine = {(r.day, r.unit_id): r for r in rows}
     cells: dict[tuple[date, int], Cell] = {}
     for d in days:
@@ -189,7 +196,7 @@ def get_month(actor: Actor, registration_id: int, year: int | None = None,
             if slot is None:
                 cells[(d, unit_id)] = Cell(d, unit_id, CellState.CLOSED,
                                            why_not=closed_reason(d, period.start_date,
-                                                                 period.end_date))
+                                                                 period.end_date, closures))
                 continue
             slot_id, free = slot
             # A free place goes to the queue first, so a newcomer sees none while people wait.

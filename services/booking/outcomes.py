@@ -15,6 +15,8 @@ OUTCOME_LABELS = {
     "cancel_requested": "demande d'annulation envoyée à l'accueil",
     "rejected": "refusée",
     "unchanged": "déjà enregistrée",
+    "already_cancelled": "déjà annulée",
+    "already_cancel_requested": "demande d'annulation déjà envoyée à l'accueil",
 }
 
 

@@ -36,11 +36,13 @@ class RegistrationSummary:
     end: date
     state: str
     reason: str = ""
-    booked: int = 0            # cells holding a place (validated or sent to staff)
-    sent_to_staff: int = 0     # booking requests waiting for reception
+    booked: int = 0            # days validated (attended or not), cancellation asked or not
+    sent_to_staff: int = 0     # booking requests waiting for reception (not in `booked`)
+    cancel_asked: int = 0      # of `booked`: cancellations waiting for reception
     waiting: list[WaitingCell] = field(default_factory=list)
     days_to_book: int = 0      # open days still bookable with nothing booked yet
     amount_due_cents: int = 0  # live charges less what payments settled
+    booking_opens_at: datetime | None = None  # set while booking is not open yet
 
 
 @dataclass(frozen=True)
@@ -103,11 +105,14 @@ def get_overview(actor: Actor, today: date, family_id: int | None = None) -> Fam
             by_child[reg.child_id].append(RegistrationSummary(
                 reg.id, site.name, activity.name, period.name, period.start_date,
                 period.end_date, reg.state, reg.reason,
-                booked=sum(states[s.value] for s in HOLDS_PLACE),
-                sent_to_staff=states[R.REQUESTED.value], waiting=waiting,
+                booked=sum(states[s.value] for s in HOLDS_PLACE if s != R.REQUESTED),
+                sent_to_staff=states[R.REQUESTED.value],
+                cancel_asked=states[R.CANCEL_REQUESTED.value], waiting=waiting,
                 days_to_book=_days_to_book(session, period, {c.day for c in mine}, now)
                 if reg.state == "validated" else 0,
-                amount_due_cents=due.get(reg.id, 0)))
+                amount_due_cents=due.get(reg.id, 0),
+                booking_opens_at=period.booking_opens_at
+                if now < period.booking_opens_at else None))
         return FamilyOverview(family.id, family.name, [
             ChildSummary(c.id, c.first_name, c.last_name, c.birth_date,
                          age_on(c.birth_date, today), by_child[c.id]) for c in children])

@@ -10,27 +10,56 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
+from services import registrations
 from services.demo import DEMO_PASSWORDS
-from tests.e2e.conftest import go, shot, sign_in, wait_idle
+from services.families import accounts
+from tests.e2e.conftest import PHONE, go, shot, sign_in, wait_idle
+from tests.e2e.staff_data import (STAFF_EMAIL, actor, family_of, far, new_family, open_day,
+                                  period, served)
 
+__all__ = ["served"]
 EVENING = re.compile("ACCUEIL RELAI SOIR")
+# What a phone's browser says it is: the grid opens on the week list by itself.
+MOBILE_UA = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+             "Chrome/131.0.0.0 Mobile Safari/537.36")
 
 
-def choose(page, index: int, option) -> None:  # type: ignore[no-untyped-def]
-    """Pick an option of the index-th select box (an option name, or 'last')."""
+@pytest.fixture
+def phone(browser):  # type: ignore[no-untyped-def]
+    """A phone as families hold it: 390x844, touch, and a phone's user agent."""
+    context = browser.new_context(viewport=PHONE, locale="fr-FR", is_mobile=True, has_touch=True,
+                                  device_scale_factor=2, user_agent=MOBILE_UA)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+def choose(page, index: int, option) -> str:  # type: ignore[no-untyped-def]
+    """Pick an option of the index-th select box (an option name, or 'last'); its text."""
     page.get_by_test_id("stSelectbox").nth(index).click()
     options = page.get_by_role("option")
-    (options.last if option == "last" else options.filter(has_text=option).first).click()
+    picked = options.last if option == "last" else options.filter(has_text=option).first
+    text = picked.inner_text().strip()
+    picked.click()
     wait_idle(page)
+    return text
 
 
 def open_last_week(page, child: str) -> None:  # type: ignore[no-untyped-def]
     """Mes réservations, the child's after-school registration, last month, week view."""
     go(page, "Mes réservations")
     choose(page, 0, f"{child} · CHATS PERCHES PERISCOLAIRE")
-    choose(page, 1, "last")
-    page.get_by_text("Semaine", exact=True).first.click()
+    month = choose(page, 1, "last")
+    # The month's heading is drawn once the grid of that month is (not the previous one's).
+    page.get_by_role("heading", name=month).wait_for()
     wait_idle(page)
+    if page.viewport_size["width"] >= 640:
+        page.get_by_text("Semaine", exact=True).first.click()
+        wait_idle(page)
+    # On a phone the week list is there without asking: the month grid would not fit.
     page.get_by_text("Semaine du").wait_for()
     last = page.locator("[class*='st-key-week_'] button").last
     first_day = last.inner_text().strip()  # "22/02"
@@ -99,6 +128,10 @@ def test_waitlisted_request_is_promoted_when_another_family_cancels(app_server, 
     evening_button(desktop, "Réservation validée").click()
     evening_button(desktop, "Demande d'annulation (cochée")
     assert "annulée" in submit(desktop)
+    # The freed place is not offered back: it went to the head of the queue.
+    evening_button(desktop, "Complet").scroll_into_view_if_needed()
+    desktop.mouse.move(0, 0)
+    shot(desktop, "family_grid_cancelled_desktop")
 
     # Lyn's family presses Actualiser: the freed place went to the head of the queue.
     phone.get_by_role("button", name="Actualiser").click()
@@ -147,3 +180,45 @@ def test_new_registration_and_family_pages_on_a_phone(app_server, phone):
     go(phone, "Mes coordonnées")
     phone.get_by_text("Quotient familial").first.wait_for()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_typical_week_then_a_cancellation_on_a_phone(served, phone):
+    """Steps 4 and 6 at 390x844: a typical week from this month on, then one day cancelled."""
+    name, (child,) = new_family([("Sacha", 8)])
+    staff = actor(STAFF_EMAIL)
+    reg = registrations.request_registration(staff, child,
+                                             period("CHATS PERCHES PERISCOLAIRE", "6/12 ans"))
+    registrations.decide(staff, reg, validate=True)
+    _, afternoon = open_day(period("CHATS PERCHES PERISCOLAIRE", "6/12 ans"), "APRES-MIDI", far())
+    for user in accounts.account_ids(family_of(child).family_id):
+        accounts.set_password_directly(actor("direction@csjacquard.example"), user, "semaine2026")
+    sign_in(phone, served, f"{name.lower()}@example.org", "semaine2026")
+    phone.get_by_role("heading", name="Mon tableau de bord").wait_for()
+    go(phone, "Mes réservations")
+    phone.get_by_text("Semaine du").wait_for()  # the week list, by itself, on a phone
+    phone.get_by_text("Réservation selon une scolarité type").click()
+    # Every weekday of the afternoon unit, from the month shown to the end of the period.
+    ticks = phone.locator(f"[class*='st-key-tw_{reg}_{afternoon}_']")
+    ticks.first.wait_for()
+    for n in range(ticks.count()):
+        ticks.nth(n).scroll_into_view_if_needed()
+        ticks.nth(n).locator("label").click()
+    phone.get_by_text(re.compile("^À partir de")).click()
+    phone.get_by_role("button", name="Appliquer ma semaine type").click()
+    wait_idle(phone)
+    phone.get_by_text("Résultat de votre demande").wait_for()
+    body = phone.locator("body").inner_text()
+    assert "validée(s)" in body, body[:2000]
+    phone.get_by_text("Résultat de votre demande").scroll_into_view_if_needed()
+    shot(phone, "family_typical_week_phone")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # One of those afternoons is cancelled from the week list, within the deadline.
+    cell = phone.get_by_role("button", name=re.compile("^APRES-MIDI : Réservation validée"))
+    cell.first.click()
+    phone.get_by_role("button", name=re.compile("^APRES-MIDI : Demande d'annulation \\(cochée"))\
+        .first.wait_for()
+    body = submit(phone)
+    assert "1 annulée(s)" in body, body[:2000]
+    phone.get_by_text("Résultat de votre demande").scroll_into_view_if_needed()
+    shot(phone, "family_cancelled_phone")

@@ -1,6 +1,7 @@
 """AppTest for the family journey's pages, signed in as a family (and staff for theirs)."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -88,6 +89,9 @@ def test_a_stale_grid_loses_nothing_the_cell_goes_to_the_waiting_list(built):
     press(at, "Valider")
     assert "1er en liste d'attente" in texts(at)
     assert at.button(key=cell_key("waitlisted", reg, *cell)).label == "1er"
+    # Ticking it again asks to leave the queue, drawn as the tutorial's own legend entry.
+    click(at, cell_key("waitlisted", reg, *cell))
+    assert at.button(key=cell_key("draft_leave", reg, *cell)).label == "✗"
 
 
 def test_annuler_drops_ticks_and_a_validated_cell_can_be_cancelled(built):
@@ -106,7 +110,7 @@ def test_annuler_drops_ticks_and_a_validated_cell_can_be_cancelled(built):
     assert "annulée" in texts(at)
 
 
-def test_a_closed_or_locked_cell_says_why(built):
+def test_a_closed_or_staff_booked_cell_says_why(built):
     w = built
     reg = registered(w, w.family_a, w.lea, w.period_peri)
     at = page_as("pages/family_bookings.py", FAMILY)
@@ -114,6 +118,33 @@ def test_a_closed_or_locked_cell_says_why(built):
     saturday = w.first_day + timedelta(days=5)
     closed = at.button(key=cell_key("closed", reg, saturday, w.units_peri[0]))
     assert closed.disabled and "Week-end" in closed.help
+    # A day booked by reception cannot be changed by the family: touching it says why.
+    staff_day = (w.first_day + timedelta(days=1), w.units_peri[2])
+    reserve(w.staff, reg, [staff_day], by_staff=True)
+    press(at, "Actualiser")
+    click(at, cell_key("by_staff", reg, *staff_day))
+    assert "Réservation faite par l'accueil : contactez l'accueil" in " ".join(
+        i.value for i in at.info)
+    assert at.button(key=cell_key("by_staff", reg, *staff_day))  # still not ticked
+
+
+def test_month_view_has_weekday_letters_and_the_whole_legend(built):
+    from ui.grid import LOOKS
+
+    w = built
+    registered(w, w.family_a, w.lea, w.period_peri)
+    at = page_as("pages/family_bookings.py", FAMILY)
+    at.selectbox[1].set_value((w.first_day.year, w.first_day.month)).run()
+    # One column per day of the month, headed by its weekday letter, as in the tutorial.
+    heads = dict((int(d), letter) for m in at.markdown
+                 for letter, d in re.findall(r">(\w)<br>(\d\d)<", m.value))
+    first = w.first_day.replace(day=1)
+    days = [first + timedelta(days=n) for n in range(31)
+            if (first + timedelta(days=n)).month == first.month]
+    assert heads == {d.day: "LMMJVSD"[d.weekday()] for d in days}
+    legend = " ".join(h.value for h in at.html)
+    assert all(look.legend in legend for look in LOOKS.values())
+    assert {"Valider", "Annuler", "Actualiser"} <= {b.label for b in at.button}
 
 
 def test_a_day_booked_by_reception_shows_as_reservation_facilitee(built):

@@ -144,3 +144,31 @@ def test_an_empty_submission_is_refused(world):
     reg = registered(world, world.family_a, world.lea, world.period_peri)
     with pytest.raises(NothingToSubmit):
         reserve(world.family_a, reg, [])
+
+
+def test_cancelling_again_from_a_stale_tab_says_it_is_already_done(world):
+    reg = registered(world, world.family_a, world.lea, world.period_peri)
+    cell = (world.first_day, world.units_peri[0])
+    reserve(world.family_a, reg, [cell])
+    rid = _reservations(reg)[0].id
+    assert cancel(world.family_a, reg, [rid]).cells[0].outcome == "cancelled"
+    again = cancel(world.family_a, reg, [rid]).cells[0]  # the other tab still showed it
+    assert (again.outcome, again.describe()) == ("already_cancelled", "déjà annulée")
+    with read() as session:
+        assert session.get(CapacitySlot, _reservations(reg)[0].slot_id).booked == 0
+        body = session.scalars(select(Mail.body).where(Mail.recipient == "dupont@test.example")
+                               .order_by(Mail.id.desc())).first()
+    assert ": déjà annulée" in body
+
+
+def test_asking_twice_to_cancel_where_staff_decide_sends_one_request(world):
+    from services.staff.decisions import decide_bookings
+
+    reg = registered(world, world.family_a, world.lea, world.period_wed)
+    reserve(world.family_a, reg, [(world.first_day + timedelta(days=2), world.units_wed[0])])
+    rid = _reservations(reg)[0].id
+    decide_bookings(world.staff, [rid], True)
+    assert cancel(world.family_a, reg, [rid]).cells[0].outcome == "cancel_requested"
+    again = cancel(world.family_a, reg, [rid]).cells[0]
+    assert again.outcome == "already_cancel_requested"
+    assert _reservations(reg)[0].state == "cancel_requested"

@@ -12,6 +12,9 @@ from services.booking.errors import RegistrationNotValidated
 from services.booking.grid import CellState, _stored_state, family_rights, get_month
 from services.booking.reserve import reserve
 from services.booking.rules import LOCAL, Window
+from services.calendar import holiday_name, public_holidays
+from services.catalogue import setup
+from services.config import closures
 from services.errors import Forbidden
 from tests.world import add_child
 
@@ -41,12 +44,49 @@ def test_free_cells_show_places_and_closed_days_say_why(world):
     assert grid.open_days() and all(d.isoweekday() in (1, 2, 4, 5) for d in grid.open_days())
 
 
+def _next_weekday_holiday(today):
+    return min(d for y in (today.year, today.year + 1) for d in public_holidays(y)
+               if d > today + timedelta(days=3) and d.isoweekday() <= 5)
+
+
+def test_a_public_holiday_is_closed_says_why_and_cannot_be_booked(world):
+    holiday = _next_weekday_holiday(world.today)
+    opened = datetime.combine(world.today - timedelta(days=10), time(7), tzinfo=LOCAL)
+    period = setup.create_period(world.manager, world.activity_peri, world.age_groups["6/12 ans"],
+                                 "Péri fériés", holiday - timedelta(days=7),
+                                 holiday + timedelta(days=7), opened)
+    reg = registered(world, world.family_a, world.lea, period)
+    grid = get_month(world.family_a, reg, holiday.year, holiday.month)
+    cell = grid.cell(holiday, world.units_peri[0])
+    assert cell.state == CellState.CLOSED and not cell.can_add
+    assert cell.why_not == f"Jour férié ({holiday_name(holiday)})."
+    out = reserve(world.family_a, reg, [(holiday, world.units_peri[0])]).cells[0]
+    assert out.outcome == "rejected" and "jour fermé" in out.reason
+
+
+def test_a_closure_says_the_label_the_manager_gave_and_cannot_be_booked(world):
+    day = world.first_day + timedelta(days=7)
+    closures.add_closure(world.manager, world.site_chats, day, day, "Journée pédagogique")
+    reg = registered(world, world.family_a, world.lea, world.period_peri)
+    cell = get_month(world.family_a, reg, day.year, day.month).cell(day, world.units_peri[0])
+    assert cell.state == CellState.CLOSED and not cell.can_add
+    assert cell.why_not == "Fermeture : Journée pédagogique."
+    assert reserve(world.family_a, reg, [(day, world.units_peri[0])]).cells[0].outcome == \
+        "rejected"
+
+
 def test_a_day_outside_the_period_is_closed(world):
     reg = registered(world, world.family_a, world.lea, world.period_peri)
-    grid = month_of(world, world.family_a, reg)
-    before = [d for d in grid.days if d < world.first_day]
-    if before:
-        assert "Hors de la période" in grid.cell(before[-1], world.units_peri[0]).why_not
+    last = world.first_day + timedelta(days=55)  # the period's end (tests/world.py)
+    # The first month has days before the period, or the last month days after it.
+    outside = [(d, g) for g in (month_of(world, world.family_a, reg),
+                                get_month(world.family_a, reg, last.year, last.month))
+               for d in g.days if not world.first_day <= d <= last]
+    assert outside
+    for day, grid in outside:
+        cell = grid.cell(day, world.units_peri[0])
+        assert cell.state == CellState.CLOSED and not cell.can_add
+        assert cell.why_not == "Hors de la période d'inscription."
 
 
 @pytest.mark.parametrize("others, places_left", [(0, 2), (1, 1), (2, 0)])

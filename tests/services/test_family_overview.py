@@ -84,3 +84,49 @@ def test_a_request_waiting_for_reception_has_nothing_to_book_yet(world):
     registrations.request_registration(world.family_a, world.lea, world.period_peri)
     summary = lea_registration(world)
     assert summary.state == "requested" and summary.days_to_book == 0
+
+
+def test_requests_to_reception_are_not_counted_as_bookings(world):
+    from services.staff.decisions import decide_bookings
+
+    reg = registered(world, world.family_a, world.lea, world.period_wed)  # staff validate
+    wednesday = world.first_day + timedelta(days=2)
+    out = reserve(world.family_a, reg, [(wednesday, world.units_wed[0])])
+    summary = lea_registration(world)
+    assert (summary.booked, summary.sent_to_staff, summary.cancel_asked) == (0, 1, 0)
+    rid = _reservation_id(reg)
+    assert out.cells[0].outcome == "requested"
+    decide_bookings(world.staff, [rid], True)
+    cancel(world.family_a, reg, [rid])  # where staff validate, a cancellation is a request
+    summary = lea_registration(world)
+    assert (summary.booked, summary.sent_to_staff, summary.cancel_asked) == (1, 0, 1)
+
+
+def test_before_booking_opens_the_dashboard_says_when(world):
+    from datetime import datetime, time
+
+    from services.booking.rules import LOCAL
+    from services.catalogue import setup
+
+    opens = datetime.combine(world.today + timedelta(days=3), time(9), tzinfo=LOCAL)
+    period = setup.create_period(world.manager, world.activity_peri, world.age_groups["6/12 ans"],
+                                 "Péri bientôt", world.first_day,
+                                 world.first_day + timedelta(days=20), opens)
+    registered(world, world.family_a, world.lea, period)
+    summary = lea_registration(world)
+    assert summary.booking_opens_at == opens and summary.days_to_book > 10
+    registered(world, world.family_a, world.lea, world.period_peri)
+    opened = [r for r in get_overview(world.family_a, world.today).children[0].registrations
+              if r.id != summary.id]
+    assert opened[0].booking_opens_at is None
+
+
+def _reservation_id(reg: int) -> int:
+    from sqlalchemy import select
+
+    from db.engine import read
+    from db.models import Reservation
+
+    with read() as session:
+        return session.scalars(select(Reservation.id).where(
+            Reservation.registration_id == reg)).one()
