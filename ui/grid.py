@@ -82,7 +82,7 @@ def shown_state(cell: Cell, pending: dict[str, set]) -> str:  # type: ignore[typ
             return UNAVAILABLE
         return FULL if cell.full else CellState.FREE
     if cell.reservation_id in pending["cancel"]:
-        if cell.state in (CellState.WAITLISTED, CellState.WAITLISTED_LOCKED):
+        if cell.state == CellState.WAITLISTED:
             return DRAFT_LEAVE
         return DRAFT_WITHDRAW if cell.state == CellState.REQUESTED else DRAFT_CANCEL
     return cell.state

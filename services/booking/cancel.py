@@ -62,7 +62,10 @@ def _cancel_once(actor: Actor, registration_id: int, ids: list[int]) -> Submissi
                 outcomes.append(CellOutcome(r.day, r.unit_id, name, "rejected",
                                             reason="réservation faite par l'accueil : "
                                                    "contactez l'accueil pour l'annuler"))
-            elif reason and r.state != R.WAITLISTED:
+            elif reason:
+                # Past the deadline a request on a waiting list is not the family's to change
+                # either (domain.md: "Réservation en liste d'attente (non modifiable)"): it
+                # could be promoted at any moment, and then no longer be cancelled.
                 outcomes.append(CellOutcome(r.day, r.unit_id, name, "rejected", reason=reason))
             elif (r.state == R.VALIDATED and not ctx.period.auto_validate
                   and not actor.is_staff):

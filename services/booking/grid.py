@@ -128,14 +128,16 @@ def family_rights(state: CellState, window: Window, day: date,
     if state == CellState.FREE:
         reason = why_cannot_add(window, day, now)
         return reason is None, False, reason or ""
-    if state in (CellState.WAITLISTED, CellState.WAITLISTED_LOCKED):
-        return False, True, ""  # leaving a queue is always allowed: it only helps others
+    if state == CellState.WAITLISTED:
+        return False, True, ""
     if state in (CellState.REQUESTED, CellState.VALIDATED):
         reason = why_cannot_cancel(window, day, now)
         return False, reason is None, reason or ""
     reasons = {
         CellState.CLOSED: "Pas d'accueil ce jour-là.",
         CellState.LOCKED: "Date limite d'annulation dépassée : contactez l'accueil.",
+        CellState.WAITLISTED_LOCKED: "Date limite d'annulation dépassée : la demande reste en "
+                                     "liste d'attente ; contactez l'accueil pour la retirer.",
         CellState.BY_STAFF: "Réservation faite par l'accueil : contactez l'accueil pour la modifier.",
         CellState.CANCEL_REQUESTED: "Demande d'annulation envoyée : l'accueil va la traiter.",
     }

@@ -154,7 +154,7 @@ def test_a_day_booked_by_reception_shows_as_reservation_facilitee(built):
     at = page_as("pages/family_bookings.py", FAMILY)
     at.selectbox[1].set_value((w.first_day.year, w.first_day.month)).run()
     cell = at.button(key=cell_key("by_staff", reg, w.first_day, w.units_peri[2]))
-    assert "Réservation facilitée par l'accueil" in cell.help
+    assert "Réservation facilitée (non modifiable)" in cell.help
     click(at, cell.key)  # the family cannot untick it, and is told why
     assert "contactez l'accueil pour la modifier" in texts(at)
 

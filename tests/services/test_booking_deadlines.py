@@ -62,7 +62,7 @@ def test_cancel_deadline_table(world, cancel_at, outcome):
         assert "Date limite d'annulation dépassée" in out.reason
 
 
-def test_leaving_a_waiting_list_is_allowed_past_the_deadline(world):
+def test_a_waiting_list_request_past_the_deadline_is_for_staff_to_withdraw(world):
     p = period(world, cancel_at=(40, time(15)))
     cell = (world.first_day, world.units_peri[3])
     for n in range(2):
@@ -72,7 +72,11 @@ def test_leaving_a_waiting_list_is_allowed_past_the_deadline(world):
     assert reserve(world.family_a, reg, [cell]).cells[0].outcome == "waitlisted"
     with read() as session:
         rid = session.scalar(select(Reservation.id).where(Reservation.registration_id == reg))
-    assert cancel(world.family_a, reg, [rid]).cells[0].outcome == "cancelled"
+    refused = cancel(world.family_a, reg, [rid]).cells[0]
+    assert refused.outcome == "rejected" and "Date limite d'annulation dépassée" in refused.reason
+    with read() as session:
+        assert session.get(Reservation, rid).state == "waitlisted"
+    assert cancel(world.staff, reg, [rid]).cells[0].outcome == "cancelled"
 
 
 def _last_mail(recipient: str) -> Mail:

@@ -181,7 +181,7 @@ EARLY, LATE = datetime(2026, 12, 1, tzinfo=LOCAL), datetime(2026, 12, 7, 16, tzi
     ("requested", False, EARLY, CellState.REQUESTED, True),
     ("requested", False, LATE, CellState.REQUESTED, False),
     ("waitlisted", False, EARLY, CellState.WAITLISTED, True),
-    ("waitlisted", False, LATE, CellState.WAITLISTED_LOCKED, True),  # leaving a queue is fine
+    ("waitlisted", False, LATE, CellState.WAITLISTED_LOCKED, False),  # staff only, as domain.md
     ("cancel_requested", False, EARLY, CellState.CANCEL_REQUESTED, False),
     ("present", False, LATE, CellState.PRESENT, False),
     ("absent", False, LATE, CellState.ABSENT, False),
@@ -193,7 +193,7 @@ def test_state_table(stored, by_staff, now, shown, can_cancel):
     assert state == shown
     can_add, may_cancel, why = family_rights(state, WINDOW, DAY, now)
     assert not can_add and may_cancel == can_cancel
-    assert bool(why) != can_cancel or state in (CellState.WAITLISTED, CellState.WAITLISTED_LOCKED)
+    assert bool(why) != can_cancel or state == CellState.WAITLISTED
 
 
 @pytest.mark.parametrize("now, can_add", [(EARLY, True), (LATE, False),

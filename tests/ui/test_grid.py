@@ -44,7 +44,6 @@ def test_no_two_looks_are_drawn_alike_and_every_state_is_drawn():
     (CellState.VALIDATED, True, ui_grid.DRAFT_CANCEL),
     (CellState.REQUESTED, True, ui_grid.DRAFT_WITHDRAW),
     (CellState.WAITLISTED, True, ui_grid.DRAFT_LEAVE),
-    (CellState.WAITLISTED_LOCKED, True, ui_grid.DRAFT_LEAVE),
     (CellState.WAITLISTED, False, CellState.WAITLISTED),
     (CellState.REQUESTED, False, CellState.REQUESTED),
 ])
