@@ -6,10 +6,11 @@ allocated to it (Charge.paid_cents, kept by the ledger as payments are allocated
 payments are ever allocated). Overdue is the unpaid part of charges whose due date
 (charge.due_on) is before today. Amounts are integer cents.
 
-One statement, two sums over the charges, each read from its own covering index in the
-order of its groups (no sort, no table read): per activity and day, and, over the charges
-already due, per family. A charge carries its activity and what was paid on it, so no
-join touches the million rows of a school year.
+Two sums over the charges, each read from its own covering index in the order of its
+groups (no sort, no table read): per activity and day, and, over the charges already due,
+per family (joined to the family's contact only for those who owe). A charge carries its
+activity and what was paid on it, so no join touches the million rows of a school year.
+On SQLite the planner picks those indexes from its statistics (db/statistics.py).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from sqlalchemy import case, func, literal_column, null, select, union_all
+from sqlalchemy import case, func, select
 
 from db.engine import read_rows
 from db.models import Activity, Charge, Family, Guardian, Period, Registration, Site
@@ -35,8 +36,9 @@ class MoneySummary:
     overdue_families: pd.DataFrame  # family, email, phone, due, paid, overdue
 
 
-def _statement(sel: Selection, today: date):  # type: ignore[no-untyped-def]
-    """Per activity and day (kind 0), and per family over the charges due (kind 1)."""
+def _statements(sel: Selection, today: date):  # type: ignore[no-untyped-def]
+    """Sums per activity and day; and the families whose charges already due are not all
+    paid, with their contact (first guardian's e-mail) and what they owe."""
     late = Charge.due_on < today
     live = [Charge.cancelled_at.is_(None), Charge.day >= sel.start, Charge.day <= sel.end,
             *sel.activities(Charge.activity_id)]
@@ -45,17 +47,18 @@ def _statement(sel: Selection, today: date):  # type: ignore[no-untyped-def]
             select(Registration.id).join(Period, Period.id == Registration.period_id)
             .where(Period.age_group_id.in_(sel.age_group_ids))))
     charged, paid = func.sum(Charge.amount_cents), func.sum(Charge.paid_cents)
-    per_day = (select(literal_column("0"), Charge.activity_id, Charge.day, charged,
+    per_day = (select(Charge.activity_id, Charge.day, charged,
                       func.sum(case((late, Charge.amount_cents), else_=0)), paid,
                       func.sum(case((late, Charge.paid_cents), else_=0)))
                .where(*live).group_by(Charge.day, Charge.activity_id))
-    # SQLite, without statistics on the new index, would range over days and sort
-    # (four times slower): name the index that already holds the charges per family.
-    per_family = (select(literal_column("1"), Charge.family_id, null(), charged, charged, paid,
-                         paid)
-                  .where(*live, late).group_by(Charge.family_id)
-                  .with_hint(Charge, "INDEXED BY ix_charge_family_amounts", "sqlite"))
-    return union_all(per_day, per_family)
+    owing = (select(Charge.family_id, charged.label("due"), paid.label("paid"))
+             .where(*live, late).group_by(Charge.family_id).having(charged > paid).subquery())
+    contact = (select(Guardian.family_id, func.min(Guardian.email).label("email"))
+               .group_by(Guardian.family_id).subquery())
+    families = (select(Family.name, contact.c.email, Family.phone, owing.c.due, owing.c.paid)
+                .join(owing, owing.c.family_id == Family.id)
+                .outerjoin(contact, contact.c.family_id == Family.id))
+    return per_day, families
 
 
 def summary(actor: Actor, start: date, end: date, today: date,
@@ -64,15 +67,14 @@ def summary(actor: Actor, start: date, end: date, today: date,
     """The money dashboard's two tables: amounts per site, activity and month, and the
     families with an overdue balance (largest first)."""
     sel = resolve(actor, start, end, site_ids, age_group_ids)
+    per_day, families = _statements(sel, today)
     with read_rows() as conn:
-        rows = conn.execute(_statement(sel, today)).all()
+        days = frame(conn.execute(per_day).all(), ["key", "day", *SUMS])
+        owing = frame(conn.execute(families).all(), ["family", "email", "phone", "due", "paid"])
         names = {aid: (site, name) for aid, site, name in conn.execute(
             select(Activity.id, Site.name, Activity.name)
             .join(Site, Site.id == Activity.site_id)).all()}
-        sums = frame(rows, ["kind", "key", "day", *SUMS])
-        late = sums[(sums["kind"] == 1) & (sums["charged_late"] > sums["paid_late"])]
-        people = _contacts(conn, [int(i) for i in late["key"]])
-    return MoneySummary(_by_month(sums[sums["kind"] == 0], names), _families(late, people))
+    return MoneySummary(_by_month(days, names), _families(owing))
 
 
 def _by_month(days: pd.DataFrame, names: dict) -> pd.DataFrame:  # type: ignore[type-arg]
@@ -88,22 +90,9 @@ def _by_month(days: pd.DataFrame, names: dict) -> pd.DataFrame:  # type: ignore[
     return out.astype({a: "int64" for a in AMOUNTS})
 
 
-def _contacts(conn, ids: list[int]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    """Name, first guardian e-mail and phone of the given families."""
-    contact = (select(Guardian.family_id, func.min(Guardian.email).label("email"))
-               .where(Guardian.family_id.in_(ids)).group_by(Guardian.family_id).subquery())
-    return frame(conn.execute(
-        select(Family.id, Family.name, contact.c.email, Family.phone)
-        .outerjoin(contact, contact.c.family_id == Family.id)
-        .where(Family.id.in_(ids))).all(), ["family_id", "family", "email", "phone"])
-
-
-def _families(late: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
-    amounts = pd.DataFrame({"family_id": late["key"].astype("int64"),
-                            "due": late["charged_late"].astype("int64"),
-                            "paid": late["paid_late"].astype("int64"),
-                            "overdue": (late["charged_late"] - late["paid_late"]).astype("int64")})
-    out = people.astype({"family_id": "int64"}).merge(amounts, on="family_id")
+def _families(owing: pd.DataFrame) -> pd.DataFrame:
+    out = owing.astype({"due": "int64", "paid": "int64"})
+    out["overdue"] = out["due"] - out["paid"]
     out = out.sort_values(["overdue", "family"], ascending=[False, True])
     return out[["family", "email", "phone", "due", "paid", "overdue"]].reset_index(drop=True)
 
