@@ -57,6 +57,17 @@ def test_every_page_url_reveals_nothing_without_signing_in(fresh_server, desktop
     assert _sessions_ever_opened(db) == 0  # the server is still fresh
 
 
+def menu_titles(*groups: dict) -> set[str]:  # type: ignore[type-arg]
+    return {title for group in groups for section in group.values() for _, title, _, _ in section}
+
+
+def _menu(page) -> set[str]:  # type: ignore[no-untyped-def]
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.wait_for()
+    # A link reads "<icon ligature>\n\n<title>": the title is its last line.
+    return {link.inner_text().strip().splitlines()[-1] for link in nav.get_by_role("link").all()}
+
+
 def test_family_signs_in_and_lands_on_its_dashboard(app_server, desktop):
     email = "famille.tavernier@example.org"
     sign_in(desktop, app_server, email, DEMO_PASSWORDS[email])
@@ -64,17 +75,24 @@ def test_family_signs_in_and_lands_on_its_dashboard(app_server, desktop):
     desktop.get_by_text("CHATS PERCHES PERISCOLAIRE").first.wait_for()
     body = desktop.locator("body").inner_text()
     assert "Lyn" in body and "CHATS PERCHES PERISCOLAIRE" in body
+    assert _menu(desktop) == menu_titles(FAMILY)
     shot(desktop, "family_home_desktop")
     desktop.get_by_role("button", name="Se déconnecter").click()
     desktop.get_by_role("button", name="Se connecter").wait_for()
 
 
-def test_staff_signs_in_and_lands_on_reception_dashboard(app_server, desktop):
-    email = "accueil@csjacquard.example"
+@pytest.mark.parametrize("email, home, groups, shot_name", [
+    ("accueil@csjacquard.example", "Tableau de bord de l'accueil", (STAFF,), "staff_home_desktop"),
+    ("direction@csjacquard.example", "Tableau de bord de l'accueil", (STAFF, MANAGER_EXTRA),
+     "manager_home_desktop"),
+])
+def test_staff_sign_in_and_land_on_reception_dashboard_with_their_menu(app_server, desktop, email,
+                                                                       home, groups, shot_name):
     sign_in(desktop, app_server, email, DEMO_PASSWORDS[email])
-    desktop.get_by_role("heading", name="Tableau de bord de l'accueil").wait_for()
+    desktop.get_by_role("heading", name=home).wait_for()
     desktop.get_by_text("Demandes d'inscription").wait_for()
-    shot(desktop, "staff_home_desktop")
+    assert _menu(desktop) == menu_titles(*groups)
+    shot(desktop, shot_name)
 
 
 def test_wrong_password_shows_a_french_message(app_server, desktop):
