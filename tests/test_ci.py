@@ -22,3 +22,17 @@ def test_ci_script_runs_make_test_with_ci_set():
     assert lines.index("export CI=true") < lines.index("make test")
     makefile = (ROOT / "Makefile").read_text()
     assert "test: setup" in makefile and "-m pytest" in makefile
+
+
+def test_requirements_are_pinned_with_the_cards_choices():
+    pins = {}
+    for line in (ROOT / "requirements.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, sep, version = line.partition("==")
+            assert sep and version, f"not pinned: {line}"
+            pins[name.split("[")[0].lower()] = version
+    assert pins["streamlit"] == "1.67.0" and pins["sqlalchemy"].startswith("2.")
+    assert {"alembic", "pandas", "plotly", "streamlit-authenticator", "bcrypt"} <= set(pins)
+    dev = (ROOT / "requirements-dev.txt").read_text().splitlines()
+    assert "-r requirements.txt" in dev
+    assert {line.partition("==")[0] for line in dev} >= {"pytest", "aiosmtpd", "playwright"}
