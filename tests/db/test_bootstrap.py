@@ -33,7 +33,7 @@ def _counts(db: Path) -> dict[str, int]:
 
 
 def test_first_run_loads_the_demo_and_a_second_changes_nothing(tmp_path):
-    db = tmp_path / "fresh.db"
+    db = tmp_path / "var" / "portail.db"  # as on a fresh clone: var/ does not exist yet
     assert "Centre de démonstration chargé." in _bootstrap(db)
     first = _counts(db)
     assert first["organisation"] == 1 and first["user_account"] >= 6
