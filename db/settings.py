@@ -57,7 +57,7 @@ MAIL_FROM = _declare(
 LINK_VALID_HOURS = _declare(
     "LINK_VALID_HOURS", "48", "Hours an emailed invitation or password-reset link stays valid."
 )
-SESSION_HOURS = _declare("SESSION_HOURS", "12", "Hours a sign-in stays valid without activity.")
+SESSION_HOURS = _declare("SESSION_HOURS", "12", "Hours a sign-in stays valid from signing in; then the user signs in again.")
 BCRYPT_ROUNDS = _declare(
     "BCRYPT_ROUNDS", "12", "bcrypt cost factor for password hashes (tests lower it for speed)."
 )

@@ -31,7 +31,7 @@ with st.expander("Mot de passe oublié ?"):
         if st.form_submit_button("Recevoir un lien par e-mail"):
             links.request_reset(forgot_email)
             st.success("Si un compte existe pour cette adresse, un lien vient de lui être envoyé. "
-                       "Il est valable 48 heures et ne sert qu'une fois.")
+                       f"Il est valable {links.valid_hours()} heures et ne sert qu'une fois.")
 
 st.info("Pas encore de compte ? Votre dossier d'inscription se fait d'abord à l'accueil du centre "
         "social (du lundi au vendredi, 9h-12h30 et 13h30-17h). Vous recevez ensuite un lien par "

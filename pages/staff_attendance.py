@@ -1,7 +1,6 @@
 """Pointage: the children expected on a site and a day, ticked present or absent."""
 from datetime import date
 
-import pandas as pd
 import streamlit as st
 
 from services.errors import PortalError
@@ -22,10 +21,9 @@ chosen_day = st.date_input("Jour", value=date.today(), format="DD/MM/YYYY", key=
 sheet = attendance.get_sheet(actor, site_id, chosen_day)
 
 if sheet.totals:
-    st.dataframe(pd.DataFrame(
-        [(t.unit, t.expected, t.present, t.absent, t.justified, t.unmarked) for t in sheet.totals],
-        columns=["Unité", "Attendus", "Présents", "Absents", "Justifiés", "À pointer"]),
-        hide_index=True, width="stretch")
+    st.dataframe([{"Unité": t.unit, "Attendus": t.expected, "Présents": t.present,
+                   "Absents": t.absent, "Justifiés": t.justified, "À pointer": t.unmarked}
+                  for t in sheet.totals], hide_index=True, width="stretch")
 else:
     st.info(f"Aucun enfant attendu le {day(chosen_day)} sur ce lieu.")
 

@@ -13,3 +13,13 @@ def test_every_setting_is_documented_in_the_readme():
 def test_default_database_is_a_local_sqlite_file():
     assert SETTINGS["DATABASE_URL"].default.startswith("sqlite:///")
     assert SETTINGS["SMTP_HOST"].default == ""
+
+
+def test_readme_rows_say_what_each_setting_declares():
+    rows = {line.split("|")[1].strip().strip("`"): line
+            for line in (ROOT / "README.md").read_text().splitlines()
+            if line.startswith("| `")}
+    wrong = [name for name, setting in SETTINGS.items()
+             if setting.help not in rows.get(name, "")
+             or (name != "DATABASE_URL" and f"| `{setting.default}` |" not in rows[name])]
+    assert wrong == []

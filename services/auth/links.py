@@ -35,6 +35,11 @@ _INTROS = {
 }
 
 
+def valid_hours() -> int:
+    """How long an emailed link stays valid, in hours (said on the screens that send one)."""
+    return settings.as_int(settings.LINK_VALID_HOURS)
+
+
 def link_url(token: str) -> str:
     return f"{settings.PUBLIC_URL.get().rstrip('/')}/mot_de_passe?jeton={token}"
 
@@ -46,7 +51,7 @@ def _issue(session: Session, user: UserAccount, purpose: LinkPurpose) -> str:
                                             LinkToken.used_at.is_(None))
                     .values(used_at=now))
     token = new_token()
-    hours = settings.as_int(settings.LINK_VALID_HOURS)
+    hours = valid_hours()
     session.add(LinkToken(user_id=user.id, purpose=purpose.value, token_hash=digest(token),
                           expires_at=now + timedelta(hours=hours)))
     body = (f"Bonjour {user.display_name},\n\n{_INTROS[purpose]}\n\n{link_url(token)}\n\n"

@@ -1,10 +1,14 @@
 """Signing in as each demo role in chromium, and what an anonymous visitor can reach."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
+from sqlalchemy import create_engine, text
 
 from services.demo import DEMO_PASSWORDS
-from tests.e2e.conftest import shot, sign_in, wait_idle
+from tests.e2e.conftest import shot, sign_in, start_server, wait_idle
 from ui.nav import ANONYMOUS, FAMILY, MANAGER_EXTRA, STAFF
 
 
@@ -16,16 +20,52 @@ def all_url_paths() -> list[str]:
     return sorted({url for _, _, url, _ in specs})
 
 
+def private_titles() -> list[str]:
+    return sorted({title for groups in (FAMILY, STAFF, MANAGER_EXTRA)
+                   for section in groups.values() for _, title, _, _ in section})
+
+
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A server of its own, freshly started: nobody ever signs in on it."""
+    tmp = tmp_path_factory.mktemp("fresh")
+    url, process = start_server(tmp)
+    yield url, tmp / "e2e.db"
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def _sessions_ever_opened(db: Path) -> int:
+    engine = create_engine(f"sqlite:///{db}")
+    with engine.connect() as conn:
+        count = conn.execute(text("SELECT count(*) FROM session_token")).scalar_one()
+    engine.dispose()
+    return count
+
+
 @pytest.mark.parametrize("url_path", all_url_paths())
-def test_every_page_url_reveals_nothing_without_signing_in(app_server, desktop, url_path):
-    desktop.goto(f"{app_server}/{url_path}")
+def test_every_page_url_reveals_nothing_without_signing_in(fresh_server, desktop, url_path):
+    url, db = fresh_server
+    desktop.goto(f"{url}/{url_path}")
     desktop.wait_for_function("() => /Se connecter|Choisir mon mot de passe/"
                               ".test(document.body.innerText)")
     wait_idle(desktop)
     body = desktop.locator("body").inner_text()
-    for secret in ("TAVERNIER", "MARTIN", "BENALI", "Lyn", "Tableau de bord de l'accueil"):
-        assert secret not in body
+    for secret in ["TAVERNIER", "MARTIN", "BENALI", "Lyn", "Inès", "€", *private_titles()]:
+        assert secret not in body, secret
     assert "Se connecter" in body or "Choisir mon mot de passe" in body
+    assert _sessions_ever_opened(db) == 0  # the server is still fresh
+
+
+def menu_titles(*groups: dict) -> set[str]:  # type: ignore[type-arg]
+    return {title for group in groups for section in group.values() for _, title, _, _ in section}
+
+
+def _menu(page) -> set[str]:  # type: ignore[no-untyped-def]
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.wait_for()
+    # A link reads "<icon ligature>\n\n<title>": the title is its last line.
+    return {link.inner_text().strip().splitlines()[-1] for link in nav.get_by_role("link").all()}
 
 
 def test_family_signs_in_and_lands_on_its_dashboard(app_server, desktop):
@@ -35,17 +75,24 @@ def test_family_signs_in_and_lands_on_its_dashboard(app_server, desktop):
     desktop.get_by_text("CHATS PERCHES PERISCOLAIRE").first.wait_for()
     body = desktop.locator("body").inner_text()
     assert "Lyn" in body and "CHATS PERCHES PERISCOLAIRE" in body
+    assert _menu(desktop) == menu_titles(FAMILY)
     shot(desktop, "family_home_desktop")
     desktop.get_by_role("button", name="Se déconnecter").click()
     desktop.get_by_role("button", name="Se connecter").wait_for()
 
 
-def test_staff_signs_in_and_lands_on_reception_dashboard(app_server, desktop):
-    email = "accueil@csjacquard.example"
+@pytest.mark.parametrize("email, home, groups, shot_name", [
+    ("accueil@csjacquard.example", "Tableau de bord de l'accueil", (STAFF,), "staff_home_desktop"),
+    ("direction@csjacquard.example", "Tableau de bord de l'accueil", (STAFF, MANAGER_EXTRA),
+     "manager_home_desktop"),
+])
+def test_staff_sign_in_and_land_on_reception_dashboard_with_their_menu(app_server, desktop, email,
+                                                                       home, groups, shot_name):
     sign_in(desktop, app_server, email, DEMO_PASSWORDS[email])
-    desktop.get_by_role("heading", name="Tableau de bord de l'accueil").wait_for()
+    desktop.get_by_role("heading", name=home).wait_for()
     desktop.get_by_text("Demandes d'inscription").wait_for()
-    shot(desktop, "staff_home_desktop")
+    assert _menu(desktop) == menu_titles(*groups)
+    shot(desktop, shot_name)
 
 
 def test_wrong_password_shows_a_french_message(app_server, desktop):

@@ -104,3 +104,61 @@ def test_home_gives_each_role_its_own_menu(built):
     assert titles[FAMILY] == ["Mon tableau de bord"]
     assert titles[STAFF] == ["Tableau de bord de l'accueil"]
     assert titles[None] == ["Portail Famille"]
+
+
+def _last_link_token(address: str) -> str:
+    from sqlalchemy import select
+
+    from db.engine import read
+    from db.models import Mail
+
+    with read() as session:
+        body = session.scalars(select(Mail.body).where(Mail.recipient == address)
+                               .order_by(Mail.id.desc())).first()
+    assert body is not None
+    return body.split("jeton=")[1].split()[0]
+
+
+def test_forgotten_password_form_mails_a_link_valid_48_hours(built):
+    at = page_as("pages/sign_in.py", None)
+    at.text_input(key="forgot_email").input("durand@test.example")
+    at.button[1].click().run()
+    assert "valable 48 heures et ne sert qu'une fois" in texts(at)
+    assert _last_link_token("durand@test.example")
+
+
+def test_set_password_page_sets_it_once_from_the_link(built):
+    from services.auth import links, login
+
+    links.request_reset("durand@test.example")
+    token = _last_link_token("durand@test.example")
+
+    def opened() -> object:
+        from streamlit.testing.v1 import AppTest
+
+        at = AppTest.from_file(str(ROOT / "pages/set_password.py"), default_timeout=30)
+        at.query_params["jeton"] = token
+        return at.run()
+
+    at = opened()
+    at.text_input[0].input("nouveau2026mdp")
+    at.text_input[1].input("autre2026mdp")
+    at.button[0].click().run()
+    assert "ne sont pas identiques" in texts(at)
+    at.text_input[1].input("nouveau2026mdp")
+    at.button[0].click().run()
+    assert "Mot de passe enregistré pour durand@test.example" in texts(at)
+    assert login.sign_in("durand@test.example", "nouveau2026mdp").actor.role == "family"
+
+    again = opened()
+    again.text_input[0].input("encore2026mdp")
+    again.text_input[1].input("encore2026mdp")
+    again.button[0].click().run()
+    assert "n'est plus valable" in texts(again)
+    assert "Mot de passe enregistré" not in texts(again)
+
+
+def test_set_password_page_without_a_link_shows_no_form(built):
+    at = page_as("pages/set_password.py", None)
+    assert "depuis le lien reçu par e-mail" in texts(at)
+    assert len(at.text_input) == 0

@@ -47,6 +47,11 @@ def test_tick_one_absent_and_the_rest_present(built):
     assert not at.exception
     assert "Pointage enregistré (2 changement(s))" in texts(at)
     assert _states() == {built.lea: "absent_justified", built.zoe: "present"}
+    at.run()
+    (totals,) = [row for row in at.dataframe[0].value.to_dict("records")
+                 if row["Unité"].endswith("MATIN AVEC REPAS")]
+    assert (totals["Attendus"], totals["Présents"], totals["Justifiés"],
+            totals["À pointer"]) == (2, 1, 1, 0)
 
 
 def test_late_arrival_is_added_present(built):

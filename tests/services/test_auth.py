@@ -54,6 +54,63 @@ def test_fifth_failure_locks_the_account_even_for_the_right_password(world):
         assert user is not None and user.locked_until is not None
 
 
+def test_failures_are_counted_in_the_database_and_lock_for_15_minutes(world):
+    """The count survives a new engine (another app process) and the lock is a time stored
+    on the account, 15 minutes ahead by default."""
+    from datetime import timedelta
+
+    from db.base import utcnow
+    from db.engine import reset_engine, transaction
+
+    for _ in range(4):
+        with pytest.raises(InvalidCredentials):
+            login.sign_in("dupont@test.example", "wrong-password-1")
+    assert _account("dupont@test.example").failed_attempts == 4
+    reset_engine()
+    before = utcnow()
+    with pytest.raises(AccountLocked):
+        login.sign_in("dupont@test.example", "wrong-password-1")
+    locked_until = _account("dupont@test.example").locked_until
+    assert locked_until is not None
+    assert before + timedelta(minutes=15) <= locked_until <= utcnow() + timedelta(minutes=15)
+    with transaction() as session:  # 14 minutes later: still locked
+        session.get(UserAccount, _user_id("dupont@test.example")).locked_until = \
+            utcnow() + timedelta(minutes=1)
+    with pytest.raises(AccountLocked):
+        login.sign_in("dupont@test.example", PASSWORD)
+    with transaction() as session:  # the 15 minutes are over
+        session.get(UserAccount, _user_id("dupont@test.example")).locked_until = \
+            utcnow() - timedelta(seconds=1)
+    assert login.sign_in("dupont@test.example", PASSWORD).actor.family_id == world.family_a_id
+    assert _account("dupont@test.example").locked_until is None
+
+
+def test_links_are_valid_48_hours_by_default(world):
+    from datetime import timedelta
+
+    from db.models import LinkToken
+
+    links.send_invitation(world.staff, _user_id("durand@test.example"))
+    with read() as session:
+        link = session.scalars(select(LinkToken).order_by(LinkToken.id.desc())).first()
+        assert link is not None and link.expires_at - link.created_at == \
+            pytest.approx(timedelta(hours=48), abs=timedelta(seconds=5))
+    assert "valable 48 heures" in _mails_to("durand@test.example")[-1].body
+
+
+def test_invitation_goes_out_over_smtp_with_a_link_and_no_password(world, smtp_server):
+    from services.mail.delivery import deliver_pending
+
+    links.send_invitation(world.staff, _user_id("durand@test.example"))
+    assert deliver_pending() >= 1
+    (message,) = [m for m in smtp_server.messages if m["To"] == "durand@test.example"]
+    body = message.get_payload(decode=True).decode()
+    token = re.search(r"mot_de_passe\?jeton=([A-Za-z0-9_\-]+)", body).group(1)
+    # The account's current password (set by the world) and its hash never travel.
+    assert PASSWORD not in body and "$2b$" not in body
+    assert links.redeem(token, "choisi2026mdp") == "durand@test.example"
+
+
 def test_lock_ends_after_its_duration(world, monkeypatch):
     monkeypatch.setenv("LOCKOUT_MINUTES", "0")
     for _ in range(5):
@@ -142,5 +199,12 @@ def test_sign_in_and_failures_are_audited(world):
 def _user_id(email: str) -> int:
     with read() as session:
         found = session.scalar(select(UserAccount.id).where(UserAccount.email == email))
+    assert found is not None
+    return found
+
+
+def _account(email: str) -> UserAccount:
+    with read() as session:
+        found = session.scalar(select(UserAccount).where(UserAccount.email == email))
     assert found is not None
     return found

@@ -38,3 +38,100 @@ def test_demo_history_fills_the_dashboards(database):
     # TAVERNIER still owes the days booked ahead (the browser payment journey pays them).
     assert desk.open_charges(SYSTEM, families["TAVERNIER"])["Reste dû"].sum() > 0
     assert desk.open_charges(SYSTEM, families["MARTIN"])["Reste dû"].sum() == 0
+
+
+def _demo_rows():  # type: ignore[no-untyped-def]
+    from db.models import (Activity, AgeGroup, CapacitySlot, Organisation, Period, Site, Unit)
+
+    with read() as session:
+        return {
+            "organisation": session.scalars(select(Organisation.name)).all(),
+            "sites": dict(session.execute(select(Site.name, Site.address)).all()),
+            "activities": dict(session.execute(select(Activity.name, Site.name).join(
+                Site, Site.id == Activity.site_id)).all()),
+            "groups": set(session.scalars(select(AgeGroup.label))),
+            "periods": session.execute(select(Activity.name, AgeGroup.label).join(
+                Period, Period.activity_id == Activity.id).join(
+                AgeGroup, AgeGroup.id == Period.age_group_id)).all(),
+            "units": session.execute(select(Unit.name, Unit.start_time, Unit.end_time,
+                                            Unit.price_cents, Unit.has_meal)
+                                     .order_by(Unit.activity_id, Unit.position)).all(),
+            "slots": session.execute(select(CapacitySlot.unit_id, CapacitySlot.age_group_id,
+                                            CapacitySlot.places)).all(),
+        }
+
+
+def test_demo_centre_is_the_tutorials(database):
+    from datetime import time
+
+    TODAY = datetime.now(LOCAL).date()
+    demo.load(TODAY)
+    rows = _demo_rows()
+    assert rows["organisation"] == ["Centre Social Albert Jacquard"]
+    assert rows["sites"] == {"Saint Gabriel": "113-115 rue Saint Gabriel, Lille",
+                             "Les Chats Perchés": "140 rue du Buisson, Lille"}
+    assert rows["activities"] == {
+        "CHATS PERCHES PERISCOLAIRE": "Les Chats Perchés",
+        "CHATS PERCHES MERCREDI PERI": "Les Chats Perchés",
+        "ST GABRIEL MERCREDI PERI": "Saint Gabriel",
+        "CHATS PERCHES ETE": "Les Chats Perchés", "SAINT GABRIEL ETE": "Saint Gabriel"}
+    assert rows["groups"] == {"2/3 ans", "4/5 ans", "6/12 ans"}
+    assert sorted(rows["periods"]) == sorted((a, g) for a in rows["activities"]
+                                             for g in rows["groups"])
+    names = ["ACCUEIL RELAI MATIN", "MATIN AVEC REPAS", "APRES-MIDI", "ACCUEIL RELAI SOIR"]
+    assert [u.name for u in rows["units"]] == names * 5
+    for unit in rows["units"]:
+        assert time(7) <= unit.start_time < unit.end_time <= time(19) and unit.price_cents > 0
+        assert unit.has_meal == (unit.name == "MATIN AVEC REPAS")
+    # Places per unit, day and age group, for every unit and every age group.
+    assert {(u, g) for u, g, _ in rows["slots"]} and all(p > 0 for _, _, p in rows["slots"])
+    assert len({g for _, g, _ in rows["slots"]}) == 3 and len({u for u, _, _ in rows["slots"]}) == 20
+
+
+def test_demo_families_and_accounts(database):
+    from db.models import Child, Mail, Registration, Reservation
+    from services.auth import login
+    from services.booking.reserve import reserve
+    from services.registrations import age_on
+
+    TODAY = datetime.now(LOCAL).date()
+    demo.load(TODAY)
+    roles = {email: login.sign_in(email, password).actor
+             for email, password in demo.DEMO_PASSWORDS.items()}
+    assert {e: a.role.value for e, a in roles.items()} == {
+        "direction@csjacquard.example": "manager", "accueil@csjacquard.example": "staff",
+        "accueil.stgabriel@csjacquard.example": "staff",
+        "famille.tavernier@example.org": "family", "famille.martin@example.org": "family",
+        "famille.benali@example.org": "family"}
+    assert len(roles["accueil.stgabriel@csjacquard.example"].site_ids or ()) == 1
+    with read() as session:
+        families = dict(session.execute(select(Family.name, Family.id)).all())
+        ages = {age_on(born, TODAY) for born in session.scalars(select(Child.birth_date))}
+        states = session.execute(select(Family.name, Registration.state).join(
+            Child, Child.family_id == Family.id).join(
+            Registration, Registration.child_id == Child.id)).all()
+        ahead = session.execute(select(Family.name, Reservation.state).join(
+            Child, Child.family_id == Family.id).join(
+            Reservation, Reservation.child_id == Child.id).where(Reservation.day > TODAY)).all()
+        bodies = list(session.scalars(select(Mail.body)))
+        benali_reg = session.scalar(select(Registration.id).join(
+            Child, Child.id == Registration.child_id).where(
+            Child.family_id == families["BENALI"], Registration.state == "validated"))
+    assert ages & {2, 3} and ages & {4, 5} and ages & set(range(6, 13))
+    assert ("MARTIN", "requested") in states
+    assert {s for f, s in ahead if f == "TAVERNIER"} == {"validated"}
+    assert desk.open_charges(SYSTEM, families["TAVERNIER"])["Reste dû"].sum() > 0
+    assert bodies and not any(pw in body for body in bodies for pw in set(demo.DEMO_PASSWORDS.values()))
+    # Booking is open today: BENALI, who has nothing ahead, can book a day.
+    benali = roles["famille.benali@example.org"]
+    booked = reserve(benali, benali_reg, demo._next_open_cells(benali_reg, TODAY, count=1))
+    assert [c.outcome for c in booked.cells] == ["validated", "validated"]
+
+
+def test_readme_lists_every_demo_account_with_its_password():
+    from db.settings import ROOT
+
+    rows = [line for line in (ROOT / "README.md").read_text().splitlines()
+            if line.startswith("| `")]
+    for email, password in demo.DEMO_PASSWORDS.items():
+        assert any(f"`{email}`" in row and f"`{password}`" in row for row in rows), email

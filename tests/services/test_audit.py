@@ -1,0 +1,47 @@
+"""Every write leaves an audit entry: each service function that opens a write transaction
+records one, itself or through the function it hands the session to."""
+from __future__ import annotations
+
+import ast
+
+from db.settings import ROOT
+
+# The mail sender's bookkeeping (claim, sent, back in the queue) changes no family's data;
+# the mail itself was written, and audited, with the change it reports.
+BOOKKEEPING = {"services/mail/delivery.py": {"_claim", "_finish", "_release"}}
+
+
+def _functions() -> dict[tuple[str, str], ast.FunctionDef]:
+    found = {}
+    for path in sorted((ROOT / "services").rglob("*.py")):
+        rel = path.relative_to(ROOT).as_posix()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef):
+                found[(rel, node.name)] = node
+    return found
+
+
+def _calls(node: ast.AST) -> set[str]:
+    names = set()
+    for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+        func = call.func
+        names.add(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
+    return names
+
+
+def _records_audit(node: ast.AST) -> bool:
+    return any(isinstance(n, ast.Attribute) and n.attr == "record"
+               and getattr(n.value, "id", "") == "audit" for n in ast.walk(node))
+
+
+def test_every_write_transaction_records_an_audit_entry():
+    functions = _functions()
+    auditing = {name for (_, name), node in functions.items() if _records_audit(node)}
+    silent = []
+    for (path, name), node in functions.items():
+        if "transaction" not in _calls(node) or name in BOOKKEEPING.get(path, set()):
+            continue
+        if not (_records_audit(node) or _calls(node) & auditing):
+            silent.append(f"{path}:{name}")
+    assert silent == []
+    assert len(auditing) > 20  # the scan does see the services' audit calls
