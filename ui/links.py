@@ -27,3 +27,15 @@ def pay_button(registration_id: int, label: str = "Payer") -> None:
         # Page run outside the role's menu (opened alone): a plain link, the session cookie
         # keeps the sign-in across the page load.
         st.markdown(f"[{label}]({pay_link(registration_id)})")
+
+
+def to_page(file_name: str, label: str, icon: str) -> None:
+    """A link to another page of the menu (`file_name` in pages/); opened alone (outside
+    the menu, as in a test), a plain link to its address."""
+    try:
+        st.page_link(str(Path(__file__).resolve().parents[1] / "pages" / file_name),
+                     label=label, icon=f":material/{icon}:")
+    except StreamlitPageNotFoundError:
+        from ui.nav import url_of
+
+        st.markdown(f"[{label}](/{url_of('pages/' + file_name)})")

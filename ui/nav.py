@@ -47,6 +47,11 @@ STAFF = {
         ("pages/dashboard_funder.py", "Bilan CAF", "bilan_caf", "summarize"),
     ],
 }
+MANAGER_HOME = {
+    "Direction": [
+        ("pages/manager_home.py", "Tableau de bord de la direction", "direction", "insights"),
+    ],
+}
 MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {
     "Configuration": [
         ("pages/manager_offer.py", "Périodes", "periodes", "date_range"),
@@ -55,6 +60,8 @@ MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {
         ("pages/manager_closures.py", "Fermetures et congés", "fermetures", "event_busy"),
     ],
 }
+
+MENUS = (FAMILY, STAFF, MANAGER_HOME, MANAGER_EXTRA)  # every signed-in page is in one
 
 
 def _page(spec: tuple[str, str, str, str], default: bool = False) -> st.Page:  # type: ignore[name-defined]
@@ -79,8 +86,19 @@ def pages_for(actor: Actor | None) -> dict[str, list] | list:  # type: ignore[ty
         return [_page(ANONYMOUS[0], default=True), _page(ANONYMOUS[1])]
     if actor.role == Role.FAMILY:
         return _sections(FAMILY)
-    groups = dict(STAFF)
-    if actor.role == Role.MANAGER:
-        for section, specs in MANAGER_EXTRA.items():
-            groups[section] = groups.get(section, []) + specs
+    if actor.role != Role.MANAGER:
+        return _sections(STAFF)
+    groups = {**MANAGER_HOME, **STAFF}  # the direction lands on its own page
+    for section, specs in MANAGER_EXTRA.items():
+        groups[section] = groups.get(section, []) + specs
     return _sections(groups)
+
+
+def url_of(path: str) -> str:
+    """The address of a page file of any menu ('' if none has it)."""
+    for groups in MENUS:
+        for specs in groups.values():
+            for file, _, url, _ in specs:
+                if file == path:
+                    return url
+    return ""

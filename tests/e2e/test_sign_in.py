@@ -9,19 +9,19 @@ from sqlalchemy import create_engine, text
 
 from services.demo import DEMO_PASSWORDS
 from tests.e2e.conftest import shot, sign_in, start_server, wait_idle
-from ui.nav import ANONYMOUS, FAMILY, MANAGER_EXTRA, STAFF
+from ui.nav import ANONYMOUS, FAMILY, MANAGER_EXTRA, MANAGER_HOME, MENUS, STAFF
 
 
 def all_url_paths() -> list[str]:
     specs = list(ANONYMOUS)
-    for groups in (FAMILY, STAFF, MANAGER_EXTRA):
+    for groups in MENUS:
         for section in groups.values():
             specs += section
     return sorted({url for _, _, url, _ in specs})
 
 
 def private_titles() -> list[str]:
-    return sorted({title for groups in (FAMILY, STAFF, MANAGER_EXTRA)
+    return sorted({title for groups in MENUS
                    for section in groups.values() for _, title, _, _ in section})
 
 
@@ -83,8 +83,8 @@ def test_family_signs_in_and_lands_on_its_dashboard(app_server, desktop):
 
 @pytest.mark.parametrize("email, home, groups, shot_name", [
     ("accueil@csjacquard.example", "Tableau de bord de l'accueil", (STAFF,), "staff_home_desktop"),
-    ("direction@csjacquard.example", "Tableau de bord de l'accueil", (STAFF, MANAGER_EXTRA),
-     "manager_home_desktop"),
+    ("direction@csjacquard.example", "Tableau de bord de la direction",
+     (MANAGER_HOME, STAFF, MANAGER_EXTRA), "manager_home_desktop"),
 ])
 def test_staff_sign_in_and_land_on_reception_dashboard_with_their_menu(app_server, desktop, email,
                                                                        home, groups, shot_name):

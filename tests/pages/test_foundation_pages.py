@@ -15,8 +15,8 @@ STAFF_PAGES = ["pages/staff_home.py", "pages/staff_outbox.py", "pages/staff_paym
                "pages/dashboard_occupancy.py", "pages/dashboard_waitlist.py",
                "pages/dashboard_attendance.py", "pages/dashboard_money.py",
                "pages/dashboard_funder.py"]
-MANAGER_PAGES = ["pages/manager_offer.py", "pages/manager_units.py", "pages/manager_places.py",
-                 "pages/manager_closures.py"]
+MANAGER_PAGES = ["pages/manager_home.py", "pages/manager_offer.py", "pages/manager_units.py",
+                 "pages/manager_places.py", "pages/manager_closures.py"]
 FAMILY_PAGES = ["pages/family_home.py", "pages/family_account.py", "pages/family_bookings.py",
                 "pages/family_registration_new.py", "pages/family_members.py",
                 "pages/family_contact.py"]
@@ -47,6 +47,32 @@ def test_staff_pages_refuse_a_family(built, path):
 def test_family_pages_refuse_staff(built, path):
     at = page_as(path, STAFF)
     assert REFUSED in texts(at) and len(at.title) == 0
+
+
+def test_manager_home_refuses_reception_and_shows_the_direction_its_figures(sqlite_db,
+                                                                          monkeypatch):
+    from datetime import timedelta
+
+    from services.reports import money, occupancy
+    from tests.services.reports_world import busy_world
+    from ui.format import euros
+
+    busy = busy_world()  # booked on day D; family A paid 3 € by cheque
+    tuesday = busy.day + timedelta(days=1)
+    monkeypatch.setattr("ui.dashboards.today", lambda: tuesday)
+    assert REFUSED in texts(page_as("pages/manager_home.py", STAFF))
+    at = page_as("pages/manager_home.py", MANAGER)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Tableau de bord de la direction"]
+    metrics = {m.label: m.value for m in at.metric}
+    month = money.summary(busy.world.manager, tuesday.replace(day=1), tuesday + timedelta(days=31),
+                          tuesday).by_month
+    assert metrics["Réglé"] == "3,00 €"
+    assert metrics["Facturé"] == euros(int(month["charged"].sum())) != "0,00 €"
+    week = occupancy.occupancy(busy.world.manager, busy.day, busy.day + timedelta(days=6))
+    shown = at.dataframe[0].value
+    assert shown["Places prises"].sum() == week["booked"].sum() > 0
+    assert set(shown["Tranche d'âge"]) == {"4/5 ans", "6/12 ans"} or len(shown) > 0
 
 
 def test_family_home_lists_the_children(built):
@@ -103,6 +129,7 @@ def test_home_gives_each_role_its_own_menu(built):
         titles[email] = [t.value for t in at.title]
     assert titles[FAMILY] == ["Mon tableau de bord"]
     assert titles[STAFF] == ["Tableau de bord de l'accueil"]
+    assert titles[MANAGER] == ["Tableau de bord de la direction"]
     assert titles[None] == ["Portail Famille"]
 
 
