@@ -23,9 +23,18 @@ def main() -> None:
     if settings.as_bool(settings.DEMO_MODE):
         from services import demo  # imported late: services sit above db
 
-        loaded = demo.is_loaded()
-        demo.load()
-        print("Démo déjà chargée." if loaded else "Centre de démonstration chargé.")
+        state = demo.status()
+        if state == demo.EMPTY:
+            demo.load()
+            print("Centre de démonstration chargé.")
+        elif state == demo.LOADED:
+            print("Démo déjà chargée.")
+        elif state == demo.OTHER:
+            print("La base contient déjà un centre : la démo n'est pas chargée.")
+        else:
+            raise SystemExit(
+                "Le chargement de la démo a été interrompu la première fois : la base est "
+                "incomplète. Supprimez-la (par défaut var/portail.db) puis relancez make run.")
 
 
 if __name__ == "__main__":

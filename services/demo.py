@@ -8,9 +8,10 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from db.engine import read
-from db.models import CapacitySlot, Organisation, Period, Registration, Unit
+from db.engine import read, transaction
+from db.models import AuditEntry, CapacitySlot, Organisation, Period, Registration, Unit
 from db.states import Role
+from services import audit
 from services import demo_history as history
 from services import registrations
 from services.actor import SYSTEM, Actor
@@ -44,9 +45,29 @@ def _units(evening_places: int) -> list[UnitSpec]:
     ]
 
 
-def is_loaded() -> bool:
+DEMO_ORGANISATION = "Centre Social Albert Jacquard"
+EMPTY, LOADED, PARTIAL, OTHER = "empty", "loaded", "partial", "other"
+MARK = "demo_loaded"  # the audit entry load() writes last
+# Demos loaded before the mark existed end with MARTIN's cheque: its audit entry stands for it.
+LAST_STEP_BEFORE_MARK = "record_desk_payment"
+
+
+def status() -> str:
+    """EMPTY (nothing yet), LOADED, PARTIAL (a first load was interrupted) or OTHER (a
+    centre's own data: the demo never goes there)."""
     with read() as session:
-        return session.scalar(select(Organisation.id).limit(1)) is not None
+        names = set(session.scalars(select(Organisation.name)))
+        if not names:
+            return EMPTY
+        if DEMO_ORGANISATION not in names:
+            return OTHER
+        done = session.scalar(select(AuditEntry.id).where(
+            AuditEntry.action.in_([MARK, LAST_STEP_BEFORE_MARK])).limit(1))
+    return LOADED if done is not None else PARTIAL
+
+
+def is_loaded() -> bool:
+    return status() != EMPTY
 
 
 def _years_ago(today: date, years: int, days: int = 40) -> date:
@@ -54,8 +75,9 @@ def _years_ago(today: date, years: int, days: int = 40) -> date:
 
 
 def load(today: date | None = None) -> None:
-    """Create the demo centre; does nothing if the database already has an organisation."""
-    if is_loaded():
+    """Create the demo centre in an empty database (anything else is left alone); the
+    audit entry MARK, written last, says the load went to its end."""
+    if status() != EMPTY:
         return
     today = today or datetime.now(LOCAL).date()
     actor = SYSTEM
@@ -95,6 +117,8 @@ def load(today: date | None = None) -> None:
                 partial_payment=short == "Été")
     _tariffs(actor, org)
     _people(actor, org, gabriel, chats, today, periods)
+    with transaction() as session:
+        audit.record(session, actor, MARK, "organisation", org)
 
 
 def _tariffs(actor: Actor, org: int) -> None:

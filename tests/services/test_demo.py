@@ -135,3 +135,50 @@ def test_readme_lists_every_demo_account_with_its_password():
             if line.startswith("| `")]
     for email, password in demo.DEMO_PASSWORDS.items():
         assert any(f"`{email}`" in row and f"`{password}`" in row for row in rows), email
+
+
+def test_an_interrupted_first_load_is_told_not_taken_for_a_demo(sqlite_db, monkeypatch):
+    """make run stopped while the demo loads: the next run must not say "Démo déjà
+    chargée" over half a centre, and must not load a second one on top."""
+    import pytest
+
+    from db import bootstrap
+    from db.models import Organisation
+
+    def interrupted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(demo, "_people", interrupted)
+    assert demo.status() == demo.EMPTY
+    with pytest.raises(KeyboardInterrupt):
+        demo.load()
+    assert demo.status() == demo.PARTIAL
+    monkeypatch.undo()
+    demo.load()  # changes nothing
+    with read() as session:
+        assert len(list(session.scalars(select(Organisation)))) == 1
+    monkeypatch.setattr(bootstrap, "migrate", lambda: None)
+    with pytest.raises(SystemExit) as stopped:
+        bootstrap.main()
+    assert "interrompu" in str(stopped.value.code)
+
+
+def test_a_centres_own_database_never_gets_the_demo(sqlite_db):
+    from sqlalchemy import update
+
+    from db.engine import transaction
+    from db.models import Organisation
+    from tests.world import build
+
+    build()
+    with transaction() as session:
+        session.execute(update(Organisation).values(name="Centre social de l'Épeule"))
+    assert demo.status() == demo.OTHER
+    demo.load()
+    with read() as session:
+        assert session.scalar(select(AuditEntry.id).where(AuditEntry.action == demo.MARK)) is None
+
+
+def test_a_whole_load_is_marked_loaded(sqlite_db):
+    demo.load()
+    assert demo.status() == demo.LOADED
