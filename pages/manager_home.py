@@ -4,6 +4,7 @@ import streamlit as st
 
 from services.reports.glance import glance
 from ui.dashboards import table, today
+from ui.desk import pending_work
 from ui.format import day, euros, month_title
 from ui.guard import require_manager
 from ui.links import to_page
@@ -33,11 +34,5 @@ cols[3].metric("Familles en retard de paiement", seen.families_overdue)
 to_page("dashboard_money.py", "Facturation et impayés en détail", "euro")
 
 st.subheader("En attente aux accueils")
-desk = seen.desk
-cols = st.columns(5)
-cols[0].metric("Demandes d'inscription", desk.registration_requests)
-cols[1].metric("Demandes de réservation", desk.booking_requests)
-cols[2].metric("Demandes d'annulation", desk.cancellation_requests)
-cols[3].metric("En liste d'attente", desk.waitlisted)
-cols[4].metric("Mails en échec", desk.mails_failed)
+pending_work(seen.desk)
 to_page("staff_queue.py", "File de validation", "checklist")

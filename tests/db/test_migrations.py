@@ -8,6 +8,22 @@ from db.base import Base
 from db.engine import get_engine
 
 
+def down_and_up_again(revision: str) -> None:
+    """Take the database down to `revision` and back up to the heads, with Alembic."""
+    from alembic import command
+    from alembic.config import Config
+
+    from db.bootstrap import ROOT
+    from db.engine import reset_engine
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", get_engine().url.render_as_string(False))
+    reset_engine()
+    command.downgrade(config, revision)
+    command.upgrade(config, "heads")
+    reset_engine()
+
+
 def test_migrated_schema_matches_the_models(database):
     with get_engine().connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
@@ -30,22 +46,14 @@ def test_capacity_check_constraint_refuses_overbooking_at_the_database(database)
 def test_the_latest_migrations_go_down_and_up_again_over_data(database):
     """A centre upgrades a database that holds data: the last migrations must not rebuild
     tables others point at (SQLite's batch mode would, and fail on foreign keys)."""
-    from alembic import command
-    from alembic.config import Config
     from sqlalchemy import func, select, text
 
-    from db.bootstrap import ROOT
-    from db.engine import read, reset_engine
+    from db.engine import read
     from db.models import Charge, Unit
     from tests.world import build
 
     build()
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("sqlalchemy.url", get_engine().url.render_as_string(False))
-    reset_engine()
-    command.downgrade(config, "0007_dash_speed")
-    command.upgrade(config, "heads")
-    reset_engine()
+    down_and_up_again("0007_dash_speed")
     with read() as session:
         assert session.scalar(select(func.count(Unit.id))) > 0
         assert session.scalar(select(func.sum(Unit.meal_cents))) == 0
@@ -56,12 +64,9 @@ def test_the_latest_migrations_go_down_and_up_again_over_data(database):
 def test_0010_fills_paid_and_activity_on_charges_already_written(database):
     """A centre upgrading keeps its money: charges written before 0010 get what was paid
     on them and their activity from the allocations and registrations already there."""
-    from alembic import command
-    from alembic.config import Config
     from sqlalchemy import select
 
-    from db.bootstrap import ROOT
-    from db.engine import read, reset_engine
+    from db.engine import read
     from db.models import Charge
     from tests.invariants import charges_carry_their_activity, no_payment_lost
     from tests.services.reports_world import busy_world
@@ -70,12 +75,7 @@ def test_0010_fills_paid_and_activity_on_charges_already_written(database):
     with read() as session:
         before = dict(session.execute(select(Charge.id, Charge.paid_cents)).all())
     assert sorted(before.values()) == [0] * 5 + [100, 200]  # Léa's D u0, D u1 by cheque
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("sqlalchemy.url", get_engine().url.render_as_string(False))
-    reset_engine()
-    command.downgrade(config, "0009_meal")
-    command.upgrade(config, "heads")
-    reset_engine()
+    down_and_up_again("0009_meal")
     with read() as session:
         assert dict(session.execute(select(Charge.id, Charge.paid_cents)).all()) == before
     charges_carry_their_activity()
