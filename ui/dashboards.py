@@ -91,7 +91,10 @@ def _excel(frame: pd.DataFrame, sheet: str) -> bytes:
 def table(frame: pd.DataFrame, columns: dict[str, str], name: str, key: str) -> None:
     """Show `frame` with French column titles, and offer it as CSV and as Excel."""
     shown = frame[list(columns)].rename(columns=columns)
-    st.dataframe(shown, hide_index=True, width="stretch")
+    # Numbers as the reader's browser writes them (14,6 and 1 250 in French).
+    numbers = {name: st.column_config.NumberColumn(format="localized")
+               for name in shown.select_dtypes("number").columns}
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=numbers)
     c1, c2 = st.columns(2)
     # A French Excel opens ";"-separated UTF-8 with a BOM correctly.
     c1.download_button("Exporter en CSV", shown.to_csv(index=False, sep=";").encode("utf-8-sig"),
