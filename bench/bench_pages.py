@@ -70,6 +70,13 @@ from datetime import date, timedelta
 from services.reports.occupancy import occupancy
 st.dataframe(occupancy(actor, date.today(), date.today() + timedelta(days=30)))
 """),
+    PageCase("manager_home", "pages/manager_home.py", MANAGER, _BARE_HEAD + """
+from datetime import date
+from services.reports.glance import glance
+seen = glance(actor, date.today())
+st.dataframe(seen.places)
+st.write(seen.charged, seen.paid, seen.overdue, seen.families_overdue, seen.desk)
+"""),
     PageCase("staff_home", "pages/staff_home.py", STAFF, _BARE_HEAD + """
 from services.staff.overview import get_overview
 st.write(get_overview(actor))
