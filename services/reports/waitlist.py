@@ -8,9 +8,10 @@ per promotion with the reservation's arrival time, so the wait is promoted_at - 
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import Date, bindparam, select
 
 from db.engine import read_rows
 from db.models import Activity, AgeGroup, CapacitySlot, Promotion, Site, Unit
@@ -36,23 +37,35 @@ def promotions(actor: Actor, start: date, end: date, site_ids: list[int] | None 
                age_group_ids: list[int] | None = None) -> pd.DataFrame:
     """Every promotion for a day of the range, with the hours waited (wait_hours)."""
     sel = resolve(actor, start, end, site_ids, age_group_ids)
-    query = (select(CapacitySlot.day, Site.name, Activity.name, Unit.name, Unit.position,
-                    AgeGroup.label, Promotion.requested_at, Promotion.promoted_at,
-                    Promotion.state)
-             .join(CapacitySlot, CapacitySlot.id == Promotion.slot_id)
-             .join(Unit, Unit.id == CapacitySlot.unit_id)
-             .join(Activity, Activity.id == Unit.activity_id)
-             .join(Site, Site.id == Activity.site_id)
-             .join(AgeGroup, AgeGroup.id == CapacitySlot.age_group_id)
-             .where(sel.where(Activity.site_id, CapacitySlot.age_group_id, CapacitySlot.day))
-             .order_by(CapacitySlot.day, Promotion.promoted_at))
     with read_rows() as conn:
-        rows = conn.execute(query).all()
+        rows = conn.execute(_promotions(sel.site_ids, sel.age_group_ids),
+                            {"start": sel.start, "end": sel.end}).all()
     frame = to_frame(rows, PROMOTION_COLUMNS)
     waited = pd.to_datetime(frame["promoted_at"], utc=True) - pd.to_datetime(
         frame["requested_at"], utc=True)
     frame["wait_hours"] = (waited.dt.total_seconds() / 3600).round(1)
     return frame
+
+
+@lru_cache(maxsize=128)
+def _promotions(site_ids: tuple[int, ...] | None, age_group_ids: tuple[int, ...] | None):  # type: ignore[no-untyped-def]
+    """Built once per choice of sites and age groups; the dates are parameters."""
+    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
+    where = [CapacitySlot.day >= start, CapacitySlot.day <= end]
+    if site_ids is not None:
+        where.append(Activity.site_id.in_(site_ids))
+    if age_group_ids is not None:
+        where.append(CapacitySlot.age_group_id.in_(age_group_ids))
+    return (select(CapacitySlot.day, Site.name, Activity.name, Unit.name, Unit.position,
+                   AgeGroup.label, Promotion.requested_at, Promotion.promoted_at,
+                   Promotion.state)
+            .join(CapacitySlot, CapacitySlot.id == Promotion.slot_id)
+            .join(Unit, Unit.id == CapacitySlot.unit_id)
+            .join(Activity, Activity.id == Unit.activity_id)
+            .join(Site, Site.id == Activity.site_id)
+            .join(AgeGroup, AgeGroup.id == CapacitySlot.age_group_id)
+            .where(*where)
+            .order_by(CapacitySlot.day, Promotion.promoted_at))
 
 
 def promotion_summary(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
