@@ -5,14 +5,14 @@ from datetime import date
 from functools import lru_cache
 
 import pandas as pd
-from sqlalchemy import Date, bindparam, func, select
+from sqlalchemy import func, select
 
 from db.engine import read_rows
 from db.models import Activity, AgeGroup, CapacitySlot, Reservation, Site, Unit
 from db.states import ReservationState as R
 from services.actor import Actor
 from services.reports.frames import frame as to_frame
-from services.reports.scope import resolve
+from services.reports.scope import END, START, dated_filter, resolve
 
 COLUMNS = ["day", "site", "activity", "unit", "position", "age_group", "places", "booked",
            "waitlisted", "fill_rate"]
@@ -25,7 +25,7 @@ def occupancy(actor: Actor, start: date, end: date, site_ids: list[int] | None =
     sel = resolve(actor, start, end, site_ids, age_group_ids)
     with read_rows() as conn:
         rows = conn.execute(_query(sel.site_ids, sel.age_group_ids, waiting_only),
-                            {"start": sel.start, "end": sel.end}).all()
+                            sel.dates).all()
     frame = to_frame(rows, COLUMNS[:-1])
     frame["fill_rate"] = percent(frame["booked"], frame["places"])
     return frame
@@ -36,18 +36,12 @@ def _query(site_ids: tuple[int, ...] | None, age_group_ids: tuple[int, ...] | No
            waiting_only: bool):  # type: ignore[no-untyped-def]
     """Built once per choice of sites and age groups (the dates are parameters): building
     the statement cost more than running it on a month."""
-    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
     # Waiting children counted once per slot, over the same days only, then joined:
     # the count is an index range scan on (state, day), not a pass over the year.
     waiting = (select(Reservation.slot_id, func.count().label("n"))
                .where(Reservation.state == R.WAITLISTED.value,
-                      Reservation.day >= start, Reservation.day <= end)
+                      Reservation.day >= START, Reservation.day <= END)
                .group_by(Reservation.slot_id).subquery())
-    where = [CapacitySlot.day >= start, CapacitySlot.day <= end]
-    if site_ids is not None:
-        where.append(Activity.site_id.in_(site_ids))
-    if age_group_ids is not None:
-        where.append(CapacitySlot.age_group_id.in_(age_group_ids))
     return (select(CapacitySlot.day, Site.name, Activity.name, Unit.name, Unit.position,
                    AgeGroup.label, CapacitySlot.places, CapacitySlot.booked,
                    func.coalesce(waiting.c.n, 0))
@@ -56,7 +50,8 @@ def _query(site_ids: tuple[int, ...] | None, age_group_ids: tuple[int, ...] | No
             .join(Site, Site.id == Activity.site_id)
             .join(AgeGroup, AgeGroup.id == CapacitySlot.age_group_id)
             .join(waiting, waiting.c.slot_id == CapacitySlot.id, isouter=not waiting_only)
-            .where(*where)
+            .where(dated_filter(site_ids, age_group_ids, Activity.site_id,
+                                CapacitySlot.age_group_id, CapacitySlot.day))
             .order_by(CapacitySlot.day, Site.name, Activity.name, Unit.position, AgeGroup.label))
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, Date, and_, bindparam, select
 
 from db.engine import read
 from db.models import Activity, AgeGroup, Site, Unit
@@ -40,13 +40,13 @@ class Selection:
     def where(self, site_col: ColumnElement, age_col: ColumnElement,  # type: ignore[type-arg]
               day_col: ColumnElement) -> ColumnElement[bool]:  # type: ignore[type-arg]
         """The filter these choices put on a query's site, age group and day columns."""
-        parts = [day_col >= self.start, day_col <= self.end]
-        if self.site_ids is not None:
-            parts.append(site_col.in_(self.site_ids))
-        if self.age_group_ids is not None:
-            parts.append(age_col.in_(self.age_group_ids))
-        return and_(*parts)
+        return _filter(self.start, self.end, self.site_ids, self.age_group_ids,
+                       site_col, age_col, day_col)
 
+    @property
+    def dates(self) -> dict[str, date]:
+        """The values of START and END, for a statement built with `dated_filter`."""
+        return {"start": self.start, "end": self.end}
 
     def activities(self, activity_col: ColumnElement) -> list[ColumnElement[bool]]:  # type: ignore[type-arg]
         """The site filter as "activity among the sites' activities": no join on the big
@@ -54,7 +54,6 @@ class Selection:
         if self.site_ids is None:
             return []
         return [activity_col.in_(select(Activity.id).where(Activity.site_id.in_(self.site_ids)))]
-
 
     def units(self, unit_col: ColumnElement) -> list[ColumnElement[bool]]:  # type: ignore[type-arg]
         """The site filter as "unit among the sites' units", for queries over reservations."""
@@ -65,6 +64,28 @@ class Selection:
 
     def ages(self, age_col: ColumnElement) -> list[ColumnElement[bool]]:  # type: ignore[type-arg]
         return [] if self.age_group_ids is None else [age_col.in_(self.age_group_ids)]
+
+
+# For statements built once and kept (their building costs more than a month's query):
+# the dates stay parameters, given at execution by Selection.dates.
+START, END = bindparam("start", type_=Date), bindparam("end", type_=Date)
+
+
+def dated_filter(site_ids: tuple[int, ...] | None, age_group_ids: tuple[int, ...] | None,
+                 site_col: ColumnElement, age_col: ColumnElement,  # type: ignore[type-arg]
+                 day_col: ColumnElement) -> ColumnElement[bool]:  # type: ignore[type-arg]
+    """Selection.where with the days between the parameters START and END."""
+    return _filter(START, END, site_ids, age_group_ids, site_col, age_col, day_col)
+
+
+def _filter(start, end, site_ids, age_group_ids, site_col, age_col,  # type: ignore[no-untyped-def]
+            day_col) -> ColumnElement[bool]:
+    parts = [day_col >= start, day_col <= end]
+    if site_ids is not None:
+        parts.append(site_col.in_(site_ids))
+    if age_group_ids is not None:
+        parts.append(age_col.in_(age_group_ids))
+    return and_(*parts)
 
 
 @dataclass(frozen=True)

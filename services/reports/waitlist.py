@@ -11,14 +11,14 @@ from datetime import date
 from functools import lru_cache
 
 import pandas as pd
-from sqlalchemy import Date, bindparam, select
+from sqlalchemy import select
 
 from db.engine import read_rows
 from db.models import Activity, AgeGroup, CapacitySlot, Promotion, Site, Unit
 from services.actor import Actor
 from services.reports.frames import frame as to_frame
 from services.reports.occupancy import occupancy
-from services.reports.scope import resolve
+from services.reports.scope import dated_filter, resolve
 
 WAITING_COLUMNS = ["day", "site", "activity", "unit", "age_group", "places", "booked",
                    "waitlisted"]
@@ -38,8 +38,7 @@ def promotions(actor: Actor, start: date, end: date, site_ids: list[int] | None 
     """Every promotion for a day of the range, with the hours waited (wait_hours)."""
     sel = resolve(actor, start, end, site_ids, age_group_ids)
     with read_rows() as conn:
-        rows = conn.execute(_promotions(sel.site_ids, sel.age_group_ids),
-                            {"start": sel.start, "end": sel.end}).all()
+        rows = conn.execute(_promotions(sel.site_ids, sel.age_group_ids), sel.dates).all()
     frame = to_frame(rows, PROMOTION_COLUMNS)
     waited = pd.to_datetime(frame["promoted_at"], utc=True) - pd.to_datetime(
         frame["requested_at"], utc=True)
@@ -50,12 +49,6 @@ def promotions(actor: Actor, start: date, end: date, site_ids: list[int] | None 
 @lru_cache(maxsize=128)
 def _promotions(site_ids: tuple[int, ...] | None, age_group_ids: tuple[int, ...] | None):  # type: ignore[no-untyped-def]
     """Built once per choice of sites and age groups; the dates are parameters."""
-    start, end = bindparam("start", type_=Date), bindparam("end", type_=Date)
-    where = [CapacitySlot.day >= start, CapacitySlot.day <= end]
-    if site_ids is not None:
-        where.append(Activity.site_id.in_(site_ids))
-    if age_group_ids is not None:
-        where.append(CapacitySlot.age_group_id.in_(age_group_ids))
     return (select(CapacitySlot.day, Site.name, Activity.name, Unit.name, Unit.position,
                    AgeGroup.label, Promotion.requested_at, Promotion.promoted_at,
                    Promotion.state)
@@ -64,7 +57,8 @@ def _promotions(site_ids: tuple[int, ...] | None, age_group_ids: tuple[int, ...]
             .join(Activity, Activity.id == Unit.activity_id)
             .join(Site, Site.id == Activity.site_id)
             .join(AgeGroup, AgeGroup.id == CapacitySlot.age_group_id)
-            .where(*where)
+            .where(dated_filter(site_ids, age_group_ids, Activity.site_id,
+                                CapacitySlot.age_group_id, CapacitySlot.day))
             .order_by(CapacitySlot.day, Promotion.promoted_at))
 
 
