@@ -116,13 +116,11 @@ def register_child(actor: Actor, file: FamilyFile) -> None:
 
 def book_for_family(actor: Actor, file: FamilyFile) -> None:
     """Réservation facilitée: staff book days for the family, shown as such to it."""
-    regs = family_files.list_family_registrations(actor, file.id)
-    regs = regs[regs["État"] == "validated"]
+    regs = family_files.validated_registrations(actor, file.id)
     if regs.empty:
         st.info("Aucune inscription validée : la réservation se fait après validation.")
         return
-    options = {f"{r['Enfant']} · {r['Activité']} – {r['Période']}": int(r["id"])
-               for _, r in regs.iterrows()}
+    options = {label: int(i) for i, label in zip(regs["id"], regs["Choix"])}
     picked = st.selectbox("Inscription", list(options), key="book_reg")
     reg_id = options[picked]
     row = regs[regs["id"] == reg_id].iloc[0]

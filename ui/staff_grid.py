@@ -35,13 +35,11 @@ def table(grid: MonthGrid) -> pd.DataFrame:
 
 def month_grid(actor: Actor, file: FamilyFile) -> None:
     """Pick a validated registration and a month; show its grid."""
-    regs = family_files.list_family_registrations(actor, file.id)
-    regs = regs[regs["État"] == "validated"]
+    regs = family_files.validated_registrations(actor, file.id)
     if regs.empty:
         st.caption("Pas de grille : aucune inscription validée sur vos lieux d'accueil.")
         return
-    options = {int(r["id"]): f"{r['Enfant']} · {r['Activité']} – {r['Période']}"
-               for _, r in regs.iterrows()}
+    options = {int(i): label for i, label in zip(regs["id"], regs["Choix"])}
     reg_id = st.selectbox("Grille de", list(options), format_func=options.__getitem__,
                           key="staff_grid_reg")
     month = st.session_state.get("staff_grid_month", {}).get(reg_id)

@@ -152,6 +152,16 @@ def list_family_registrations(actor: Actor, family_id: int) -> pd.DataFrame:
                                                  "Début", "Fin", "État"])
 
 
+def validated_registrations(actor: Actor, family_id: int) -> pd.DataFrame:
+    """The family's validated registrations on the actor's sites, each with the label
+    ("Choix") staff pick it by: child, activity and period."""
+    regs = list_family_registrations(actor, family_id)
+    regs = regs[regs["État"] == "validated"].copy()
+    regs["Choix"] = [f"{r['Enfant']} · {r['Activité']} – {r['Période']}"
+                     for _, r in regs.iterrows()]
+    return regs
+
+
 def list_family_reservations(actor: Actor, family_id: int,
                              since: date | None = None) -> pd.DataFrame:
     """The family's reservations on the actor's sites, one row per child, day and unit."""

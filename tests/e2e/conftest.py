@@ -2,6 +2,8 @@
 fresh SQLite database with the demo centre, driven by Playwright in Debian's chromium."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import os
 import shutil
 import subprocess
@@ -39,8 +41,10 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> N
     raise RuntimeError("server did not start")
 
 
-def start_server(tmp: Path, extra_env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen]:  # type: ignore[type-arg]
-    """Migrate a fresh database, load the demo, and serve the app; returns (url, process)."""
+@contextmanager
+def serving(tmp: Path, extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, Path]]:
+    """Migrate a fresh database in `tmp`, load the demo, and serve the app while the block
+    runs; gives (url, database file)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}", "PORTAIL_DEMO": "1",
@@ -58,7 +62,11 @@ def start_server(tmp: Path, extra_env: dict[str, str] | None = None) -> tuple[st
     except RuntimeError:
         process.kill()
         raise RuntimeError((tmp / "server.log").read_text()[-3000:]) from None
-    return url, process
+    try:
+        yield url, tmp / "e2e.db"
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")
@@ -74,10 +82,8 @@ def app_database_url(app_dir: Path) -> str:
 
 @pytest.fixture(scope="session")
 def app_server(app_dir: Path) -> Iterator[str]:
-    url, process = start_server(app_dir)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    with serving(app_dir) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="session")

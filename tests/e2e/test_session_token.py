@@ -12,16 +12,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.e2e.conftest import DESKTOP, sign_in, start_server, wait_idle
+from tests.e2e.conftest import DESKTOP, sign_in, serving, wait_idle
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    tmp = tmp_path_factory.mktemp("security")
-    url, process = start_server(tmp)
-    yield url, tmp / "e2e.db"
-    process.terminate()
-    process.wait(timeout=20)
+    with serving(tmp_path_factory.mktemp("security")) as served:
+        yield served
 
 
 def test_the_session_token_never_reaches_the_browser(server, browser):

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from services.demo import DEMO_PASSWORDS
-from tests.e2e.conftest import shot, sign_in, start_server, wait_idle
+from tests.e2e.conftest import shot, sign_in, serving, wait_idle
 from ui.nav import ANONYMOUS, FAMILY, MANAGER_EXTRA, MANAGER_HOME, MENUS, STAFF
 
 
@@ -28,11 +28,8 @@ def private_titles() -> list[str]:
 @pytest.fixture(scope="module")
 def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """A server of its own, freshly started: nobody ever signs in on it."""
-    tmp = tmp_path_factory.mktemp("fresh")
-    url, process = start_server(tmp)
-    yield url, tmp / "e2e.db"
-    process.terminate()
-    process.wait(timeout=20)
+    with serving(tmp_path_factory.mktemp("fresh")) as served:
+        yield served
 
 
 def _sessions_ever_opened(db: Path) -> int:

@@ -12,17 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import start_server
+from tests.e2e.conftest import serving
 from web.routes import ROUTES
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    tmp = tmp_path_factory.mktemp("security")
-    url, process = start_server(tmp)
-    yield url, tmp / "e2e.db"
-    process.terminate()
-    process.wait(timeout=20)
+    with serving(tmp_path_factory.mktemp("security")) as served:
+        yield served
 
 
 def _get(url: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
