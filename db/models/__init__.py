@@ -1,7 +1,7 @@
 """All tables; importing this package registers every model on Base.metadata."""
 from db.models.booking import Registration, Reservation
 from db.models.catalogue import (Activity, ActivityType, AgeGroup, CapacitySlot, Closure,
-                                 Organisation, Period, QfBracket, Site, Tariff, Unit)
+                                 NewsItem, Organisation, Period, QfBracket, Site, Tariff, Unit)
 from db.models.money import Charge, Invoice, Payment, PaymentAllocation
 from db.models.payments import CreditOrigin, PaymentLine, PaymentLink
 from db.models.people import (ChangeRequest, Child, Document, Family, Guardian, LinkToken,
@@ -12,7 +12,7 @@ from db.models.system import AuditEntry, Mail
 __all__ = [
     "Activity", "ActivityType", "AgeGroup", "AuditEntry", "CapacitySlot", "ChangeRequest",
     "Charge", "Child", "Closure", "CreditOrigin", "Document", "Family", "Guardian", "Invoice",
-    "LinkToken", "Mail", "Organisation", "Payment", "PaymentAllocation", "PaymentLine",
+    "LinkToken", "Mail", "NewsItem", "Organisation", "Payment", "PaymentAllocation", "PaymentLine",
     "PaymentLink", "Period", "Promotion", "QfBracket", "Registration", "Reservation",
     "SessionToken", "Site", "StaffSite", "Tariff", "Unit", "UserAccount",
 ]

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, Time,
-                        UniqueConstraint)
+from sqlalchemy import (Boolean, CheckConstraint, Date, ForeignKey, Integer, LargeBinary, String,
+                        Text, Time, UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from db.base import Base, UtcDateTime
+from db.base import Base, UtcDateTime, utcnow
 
 
 class Organisation(Base):
@@ -20,6 +20,31 @@ class Organisation(Base):
     # Reception opening hours, shown to families ("lundi au vendredi 9h-12h30, 13h30-17h").
     opening_hours: Mapped[str] = mapped_column(String(200), default="")
     documents_required: Mapped[str] = mapped_column(Text, default="")
+    postal_code: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    city: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    website: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    legal_notice: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Règlement intérieur: a link, or a PDF kept in the database (small, and backed up with it).
+    rules_url: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    rules_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # What families read: the Accueil page's welcome, the "MEMO" on Mes réservations, and the
+    # canteen notice that links out (canteens are run by the town, not by the centre).
+    welcome_message: Mapped[str] = mapped_column(Text, default="", server_default="")
+    booking_memo: Mapped[str] = mapped_column(Text, default="", server_default="")
+    canteen_notice: Mapped[str] = mapped_column(Text, default="", server_default="")
+    canteen_url: Mapped[str] = mapped_column(String(300), default="", server_default="")
+
+
+class NewsItem(Base):
+    """A short news item the managers publish on the families' Accueil page."""
+
+    __tablename__ = "news_item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="", server_default="")
+    published_on: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class Site(Base):
