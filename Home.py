@@ -2,11 +2,11 @@
 import streamlit as st
 
 from ui import nav, session
-from ui.chrome import sidebar
+from ui.chrome import sidebar, window_title
 from ui.failure import contained
 
-st.set_page_config(page_title="Portail Famille – Centre Social Albert Jacquard",
-                   page_icon=":material/family_restroom:", layout="wide")
+st.set_page_config(page_title=window_title(), page_icon=":material/family_restroom:",
+                   layout="wide")
 
 with contained():
     actor = session.current_actor()

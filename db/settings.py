@@ -52,7 +52,8 @@ SMTP_USER = _declare("SMTP_USER", "", "SMTP user name, if the server needs one."
 SMTP_PASSWORD = _declare("SMTP_PASSWORD", "", "SMTP password, if the server needs one.")
 SMTP_STARTTLS = _declare("SMTP_STARTTLS", "0", "1 to upgrade the SMTP connection with STARTTLS.")
 MAIL_FROM = _declare(
-    "MAIL_FROM", "portail@csjacquard.example", "Sender address of the portal's mails."
+    "MAIL_FROM", "portail-famille@localhost",
+    "Sender address of the portal's mails (set the centre's own address in production)."
 )
 LINK_VALID_HOURS = _declare(
     "LINK_VALID_HOURS", "48", "Hours an emailed invitation or password-reset link stays valid."
@@ -89,7 +90,7 @@ MONETICO_KEY = _declare(
     "MONETICO_KEY", "12345678901234567890123456789012345678P0",
     "Monetico merchant key (40 characters); the default is the kits' public demo key.",
 )
-MONETICO_SOCIETE = _declare("MONETICO_SOCIETE", "csjacquard", "Monetico merchant code.")
+MONETICO_SOCIETE = _declare("MONETICO_SOCIETE", "portailfamille", "Monetico merchant code.")
 
 
 def as_int(setting: Setting) -> int:

@@ -4,18 +4,20 @@ from datetime import date
 
 import streamlit as st
 
-from services import registrations
+from services import organisation, registrations
 from services.catalogue.offer import list_offer
 from services.errors import PortalError
 from services.families.overview import get_overview
 from ui.format import day
 from ui.guard import require_family
+from ui.safe import md
 
 actor = require_family()
 
 st.title("Nouvelle inscription")
-st.caption("Demande d'inscription (pré-inscription) : l'accueil la valide du lundi au vendredi, "
-           "de 9h à 12h30 et de 13h30 à 17h. Vous recevez un mail dans les deux cas.")
+st.caption("Demande d'inscription (pré-inscription) : l'accueil la valide"
+           f"{md(organisation.get_profile().hours_sentence)}. Vous recevez un mail dans les "
+           "deux cas.")
 if done := st.session_state.pop("registration_sent", None):
     st.success(done)
 

@@ -31,7 +31,7 @@ with st.expander("Nouvelle activité sur ce lieu"):
     with st.form("new_activity"):
         kinds = {k.label: k.id for k in choices.list_activity_types(actor)}
         kind = st.selectbox("Type d'activité", list(kinds))
-        new_activity = st.text_input("Nom de l'activité", placeholder="ex. SAINT GABRIEL ÉTÉ")
+        new_activity = st.text_input("Nom de l'activité", placeholder="ex. ÉTÉ 6-12 ANS")
         st.caption("Ajoutez ensuite ses unités dans « Unités et tarifs », puis ses périodes ici.")
         if st.form_submit_button("Créer l'activité"):
             save(lambda: setup.create_activity(actor, site_id, kinds[kind], new_activity, []),

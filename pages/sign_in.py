@@ -1,17 +1,20 @@
 """Connexion: sign-in and "mot de passe oublié". Public page (no role required)."""
 import streamlit as st
 
+from services import organisation
 from services.auth import links, login
 from services.errors import PortalError
 from ui import session
 from ui.guard import current_actor
+from ui.safe import md
 
 if current_actor() is not None:
     st.info("Vous êtes déjà connecté.")
     st.stop()
 
 st.title("Portail Famille")
-st.caption("Centre Social Albert Jacquard · Saint Gabriel et Les Chats Perchés")
+profile = organisation.get_profile()
+st.caption(md(profile.name))
 
 with st.form("sign_in"):
     email = st.text_input("Adresse e-mail", autocomplete="username")
@@ -33,6 +36,6 @@ with st.expander("Mot de passe oublié ?"):
             st.success("Si un compte existe pour cette adresse, un lien vient de lui être envoyé. "
                        f"Il est valable {links.valid_hours()} heures et ne sert qu'une fois.")
 
-st.info("Pas encore de compte ? Votre dossier d'inscription se fait d'abord à l'accueil du centre "
-        "social (du lundi au vendredi, 9h-12h30 et 13h30-17h). Vous recevez ensuite un lien par "
-        "e-mail pour choisir votre mot de passe.")
+st.info("Pas encore de compte ? Votre dossier d'inscription se fait d'abord à l'accueil du centre"
+        f"{md(profile.hours_sentence)}. Vous recevez ensuite un lien par e-mail pour choisir "
+        "votre mot de passe.")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from db.settings import ROOT
 
-PUBLIC_PAGES = {"pages/sign_in.py", "pages/set_password.py"}
+PUBLIC_PAGES = {"pages/sign_in.py", "pages/set_password.py", "pages/setup.py"}
 GUARDS = {"require_family", "require_staff", "require_manager", "require_role"}
 MAX_LINES = 400
 # Migrations are history: once applied somewhere they are never edited, so the first one,

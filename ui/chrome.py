@@ -4,10 +4,20 @@ from __future__ import annotations
 import streamlit as st
 
 from db.states import Role
+from services import organisation
 from services.actor import Actor
 from ui import session
 
 ROLE_LABELS = {Role.FAMILY: "Famille", Role.STAFF: "Accueil", Role.MANAGER: "Direction"}
+
+
+def window_title() -> str:
+    """The browser tab's title: the portal and the centre's name (read from the database)."""
+    try:
+        name = organisation.get_profile().name
+    except Exception:  # noqa: BLE001  (no database yet: the page itself will say so)
+        name = ""
+    return f"{organisation.PRODUCT} – {name}" if name else organisation.PRODUCT
 
 
 def sidebar(actor: Actor | None) -> None:

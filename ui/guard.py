@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from db.states import Role
+from services import first_run
 from services.actor import Actor
 from ui.session import current_actor
 
@@ -38,3 +39,11 @@ def require_staff() -> Actor:
 
 def require_manager() -> Actor:
     return require_role(Role.MANAGER)
+
+
+def require_first_run() -> None:
+    """The setup page runs only while no centre exists, even when opened by URL later."""
+    if not first_run.needs_setup():
+        st.info("Le centre est déjà mis en service : cette page n'est plus disponible.")
+        st.markdown("[Se connecter](/connexion)")
+        st.stop()

@@ -4,12 +4,14 @@ from __future__ import annotations
 import streamlit as st
 
 from db.states import Role
+from services import first_run
 from services.actor import Actor
 
 # (file, French title, url path, material icon), grouped by menu section.
 ANONYMOUS = [
     ("pages/sign_in.py", "Connexion", "connexion", "login"),
     ("pages/set_password.py", "Choisir mon mot de passe", "mot_de_passe", "key"),
+    ("pages/setup.py", "Mise en service", "mise_en_service", "rocket_launch"),
 ]
 FAMILY = {
     "Mon espace": [
@@ -58,6 +60,7 @@ MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {
         ("pages/manager_units.py", "Unités et tarifs", "unites", "euro"),
         ("pages/manager_places.py", "Places", "places", "event_seat"),
         ("pages/manager_closures.py", "Fermetures et congés", "fermetures", "event_busy"),
+        ("pages/manager_centre.py", "Mon centre", "mon_centre", "domain"),
     ],
 }
 
@@ -83,6 +86,8 @@ def _sections(groups: dict[str, list[tuple[str, str, str, str]]]) -> dict[str, l
 def pages_for(actor: Actor | None) -> dict[str, list] | list:  # type: ignore[type-arg]
     """The pages this actor may open; anything else is unreachable by URL."""
     if actor is None:
+        if first_run.needs_setup():  # a new installation: setting up is all there is to do
+            return [_page(ANONYMOUS[2], default=True)]
         return [_page(ANONYMOUS[0], default=True), _page(ANONYMOUS[1])]
     if actor.role == Role.FAMILY:
         return _sections(FAMILY)

@@ -14,7 +14,7 @@ from db.base import utcnow
 from db.engine import transaction
 from db.models import LinkToken, UserAccount
 from db.states import LinkPurpose
-from services import audit
+from services import audit, organisation
 from services.actor import SYSTEM, Actor
 from services.auth.login import revoke_all_sessions
 from services.auth.passwords import check_strength, hash_password
@@ -44,8 +44,10 @@ def link_url(token: str) -> str:
     return f"{settings.PUBLIC_URL.get().rstrip('/')}/mot_de_passe?jeton={token}"
 
 
-def _issue(session: Session, user: UserAccount, purpose: LinkPurpose) -> str:
-    """Create a link (older unused links of the user stop working) and queue its mail."""
+def issue_in(session: Session, user: UserAccount, purpose: LinkPurpose,
+             signature: str | None = None) -> str:
+    """Create a link (older unused links of the user stop working) and queue its mail, in the
+    caller's transaction; `signature` defaults to the centre's name."""
     now = utcnow()
     session.execute(update(LinkToken).where(LinkToken.user_id == user.id,
                                             LinkToken.used_at.is_(None))
@@ -54,10 +56,15 @@ def _issue(session: Session, user: UserAccount, purpose: LinkPurpose) -> str:
     hours = valid_hours()
     session.add(LinkToken(user_id=user.id, purpose=purpose.value, token_hash=digest(token),
                           expires_at=now + timedelta(hours=hours)))
-    body = (f"Bonjour {user.display_name},\n\n{_INTROS[purpose]}\n\n{link_url(token)}\n\n"
+    signature = signature or organisation.get_profile().signature
+    intro = _INTROS[purpose]
+    if purpose == LinkPurpose.INVITATION and user.family_id is None:
+        intro = (f"Un compte vient d'être ouvert pour vous sur le Portail Famille de {signature}. "
+                 "Pour y accéder, choisissez votre mot de passe :")
+    body = (f"Bonjour {user.display_name},\n\n{intro}\n\n{link_url(token)}\n\n"
             f"Ce lien ne fonctionne qu'une fois et reste valable {hours} heures.\n"
             "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n\n"
-            "Centre Social Albert Jacquard")
+            f"{signature}")
     outbox.queue(session, user.email, _SUBJECTS[purpose], body, family_id=user.family_id)
     return token
 
@@ -74,7 +81,7 @@ def send_invitation(actor: Actor, user_id: int) -> None:
             actor.require_manager()
         else:
             require_family(session, actor, user.family_id)
-        _issue(session, user, LinkPurpose.INVITATION)
+        issue_in(session, user, LinkPurpose.INVITATION)
         audit.record(session, actor, "invitation_sent", "user_account", user.id)
 
 
@@ -84,7 +91,7 @@ def request_reset(email: str) -> None:
         user = session.scalar(select(UserAccount).where(UserAccount.email == email.strip().lower()))
         if user is None or not user.active:
             return
-        _issue(session, user, LinkPurpose.RESET)
+        issue_in(session, user, LinkPurpose.RESET)
         audit.record(session, SYSTEM, "password_reset_requested", "user_account", user.id)
 
 

@@ -21,7 +21,7 @@ from db.base import utcnow
 from db.engine import transaction
 from db.models import Charge, CreditOrigin, Payment, PaymentAllocation
 from db.states import PaymentMethod, PaymentState
-from services import audit
+from services import audit, organisation
 from services.actor import Actor
 from services.errors import PortalError
 from services.mail import outbox
@@ -54,7 +54,7 @@ def credit_cancelled(session: Session, charge_ids: Iterable[int], now: datetime)
                      f"était déjà réglée. Un avoir n° {note.reference} de "
                      f"{ledger_euros(amount)} est disponible sur votre compte : il servira à "
                      "régler vos prochaines réservations (« Mon compte »).\n\n"
-                     "Centre Social Albert Jacquard", family_id=charge.family_id)
+                     + organisation.signature(), family_id=charge.family_id)
         notes.append(note.id)
     session.flush()
     return notes

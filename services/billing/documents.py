@@ -12,7 +12,7 @@ from db.engine import read, transaction
 from db.models import (Activity, Charge, Child, Family, Invoice, Organisation, Payment,
                        PaymentAllocation, Period, Registration, Site)
 from db.states import PaymentMethod, PaymentState
-from services import audit
+from services import audit, organisation
 from services.actor import Actor
 from services.billing.accounts import family_scope
 from services.billing.pdf import Document, euros
@@ -29,7 +29,8 @@ MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "
 def _letterhead(session: Session, family: Family) -> tuple[str, str]:
     org = session.get(Organisation, family.organisation_id)
     assert org is not None
-    return org.name, f"{org.address} – {org.phone} – {org.email}".strip(" –")
+    profile = organisation.profile_of(org)
+    return profile.name, profile.letterhead
 
 
 def _family(session: Session, family_id: int) -> Family:
@@ -73,7 +74,7 @@ def invoice_pdf(actor: Actor, month: date, family_id: int | None = None) -> byte
         left = sum(balances.values())
         doc.para(f"Total du mois : {euros(total)} – déjà réglé : {euros(total - left)} – "
                  f"reste à payer : {euros(left)}", bold=True)
-        doc.signature("Lille", datetime.now(LOCAL).date())
+        doc.signature(organisation.get_profile().city, datetime.now(LOCAL).date())
         return doc.render()
 
 
@@ -122,7 +123,7 @@ def registration_certificate_pdf(actor: Actor, registration_id: int) -> bytes:
         doc.para(f"Responsable : famille {family.name}, {family.address} {family.postal_code} "
                  f"{family.city}.")
         doc.para("Attestation délivrée pour servir et valoir ce que de droit.")
-        doc.signature("Lille", datetime.now(LOCAL).date())
+        doc.signature(organisation.get_profile().city, datetime.now(LOCAL).date())
         return doc.render()
 
 
@@ -198,5 +199,5 @@ def tax_certificate_pdf(actor: Actor, child_id: int, year: int) -> bytes:
                      "financée par votre employeur est à déduire du montant déclaré.")
         doc.para("Attestation établie pour la déclaration des revenus (crédit d'impôt pour "
                  "frais de garde des jeunes enfants).", size=9)
-        doc.signature("Lille", datetime.now(LOCAL).date())
+        doc.signature(organisation.get_profile().city, datetime.now(LOCAL).date())
         return doc.render()

@@ -59,8 +59,8 @@ class Document(FPDF):
 
     def signature(self, place: str, on: date) -> None:
         self.ln(6)
-        self.para(f"Fait à {place}, le {on:%d/%m/%Y}.")
-        self.para("La direction du centre social")
+        self.para(f"Fait à {place}, le {on:%d/%m/%Y}." if place else f"Fait le {on:%d/%m/%Y}.")
+        self.para(f"La direction – {self.organisation}" if self.organisation else "La direction")
 
     def render(self) -> bytes:
         return bytes(self.output())

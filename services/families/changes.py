@@ -12,7 +12,7 @@ from db.base import utcnow
 from db.engine import read, transaction
 from db.models import Activity, ChangeRequest, Child, Family, Guardian, Period, Registration
 from db.states import ChangeRequestState as S
-from services import audit
+from services import audit, organisation
 from services.actor import Actor
 from services.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
 from services.mail import outbox
@@ -107,7 +107,7 @@ def request_change(actor: Actor, field: str, new_value: str, child_id: int | Non
                      "Demande de modification reçue",
                      f"Bonjour,\n\nNous avons bien reçu votre demande de modification "
                      f"({FIELD_LABELS[field]}). L'accueil la vérifie et vous répond par mail.\n\n"
-                     "Centre Social Albert Jacquard", family_id=family_id)
+                     + organisation.signature(), family_id=family_id)
         return change.id
 
 
@@ -185,7 +185,7 @@ def decide_change(actor: Actor, change_id: int, approve: bool, reason: str = "")
             body += f"\nMotif : {reason.strip()[:1000]}\n"
         outbox.queue(session, outbox.family_recipient(session, change.family_id),
                      "Demande de modification " + ("acceptée" if approve else "refusée"),
-                     body + "\nCentre Social Albert Jacquard", family_id=change.family_id)
+                     body + "\n" + organisation.signature(), family_id=change.family_id)
         return change.state
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import read
 from db.models import Charge, CreditOrigin, Family, Organisation, Payment, PaymentAllocation
+from services import organisation
 from services.actor import Actor
 from services.billing.pdf import Document, euros
 from services.booking.rules import LOCAL
@@ -36,7 +37,7 @@ def mail_receipt(session: Session, payment: Payment) -> None:
         + (f" le {when:%d/%m/%Y à %H:%M}" if when else "") + f" (référence {payment.reference}).",
         "", "Il règle :", *(lines or ["- (montant gardé en avoir sur votre compte)"]), "",
         "Le reçu au format PDF est disponible dans « Mon compte ».", "",
-        "Centre Social Albert Jacquard"])
+        organisation.signature()])
     outbox.queue(session, outbox.family_recipient(session, payment.family_id),
                  f"Reçu de paiement {payment.reference}", body, family_id=payment.family_id)
 
@@ -53,7 +54,7 @@ def receipt_pdf(actor: Actor, reference: str) -> bytes:
         org = session.get(Organisation, family.organisation_id) if family else None
         assert family is not None and org is not None
         credit_note = payment.method == "credit_note"
-        doc = Document(org.name, org.address,
+        doc = Document(org.name, organisation.profile_of(org).letterhead,
                        f"Avoir n° {payment.reference}" if credit_note
                        else f"Reçu de paiement n° {payment.reference}")
         paid = payment.paid_at.astimezone(LOCAL) if payment.paid_at else None
@@ -72,7 +73,7 @@ def receipt_pdf(actor: Actor, reference: str) -> bytes:
         kept = payment.amount_cents - sum(c for _, c in _lines(session, payment))
         if kept:
             doc.para(f"Montant disponible en avoir : {euros(kept)}")
-        doc.signature("Lille", paid.date() if paid else payment.created_at.date())
+        doc.signature(org.city, paid.date() if paid else payment.created_at.date())
         return doc.render()
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
+from services import organisation
 from services.errors import PortalError
 from services.payments import monetico
 from services.payments.card import public_url, sandbox_enabled, terminal
@@ -70,6 +71,7 @@ def card_page(request: Request) -> str:
     hidden = "".join(f'<input type="hidden" name="{html.escape(k, True)}" '
                      f'value="{html.escape(v, True)}">' for k, v in request.fields.items())
     ref, amount = html.escape(request.reference), html.escape(request.amount)
+    merchant = html.escape(organisation.signature().upper())
     return f"""<!doctype html><html lang="fr"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Banque de test – paiement</title><style>
@@ -81,7 +83,7 @@ button{{padding:.8em 1.2em;font-size:1.05em;margin:1em .5em 0 0}} .note{{backgro
 <h1>Monetico Paiement (banque de test)</h1>
 <p class="note">Banque de démonstration : aucun argent ne circule. Carte <b>4000 0000 0000 0002</b> :
 paiement accepté ; carte <b>4000 0000 0000 0036</b> : paiement refusé.</p>
-<div class="box"><p>Commerçant : CENTRE SOCIAL ALBERT JACQUARD</p>
+<div class="box"><p>Commerçant : {merchant}</p>
 <p>Référence : <b>{ref}</b></p><p>Montant : <b>{amount}</b></p>
 <form method="post" action="/sandbox/bank/pay">{hidden}
 <label for="card">Numéro de carte bancaire</label>

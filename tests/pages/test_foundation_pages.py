@@ -16,7 +16,7 @@ STAFF_PAGES = ["pages/staff_home.py", "pages/staff_outbox.py", "pages/staff_paym
                "pages/dashboard_attendance.py", "pages/dashboard_money.py",
                "pages/dashboard_funder.py"]
 MANAGER_PAGES = ["pages/manager_home.py", "pages/manager_offer.py", "pages/manager_units.py",
-                 "pages/manager_places.py", "pages/manager_closures.py"]
+                 "pages/manager_places.py", "pages/manager_closures.py", "pages/manager_centre.py"]
 FAMILY_PAGES = ["pages/family_home.py", "pages/family_account.py", "pages/family_bookings.py",
                 "pages/family_registration_new.py", "pages/family_members.py",
                 "pages/family_contact.py"]
