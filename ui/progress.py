@@ -10,7 +10,7 @@ from ui.format import euros
 def next_steps(reg: RegistrationSummary) -> list[str]:
     """Sentences for the dashboard: what is done and what is left for this registration."""
     if reg.state == "requested":
-        return ["Demande envoyée : l'accueil la valide du lundi au vendredi. Vous recevrez un "
+        return ["Demande envoyée : l'accueil la valide à ses heures d'ouverture. Vous recevrez un "
                 "mail ; ensuite vous pourrez réserver les jours."]
     if reg.state == "refused":
         return [f"Demande refusée{' : ' + reg.reason if reg.reason else '.'}"]

@@ -115,7 +115,7 @@ def registration_certificate_pdf(actor: Actor, registration_id: int) -> bytes:
                                "d'une attestation.")
         family = _family(session, child.family_id)
         doc = Document(*_letterhead(session, family), "Attestation d'inscription")
-        doc.para(f"Le centre social atteste que l'enfant {child.first_name} {child.last_name}, "
+        doc.para(f"{doc.organisation} atteste que l'enfant {child.first_name} {child.last_name}, "
                  f"né(e) le {child.birth_date:%d/%m/%Y}, est inscrit(e) à l'activité "
                  f"« {activity.name} » – {period.name}, au lieu d'accueil {site.name} "
                  f"({site.address}), du {period.start_date:%d/%m/%Y} au "
@@ -184,7 +184,7 @@ def tax_certificate_pdf(actor: Actor, child_id: int, year: int) -> bytes:
         meals = (f", dont {euros(paid.meal_cents)} de frais de repas, qui ne sont pas des frais "
                  "de garde" if paid.meal_cents else "")
         doc = Document(*_letterhead(session, family), f"Attestation de frais de garde {year}")
-        doc.para(f"Le centre social atteste avoir reçu de la famille {family.name} "
+        doc.para(f"{doc.organisation} atteste avoir reçu de la famille {family.name} "
                  f"({family.address} {family.postal_code} {family.city}), au cours de l'année "
                  f"{year}, la somme de {euros(paid.total_cents)}{meals}, au titre de la garde "
                  f"de l'enfant {child.first_name} {child.last_name}, né(e) le "
