@@ -2,8 +2,9 @@
 import streamlit as st
 
 from services.auth import links, login
+from services.content import get_canteen_notice
 from services.errors import PortalError
-from ui import session
+from ui import centre, session
 from ui.guard import current_actor
 
 if current_actor() is not None:
@@ -36,3 +37,4 @@ with st.expander("Mot de passe oublié ?"):
 st.info("Pas encore de compte ? Votre dossier d'inscription se fait d'abord à l'accueil du centre "
         "social (du lundi au vendredi, 9h-12h30 et 13h30-17h). Vous recevez ensuite un lien par "
         "e-mail pour choisir votre mot de passe.")
+centre.canteen(*get_canteen_notice())

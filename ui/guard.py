@@ -38,3 +38,8 @@ def require_staff() -> Actor:
 
 def require_manager() -> Actor:
     return require_role(Role.MANAGER)
+
+
+def require_signed_in() -> Actor:
+    """Any signed-in account: pages meant for families that staff may read too (help)."""
+    return require_role(Role.FAMILY, *STAFF_ROLES)
