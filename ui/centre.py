@@ -110,12 +110,15 @@ def _contact() -> None:
 
 def footer() -> None:
     """The last lines of every page (drawn first, shown last: a page may stop early)."""
-    st.html("<style>.st-key-portal_footer{order:9999;margin-top:2rem;"
-            "border-top:1px solid rgba(128,128,128,.3);padding-top:.4rem}"
-            ".st-key-portal_footer button{font-size:.85rem}</style>")
-    with st.container(key="portal_footer", horizontal=True, gap="small"):
+    # The container sits in a wrapper of the page's column: ordering that wrapper last moves
+    # the footer under whatever the page draws after it.
+    st.html("<style>div:has(> .st-key-portal_footer){order:9999}"
+            ".st-key-portal_footer{margin-top:2rem;border-top:1px solid rgba(128,128,128,.3);"
+            "padding-top:.4rem}.st-key-portal_footer button{font-size:.85rem}</style>")
+    with st.container(key="portal_footer", horizontal=True, gap="small",
+                      vertical_alignment="center"):
         if st.button("Mentions légales", type="tertiary", key="footer_legal"):
             _legal()
-        st.markdown("·")
+        st.markdown("·", width="content")
         if st.button("Contactez-nous", type="tertiary", key="footer_contact"):
             _contact()
