@@ -1,6 +1,7 @@
 """In chromium, the demo family TAVERNIER (QF 650, bracket "QF 0 à 700") reads the centre's
-Accueil with its news and canteen notice, then the MEMO and its own prices on Mes
-réservations, and opens "Contactez-nous" from the footer; desktop and 390x844 phone."""
+Accueil with its news and canteen notice, its prices and the site's address on the
+registration form, then the MEMO and its own prices on Mes réservations, and opens
+"Contactez-nous" from the footer; desktop and 390x844 phone."""
 from __future__ import annotations
 
 import pytest
@@ -26,6 +27,12 @@ def test_family_reads_accueil_memo_and_its_prices(app_server, request, device):
     assert link.get_attribute("href") == "https://espace-famille.lille.fr/"
     assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
     shot(page, f"family_welcome_{device}")
+
+    go(page, "Nouvelle inscription")
+    page.locator(".st-key-family_prices").wait_for()
+    body = page.locator("body").inner_text()
+    assert "140 rue du Buisson, Lille" in body and "QF 0 à 700" in body
+    shot(page, f"family_registration_prices_{device}")
 
     go(page, "Mes réservations")
     prices = page.locator(".st-key-family_prices")
