@@ -22,8 +22,8 @@ votre tableau de bord. Vous recevez un e-mail quand elle est validée ou refusé
 Touchez les cases des jours et des accueils souhaités (elles deviennent jaune pâle), puis
 appuyez sur **Valider** pour envoyer la demande. « Annuler » efface les cases cochées qui
 n'ont pas encore été envoyées. Pour réserver les mêmes jours chaque semaine, utilisez
-« Réservation selon une scolarité type » en bas de la page. Le « MEMO » en haut de la page rappelle les dates limites
-pour réserver et pour annuler.
+« Réservation selon une scolarité type » en bas de la page. Le « MEMO » en haut de la page
+rappelle les dates limites pour réserver et pour annuler.
 
 **4. Suivre vos demandes.** Un e-mail récapitule chaque demande. Une case verte est une
 réservation validée ; une case orange est en liste d'attente, avec votre rang : si une place
