@@ -153,3 +153,27 @@ def test_footer_on_every_page_opens_the_legal_notice_and_contact_signed_out(buil
     at.button(key="footer_contact").click().run()
     assert "**Centre Social Albert Jacquard**" in texts(at)
     assert "Téléphone" not in texts(at)  # the test centre has none: no empty line
+
+
+@pytest.mark.parametrize("url, pdf, shown", [
+    ("https://centre.example.org/reglement.pdf", None, "link"),
+    ("", b"%PDF-1.4 reglement", "download"),
+    ("", None, "caption"),
+])
+def test_memo_links_the_rules_or_offers_their_pdf(built, url, pdf, shown):
+    from db.engine import transaction
+    from db.models import Organisation
+
+    # The rules' link or PDF are given at the centre's setup (another change): set here.
+    with transaction() as session:
+        org = session.get(Organisation, built.organisation)
+        org.rules_url, org.rules_pdf = url, pdf
+    _validated(built)
+    at = page_as("pages/family_bookings.py", FAMILY)
+    assert not at.exception
+    links = [b.proto.url for b in at.get("link_button")]
+    downloads = [b.proto.label for b in at.get("download_button")]
+    captions = texts(at)
+    assert (url in links) == (shown == "link")
+    assert ("Règlement intérieur (PDF)" in downloads) == (shown == "download")
+    assert ("disponible à l'accueil du centre" in captions) == (shown == "caption")

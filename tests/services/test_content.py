@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import pytest
+from hypothesis import given
 from sqlalchemy import select
 
 from db.engine import read
@@ -16,6 +17,7 @@ from services.catalogue import setup
 from services.catalogue.prices import get_family_prices
 from services.content import FamilyTexts
 from services.errors import Forbidden, InvalidInput, NotFound
+from tests.services.test_bad_input import FAST, _guarded, hostile_date, hostile_int, hostile_text
 
 
 def _org_row(world) -> tuple:  # type: ignore[no-untyped-def]
@@ -146,3 +148,20 @@ def test_memo_says_the_booking_rules_in_words_and_is_scoped(world):
 ])
 def test_deadline_words(days, skip, words):
     assert limit_words(days, time(9, 30), skip).startswith(words)
+
+
+@FAST
+@given(text=hostile_text, number=hostile_int, day=hostile_date)
+def test_hostile_values_get_a_french_refusal_or_a_clean_result(world, text, number, day):
+    """Hostile text, ids and dates at every entry point: a PortalError or a clean result,
+    and family A's prices and memo never reach another family's registration."""
+    _guarded(lambda: content.update_family_texts(world.manager,
+                                                 FamilyTexts(text, text, text, text)))
+    _guarded(lambda: content.create_news(world.manager, text, text, day))
+    _guarded(lambda: content.update_news(world.manager, number, text, text, day))
+    _guarded(lambda: content.delete_news(world.manager, number))
+    _guarded(lambda: get_family_prices(world.family_a, number))
+    _guarded(lambda: get_booking_memo(world.family_a, number))
+    with read() as session:
+        stored = [(n.title, n.body) for n in session.scalars(select(NewsItem))]
+    assert all("\x00" not in title + body for title, body in stored)
