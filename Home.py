@@ -2,6 +2,7 @@
 import streamlit as st
 
 from ui import nav, session
+from ui.centre import footer
 from ui.chrome import sidebar, window_title
 from ui.failure import contained
 
@@ -13,4 +14,5 @@ with contained():
     page = st.navigation(nav.pages_for(actor), position="sidebar" if actor else "hidden",
                          expanded=True)
     sidebar(actor)
+    footer()
     page.run()

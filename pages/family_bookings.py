@@ -6,13 +6,16 @@ import streamlit as st
 from services.booking.cancel import cancel
 from services.booking.errors import NothingToSubmit
 from services.booking.grid import get_month
+from services.booking.memo import get_booking_memo
 from services.booking.reserve import reserve
 from services.errors import PortalError
 from services.families.overview import get_overview
+from ui import centre
 from ui import grid as ui_grid
 from ui.format import euros, month_title
 from ui.guard import require_family
 from ui.links import pay_button
+from ui.prices import price_list
 from ui.typical_week import typical_week_form
 
 actor = require_family()
@@ -36,6 +39,7 @@ st.session_state["bookings_registration"] = reg_id
 month = st.session_state.get("bookings_month", {}).get(reg_id)
 try:
     grid = get_month(actor, reg_id, *(month or (None, None)))
+    memo = get_booking_memo(actor, reg_id)
 except PortalError as error:
     st.error(error.message)
     st.stop()
@@ -54,6 +58,8 @@ view = nav[1].segmented_control("Affichage", ["Semaine", "Mois"], key="bookings_
 st.caption(f"{grid.child_name} · {grid.site} · "
            + ("réservations validées automatiquement dans la limite des places"
               if grid.auto_validate else "réservations validées par l'accueil"))
+centre.memo(memo)
+price_list(memo.prices)
 if grid.notice:
     st.info(grid.notice)
 if notice := st.session_state.pop("grid_notice", None):

@@ -3,8 +3,9 @@ import streamlit as st
 
 from services import organisation
 from services.auth import links, login
+from services.content import get_canteen_notice
 from services.errors import PortalError
-from ui import session
+from ui import centre, session
 from ui.guard import current_actor
 from ui.safe import md
 
@@ -39,3 +40,4 @@ with st.expander("Mot de passe oublié ?"):
 st.info("Pas encore de compte ? Votre dossier d'inscription se fait d'abord à l'accueil du centre"
         f"{md(profile.hours_sentence)}. Vous recevez ensuite un lien par e-mail pour choisir "
         "votre mot de passe.")
+centre.canteen(*get_canteen_notice())

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from db.engine import read, transaction
 from db.models import AuditEntry, CapacitySlot, Organisation, Period, Registration, Unit
 from db.states import Role
-from services import audit
+from services import audit, content
 from services import demo_history as history
 from services import registrations
 from services.actor import SYSTEM, Actor
@@ -116,6 +116,7 @@ def load(today: date | None = None) -> None:
                 weekdays=weekdays, auto_validate=not staff_validates,
                 partial_payment=short == "Été")
     _tariffs(actor, org)
+    _family_texts(actor, today)
     _people(actor, org, gabriel, chats, today, periods)
     with transaction() as session:
         audit.record(session, actor, MARK, "organisation", org)
@@ -128,6 +129,28 @@ def _tariffs(actor: Actor, org: int) -> None:
                                  ("QF plus de 1200", 1201, 100_000, 1.0)]:
         setup.create_bracket(actor, org, label, lo, hi,
                              {uid: int(round(price * ratio)) for uid, price in units})
+
+
+# The tutorial's own words: its canteen notice and its message to parents.
+CANTEEN = ("INFO CANTINE MIDI : Pour les inscriptions à la cantine (mercredis / vacances "
+           "associatifs), il faut s'inscrire au Pass Enfant de la ville de Lille, à la Mairie de "
+           "votre Quartier via le DFU, infos et demandes à passenfant@marie-lille.fr – "
+           "03.20.49.51.51 ou sur https://espace-famille.lille.fr/")
+
+
+def _family_texts(actor: Actor, today: date) -> None:
+    content.update_family_texts(actor, content.FamilyTexts(
+        welcome_message=("Bienvenue dans le portail famille du Centre Social Albert Jacquard.\n"
+                         "Inscrivez vos enfants, réservez leurs jours d'accueil et réglez en "
+                         "ligne. L'accueil répond à vos demandes du lundi au vendredi."),
+        booking_memo=("Chers Parents,\nPour les nouveaux arrivants le dossier doit se faire en "
+                      "format papier, par la suite nous vous enverrons votre identifiant pour "
+                      "la 1ère connexion."),
+        canteen_notice=CANTEEN, canteen_url="https://espace-famille.lille.fr/"))
+    content.create_news(actor, "Les réservations de l'été sont ouvertes",
+                        "Les accueils de loisirs d'été de Saint Gabriel et des Chats Perchés "
+                        "sont ouverts aux réservations. Pensez à vérifier la tranche d'âge de "
+                        "votre enfant avant d'envoyer votre demande.", today - timedelta(days=3))
 
 
 def _people(actor: Actor, org: int, gabriel: int, chats: int, today: date,

@@ -47,3 +47,8 @@ def require_first_run() -> None:
         st.info("Le centre est déjà mis en service : cette page n'est plus disponible.")
         st.markdown("[Se connecter](/connexion)")
         st.stop()
+
+
+def require_signed_in() -> Actor:
+    """Any signed-in account: pages meant for families that staff may read too (help)."""
+    return require_role(Role.FAMILY, *STAFF_ROLES)

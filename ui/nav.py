@@ -13,8 +13,13 @@ ANONYMOUS = [
     ("pages/set_password.py", "Choisir mon mot de passe", "mot_de_passe", "key"),
     ("pages/setup.py", "Mise en service", "mise_en_service", "rocket_launch"),
 ]
+HELP = ("pages/portal_help.py", "Comment utiliser le portail ?", "aide", "help")
+# Families land on their dashboard; the Accueil page comes first in their menu, as in the
+# tutorial's portal.
+LANDING = "pages/family_home.py"
 FAMILY = {
     "Mon espace": [
+        ("pages/family_welcome.py", "Accueil", "bienvenue", "cottage"),
         ("pages/family_home.py", "Mon tableau de bord", "tableau_de_bord", "home"),
     ],
     "Mes inscriptions": [
@@ -27,6 +32,7 @@ FAMILY = {
         ("pages/family_contact.py", "Mes coordonnées", "coordonnees", "contact_mail"),
         ("pages/family_account.py", "Mon compte", "mon_compte", "account_balance_wallet"),
     ],
+    "Aide": [HELP],
 }
 STAFF = {
     "Accueil": [
@@ -39,6 +45,7 @@ STAFF = {
         ("pages/staff_payments.py", "Encaissements", "encaissements", "point_of_sale"),
         ("pages/staff_changes.py", "Demandes de modification", "demandes_modification",
          "edit_note"),
+        HELP,
     ],
     "Tableaux de bord": [
         ("pages/dashboard_occupancy.py", "Occupation des places", "occupation", "event_seat"),
@@ -61,6 +68,8 @@ MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {
         ("pages/manager_places.py", "Places", "places", "event_seat"),
         ("pages/manager_closures.py", "Fermetures et congés", "fermetures", "event_busy"),
         ("pages/manager_centre.py", "Mon centre", "mon_centre", "domain"),
+        ("pages/manager_family_texts.py", "Accueil des familles", "accueil_familles",
+         "campaign"),
     ],
 }
 
@@ -73,14 +82,10 @@ def _page(spec: tuple[str, str, str, str], default: bool = False) -> st.Page:  #
 
 
 def _sections(groups: dict[str, list[tuple[str, str, str, str]]]) -> dict[str, list]:  # type: ignore[type-arg]
-    first = True
-    out: dict[str, list] = {}  # type: ignore[type-arg]
-    for section, specs in groups.items():
-        out[section] = []
-        for spec in specs:
-            out[section].append(_page(spec, default=first))
-            first = False
-    return out
+    paths = [spec[0] for specs in groups.values() for spec in specs]
+    landing = LANDING if LANDING in paths else paths[0]
+    return {section: [_page(spec, default=spec[0] == landing) for spec in specs]
+            for section, specs in groups.items()}
 
 
 def pages_for(actor: Actor | None) -> dict[str, list] | list:  # type: ignore[type-arg]

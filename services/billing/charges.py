@@ -144,6 +144,13 @@ def _prices(session: Session, unit_ids: set[int],
     return prices
 
 
+def unit_prices(session: Session, unit_ids: set[int], qf: int | None) -> dict[int, tuple[int, int]]:
+    """(price, meal part) in cents of each unit for a family of this QF: what a booking
+    will charge, shown before booking."""
+    return {uid: (price, meal) for (uid, _), (_, price, meal)
+            in _prices(session, unit_ids, {qf}).items()}
+
+
 def cancel_charges(session: Session, reservation_ids: Iterable[int], now: datetime) -> int:
     """Cancel the live charges of these reservations, giving back as a credit note what was
     already paid on them; returns how many charges were cancelled."""

@@ -16,10 +16,13 @@ STAFF_PAGES = ["pages/staff_home.py", "pages/staff_outbox.py", "pages/staff_paym
                "pages/dashboard_attendance.py", "pages/dashboard_money.py",
                "pages/dashboard_funder.py"]
 MANAGER_PAGES = ["pages/manager_home.py", "pages/manager_offer.py", "pages/manager_units.py",
-                 "pages/manager_places.py", "pages/manager_closures.py", "pages/manager_centre.py"]
+                 "pages/manager_places.py", "pages/manager_closures.py", "pages/manager_centre.py",
+                 "pages/manager_family_texts.py"]
 FAMILY_PAGES = ["pages/family_home.py", "pages/family_account.py", "pages/family_bookings.py",
                 "pages/family_registration_new.py", "pages/family_members.py",
-                "pages/family_contact.py"]
+                "pages/family_contact.py", "pages/family_welcome.py"]
+# Pages every signed-in account opens (the help page: families read it, staff may too).
+EVERY_ROLE_PAGES = ["pages/portal_help.py"]
 
 
 @pytest.fixture
@@ -29,7 +32,7 @@ def built(sqlite_db):  # type: ignore[no-untyped-def]
     return build()
 
 
-@pytest.mark.parametrize("path", STAFF_PAGES + MANAGER_PAGES + FAMILY_PAGES)
+@pytest.mark.parametrize("path", STAFF_PAGES + MANAGER_PAGES + FAMILY_PAGES + EVERY_ROLE_PAGES)
 def test_every_page_shows_only_the_sign_in_pointer_when_anonymous(built, path):
     at = page_as(path, None)
     assert not at.exception
