@@ -2,11 +2,11 @@
 import streamlit as st
 
 from ui import nav, session
-from ui.chrome import sidebar
+from ui.chrome import PAGE_ICON, sidebar
 from ui.failure import contained
 
 st.set_page_config(page_title="Portail Famille – Centre Social Albert Jacquard",
-                   page_icon=":material/family_restroom:", layout="wide")
+                   page_icon=PAGE_ICON, layout="wide")
 
 with contained():
     actor = session.current_actor()
