@@ -172,15 +172,16 @@ def test_a_chunked_notification_under_the_cap_is_applied(world, http):
     assert get_payment(world.family_a, start.reference).state == "paid"
 
 
-def _hold_write_lock(url: str, ready: threading.Event, release: threading.Event) -> None:
-    """Another client holding the write lock (SQLite) or the link table (PostgreSQL)."""
+def _hold_write_lock(url: str, ready: threading.Event, release: threading.Event,
+                     table: str = "payment_link") -> None:
+    """Another client holding the write lock (SQLite) or a table (PostgreSQL)."""
     engine = create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         if engine.dialect.name == "sqlite":
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
-            conn.exec_driver_sql("LOCK TABLE payment_link IN EXCLUSIVE MODE")
+            conn.exec_driver_sql(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
         ready.set()
         release.wait(60)
         conn.exec_driver_sql("ROLLBACK")
