@@ -24,7 +24,8 @@ class BodyTooLarge(Exception):
 async def read_form(request: Request) -> dict[str, str]:
     """The url-encoded form of a request, reading at most MAX_FORM bytes of the body
     whatever the headers announce (a chunked body has no Content-Length to trust)."""
-    if int(request.headers.get("content-length") or 0) > MAX_FORM:
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_FORM:
         raise BodyTooLarge()
     body = bytearray()
     async for chunk in request.stream():
