@@ -7,9 +7,10 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 import streamlit as st
-from starlette.routing import Route
+from starlette.middleware import Middleware
 
 from web import routes, worker
+from web.security import SecurityHeaders
 
 
 @asynccontextmanager
@@ -21,4 +22,5 @@ async def lifespan(_app):  # type: ignore[no-untyped-def]
         stop()
 
 
-app = st.App("Home.py", routes=routes.ROUTES, lifespan=lifespan)
+app = st.App("Home.py", routes=routes.ROUTES, lifespan=lifespan,
+             middleware=[Middleware(SecurityHeaders)])

@@ -91,6 +91,11 @@ MONETICO_KEY = _declare(
     "Monetico merchant key (40 characters); the default is the kits' public demo key.",
 )
 MONETICO_SOCIETE = _declare("MONETICO_SOCIETE", "portailfamille", "Monetico merchant code.")
+SANDBOX_BANK = _declare(
+    "PORTAIL_SANDBOX_BANK", "auto",
+    "1 runs the local sandbox bank (test cards, no money moves); 0 never does; 'auto' follows "
+    "PORTAIL_DEMO. It runs only with MONETICO_URL empty and the kits' demo key.",
+)
 
 
 def as_int(setting: Setting) -> int:

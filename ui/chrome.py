@@ -1,6 +1,8 @@
 """What surrounds every page: the signed-in name and the sign-out button."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from db.states import Role
@@ -8,6 +10,9 @@ from services import organisation
 from services.actor import Actor
 from ui import session
 
+# The tab icon is a file of the portal, served by the app: a :material/…: icon would make
+# every browser fetch it from a third-party host.
+PAGE_ICON = str(Path(__file__).with_name("favicon.png"))
 ROLE_LABELS = {Role.FAMILY: "Famille", Role.STAFF: "Accueil", Role.MANAGER: "Direction"}
 
 

@@ -15,25 +15,28 @@ from services.errors import SessionExpired
 
 TOKEN_KEY = "auth_token"
 COOKIE = "pf_session"
+BROWSER_COOKIE = "pf_browser"
+GO_SCRIPT = '<script src="/api/assets/go.js"></script>'
 
 
-def _redirect(url: str, message: str) -> None:
-    """Send the browser to one of our own routes (constant URL built here, no user input)."""
+def _leave(markup: str, message: str) -> None:
+    """Send the browser to one of our own routes: `markup` is a link or a form marked
+    data-pf-go (constant addresses built here, no user input), followed by the portal's own
+    script, since the Content-Security-Policy forbids inline scripts."""
     st.info(message)
-    st.html(f'<script>window.location.replace("{url}");</script>', unsafe_allow_javascript=True)
-    st.markdown(f"[Continuer]({url})")
+    st.html(markup + GO_SCRIPT, unsafe_allow_javascript=True)
     st.stop()
 
 
-def _cookie() -> str | None:
-    value = st.context.cookies.get(COOKIE)
+def _cookie(name: str) -> str | None:
+    value = st.context.cookies.get(name)
     # Outside a browser (AppTest) the context is a stand-in object, not a string.
     return value if isinstance(value, str) and value else None
 
 
 def current_actor() -> Actor | None:
     """The actor of this browser session, or None if not (or no longer) signed in."""
-    token = st.session_state.get(TOKEN_KEY) or _cookie()
+    token = st.session_state.get(TOKEN_KEY) or _cookie(COOKIE)
     if not token:
         return None
     try:
@@ -46,16 +49,28 @@ def current_actor() -> Actor | None:
 
 
 def start(signed_in: login.SignedIn) -> None:
-    """Remember the new session here and in the browser's cookie."""
+    """Remember the new session here and, through a hand-off bound to this browser, in its
+    cookie. A browser without its own cookie (cookies refused) stays signed in in this tab."""
     st.session_state[TOKEN_KEY] = signed_in.token
-    _redirect(f"/api/session/start?code={handoff.park(signed_in.token)}", "Connexion en cours…")
+    browser = _cookie(BROWSER_COOKIE)
+    if browser is None:
+        st.rerun()
+    url = f"/api/session/start?code={handoff.park(signed_in.token, browser)}"
+    _leave(f'<a data-pf-go href="{url}">Continuer</a>', "Connexion en cours…")
 
 
 def end() -> None:
-    """Sign out for real: the token is revoked, the state cleared, the cookie deleted."""
-    token = st.session_state.pop(TOKEN_KEY, None) or _cookie()
+    """Sign out for real: the token is revoked, the state cleared, and the cookie deleted by
+    a POST carrying a one-time code bound to this browser (no cross-site sign-out)."""
+    token = st.session_state.pop(TOKEN_KEY, None) or _cookie(COOKIE)
     if token:
         login.sign_out(token)
     for key in list(st.session_state.keys()):
         del st.session_state[key]
-    _redirect("/api/session/end", "Déconnexion…")
+    browser = _cookie(BROWSER_COOKIE)
+    if browser is None:
+        st.rerun()
+    code = handoff.park(token or "", browser)
+    _leave('<form data-pf-go method="post" action="/api/session/end">'
+           f'<input type="hidden" name="code" value="{code}">'
+           '<button type="submit">Continuer</button></form>', "Déconnexion…")

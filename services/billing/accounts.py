@@ -54,6 +54,7 @@ class PaymentView:
 
 
 METHOD_LABELS = {PaymentMethod.CARD_ONLINE: "Carte bancaire (en ligne)",
+                 PaymentMethod.CARD_SANDBOX: "Carte (banque de test)",
                  PaymentMethod.CARD_DESK: "Carte bancaire (accueil)",
                  PaymentMethod.CHEQUE: "Chèque", PaymentMethod.CASH: "Espèces",
                  PaymentMethod.CESU: "CESU", PaymentMethod.CREDIT_NOTE: "Avoir"}

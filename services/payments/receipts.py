@@ -15,7 +15,9 @@ from services.booking.rules import LOCAL
 from services.errors import NotFound
 from services.mail import outbox
 
-METHODS_FR = {"card_online": "carte bancaire (en ligne)", "card_desk": "carte bancaire à l'accueil",
+METHODS_FR = {"card_online": "carte bancaire (en ligne)",
+              "card_sandbox": "carte (banque de test)",
+              "card_desk": "carte bancaire à l'accueil",
               "cheque": "chèque", "cash": "espèces", "cesu": "CESU", "credit_note": "avoir"}
 
 
@@ -65,7 +67,8 @@ def receipt_pdf(actor: Actor, reference: str) -> bytes:
             doc.para(f"Montant reçu : {euros(payment.amount_cents)} – mode de règlement : "
                      f"{METHODS_FR.get(payment.method, payment.method)}"
                      + (f" – le {paid:%d/%m/%Y}" if paid else ""), bold=True)
-        if payment.bank_details and payment.method not in ("card_online", "credit_note"):
+        if payment.bank_details and payment.method not in ("card_online", "card_sandbox",
+                                                             "credit_note"):
             doc.para(f"Détail : {payment.bank_details}")
         rows = [[label, euros(cents)] for label, cents in _lines(session, payment)]
         if rows:

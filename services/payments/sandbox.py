@@ -34,15 +34,23 @@ class Request:
 
 
 def check_form(fields: Mapping[str, str]) -> Request:
-    """What the bank checks first: a sandbox allowed here, our terminal, a valid seal."""
+    """What the bank checks first: a sandbox allowed here, our terminal, a valid seal, and
+    return addresses under the portal's own (the demo key is public, so a sealed form proves
+    nothing about where it came from: without this the sandbox is an open redirect)."""
     plain = {str(k): str(v) for k, v in fields.items()}
     bank = terminal()
     if (not sandbox_enabled() or plain.get("TPE") != bank.tpe
             or not monetico.seal_ok(plain, bank.key)
-            or monetico.parse_amount(plain.get("montant", "")) is None):
+            or monetico.parse_amount(plain.get("montant", "")) is None
+            or not all(_ours(plain.get(name, ""))
+                       for name in ("url_retour_ok", "url_retour_err"))):
         raise SandboxRefused()
     return Request(plain["reference"], plain["montant"], plain.get("url_retour_ok", ""),
                    plain.get("url_retour_err", ""), plain)
+
+
+def _ours(url: str) -> bool:
+    return url.startswith(public_url() + "/") and "\\" not in url
 
 
 def pay(request: Request, card_number: str, at: datetime) -> tuple[bool, str]:

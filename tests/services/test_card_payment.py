@@ -237,7 +237,7 @@ def test_the_sandbox_bank_checks_the_form_notifies_and_sends_the_browser_back(
     reg, start = started(world)
     status, page, _ = call(http + start.redirect_path)
     assert status == 200 and 'name="MAC"' in page
-    assert "Continuer vers le paiement" in page and ".submit()" in page
+    assert "Continuer vers le paiement" in page and "/api/assets/go.js" in page
     assert call(http + start.redirect_path)[0] == 410  # single use
     fields = _form_fields(page)
     tampered = {**fields, "montant": "0.01EUR"}
