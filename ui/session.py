@@ -15,6 +15,7 @@ from services.errors import SessionExpired
 
 TOKEN_KEY = "auth_token"
 COOKIE = "pf_session"
+ENDED_KEY = "session_ended"  # why the session just ended, said once on the sign-in page
 
 
 def _redirect(url: str, message: str) -> None:
@@ -31,6 +32,13 @@ def _cookie() -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def client_address() -> str | None:
+    """The browser's network address, for throttling sign-in and anonymous forms; None on
+    localhost (Streamlit gives none there) and outside a browser."""
+    value = st.context.ip_address
+    return value if isinstance(value, str) and value else None
+
+
 def current_actor() -> Actor | None:
     """The actor of this browser session, or None if not (or no longer) signed in."""
     token = st.session_state.get(TOKEN_KEY) or _cookie()
@@ -38,8 +46,10 @@ def current_actor() -> Actor | None:
         return None
     try:
         actor = login.resolve_session(token)
-    except SessionExpired:
+    except SessionExpired as expired:
         st.session_state.pop(TOKEN_KEY, None)
+        if expired.message == login.IDLE_MESSAGE:
+            st.session_state[ENDED_KEY] = expired.message
         return None
     st.session_state[TOKEN_KEY] = token
     return actor
