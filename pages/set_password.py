@@ -11,7 +11,9 @@ if not token:
     st.stop()
 
 with st.form("set_password"):
-    st.write("Au moins 10 caractères, dont une lettre et un chiffre.")
+    st.write("Au moins 10 caractères, dont une lettre et un chiffre. Pas de mot de passe "
+             "courant (« azerty1234 », « famille2026 »…), ni votre nom ou votre adresse e-mail. "
+             "Une idée : trois mots sans rapport entre eux et un chiffre.")
     first = st.text_input("Nouveau mot de passe", type="password", autocomplete="new-password")
     second = st.text_input("Confirmez le mot de passe", type="password",
                            autocomplete="new-password")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.links import last_token
+from tests.world import PASSWORD
 from tests.pages.apptest import ROOT, page_as, texts
 
 FAMILY, STAFF, MANAGER = "dupont@test.example", "accueil@test.example", "direction@test.example"
@@ -117,7 +118,6 @@ def test_home_gives_each_role_its_own_menu(built):
     from streamlit.testing.v1 import AppTest
 
     from services.auth import login
-    from tests.world import PASSWORD
     from ui.session import TOKEN_KEY
 
     titles = {}
