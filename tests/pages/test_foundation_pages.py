@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from tests.links import last_token
-from tests.world import PASSWORD
 from tests.pages.apptest import ROOT, page_as, texts
+from tests.world import PASSWORD
 
 FAMILY, STAFF, MANAGER = "dupont@test.example", "accueil@test.example", "direction@test.example"
 REFUSED = "n'est pas accessible avec votre compte"
