@@ -20,8 +20,8 @@ if not outbox.smtp_configured():
     st.info("Aucun serveur SMTP n'est configuré : les mails restent dans cette boîte locale. "
             "Les liens pour choisir un mot de passe n'y figurent jamais : ils sont écrits sur "
             "la console du serveur, pour la personne qui l'administre.")
-st.caption("Les liens personnels (mot de passe) sont masqués ici ; « Renvoyer » envoie un "
-           "nouveau lien et l'ancien cesse de fonctionner.")
+st.caption("Les liens personnels (mot de passe) sont masqués ici ; « Envoyer un nouveau lien » "
+           "en envoie un autre et l'ancien cesse de fonctionner.")
 
 counts = mails.count_outbox(actor)
 cols = st.columns(3)

@@ -8,7 +8,7 @@ transaction open, and the outcome written in a short transaction of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -116,7 +116,7 @@ def _idle_limit() -> timedelta:
     return timedelta(minutes=settings.as_int(settings.STAFF_IDLE_MINUTES))
 
 
-def _touch(session_id: int, now) -> None:  # type: ignore[no-untyped-def]
+def _touch(session_id: int, now: datetime) -> None:
     """Write the session's last use (bookkeeping, no audit entry: at most once a minute)."""
     with transaction() as session:
         session.execute(update(SessionToken).where(SessionToken.id == session_id)
