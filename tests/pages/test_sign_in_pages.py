@@ -80,3 +80,15 @@ def test_an_idle_staff_session_ends_and_says_why(built):
     at.run()
     assert login.IDLE_MESSAGE in texts(at)
     assert len(at.title) == 0 and not at.exception
+
+
+def test_a_second_qf_request_waits_for_the_first_in_french(built):
+    at = page_as("pages/family_contact.py", "dupont@test.example")
+    at.text_input[5].input("900")
+    at.button[1].click().run()
+    assert "l'accueil vérifie votre attestation" in texts(at)
+    at.text_input[5].input("950")
+    at.button[1].click().run()
+    assert ("Une demande de modification (quotient familial) attend déjà la vérification de "
+            "l'accueil") in texts(at)
+    assert not at.exception
