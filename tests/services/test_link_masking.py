@@ -89,3 +89,16 @@ def test_mails_written_before_masking_never_show_their_token(world):
                               " à utiliser vite."))
     shown = _everything_staff_read(world)
     assert "abcDEF123" not in shown and "à utiliser vite" in shown
+
+
+def test_the_migration_masks_links_stored_before_it(world):
+    from tests.db.test_migrations import down_and_up_again
+
+    with transaction() as session:
+        session.add(Mail(recipient="dupont@test.example", family_id=world.family_a_id,
+                         subject="Ancien lien", state="sent",
+                         body="Lien : http://localhost:8501/mot_de_passe?jeton=abcDEF123_-x\nFin"))
+    down_and_up_again("0011_organisation_profile")
+    with read() as session:
+        body = session.scalar(select(Mail.body).where(Mail.subject == "Ancien lien"))
+    assert body == f"Lien : {LINK_MASK}\nFin"

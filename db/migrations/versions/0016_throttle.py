@@ -6,6 +6,8 @@ Revises: 0011_organisation_profile
 """
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -33,6 +35,23 @@ def upgrade() -> None:
     op.add_column("mail", sa.Column("link", sa.Text(), nullable=True))
     op.add_column("mail", sa.Column("link_user_id", sa.Integer(), nullable=True))
     op.add_column("mail", sa.Column("link_purpose", sa.String(20), nullable=True))
+    _mask_links_already_stored()
+
+
+# Same words as services.mail.outbox.LINK_MASK (a migration does not import the services).
+MASK = "[lien personnel masqué : seul le destinataire le reçoit]"
+TOKEN_IN_URL = re.compile(r"https?://\S*jeton=[A-Za-z0-9_\-]+")
+
+
+def _mask_links_already_stored() -> None:
+    """Mails written before links were kept apart carry the token in their body: mask it."""
+    conn = op.get_bind()
+    mail = sa.table("mail", sa.column("id", sa.Integer), sa.column("body", sa.Text))
+    rows = conn.execute(sa.select(mail.c.id, mail.c.body)
+                        .where(mail.c.body.like("%jeton=%"))).all()
+    for mail_id, body in rows:
+        conn.execute(sa.update(mail).where(mail.c.id == mail_id)
+                     .values(body=TOKEN_IN_URL.sub(MASK, body)))
 
 
 def downgrade() -> None:
