@@ -117,7 +117,8 @@ RESET_REQUESTS_PER_HOUR = _declare(
 )
 CLIENT_REQUESTS_PER_HOUR = _declare(
     "CLIENT_REQUESTS_PER_HOUR", "10",
-    "Anonymous requests (password-reset form) one client address may make per hour.",
+    "Anonymous requests (password-reset form, set-password links) one client address may "
+    "make per hour.",
 )
 STAFF_IDLE_MINUTES = _declare(
     "STAFF_IDLE_MINUTES", "30",

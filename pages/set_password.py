@@ -3,6 +3,7 @@ import streamlit as st
 
 from services.auth import links
 from services.errors import PortalError
+from ui import session
 
 st.title("Choisir mon mot de passe")
 token = st.query_params.get("jeton", "")
@@ -23,7 +24,7 @@ if submitted:
         st.error("Les deux mots de passe ne sont pas identiques.")
     else:
         try:
-            email = links.redeem(token, first)
+            email = links.redeem(token, first, session.client_address())
         except PortalError as error:
             st.error(error.message)
         else:

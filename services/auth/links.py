@@ -138,10 +138,17 @@ def _personal_words(session: Session, user: UserAccount) -> list[str]:
     return words
 
 
-def redeem(token: str, password: str) -> str:
-    """Set the password through a link; the link is spent. Returns the account's e-mail."""
+def redeem(token: str, password: str, client: str | None = None) -> str:
+    """Set the password through a link; the link is spent. Returns the account's e-mail.
+    One client address may try CLIENT_REQUESTS_PER_HOUR links an hour (an anonymous form)."""
     check_strength(password)
     now = utcnow()
+    with transaction() as session:
+        per_client = throttle.hourly_allowance(
+            session, "link-client", client or "local",
+            settings.as_int(settings.CLIENT_REQUESTS_PER_HOUR), now)
+    if not per_client.allowed:
+        raise TooManyRequests(CLIENT_LIMIT.format(minutes=per_client.wait_minutes))
     with read() as session:
         link = session.scalar(select(LinkToken).where(LinkToken.token_hash == digest(token)))
         if link is None or link.used_at is not None or link.expires_at <= now:

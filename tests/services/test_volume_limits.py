@@ -98,3 +98,16 @@ def test_forty_qf_requests_make_one_pending_request_and_one_mail(world):
             refused += 1
     assert refused == 39
     assert _mails_to("dupont@test.example") == before + 1
+
+
+def test_a_client_trying_many_links_is_refused_in_french(world, clock):
+    from services.errors import LinkInvalid
+
+    for n in range(10):
+        with pytest.raises(LinkInvalid):
+            links.redeem(f"jeton-invente-{n}", "Cerise-Volcan-42", "198.51.100.60")
+    with pytest.raises(TooManyRequests) as refused:
+        links.redeem("jeton-invente-x", "Cerise-Volcan-42", "198.51.100.60")
+    assert refused.value.message.startswith("Trop de demandes depuis cet appareil")
+    with pytest.raises(LinkInvalid):  # another client is not held back
+        links.redeem("jeton-invente-y", "Cerise-Volcan-42", "198.51.100.61")
