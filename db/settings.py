@@ -62,10 +62,6 @@ SESSION_HOURS = _declare("SESSION_HOURS", "12", "Hours a sign-in stays valid fro
 BCRYPT_ROUNDS = _declare(
     "BCRYPT_ROUNDS", "12", "bcrypt cost factor for password hashes (tests lower it for speed)."
 )
-LOCKOUT_ATTEMPTS = _declare(
-    "LOCKOUT_ATTEMPTS", "5", "Failed sign-in attempts after which an account is locked."
-)
-LOCKOUT_MINUTES = _declare("LOCKOUT_MINUTES", "15", "Minutes an account stays locked.")
 PAYMENT_DAYS = _declare(
     "PAYMENT_DAYS", "7", "Days a family has to pay a validated reservation."
 )
@@ -104,3 +100,33 @@ def as_int(setting: Setting) -> int:
 
 def as_bool(setting: Setting) -> bool:
     return setting.get().strip().lower() in {"1", "true", "yes", "on"}
+SIGN_IN_FREE_FAILURES = _declare(
+    "SIGN_IN_FREE_FAILURES", "5",
+    "Failed sign-ins a client address may make before each further attempt from it waits "
+    "(1 s, then twice as long after each failure).",
+)
+SIGN_IN_MAX_DELAY_SECONDS = _declare(
+    "SIGN_IN_MAX_DELAY_SECONDS", "900", "Longest wait imposed on a client address, in seconds."
+)
+ACCOUNT_FREE_FAILURES = _declare(
+    "ACCOUNT_FREE_FAILURES", "20",
+    "Failed sign-ins on one account, from all clients, before clients that have failed "
+    "themselves wait too; a client without failures is never held back.",
+)
+ACCOUNT_MAX_DELAY_SECONDS = _declare(
+    "ACCOUNT_MAX_DELAY_SECONDS", "60", "Longest wait per account, in seconds."
+)
+RESET_REQUESTS_PER_HOUR = _declare(
+    "RESET_REQUESTS_PER_HOUR", "3",
+    "Password-reset mails sent to one address per hour; further requests get the same answer "
+    "and send nothing.",
+)
+CLIENT_REQUESTS_PER_HOUR = _declare(
+    "CLIENT_REQUESTS_PER_HOUR", "10",
+    "Anonymous requests (password-reset form, set-password links) one client address may "
+    "make per hour.",
+)
+STAFF_IDLE_MINUTES = _declare(
+    "STAFF_IDLE_MINUTES", "30",
+    "Minutes without use after which a staff or manager session ends (shared reception PCs).",
+)

@@ -3,6 +3,7 @@ import streamlit as st
 
 from services.auth import links
 from services.errors import PortalError
+from ui import session
 
 st.title("Choisir mon mot de passe")
 token = st.query_params.get("jeton", "")
@@ -11,7 +12,9 @@ if not token:
     st.stop()
 
 with st.form("set_password"):
-    st.write("Au moins 10 caractères, dont une lettre et un chiffre.")
+    st.write("Au moins 10 caractères, dont une lettre et un chiffre. Pas de mot de passe "
+             "courant (« azerty1234 », « famille2026 »…), ni votre nom ou votre adresse e-mail. "
+             "Une idée : trois mots sans rapport entre eux et un chiffre.")
     first = st.text_input("Nouveau mot de passe", type="password", autocomplete="new-password")
     second = st.text_input("Confirmez le mot de passe", type="password",
                            autocomplete="new-password")
@@ -21,7 +24,7 @@ if submitted:
         st.error("Les deux mots de passe ne sont pas identiques.")
     else:
         try:
-            email = links.redeem(token, first)
+            email = links.redeem(token, first, session.client_address())
         except PortalError as error:
             st.error(error.message)
         else:

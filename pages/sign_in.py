@@ -12,6 +12,9 @@ from ui.safe import md
 if current_actor() is not None:
     st.info("Vous êtes déjà connecté.")
     st.stop()
+if ended := st.session_state.pop(session.ENDED_KEY, None):
+    st.warning(ended)
+client = session.client_address()
 
 st.title("Portail Famille")
 profile = organisation.get_profile()
@@ -23,7 +26,7 @@ with st.form("sign_in"):
     submitted = st.form_submit_button("Se connecter", type="primary", width="stretch")
 if submitted:
     try:
-        signed_in = login.sign_in(email, password)
+        signed_in = login.sign_in(email, password, client)
     except PortalError as error:
         st.error(error.message)
     else:
@@ -33,9 +36,14 @@ with st.expander("Mot de passe oublié ?"):
     with st.form("forgot"):
         forgot_email = st.text_input("Votre adresse e-mail", key="forgot_email")
         if st.form_submit_button("Recevoir un lien par e-mail"):
-            links.request_reset(forgot_email)
-            st.success("Si un compte existe pour cette adresse, un lien vient de lui être envoyé. "
-                       f"Il est valable {links.valid_hours()} heures et ne sert qu'une fois.")
+            try:
+                links.request_reset(forgot_email, client)
+            except PortalError as error:
+                st.error(error.message)
+            else:
+                st.success("Si un compte existe pour cette adresse, un lien vient de lui être "
+                           f"envoyé. Il est valable {links.valid_hours()} heures et ne sert "
+                           "qu'une fois.")
 
 st.info("Pas encore de compte ? Votre dossier d'inscription se fait d'abord à l'accueil du centre"
         f"{md(profile.hours_sentence)}. Vous recevez ensuite un lien par e-mail pour choisir "

@@ -24,12 +24,12 @@ from services.families.accounts import ChildForm, FamilyForm, GuardianForm
 from services.families.queries import child_ids
 
 DEMO_PASSWORDS = {
-    "direction@csjacquard.example": "direction2026",
-    "accueil@csjacquard.example": "accueil2026",
-    "accueil.stgabriel@csjacquard.example": "accueil2026",
-    "famille.tavernier@example.org": "famille2026",
-    "famille.martin@example.org": "famille2026",
-    "famille.benali@example.org": "famille2026",
+    "direction@csjacquard.example": "Boussole-Ambre-58",
+    "accueil@csjacquard.example": "Pupitre-Lavande-37",
+    "accueil.stgabriel@csjacquard.example": "Pupitre-Lavande-37",
+    "famille.tavernier@example.org": "Cerf-Volant-Bleu-24",
+    "famille.martin@example.org": "Cerf-Volant-Bleu-24",
+    "famille.benali@example.org": "Cerf-Volant-Bleu-24",
 }
 
 AGE_GROUPS = [("2/3 ans", 2, 3), ("4/5 ans", 4, 5), ("6/12 ans", 6, 12)]

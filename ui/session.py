@@ -17,6 +17,7 @@ TOKEN_KEY = "auth_token"
 COOKIE = "pf_session"
 BROWSER_COOKIE = "pf_browser"
 GO_SCRIPT = '<script src="/api/assets/go.js"></script>'
+ENDED_KEY = "session_ended"  # why the session just ended, said once on the sign-in page
 
 
 def _leave(markup: str, message: str) -> None:
@@ -34,6 +35,13 @@ def _cookie(name: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def client_address() -> str | None:
+    """The browser's network address, for throttling sign-in and anonymous forms; None on
+    localhost (Streamlit gives none there) and outside a browser."""
+    value = st.context.ip_address
+    return value if isinstance(value, str) and value else None
+
+
 def current_actor() -> Actor | None:
     """The actor of this browser session, or None if not (or no longer) signed in."""
     token = st.session_state.get(TOKEN_KEY) or _cookie(COOKIE)
@@ -41,8 +49,10 @@ def current_actor() -> Actor | None:
         return None
     try:
         actor = login.resolve_session(token)
-    except SessionExpired:
+    except SessionExpired as expired:
         st.session_state.pop(TOKEN_KEY, None)
+        if expired.message == login.IDLE_MESSAGE:
+            st.session_state[ENDED_KEY] = expired.message
         return None
     st.session_state[TOKEN_KEY] = token
     return actor

@@ -14,7 +14,8 @@ from db.models import Activity, ChangeRequest, Child, Family, Guardian, Period, 
 from db.states import ChangeRequestState as S
 from services import audit, organisation
 from services.actor import Actor
-from services.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from services.errors import (Forbidden, InvalidInput, InvalidTransition, NotFound,
+                             TooManyRequests)
 from services.mail import outbox
 
 FIELD_LABELS = {
@@ -77,6 +78,35 @@ def _clean(field: str, value: str, child_id: int | None) -> str:
                       ensure_ascii=False, sort_keys=True)
 
 
+# A family waits for reception's answer before asking again (one pending request per field,
+# child and guardian), and never has more than this many waiting: each one mails the family
+# and lands in reception's queue.
+MAX_PENDING = 10
+
+
+def _kind(field: str, value: str) -> str:
+    """What a request is about: the field, and for a guardian's update, which guardian."""
+    if field == "guardian_update":
+        return f"{field}:{json.loads(value).get('guardian_id')}"
+    return field
+
+
+def _refuse_a_second_pending(session, family_id: int, field: str,  # type: ignore[no-untyped-def]
+                             child_id: int | None, value: str) -> None:
+    pending = session.execute(select(ChangeRequest.field, ChangeRequest.child_id,
+                                     ChangeRequest.new_value).where(
+        ChangeRequest.family_id == family_id, ChangeRequest.state == S.REQUESTED.value)).all()
+    if any(f == field and c == child_id and _kind(f, v) == _kind(field, value)
+           for f, c, v in pending):
+        raise TooManyRequests(f"Une demande de modification ({FIELD_LABELS[field].lower()}) attend déjà "
+                              "la vérification de l'accueil : attendez sa réponse avant d'en "
+                              "faire une autre.")
+    if len(pending) >= MAX_PENDING:
+        raise TooManyRequests(f"Vous avez déjà {len(pending)} demandes de modification en "
+                              "attente : attendez la réponse de l'accueil avant d'en faire "
+                              "d'autres.")
+
+
 def request_change(actor: Actor, field: str, new_value: str, child_id: int | None = None) -> int:
     """A family asks reception to change a sensitive field of its file; returns the request id."""
     family_id = actor.require_family()
@@ -97,6 +127,7 @@ def request_change(actor: Actor, field: str, new_value: str, child_id: int | Non
             ChangeRequest.new_value == value, ChangeRequest.state == S.REQUESTED.value))
         if pending is not None:
             return pending  # a double click asks once
+        _refuse_a_second_pending(session, family_id, field, child_id, value)
         change = ChangeRequest(family_id=family_id, child_id=child_id, field=field,
                                new_value=value, state=S.REQUESTED.value, requested_at=utcnow())
         session.add(change)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.links import last_token
 from tests.pages.apptest import ROOT, page_as, texts
+from tests.world import PASSWORD
 
 FAMILY, STAFF, MANAGER = "dupont@test.example", "accueil@test.example", "direction@test.example"
 REFUSED = "n'est pas accessible avec votre compte"
@@ -110,7 +112,7 @@ def test_sign_in_page_signs_in_and_reports_bad_passwords(built):
     at.text_input[1].input("mauvais2026mdp")
     at.button[0].click().run()
     assert "incorrect" in texts(at)
-    at.text_input[1].input("motdepasse2026")
+    at.text_input[1].input(PASSWORD)
     at.button[0].click().run()
     assert at.session_state["auth_token"]
 
@@ -119,7 +121,6 @@ def test_home_gives_each_role_its_own_menu(built):
     from streamlit.testing.v1 import AppTest
 
     from services.auth import login
-    from tests.world import PASSWORD
     from ui.session import TOKEN_KEY
 
     titles = {}
@@ -136,32 +137,19 @@ def test_home_gives_each_role_its_own_menu(built):
     assert titles[None] == ["Portail Famille"]
 
 
-def _last_link_token(address: str) -> str:
-    from sqlalchemy import select
-
-    from db.engine import read
-    from db.models import Mail
-
-    with read() as session:
-        body = session.scalars(select(Mail.body).where(Mail.recipient == address)
-                               .order_by(Mail.id.desc())).first()
-    assert body is not None
-    return body.split("jeton=")[1].split()[0]
-
-
-def test_forgotten_password_form_mails_a_link_valid_48_hours(built):
+def test_forgotten_password_form_mails_a_link_valid_48_hours(built, capsys):
     at = page_as("pages/sign_in.py", None)
     at.text_input(key="forgot_email").input("durand@test.example")
     at.button[1].click().run()
     assert "valable 48 heures et ne sert qu'une fois" in texts(at)
-    assert _last_link_token("durand@test.example")
+    assert last_token(capsys, "durand@test.example")
 
 
-def test_set_password_page_sets_it_once_from_the_link(built):
+def test_set_password_page_sets_it_once_from_the_link(built, capsys):
     from services.auth import links, login
 
     links.request_reset("durand@test.example")
-    token = _last_link_token("durand@test.example")
+    token = last_token(capsys, "durand@test.example")
 
     def opened() -> object:
         from streamlit.testing.v1 import AppTest

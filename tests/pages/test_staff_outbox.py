@@ -50,3 +50,32 @@ def test_wrong_roles(built):
     at = page_as("pages/staff_outbox.py", GABRIEL)
     assert "dupont@test.example" not in " ".join(e.label for e in at.expander)
     assert next(m for m in at.metric if m.label == "Mails en échec").value == "0"
+
+
+@pytest.mark.parametrize("email", [STAFF, "direction@test.example"])
+def test_no_link_token_is_ever_on_the_page(built, capsys, email):
+    from services.auth import links
+    from services.mail.outbox import LINK_MASK
+    from tests.links import last_token
+
+    links.request_reset("dupont@test.example")
+    links.request_reset("durand@test.example")
+    tokens = {last_token(capsys, "dupont@test.example"), last_token(capsys, "durand@test.example")}
+    at = page_as("pages/staff_outbox.py", email)
+    shown = texts(at)
+    assert LINK_MASK in shown and "jeton=" not in shown
+    assert not any(token in shown for token in tokens)
+
+
+def test_resending_a_link_mail_sends_a_new_link(built, capsys):
+    from services.auth import links
+    from tests.links import last_token
+
+    links.request_reset("durand@test.example")
+    old = last_token(capsys, "durand@test.example")
+    at = page_as("pages/staff_outbox.py", STAFF)
+    (button,) = [b for b in at.button if b.label == "Envoyer un nouveau lien"]
+    button.click().run()
+    assert "Un nouveau lien a été envoyé ; l'ancien ne fonctionne plus." in texts(at)
+    assert last_token(capsys, "durand@test.example") != old
+    assert old not in texts(at)
