@@ -7,7 +7,6 @@ submits at the same moment create one organisation and the other is refused.
 """
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, text
@@ -23,7 +22,6 @@ from services.families.accounts import EmailTaken
 from services.mail import outbox
 from services.organisation import ProfileForm
 
-log = logging.getLogger(__name__)
 
 
 class AlreadySetUp(PortalError):
@@ -98,9 +96,7 @@ def set_up(form: SetupForm) -> SetupDone:
         audit.record(session, SYSTEM, "invitation_sent", "user_account", manager.id)
         done = SetupDone(org.id, site.id, manager.id, manager.email, links.link_url(token),
                          mailed=outbox.smtp_configured())
+    # Without a mail server the outbox wrote the link on the server's console, where the
+    # person installing the portal reads it; the stored mail shows it masked.
     organisation.clear_cache()
-    if not done.mailed:
-        # No mail server yet: the person installing the portal reads the link on the console.
-        log.warning("Mise en service : lien de création du mot de passe de %s : %s",
-                    done.manager_email, done.link)
     return done

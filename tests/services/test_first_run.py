@@ -41,7 +41,7 @@ def _counts() -> tuple[int, int, int, int]:
                      for model in (Organisation, Site, UserAccount, Mail))
 
 
-def test_setup_creates_the_centre_its_site_and_a_manager_who_sets_a_password(database):
+def test_setup_creates_the_centre_its_site_and_a_manager_who_sets_a_password(database, capsys):
     assert first_run.needs_setup()
     done = first_run.set_up(tilleuls(rules_pdf=PDF))
     assert not first_run.needs_setup() and not done.mailed
@@ -58,15 +58,17 @@ def test_setup_creates_the_centre_its_site_and_a_manager_who_sets_a_password(dat
     assert (site.name, site.organisation_id) == ("Les Tilleuls", done.organisation_id)
     assert (manager.role, manager.password_hash) == (Role.MANAGER.value, None)
     assert {"setup_organisation", "invitation_sent"} <= actions
-    # The mail carries the link and the new centre's name, never a password.
-    assert mail.recipient == "direction@tilleuls.example" and done.link in mail.body
+    # The mail carries the link (masked in the stored body, written on the console without
+    # SMTP) and the new centre's name, never a password.
+    assert mail.recipient == "direction@tilleuls.example" and done.link not in mail.body
+    assert done.link in capsys.readouterr().err
     assert mail.body.rstrip().endswith("Maison de l'Enfance des Tilleuls")
     assert "mot de passe :" in mail.body and "Jacquard" not in mail.body
     token = done.link.split("jeton=")[1]
-    links.redeem(token, "Tilleuls2026!")
-    assert login.sign_in("direction@tilleuls.example", "Tilleuls2026!").actor.role == Role.MANAGER
+    links.redeem(token, "Boussole-Marine-73")
+    assert login.sign_in("direction@tilleuls.example", "Boussole-Marine-73").actor.role == Role.MANAGER
     with pytest.raises(PortalError):
-        links.redeem(token, "Autre2026mdp")  # single use
+        links.redeem(token, "Girouette-Ocre-19")  # single use
 
 
 def test_setup_happens_once(database):
@@ -143,5 +145,5 @@ def test_profile_edits_are_for_managers_and_bad_values_change_nothing(database):
 def _signed_in_manager() -> str:
     with read() as session:
         mail = session.scalars(select(Mail.body)).one()
-    links.redeem(mail.split("jeton=")[1].split()[0], "Tilleuls2026!")
-    return login.sign_in("direction@tilleuls.example", "Tilleuls2026!").token
+    links.redeem(mail.split("jeton=")[1].split()[0], "Boussole-Marine-73")
+    return login.sign_in("direction@tilleuls.example", "Boussole-Marine-73").token
