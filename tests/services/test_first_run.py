@@ -111,8 +111,7 @@ def test_bad_input_is_refused_in_french_and_changes_nothing(database, changes, m
 
 
 def test_the_manager_edits_the_profile_and_every_reader_sees_it(database):
-    first_run.set_up(tilleuls())
-    manager = login.resolve_session(_signed_in_manager())
+    manager = login.resolve_session(_signed_in_manager(first_run.set_up(tilleuls())))
     assert organisation.get_profile().city == "Rennes"  # now cached
     changed = organisation.update_profile(manager, ProfileForm(
         name="MEF des Tilleuls", city="Saint-Malo", postal_code="35400",
@@ -129,8 +128,7 @@ def test_the_manager_edits_the_profile_and_every_reader_sees_it(database):
 
 
 def test_profile_edits_are_for_managers_and_bad_values_change_nothing(database):
-    first_run.set_up(tilleuls())
-    manager = login.resolve_session(_signed_in_manager())
+    manager = login.resolve_session(_signed_in_manager(first_run.set_up(tilleuls())))
     with pytest.raises(InvalidInput, match="https://"):
         organisation.update_profile(manager, ProfileForm(name="Autre", website="ftp://x"))
     with pytest.raises(InvalidInput, match="PDF"):
@@ -142,8 +140,6 @@ def test_profile_edits_are_for_managers_and_bad_values_change_nothing(database):
     assert organisation.get_profile().name == "Maison de l'Enfance des Tilleuls"
 
 
-def _signed_in_manager() -> str:
-    with read() as session:
-        mail = session.scalars(select(Mail.body)).one()
-    links.redeem(mail.split("jeton=")[1].split()[0], "Boussole-Marine-73")
+def _signed_in_manager(done: first_run.SetupDone) -> str:
+    links.redeem(done.link.split("jeton=")[1], "Boussole-Marine-73")
     return login.sign_in("direction@tilleuls.example", "Boussole-Marine-73").token
