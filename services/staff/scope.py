@@ -104,6 +104,7 @@ def require_child(session: Session, actor: Actor, child_id: int) -> Child:
 
 
 def registration_site(session: Session, registration_id: int) -> tuple[Registration, Child, int]:
+    """The registration, its child and the site of its activity."""
     row = session.execute(
         select(Registration, Child, Activity.site_id)
         .join(Child, Child.id == Registration.child_id)

@@ -60,3 +60,29 @@ def test_a_file_without_any_registration_is_open_to_every_desk(world):
     build_target(world)  # B now comes to Les Chats Perchés
     with pytest.raises(Forbidden):
         family_files.get_family_file(world.staff_gabriel, world.family_b_id)
+
+
+def test_each_check_of_the_scope_module_refuses_out_of_scope_and_lets_the_right_one_in(world):
+    from db.engine import read
+    from services.staff import scope
+
+    t = build_target(world)
+    checks = {"require_family": t.family, "require_child": t.child,
+              "require_registration": t.registration, "require_reservation": t.reservations[0],
+              "require_charge": t.charge, "require_payment": t.payment,
+              "require_document": t.document, "require_mail": t.mail}
+    with read() as session:
+        for name, key in checks.items():
+            check = getattr(scope, name)
+            for outsider in (world.staff_gabriel, world.family_a):
+                with pytest.raises((Forbidden, NotFound)):
+                    check(session, outsider, key)
+            assert check(session, world.staff, key) is not None
+            assert check(session, world.manager, key) is not None
+            if name not in ("require_family", "require_mail"):  # staff-only checks
+                assert check(session, world.family_b, key) is not None
+        with pytest.raises(NotFound):
+            scope.require_child(session, world.staff, 10**6)
+        assert scope.family_of(session, world.family_b, None) == t.family
+        with pytest.raises(Forbidden):
+            scope.family_of(session, world.family_a, t.family)
