@@ -81,7 +81,8 @@ def build_target(w: World) -> Target:
     registrations.decide(w.staff, reg, validate=True)
     reserve.reserve(w.family_b, reg, [(w.first_day, w.units_peri[0]),
                                       (w.first_day, w.units_peri[1])])
-    ref = desk.record_desk_payment(w.staff, w.family_b_id, "cheque", 100, note="Banque B")
+    # 1,23 € paid, 1,77 € left: amounts no family of Saint Gabriel has.
+    ref = desk.record_desk_payment(w.staff, w.family_b_id, "cheque", 123, note="Banque B")
     doc = family_edit.record_document(w.staff, w.family_b_id, "Assurance", w.today)
     change = changes.request_change(w.family_b, "qf", "900")
     # Family A at Saint Gabriel: the Saint Gabriel desk works with it.

@@ -113,7 +113,7 @@ def test_a_site_limited_desk_reads_no_other_sites_family_on_any_page(sqlite_db, 
     world = build()
     target = build_target(world)
     _pending_at_chats(world)
-    marks = ("DURAND", "durand@", "Zoé", target.payment)
+    marks = ("DURAND", "durand@", "Zoé", target.payment, "1,23", "1,77")
     token = login.sign_in(ROLES["staff_one"], PASSWORD).token
     shown = menus(monkeypatch)
     leaks = []
@@ -130,4 +130,5 @@ def test_a_site_limited_desk_reads_no_other_sites_family_on_any_page(sqlite_db, 
     assert leaks == []
     # The same pages show B to the desk of both sites: the data is there to leak.
     at = run("pages/staff_payments.py", login.sign_in(ROLES["staff_all"], PASSWORD).token)
-    assert "DURAND" in everything_shown(at) and target.payment in everything_shown(at)
+    seen = everything_shown(at)
+    assert "DURAND" in seen and target.payment in seen and "1,77" in seen
