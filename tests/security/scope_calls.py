@@ -11,13 +11,13 @@ import inspect
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 import services
-from db.engine import read
+from db.engine import read, transaction
 from db.models import (AuditEntry, ChangeRequest, Charge, Document, Guardian, LinkToken, Mail,
                        Payment, Reservation, UserAccount)
 from services import demo_history, registrations
@@ -25,7 +25,8 @@ from services.auth import links
 from services.billing import accounts as billing_accounts
 from services.billing import credits, documents
 from services.booking import cancel, grid, reserve, typical_week
-from services.catalogue import offer
+from services.booking.rules import LOCAL
+from services.catalogue import offer, setup
 from services.families import accounts, changes, children, overview
 from services.families import file as family_file
 from services.families.accounts import ChildForm, GuardianForm
@@ -250,3 +251,14 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
     "booking.cancel.cancel": (
         lambda a, w, t: cancel.cancel(a, t.registration, t.reservations[1:]), (STAFF, FAMILY)),
 }
+
+
+def pending_at_chats(w: World) -> None:
+    """A registration request of family B waiting at Les Chats Perchés, and a failed mail."""
+    opened = datetime.combine(w.today - timedelta(days=1), time(7), tzinfo=LOCAL)
+    period = setup.create_period(w.manager, w.activity_peri, w.age_groups["6/12 ans"],
+                                 "Péri bis", w.first_day, w.first_day + timedelta(days=30),
+                                 opened, weekdays="1245", auto_validate=False)
+    registrations.request_registration(w.family_b, w.zoe, period)
+    with transaction() as session:
+        session.execute(update(Mail).values(state="failed", attempts=5))

@@ -106,13 +106,12 @@ def everything_shown(at: AppTest) -> str:
 
 
 def test_a_site_limited_desk_reads_no_other_sites_family_on_any_page(sqlite_db, monkeypatch):
-    from tests.security.scope_calls import build_target
-    from tests.security.test_scope_lists import _pending_at_chats
+    from tests.security.scope_calls import build_target, pending_at_chats
     from tests.world import build
 
     world = build()
     target = build_target(world)
-    _pending_at_chats(world)
+    pending_at_chats(world)
     marks = ("DURAND", "durand@", "Zoé", target.payment, "1,23", "1,77")
     token = login.sign_in(ROLES["staff_one"], PASSWORD).token
     shown = menus(monkeypatch)

@@ -8,18 +8,16 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
 from typing import Any
 
 import services
-from services import audit, registrations
-from services.booking.rules import LOCAL
-from services.catalogue import setup
+from services import audit
 from services.errors import Forbidden
 from services.families import changes
 from services.payments import desk
 from services.staff import attendance, family_files, mails, queue, waitlist
-from tests.security.scope_calls import ID_PARAMS, build_target, services_taking_ids
+from tests.security.scope_calls import (ID_PARAMS, build_target, pending_at_chats,
+                                        services_taking_ids)
 from tests.world import World
 
 B_MARKS = ("DURAND", "durand@", "Zoé")
@@ -81,25 +79,9 @@ def test_every_list_is_in_the_sweep():
     assert sorted(gone) == [], "these are gone: remove them"
 
 
-def _pending_at_chats(w: World) -> None:
-    """A registration request of family B waiting at Les Chats Perchés, and a failed mail."""
-    opened = datetime.combine(w.today - timedelta(days=1), time(7), tzinfo=LOCAL)
-    period = setup.create_period(w.manager, w.activity_peri, w.age_groups["6/12 ans"],
-                                 "Péri bis", w.first_day, w.first_day + timedelta(days=30),
-                                 opened, weekdays="1245", auto_validate=False)
-    registrations.request_registration(w.family_b, w.zoe, period)
-    from sqlalchemy import update
-
-    from db.engine import transaction
-    from db.models import Mail
-
-    with transaction() as session:
-        session.execute(update(Mail).values(state="failed", attempts=5))
-
-
 def test_no_list_shows_another_sites_family(world):
     build_target(world)
-    _pending_at_chats(world)
+    pending_at_chats(world)
     w = world
     leaks, missing = [], []
     for name, call in READS.items():
