@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 from db.engine import read
 from db.models import AuditEntry
 from services.actor import Actor
+from services.errors import Forbidden
+from services.staff import scope
 
 
 def record(session: Session, actor: Actor, action: str, entity: str, entity_id: int | None,
@@ -37,8 +39,15 @@ class AuditView:
 
 def list_entries(actor: Actor, entity: str | None = None, entity_id: int | None = None,
                  limit: int = 200) -> list[AuditView]:
-    """Latest audit entries, for staff; optionally for one entity."""
+    """Latest audit entries, for staff; optionally for one entity. Staff of some sites read
+    only the history of a family they work with (the whole log names every site's families)."""
     actor.require_staff()
+    if actor.site_ids is not None:
+        if entity != "family" or entity_id is None:
+            raise Forbidden("Le journal complet est réservé à la direction : ouvrez-le depuis "
+                            "le dossier d'une famille.")
+        with read() as session:
+            scope.require_family(session, actor, entity_id)
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if entity is not None:
         query = query.where(AuditEntry.entity == entity)

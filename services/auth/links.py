@@ -22,7 +22,7 @@ from services.auth.passwords import check_strength, hash_password
 from services.auth.tokens import digest, new_token
 from services.errors import LinkInvalid, NotFound, TooManyRequests
 from services.mail import outbox
-from services.staff.scope import require_family
+from services.staff.scope import require_family, require_mail
 
 _SUBJECTS = {
     LinkPurpose.INVITATION: "Portail Famille : créez votre mot de passe",
@@ -92,9 +92,9 @@ def resend_link(actor: Actor, mail_id: int) -> None:
     working (the old one was never shown to staff, and may have been used)."""
     actor.require_staff()
     with transaction() as session:
-        mail = session.get(Mail, mail_id)
-        if mail is None or mail.link_user_id is None:
-            raise NotFound("Ce message n'existe pas.")
+        mail = require_mail(session, actor, mail_id)
+        if mail.link_user_id is None:
+            raise NotFound("Ce message ne contenait pas de lien.")
         user = session.get(UserAccount, mail.link_user_id)
         if user is None or not user.active:
             raise NotFound("Ce compte n'existe plus ou a été désactivé.")

@@ -14,8 +14,8 @@ from db.models import Activity, Charge, Child, Payment, Period, Registration
 from db.states import PaymentMethod
 from services.actor import Actor
 from services.billing.credits import available_credit
-from services.errors import NotFound
 from services.payments import ledger
+from services.staff import scope
 
 
 @dataclass(frozen=True)
@@ -72,12 +72,9 @@ def deadline_policy() -> str:
 
 
 def family_scope(actor: Actor, family_id: int | None) -> int:
-    """The family a call is about: the caller's own, or the one staff name."""
-    if actor.is_staff:
-        if family_id is None:
-            raise NotFound("Famille introuvable.")
-        return family_id
-    return actor.require_family()
+    """The family a call is about: the caller's own, or the one staff name (of their sites)."""
+    with read() as session:
+        return scope.family_of(session, actor, family_id)
 
 
 def _accounts(session: Session, family_id: int, today: date) -> list[RegistrationAccount]:
@@ -124,10 +121,7 @@ def list_payments(actor: Actor, family_id: int | None = None) -> list[PaymentVie
 def get_payment(actor: Actor, reference: str) -> PaymentView:
     """One payment by its reference, only if it is the caller's family's (return pages)."""
     with read() as session:
-        payment = session.scalar(select(Payment).where(Payment.reference == reference.strip()))
-        if payment is None or (not actor.is_staff and payment.family_id != actor.require_family()):
-            raise NotFound("Ce paiement est introuvable.")
-        return _view(session, payment)
+        return _view(session, scope.require_payment(session, actor, reference))
 
 
 def _view(session: Session, p: Payment) -> PaymentView:

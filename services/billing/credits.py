@@ -26,6 +26,7 @@ from services.actor import Actor
 from services.errors import PortalError
 from services.mail import outbox
 from services.payments import ledger
+from services.staff import scope
 
 
 class NoCredit(PortalError):
@@ -77,12 +78,10 @@ def available_credit(session: Session, family_id: int) -> int:
 
 def use_credit(actor: Actor, registration_ids: list[int], family_id: int | None = None) -> int:
     """Spend the family's credit on the open charges of these registrations; returns cents."""
-    if actor.is_staff:
-        if family_id is None:
-            raise ValueError("staff must name the family")
-    else:
-        family_id = actor.require_family()
     with transaction() as session:
+        family_id = scope.family_of(session, actor, family_id)
+        for registration_id in registration_ids:  # staff: only their sites' registrations
+            scope.require_registration(session, actor, registration_id)
         payments = list(session.scalars(select(Payment).where(
             Payment.family_id == family_id, Payment.state == PaymentState.PAID.value)
             .order_by(Payment.paid_at, Payment.id).with_for_update()))

@@ -17,10 +17,11 @@ from services.actor import Actor
 from services.billing.accounts import family_scope
 from services.billing.pdf import Document, euros
 from services.booking.rules import LOCAL
-from services.errors import Forbidden, InvalidInput, NotFound
+from services.errors import InvalidInput, NotFound
 from services.families.scope import visible_child
 from services.payments import ledger
 from services.registrations import age_on
+from services.staff import scope
 
 MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
              "septembre", "octobre", "novembre", "décembre"]
@@ -98,10 +99,7 @@ def _registration(session: Session, actor: Actor,
         .where(Registration.id == registration_id)).first()
     if row is None:
         raise NotFound("Cette inscription n'existe pas.")
-    if actor.is_staff:
-        actor.require_site(row[4].id)
-    elif row[1].family_id != actor.require_family():
-        raise Forbidden()
+    scope.require_registration(session, actor, registration_id)
     return row[0], row[1], row[2], row[3], row[4]
 
 

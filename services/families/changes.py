@@ -6,17 +6,18 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from db.base import utcnow
 from db.engine import read, transaction
-from db.models import Activity, ChangeRequest, Child, Family, Guardian, Period, Registration
+from db.models import ChangeRequest, Child, Family, Guardian
 from db.states import ChangeRequestState as S
 from services import audit, organisation
 from services.actor import Actor
 from services.errors import (Forbidden, InvalidInput, InvalidTransition, NotFound,
                              TooManyRequests)
 from services.mail import outbox
+from services.staff.scope import families_filter
 
 FIELD_LABELS = {
     "qf": "Quotient familial",
@@ -144,14 +145,7 @@ def request_change(actor: Actor, field: str, new_value: str, child_id: int | Non
 
 def _visible(actor: Actor, query):  # type: ignore[no-untyped-def]
     """Staff of some sites see families registered there, and families not registered yet."""
-    if actor.site_ids is None:
-        return query
-    on_sites = (select(Registration.id).join(Child, Child.id == Registration.child_id)
-                .join(Period, Period.id == Registration.period_id)
-                .join(Activity, Activity.id == Period.activity_id)
-                .where(Child.family_id == Family.id))
-    return query.where(exists(on_sites.where(Activity.site_id.in_(actor.site_ids)))
-                       | ~exists(on_sites))
+    return query.where(families_filter(actor, Family.id))
 
 
 def _current(session, change: ChangeRequest) -> str:  # type: ignore[no-untyped-def]

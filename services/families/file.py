@@ -14,7 +14,7 @@ from services import audit
 from services.actor import Actor
 from services.errors import InvalidInput
 from services.families.accounts import check_email
-from services.staff.scope import require_family
+from services.staff.scope import family_of
 
 PHONE = re.compile(r"^[0-9 +().-]{6,25}$")
 POSTAL_CODE = re.compile(r"^[0-9A-Za-z -]{0,10}$")
@@ -67,14 +67,8 @@ class FamilyFile:
 
 def get_file(actor: Actor, family_id: int | None = None) -> FamilyFile:
     """The signed-in family's file (staff may name a family)."""
-    if actor.is_staff:
-        if family_id is None:
-            raise ValueError("staff must name the family")
-    else:
-        family_id = actor.require_family()
     with read() as session:
-        if actor.is_staff:  # only a family of the staff member's sites
-            require_family(session, actor, family_id)
+        family_id = family_of(session, actor, family_id)
         family = session.get(Family, family_id)
         if family is None:
             raise InvalidInput("Dossier introuvable.")

@@ -16,7 +16,8 @@ from db.models import Family, Mail
 from db.states import MailState
 from services import audit
 from services.actor import Actor
-from services.errors import InvalidTransition, NotFound
+from services.errors import InvalidTransition
+from services.staff import scope
 
 MAX_ATTEMPTS = 5
 # What staff read in place of a single-use link: a link read in "Mails envoyés" would open
@@ -95,15 +96,18 @@ def _view(mail: Mail) -> MailView:
 
 def list_mails(actor: Actor, family_id: int | None = None, state: str | None = None,
                limit: int = 300) -> list[MailView]:
-    """The outbox, newest first; staff see all, a family only its own mails."""
-    if not actor.is_staff:
-        family_id = actor.require_family()
-    query = select(Mail).order_by(Mail.id.desc()).limit(limit)
-    if family_id is not None:
-        query = query.where(Mail.family_id == family_id)
+    """The outbox, newest first: a family's own mails; staff those of the families they
+    work with (mails about no family, managers only)."""
+    query = (select(Mail).where(scope.families_filter(actor, Mail.family_id))
+             .order_by(Mail.id.desc()).limit(limit))
+    if actor.is_staff and actor.site_ids is not None:
+        query = query.where(Mail.family_id.is_not(None))
     if state:
         query = query.where(Mail.state == state)
     with read() as session:
+        if family_id is not None or not actor.is_staff:
+            family_id = scope.family_of(session, actor, family_id)
+            query = query.where(Mail.family_id == family_id)
         return [_view(m) for m in session.scalars(query)]
 
 
@@ -111,9 +115,7 @@ def resend(actor: Actor, mail_id: int) -> None:
     """Put a mail back in the queue (staff), for a failed delivery or a lost mail."""
     actor.require_staff()
     with transaction() as session:
-        mail = session.get(Mail, mail_id)
-        if mail is None:
-            raise NotFound("Ce message n'existe pas.")
+        mail = scope.require_mail(session, actor, mail_id)
         if mail.link_user_id is not None:
             # Its link may have been used or replaced: services.auth.links.resend_link
             # sends a new one instead.

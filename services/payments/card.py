@@ -25,6 +25,7 @@ from services.actor import SYSTEM, Actor
 from services.errors import InvalidInput, LinkInvalid, PortalError
 from services.payments import ledger, monetico
 from services.payments.receipts import mail_receipt
+from services.staff import scope
 
 LINK_MINUTES = 30
 BANK = Actor(user_id=None, role=SYSTEM.role, label="banque (notification Monetico)")
@@ -133,6 +134,8 @@ def start_card_payment(actor: Actor, selection: Mapping[int, int | None],
         raise CardUnavailable()
     now = now or datetime.now(timezone.utc)
     with transaction() as session:
+        for registration_id in selection:  # another family's registration is refused
+            scope.require_registration(session, actor, registration_id)
         lines = _lines(session, family_id, selection)
         amount = sum(cents for _, cents in lines)
         if amount <= 0:

@@ -14,6 +14,7 @@ from services.billing.pdf import Document, euros
 from services.booking.rules import LOCAL
 from services.errors import NotFound
 from services.mail import outbox
+from services.staff import scope
 
 METHODS_FR = {"card_online": "carte bancaire (en ligne)",
               "card_sandbox": "carte (banque de test)",
@@ -46,11 +47,10 @@ def mail_receipt(session: Session, payment: Payment) -> None:
 
 def receipt_pdf(actor: Actor, reference: str) -> bytes:
     """The PDF receipt of a paid payment, or the credit note (avoir) of a cancelled paid
-    charge (the family's own, or any for staff)."""
+    charge (the family's own, or one of a family the staff member works with)."""
     with read() as session:
-        payment = session.scalar(select(Payment).where(Payment.reference == reference))
-        if payment is None or payment.state != "paid" or (
-                not actor.is_staff and payment.family_id != actor.require_family()):
+        payment = scope.require_payment(session, actor, reference)
+        if payment.state != "paid":
             raise NotFound("Ce reçu est introuvable.")
         family = session.get(Family, payment.family_id)
         org = session.get(Organisation, family.organisation_id) if family else None

@@ -23,6 +23,7 @@ from services.booking.reserve import reserve
 from services.booking.rules import LOCAL
 from services.errors import InvalidInput, InvalidTransition, NotFound, PortalError
 from services.staff.choices import Choice
+from services.staff.scope import require_child
 
 EXPECTED = (R.VALIDATED, R.PRESENT, R.ABSENT, R.ABSENT_JUSTIFIED)
 MARKS = (R.PRESENT, R.ABSENT, R.ABSENT_JUSTIFIED)
@@ -176,6 +177,7 @@ def add_late_arrival(actor: Actor, child_id: int, unit_id: int, day: date) -> in
     Refused when the unit is full: places are never overbooked."""
     with read() as session:
         unit = _unit(session, actor, unit_id)
+        require_child(session, actor, child_id)
         found = _registration_for(session, child_id, unit, day)
         if found is None:
             raise InvalidInput("Cet enfant n'est pas inscrit à cette activité à cette date : "

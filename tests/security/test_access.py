@@ -76,11 +76,15 @@ def test_a_family_cannot_touch_another_familys_data(world, b, attempt):
     assert fingerprint(world.family_b_id) == before
 
 
-def test_a_family_reads_only_its_own_file_and_mails_whatever_it_asks(world, b):
-    seen = overview.get_overview(world.family_a, world.today, family_id=world.family_b_id)
+def test_a_family_reads_only_its_own_file_and_mails_and_is_refused_anothers(world, b):
+    with pytest.raises(Forbidden):
+        overview.get_overview(world.family_a, world.today, family_id=world.family_b_id)
+    with pytest.raises(Forbidden):
+        outbox.list_mails(world.family_a, family_id=world.family_b_id)
+    seen = overview.get_overview(world.family_a, world.today)
     assert seen.family_id == world.family_a_id
     assert "Zoé" not in {c.first_name for c in seen.children}
-    mails = outbox.list_mails(world.family_a, family_id=world.family_b_id)
+    mails = outbox.list_mails(world.family_a)
     assert mails and {m.family_id for m in mails} == {world.family_a_id}
 
 

@@ -82,7 +82,7 @@ def test_desk_payment_oldest_first_and_never_more_than_due(world):
 
 def test_staff_of_another_site_settle_nothing_here(world):
     booked(world, days=1)  # Chats Perchés
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Forbidden):  # a family of another site's desk
         desk.record_desk_payment(world.staff_gabriel, world.family_a_id, "cash", 100)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from db.engine import read
 from db.models import AuditEntry, Mail, Payment, PaymentAllocation
 from services.billing.accounts import get_account, get_payment
-from services.errors import LinkInvalid, NotFound
+from services.errors import Forbidden, LinkInvalid, NotFound
 from services.payments import card, monetico
 from tests.money import booked
 
@@ -171,7 +171,7 @@ def test_a_partial_amount_where_the_period_allows_it_pays_the_oldest_day_first(w
 
 def test_another_family_cannot_pay_for_a_registration_it_does_not_own(world):
     reg = booked(world, days=1)
-    with pytest.raises(card.NothingToPay):
+    with pytest.raises(Forbidden):
         card.start_card_payment(world.family_b, {reg: None})
 
 
