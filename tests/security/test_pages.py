@@ -24,7 +24,9 @@ ACTORS = {"family": Actor(1, Role.FAMILY, "f", family_id=1),
           "staff_one": Actor(2, Role.STAFF, "s", site_ids=frozenset({2})),
           "staff_all": Actor(3, Role.STAFF, "s", site_ids=frozenset({1, 2})),
           "manager": Actor(4, Role.MANAGER, "m")}
-STOPPED = ("n'est pas accessible avec votre compte", "Veuillez vous connecter")
+STOPPED = ("n'est pas accessible avec votre compte", "Veuillez vous connecter",
+           "déjà mis en service")
+SETUP = "pages/setup.py"  # the first-run page: the only page while no centre exists
 
 
 def _flatten(menu: Any) -> set[str]:
@@ -64,13 +66,17 @@ def run(path: str, token: str | None) -> AppTest:
     return at.run()
 
 
-def test_the_menus_give_each_page_to_the_roles_expected(monkeypatch):
+def test_the_menus_give_each_page_to_the_roles_expected(sqlite_db, monkeypatch):
+    assert _flatten(menus(monkeypatch)["anonymous"]) == {SETUP}  # no centre yet
+    from tests.world import build
+
+    build()
     shown = menus(monkeypatch)
-    assert shown["anonymous"] == {spec[0] for spec in nav.ANONYMOUS}
+    assert shown["anonymous"] == {spec[0] for spec in nav.ANONYMOUS} - {SETUP}
     assert shown["staff_one"] == shown["staff_all"]
-    assert not shown["family"] & shown["staff_all"]
+    assert shown["family"] & shown["staff_all"] == {nav.HELP[0]}  # the help page is for all
     assert shown["staff_all"] < shown["manager"]
-    assert every_page() == set().union(*shown.values())
+    assert every_page() == set().union(*shown.values(), {SETUP})
 
 
 def test_every_page_stops_every_role_its_menus_leave_out(tokens, monkeypatch):
