@@ -14,6 +14,7 @@ from ui.format import euros, month_title
 from ui.guard import require_family
 from ui.links import pay_button
 from ui.typical_week import typical_week_form
+from ui.safe import md
 
 actor = require_family()
 
@@ -51,11 +52,11 @@ if chosen != (grid.year, grid.month):
 view = nav[1].segmented_control("Affichage", ["Semaine", "Mois"], key="bookings_view",
                                 default="Semaine" if phone else "Mois", required=True)
 
-st.caption(f"{grid.child_name} · {grid.site} · "
+st.caption(f"{md(grid.child_name)} · {md(grid.site)} · "
            + ("réservations validées automatiquement dans la limite des places"
               if grid.auto_validate else "réservations validées par l'accueil"))
 if grid.notice:
-    st.info(grid.notice)
+    st.info(md(grid.notice))
 if notice := st.session_state.pop("grid_notice", None):
     st.info(notice)
 if result := st.session_state.pop("grid_result", None):
