@@ -11,6 +11,11 @@ import re
 
 # Markdown and Streamlit's own inline syntax (":red[…]", ":material/…:", "$…$" for LaTeX).
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
+# GitHub's "autolink literals" (http://…, www.…, name@domain) are found in the text after
+# backslash escapes are resolved, so escaping cannot stop them: an invisible word joiner
+# (U+2060) inside the pattern does, and the reader sees the same characters.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|xmpp)(?=:)|\bwww(?=\.)|@")
+JOINER = "\u2060"
 
 
 def html(value: object) -> str:
@@ -21,4 +26,4 @@ def html(value: object) -> str:
 def md(value: object) -> str:
     """Text for Markdown: shown literally, never a link, an image, an emphasis or HTML."""
     text = str(value).replace("\r", " ").replace("\n", " ")
-    return _MARKDOWN.sub(r"\\\1", text)
+    return _MARKDOWN.sub(r"\\\1", _AUTOLINK.sub(lambda m: m.group(0) + JOINER, text))

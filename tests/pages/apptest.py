@@ -34,4 +34,4 @@ def texts(at: AppTest) -> str:
 
 def shown(markdown: str) -> str:
     """The text a reader sees of Markdown escaped by ui.safe.md (backslashes dropped)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
