@@ -88,7 +88,9 @@ def get_period(actor: Actor, period_id: int) -> PeriodSettings:
 
 def check_settings(s: PeriodSettings) -> None:
     """Refuses incoherent period settings with a French message."""
-    validate.text(s.name, "Nom de la période", max_len=200, required=True)
+    if not s.name.strip():
+        raise InvalidInput("Le nom de la période est obligatoire.")
+    validate.text(s.name, "Nom de la période", max_len=200)
     if s.start > s.end:
         raise InvalidInput("La date de fin doit être après la date de début.")
     if (s.end - s.start).days > MAX_PERIOD_DAYS:  # each open day makes slots: keep it bounded
