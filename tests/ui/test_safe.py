@@ -2,6 +2,8 @@
 Streamlit's own syntax or HTML (what the browser makes of it: tests/e2e/test_escaping.py)."""
 from __future__ import annotations
 
+import html as _std_html
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -31,10 +33,15 @@ def test_md_accepts_numbers_and_none():
     assert md(12) == "12" and md(None) == "None"
 
 
-def test_html_escapes_tags_and_attributes():
-    assert html("<img src=x onerror=\"alert(1)\">") == \
-        "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;"
-    assert html("l'été & co") == "l&#x27;été &amp; co"
+@pytest.mark.parametrize("value", HOSTILE + ["l'été & co", "a\"b", "&#60;"])
+def test_html_leaves_no_tag_quote_or_markdown_character_and_reads_back(value):
+    escaped = html(value)
+    assert not set(escaped) & set("<>\"'[]()!*_`~|$:\\") and _std_html.unescape(escaped) == value
+
+
+def test_html_keeps_a_value_inside_its_html_block():
+    # A blank line would end the HTML block and let Markdown read what follows.
+    assert "\n" not in html("UNITE\n\n[lien](http://evil.example)")
 
 
 def _render(value: str) -> AppTest:
@@ -58,5 +65,5 @@ def test_what_streamlit_receives_is_escaped(value):
     assert at.markdown[0].value == "**Famille** " + md(value)
     assert at.caption[0].value == md(value)
     assert at.button[0].label == md(value) and at.button[0].help == md(value)
-    assert "<" not in at.markdown[1].value.removeprefix("<div>").removesuffix("</div>")
+    assert at.markdown[1].value == f"<div>{html(value)}</div>"
     assert "](" not in at.markdown[0].value and ":red[" not in at.markdown[0].value
