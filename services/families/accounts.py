@@ -1,7 +1,6 @@
 """Creating family files and user accounts (staff side)."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -14,8 +13,6 @@ from services import audit, validate
 from services.actor import Actor
 from services.auth.passwords import check_strength, hash_password
 from services.errors import InvalidInput
-
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class EmailTaken(InvalidInput):
@@ -149,6 +146,7 @@ def create_staff_user(actor: Actor, email: str, display_name: str, role: Role,
     """Create a staff or manager account (managers create them; the demo gives a password)."""
     actor.require_manager()
     email = check_email(email)
+    display_name = validate.text(display_name, "Nom affiché", max_len=200, required=True)
     if role == Role.FAMILY:
         raise InvalidInput("Un compte famille se crée avec le dossier de la famille.")
     if password is not None:
