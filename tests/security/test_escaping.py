@@ -196,3 +196,16 @@ def test_the_check_catches_a_family_name_and_accepts_escaped_or_numeric_values(t
     finally:
         ROOT = saved
     assert sorted(lines) == ["3", "4", "4", "7", "8"]
+
+
+def test_every_export_goes_through_the_one_export_helper():
+    """CSV and Excel files are written by services/reports/export.py alone, where formula-
+    looking text is neutralised (issue #16, point 8)."""
+    writers = ("to_csv(", "to_excel(", "ExcelWriter(", "csv.writer(", "openpyxl.Workbook(",
+               "csv.DictWriter(")
+    code = [p for folder in ("pages", "ui", "services", "web")
+            for p in (ROOT / folder).rglob("*.py")] + [ROOT / "Home.py", ROOT / "server.py"]
+    found = [f"{p.relative_to(ROOT)}: {w}" for p in code for w in writers
+             if w in p.read_text(encoding="utf-8")
+             and p.relative_to(ROOT).as_posix() != "services/reports/export.py"]
+    assert not found, found
