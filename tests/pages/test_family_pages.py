@@ -215,7 +215,7 @@ def test_mes_coordonnees_saves_at_once_and_refuses_a_bad_email(built):
     assert "Coordonnées enregistrées" in texts(at)
     at.text_input[4].input("pas-une-adresse")
     at.button[0].click().run()
-    assert "Adresse e-mail invalide" in texts(at)
+    assert "n'est pas une adresse e-mail valide" in texts(at)
     at.text_input[5].input("900")
     at.button[1].click().run()
     assert "l'accueil vérifie votre attestation" in texts(at)

@@ -318,3 +318,16 @@ def test_a_sealed_notification_with_a_nul_byte_is_refused_cleanly(world, where, 
     from services.billing.accounts import get_payment
 
     assert get_payment(world.family_a, start.reference).state == "pending"
+
+
+@pytest.mark.parametrize("field", ["address", "city", "email"])
+def test_a_family_s_own_contact_details_refuse_control_characters(world, field):
+    from services.families import file as _file
+
+    values = {"address": "1 rue de la Paix", "postal_code": "59000", "city": "Lille",
+              "phone": "", "email": "dupont@test.example"}
+    values[field] = values[field][:3] + "\x00" + values[field][3:]
+    before = _family_a(world)
+    with pytest.raises(InvalidInput):
+        _file.update_contact(world.family_a, **values)
+    assert _family_a(world) == before
