@@ -10,10 +10,12 @@ import re
 
 # Markdown and Streamlit's own inline syntax (":red[…]", ":material/…:", "$…$" for LaTeX).
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
-# GitHub's "autolink literals" (http://…, www.…, name@domain) are found in the text after
-# backslash escapes are resolved, so escaping cannot stop them: an invisible word joiner
-# (U+2060) inside the pattern does, and the reader sees the same characters.
-_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|xmpp)(?=:)|\bwww(?=\.)|@")
+# GitHub's "autolink literals" (http://…, www.…) are found in the text after backslash
+# escapes are resolved, so escaping cannot stop them: an invisible word joiner (U+2060) inside
+# the pattern does, and the reader sees the same characters. An e-mail address is left alone
+# (it may become a mailto: link to the very address shown): staff copy addresses from the
+# screen, and an invisible character would break them.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|xmpp)(?=:)|\bwww(?=\.)")
 JOINER = "\u2060"
 
 
