@@ -8,15 +8,19 @@ spreadsheet programs themselves do for text that looks like a formula. Numbers s
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# An amount written for the screen ("-5,00 €", "-12 %") is a number to a spreadsheet, not a
+# formula: it keeps its sign.
+_AMOUNT = re.compile(r"^-\d[\d \u202f\u00a0]*(,\d+)?( ?[€%])?$")
 
 
 def neutralised(value: object) -> object:
     """`value`, with an apostrophe in front when it is text a spreadsheet would evaluate."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _AMOUNT.match(value):
         return "'" + value
     return value
 

@@ -54,6 +54,13 @@ def test_xlsx_neutralises_formulas_and_keeps_numbers():
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
 
 
+@pytest.mark.parametrize(("value", "written"), [
+    ("-5,00 €", "-5,00 €"), ("-1 250,50 €", "-1 250,50 €"), ("-12 %", "-12 %"),
+    ("-5,00 € =1+1", "'-5,00 € =1+1"), ("-1+2", "'-1+2"), ("- 3", "'- 3")])
+def test_a_negative_amount_keeps_its_sign_but_nothing_more_passes(value, written):
+    assert export.neutralised(value) == written
+
+
 def test_a_long_or_odd_sheet_name_is_accepted():
     data = export.xlsx_bytes(_frame(), "bilan [CAF]: 2026/2027 " + "x" * 40)
     assert openpyxl.load_workbook(io.BytesIO(data)).active.title == "bilan _CAF__ 2026_2027 xxxxxxxx"
