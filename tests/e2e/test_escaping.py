@@ -6,13 +6,22 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
-
 import time
 import urllib.request
+from pathlib import Path
 
-from tests.e2e.conftest import ROOT, shot, wait_idle
+from sqlalchemy import select
+
+from db.engine import read
+from db.models import Family
+from services.demo import DEMO_PASSWORDS
+from services.families.accounts import GuardianForm
+from services.staff import family_edit
+from tests.e2e.conftest import ROOT, go, shot, sign_in, wait_idle
+from tests.e2e.staff_data import STAFF_EMAIL, actor, new_family, served
 from tests.net import free_port
+
+__all__ = ["served"]
 
 HOSTILE = ["![x](http://evil.example/a.png)", "[Session expirée](http://evil.example)",
            ":red[rouge]", "<img src=x onerror=alert(1)>", "www.evil.example",
@@ -80,3 +89,32 @@ def _wait_up(url: str) -> None:
         except OSError:
             time.sleep(0.3)
     raise RuntimeError("streamlit did not start")
+
+
+def test_a_hostile_family_in_the_real_back_office(served, desktop):
+    """A family file typed with Markdown in its guardian's name, opened by reception: the
+    staff's browser fetches nothing and shows no link."""
+    name, _ = new_family([("Eva", 7)])
+    with read() as session:
+        family_id = session.scalar(select(Family.id).where(Family.name == name))
+    family_edit.add_guardian(actor(STAFF_EMAIL), family_id, GuardianForm(
+        "![x](http://evil.example/a.png)", "[Session expirée](http://evil.example)",
+        relationship="Contact"))
+    requests: list[str] = []
+    desktop.on("request", lambda r: requests.append(r.url))
+    sign_in(desktop, served, STAFF_EMAIL, DEMO_PASSWORDS[STAFF_EMAIL])
+    go(desktop, "Familles")
+    desktop.get_by_label("Rechercher une famille").fill(name)
+    desktop.keyboard.press("Enter")
+    wait_idle(desktop)
+    desktop.get_by_role("button", name=name).first.click()
+    desktop.get_by_role("heading", name=f"Famille {name}").wait_for()
+    wait_idle(desktop)
+    main = desktop.locator("[data-testid=stMain]")
+    text = main.inner_text().replace("\u2060", "")
+    assert "![x](http://evil.example/a.png) [Session expirée](http://evil.example)" in text
+    assert main.locator("img").count() == 0
+    hrefs = main.locator("a").evaluate_all("links => links.map(a => a.href)")
+    assert not [h for h in hrefs if "evil" in h], hrefs
+    shot(desktop, "hostile_family_file")
+    assert not [u for u in requests if "evil" in u]
