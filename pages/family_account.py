@@ -14,6 +14,7 @@ from ui.documents import family_documents
 from ui.format import day, euros
 from ui.guard import require_family
 from ui.money import STATE_LABELS, cents, payment_state, pdf_button, watch_payment, when
+from ui.safe import md
 
 actor = require_family()
 
@@ -41,7 +42,7 @@ if not account.registrations:
     st.write("Aucune inscription validée pour le moment.")
 for reg in account.registrations:
     with st.container(border=True):
-        st.markdown(f"**{reg.activity} – {reg.period}**  \n{reg.child}")
+        st.markdown(f"**{md(reg.activity)} – {md(reg.period)}**  \n{md(reg.child)}")
         cols = st.columns(2)
         cols[0].metric("Montant dû", euros(reg.due_cents))
         cols[1].metric("Solde", euros(reg.balance_cents))

@@ -17,6 +17,7 @@ from ui.guard import require_family
 from ui.links import pay_button
 from ui.prices import price_list
 from ui.typical_week import typical_week_form
+from ui.safe import md
 
 actor = require_family()
 
@@ -55,13 +56,13 @@ if chosen != (grid.year, grid.month):
 view = nav[1].segmented_control("Affichage", ["Semaine", "Mois"], key="bookings_view",
                                 default="Semaine" if phone else "Mois", required=True)
 
-st.caption(f"{grid.child_name} · {grid.site} · "
+st.caption(f"{md(grid.child_name)} · {md(grid.site)} · "
            + ("réservations validées automatiquement dans la limite des places"
               if grid.auto_validate else "réservations validées par l'accueil"))
 centre.memo(memo)
 price_list(memo.prices)
 if grid.notice:
-    st.info(grid.notice)
+    st.info(md(grid.notice))
 if notice := st.session_state.pop("grid_notice", None):
     st.info(notice)
 if result := st.session_state.pop("grid_result", None):

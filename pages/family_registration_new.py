@@ -32,7 +32,7 @@ child_id = st.selectbox("Enfant", list(children), format_func=lambda i: (
     f"{children[i].first_name} {children[i].last_name} ({children[i].age} ans)"))
 offer = list_offer(actor, child_id, date.today())
 if not offer.choices:
-    st.warning(f"Aucune période ouverte ne correspond à l'âge de {offer.first_name} "
+    st.warning(f"Aucune période ouverte ne correspond à l'âge de {md(offer.first_name)} "
                f"({offer.age} ans) pour le moment.")
     st.stop()
 
@@ -59,7 +59,8 @@ if choices[0].activity_description:
 period = pick("Choix de la période", [(c.period_id, f"{c.period} – du {day(c.start)} au "
                                                     f"{day(c.end)}") for c in choices], "new_period")
 chosen = next(c for c in choices if c.period_id == period)
-st.info(f"Seules les périodes de la tranche d'âge de {offer.first_name} ({chosen.age_group}) "
+st.info(f"Seules les périodes de la tranche d'âge de {md(offer.first_name)} "
+        f"({md(chosen.age_group)}) "
         "vous sont proposées. Les réservations de jours sont "
         + ("validées par l'accueil." if chosen.staff_validates_bookings
            else "validées automatiquement dans la limite des places."))

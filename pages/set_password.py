@@ -4,6 +4,7 @@ import streamlit as st
 from services.auth import links
 from services.errors import PortalError
 from ui import session
+from ui.safe import md
 
 st.title("Choisir mon mot de passe")
 token = st.query_params.get("jeton", "")
@@ -29,5 +30,5 @@ if submitted:
             st.error(error.message)
         else:
             st.query_params.clear()
-            st.success(f"Mot de passe enregistré pour {email}. Vous pouvez vous connecter.")
+            st.success(f"Mot de passe enregistré pour {md(email)}. Vous pouvez vous connecter.")
             st.page_link("pages/sign_in.py", label="Se connecter", icon=":material/login:")

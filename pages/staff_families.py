@@ -5,6 +5,7 @@ from services.errors import PortalError
 from services.staff.family_files import get_family_file, search_families
 from ui import family_forms, family_panels, staff_grid
 from ui.guard import require_staff
+from ui.safe import md
 
 actor = require_staff()
 
@@ -29,7 +30,8 @@ if query.strip():
     if not found:
         st.info("Aucune famille ne correspond.")
     for row in found:
-        label = f"{row.name} · {row.children or 'sans enfant'} · {row.email or 'pas d’e-mail'}"
+        label = (f"{md(row.name)} · {md(row.children or 'sans enfant')} · "
+                 f"{md(row.email or 'pas d’e-mail')}")
         if st.button(label, key=f"open_{row.id}", width="stretch"):
             st.session_state["family_id"] = row.id
 
@@ -43,7 +45,7 @@ except PortalError as error:
     st.error(error.message)
     st.stop()
 
-st.header(f"Famille {file.name}")
+st.header(f"Famille {md(file.name)}")
 tabs = st.tabs(["Dossier", "Inscriptions et réservations", "Réserver pour la famille",
                 "Solde et mails", "Modifier"])
 with tabs[0]:

@@ -7,6 +7,7 @@ from services.staff import mails
 from services.staff.family_files import search_families
 from ui.format import moment
 from ui.guard import require_staff
+from ui.safe import md
 
 actor = require_staff()
 
@@ -54,12 +55,12 @@ except PortalError as error:
 if not shown:
     st.write("Aucun mail.")
 for mail in shown:
-    with st.expander(f"{moment(mail.created_at)} · {mail.recipient} · {mail.subject}"):
+    with st.expander(f"{moment(mail.created_at)} · {md(mail.recipient)} · {md(mail.subject)}"):
         waiting = mail.state == "queued" and mail.attempts > 0
         label = STATE_LABELS[mails.RETRYING] if waiting else STATE_LABELS.get(mail.state,
                                                                                 mail.state)
-        st.caption(f"{label} · {mail.attempts} tentative(s)"
-                   + (f" · erreur : {mail.last_error}" if mail.last_error else ""))
+        st.caption(f"{md(label)} · {mail.attempts} tentative(s)"
+                   + (f" · erreur : {md(mail.last_error)}" if mail.last_error else ""))
         st.text(mail.body)
         if mail.state in ("failed", "sent", "queued", "local") and st.button(
                 "Envoyer un nouveau lien" if mail.has_link else "Renvoyer",

@@ -9,6 +9,7 @@ from db.states import Role
 from services import organisation
 from services.actor import Actor
 from ui import session
+from ui.safe import md
 
 # The tab icon is a file of the portal, served by the app: a :material/…: icon would make
 # every browser fetch it from a third-party host.
@@ -29,6 +30,6 @@ def sidebar(actor: Actor | None) -> None:
     if actor is None:
         return
     with st.sidebar:
-        st.caption(f"{ROLE_LABELS[actor.role]} · {actor.label}")
+        st.caption(f"{ROLE_LABELS[actor.role]} · {md(actor.label)}")
         if st.button("Se déconnecter", icon=":material/logout:", key="sign_out"):
             session.end()

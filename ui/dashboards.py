@@ -2,7 +2,6 @@
 exports, and plotly charts that download as PNG images."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -11,6 +10,7 @@ import streamlit as st
 
 from services.actor import Actor
 from services.booking.rules import LOCAL
+from services.reports import export
 from services.reports.scope import get_options
 from ui.format import MONTHS_FR
 
@@ -81,13 +81,6 @@ def nothing(message: str = "Aucune donnée pour cette sélection : choisissez un
     st.info(message)
 
 
-def _excel(frame: pd.DataFrame, sheet: str) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
-    return buffer.getvalue()
-
-
 def table(frame: pd.DataFrame, columns: dict[str, str], name: str, key: str) -> None:
     """Show `frame` with French column titles, and offer it as CSV and as Excel."""
     shown = frame[list(columns)].rename(columns=columns)
@@ -96,11 +89,10 @@ def table(frame: pd.DataFrame, columns: dict[str, str], name: str, key: str) -> 
                for name in shown.select_dtypes("number").columns}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=numbers)
     c1, c2 = st.columns(2)
-    # A French Excel opens ";"-separated UTF-8 with a BOM correctly.
-    c1.download_button("Exporter en CSV", shown.to_csv(index=False, sep=";").encode("utf-8-sig"),
+    c1.download_button("Exporter en CSV", export.csv_bytes(shown),
                        file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
                        icon=":material/download:")
-    c2.download_button("Exporter en Excel", _excel(shown, name), file_name=f"{name}.xlsx",
+    c2.download_button("Exporter en Excel", export.xlsx_bytes(shown, name), file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", icon=":material/table_view:")
 

@@ -10,6 +10,7 @@ from services.billing import documents
 from services.billing.accounts import Account
 from ui.format import month_title
 from ui.money import pdf_button
+from ui.safe import md
 
 
 def family_documents(actor: Actor, account: Account, today: date) -> None:
@@ -21,7 +22,7 @@ def family_documents(actor: Actor, account: Account, today: date) -> None:
         pdf_button("Télécharger la facture", lambda: documents.invoice_pdf(actor, month),
                    f"facture-{month:%Y-%m}.pdf", key="invoice")
     for reg in account.registrations:
-        pdf_button(f"Attestation d'inscription – {reg.child} – {reg.activity}",
+        pdf_button(f"Attestation d'inscription – {md(reg.child)} – {md(reg.activity)}",
                    lambda rid=reg.registration_id:
                    documents.registration_certificate_pdf(actor, rid),
                    f"attestation-inscription-{reg.registration_id}.pdf",
@@ -32,6 +33,6 @@ def family_documents(actor: Actor, account: Account, today: date) -> None:
         st.caption("Attestation de frais de garde : aucun enfant de moins de 6 ans au "
                    f"1er janvier {year}.")
     for child_id, name in children:
-        pdf_button(f"Attestation de frais de garde {year} – {name}",
+        pdf_button(f"Attestation de frais de garde {year} – {md(name)}",
                    lambda cid=child_id: documents.tax_certificate_pdf(actor, cid, year),
                    f"attestation-frais-de-garde-{year}-{child_id}.pdf", key=f"tax_{child_id}")

@@ -6,6 +6,7 @@ from datetime import date
 import streamlit as st
 
 from services.actor import Actor
+from services import validate
 from services.errors import PortalError
 from services.families.accounts import ChildForm, FamilyForm, GuardianForm
 from services.staff import choices, family_edit
@@ -19,12 +20,10 @@ OLDEST = date(date.today().year - 18, 1, 1)
 
 
 def _qf(text: str) -> int | None:
-    text = text.strip()
-    if not text:
+    """The QF typed at the desk; a French InvalidInput when it is not a whole number."""
+    if not text.strip():
         return None
-    if not text.isdigit():
-        raise ValueError
-    return int(text)
+    return validate.integer(text, "Quotient familial", minimum=0, maximum=100_000)
 
 
 def _guardian(prefix: str, required: bool) -> GuardianForm | None:

@@ -11,6 +11,7 @@ import streamlit as st
 from services.booking.grid import Cell, CellState, MonthGrid
 from services.booking.outcomes import Submission, day_label, ordinal
 from ui.format import WEEKDAY_LETTERS
+from ui.safe import html, md
 
 LISTED = 15  # cells listed at once after a submission; a typical week lists the rest folded
 SUMMARY = [("validated", "validée(s)"), ("requested", "envoyée(s) à l'accueil"),
@@ -113,7 +114,7 @@ def long_label(cell: Cell, state: str, unit: str) -> str:
         words = LOOKS[state].legend
     if cell.why_not and not (cell.can_add or cell.can_cancel):
         words += f" — {cell.why_not}"
-    return f"{unit} : {words}"
+    return f"{md(unit)} : {md(words)}"
 
 
 def toggle(registration_id: int, cell: Cell, unit: str) -> None:
@@ -124,8 +125,8 @@ def toggle(registration_id: int, cell: Cell, unit: str) -> None:
     elif cell.can_cancel and cell.reservation_id is not None:
         pending["cancel"] ^= {cell.reservation_id}
     else:
-        st.session_state["grid_notice"] = (f"{day_label(cell.day).capitalize()}, {unit} : "
-                                           f"{cell.why_not or 'case non modifiable.'}")
+        st.session_state["grid_notice"] = (f"{day_label(cell.day).capitalize()}, {md(unit)} : "
+                                           f"{md(cell.why_not or 'case non modifiable.')}")
 
 
 def css() -> None:
@@ -185,7 +186,7 @@ def month_view(grid: MonthGrid) -> None:
                          unsafe_allow_html=True)
         for unit_id, unit in grid.units:
             row = st.columns(spec, gap=None, wrap=False, vertical_alignment="center")
-            row[0].markdown(f"<div style='font-size:.8rem;line-height:1.1'>{unit}</div>",
+            row[0].markdown(f"<div style='font-size:.8rem;line-height:1.1'>{html(unit)}</div>",
                             unsafe_allow_html=True)
             for col, d in zip(row[1:], grid.days):
                 with col:
@@ -214,11 +215,12 @@ def week_view(grid: MonthGrid, days: list[date]) -> None:
 def show_outcomes(submissions: list[Submission]) -> None:
     """What the last submission did, cell by cell ("3e en liste d'attente")."""
     for sub in submissions:
-        lines = [f"- {day_label(c.day)}, {c.unit_name} : **{c.describe()}**" for c in sub.cells]
+        lines = [f"- {day_label(c.day)}, {md(c.unit_name)} : **{md(c.describe())}**"
+                 for c in sub.cells]
         counts = ", ".join(f"{sub.count(k)} {label}" for k, label in SUMMARY if sub.count(k))
         box = st.warning if any(c.outcome in ("waitlisted", "rejected") for c in sub.cells) \
             else st.success
-        box(f"Résultat de votre demande pour {sub.child_name} : {counts}. Un mail de "
+        box(f"Résultat de votre demande pour {md(sub.child_name)} : {counts}. Un mail de "
             "confirmation vous est envoyé.\n\n" + "\n".join(lines[:LISTED]))
         if len(lines) > LISTED:
             with st.expander(f"Voir les {len(lines) - LISTED} autres dates"):

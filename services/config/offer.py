@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
 from db.models import Activity, CapacitySlot, Period, QfBracket, Site, Tariff, Unit
-from services import audit
+from services import audit, validate
 from services.actor import Actor
-from services.catalogue.setup import UnitSpec, check_meal
+from services.catalogue.setup import MAX_PERIOD_DAYS, UnitSpec, check_meal
 from services.catalogue.slots import generate_slots
 from services.config.slots_guard import active_count, drop_slots, french_days
 from services.errors import InvalidInput, NotFound, PortalError
@@ -60,6 +60,8 @@ def get_site(actor: Actor, site_id: int) -> tuple[str, str]:
 
 def update_site(actor: Actor, site_id: int, name: str, address: str) -> None:
     """Rename a site or change its address."""
+    name = validate.text(name, "Nom du lieu d'accueil", max_len=200, required=True)
+    address = validate.text(address, "Adresse", max_len=300)
     actor.require_manager()
     if not name.strip():
         raise InvalidInput("Le nom du lieu d'accueil est obligatoire.")
@@ -88,8 +90,11 @@ def check_settings(s: PeriodSettings) -> None:
     """Refuses incoherent period settings with a French message."""
     if not s.name.strip():
         raise InvalidInput("Le nom de la période est obligatoire.")
+    validate.text(s.name, "Nom de la période", max_len=200)
     if s.start > s.end:
         raise InvalidInput("La date de fin doit être après la date de début.")
+    if (s.end - s.start).days > MAX_PERIOD_DAYS:  # each open day makes slots: keep it bounded
+        raise InvalidInput("Une période dure au plus un an et un mois : découpez-la.")
     if not s.weekdays or any(c not in "1234567" for c in s.weekdays):
         raise InvalidInput("Choisissez au moins un jour d'ouverture.")
     if s.booking_opens_at.tzinfo is None:
@@ -153,6 +158,7 @@ def update_unit(actor: Actor, unit_id: int, name: str, start: time, end: time, h
     """Change a unit's times, meal (and its part of the price), default price and default
     places (new slots); charges already made keep their amounts."""
     actor.require_manager()
+    name = validate.text(name, "Nom de l'unité", max_len=100, required=True)
     if not name.strip() or start >= end or price_cents < 0 or not 0 <= default_capacity <= 500:
         raise InvalidInput("Unité : nom obligatoire, début avant la fin, prix et places "
                            "positifs (500 places au plus).")
@@ -208,6 +214,7 @@ def list_brackets(actor: Actor) -> list[tuple[int, str]]:
 def add_unit(actor: Actor, activity_id: int, spec: UnitSpec) -> int:
     """Add a row to an activity's grid, with places on every open day of its periods."""
     actor.require_manager()
+    validate.text(spec.name, "Nom de l'unité", max_len=100, required=True)
     if not spec.name.strip() or spec.start >= spec.end or spec.price_cents < 0 \
             or not 0 <= spec.capacity <= 500:
         raise InvalidInput("Unité : nom obligatoire, début avant la fin, prix et places "

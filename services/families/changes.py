@@ -12,10 +12,11 @@ from db.base import utcnow
 from db.engine import read, transaction
 from db.models import ChangeRequest, Child, Family, Guardian
 from db.states import ChangeRequestState as S
-from services import audit, organisation
+from services import audit, organisation, validate
 from services.actor import Actor
 from services.errors import (Forbidden, InvalidInput, InvalidTransition, NotFound,
                              TooManyRequests)
+from services.families.accounts import GuardianForm, clean_guardian
 from services.mail import outbox
 from services.staff.scope import families_filter
 
@@ -46,15 +47,14 @@ class ChangeView:
 
 def _clean(field: str, value: str, child_id: int | None) -> str:
     """The value as stored, or InvalidInput with a French message."""
-    value = value.strip()
+    value = validate.text(value, FIELD_LABELS.get(field, "Valeur"), max_len=5000,
+                          multiline=True)
     if field not in FIELD_LABELS:
         raise InvalidInput("Cette information ne peut pas être modifiée ici.")
     if (field in CHILD_FIELDS) != (child_id is not None):
         raise InvalidInput("Choisissez l'enfant concerné.")
     if field == "qf":
-        if not value.isdigit() or int(value) > 100_000:
-            raise InvalidInput("Le quotient familial doit être un nombre entier entre 0 et 100 000.")
-        return str(int(value))
+        return str(validate.integer(value, "Quotient familial", minimum=0, maximum=100_000))
     if field == "birth_date":
         try:
             born = date.fromisoformat(value)
@@ -64,9 +64,7 @@ def _clean(field: str, value: str, child_id: int | None) -> str:
             raise InvalidInput("Date de naissance invalide.")
         return born.isoformat()
     if field == "health_notes":
-        if len(value) > 2000:
-            raise InvalidInput("2 000 caractères au plus.")
-        return value
+        return validate.text(value, "Informations de santé", max_len=2000, multiline=True)
     try:
         data = json.loads(value)
         assert isinstance(data, dict)
@@ -74,9 +72,13 @@ def _clean(field: str, value: str, child_id: int | None) -> str:
         raise InvalidInput("Informations du responsable légal illisibles.") from exc
     if not str(data.get("first_name", "")).strip() or not str(data.get("last_name", "")).strip():
         raise InvalidInput("Indiquez le prénom et le nom du responsable légal.")
-    return json.dumps({k: str(data.get(k, "")).strip()[:200] for k in
-                       GUARDIAN_KEYS + (("guardian_id",) if field == "guardian_update" else ())},
-                      ensure_ascii=False, sort_keys=True)
+    # The same checks as a guardian typed at the desk: lengths, characters, a real e-mail.
+    guardian = clean_guardian(GuardianForm(*(str(data.get(k, "")) for k in GUARDIAN_KEYS)))
+    cleaned = {k: getattr(guardian, k) for k in GUARDIAN_KEYS}
+    if field == "guardian_update":
+        cleaned["guardian_id"] = str(validate.integer(data.get("guardian_id"), "Responsable",
+                                                      minimum=1, maximum=2**31 - 1))
+    return json.dumps(cleaned, ensure_ascii=False, sort_keys=True)
 
 
 # A family waits for reception's answer before asking again (one pending request per field,
@@ -185,6 +187,7 @@ def list_changes(actor: Actor, state: str = S.REQUESTED.value) -> list[ChangeVie
 def decide_change(actor: Actor, change_id: int, approve: bool, reason: str = "") -> str:
     """Staff apply or refuse a change request; the family is emailed either way."""
     actor.require_staff()
+    reason = validate.text(reason, "Motif", max_len=1000, multiline=True)
     with transaction() as session:
         change = session.get(ChangeRequest, change_id, with_for_update=True)
         if change is None:

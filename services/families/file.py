@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from db.engine import read, transaction
 from db.models import Child, Document, Family, Guardian
-from services import audit
+from services import audit, validate
 from services.actor import Actor
 from services.errors import InvalidInput
 from services.families.accounts import check_email
@@ -97,6 +97,8 @@ def update_contact(actor: Actor, address: str, postal_code: str, city: str, phon
               "city": city.strip(), "phone": phone.strip(), "email": email.strip()}
     if len(values["address"]) > 300 or len(values["city"]) > 100:
         raise InvalidInput("L'adresse ou la ville est trop longue.")
+    validate.text(values["address"], "Adresse", max_len=300)  # no control character
+    validate.text(values["city"], "Ville", max_len=100)
     if not POSTAL_CODE.match(values["postal_code"]):
         raise InvalidInput("Code postal invalide.")
     if values["phone"] and not PHONE.match(values["phone"]):
