@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
-from db.models import Activity, CapacitySlot, Period, QfBracket, Site, Tariff, Unit
+from db.models import Activity, CapacitySlot, Period, QfBracket, Tariff, Unit
 from services import audit
 from services.actor import Actor
 from services.catalogue.setup import UnitSpec, check_meal
@@ -46,29 +46,6 @@ class UnitView:
     price_cents: int
     default_capacity: int
     meal_cents: int = 0
-
-
-def get_site(actor: Actor, site_id: int) -> tuple[str, str]:
-    """A site's name and address, for the edit form."""
-    actor.require_manager()
-    with read() as session:
-        site = session.get(Site, site_id)
-        if site is None:
-            raise NotFound("Ce lieu d'accueil n'existe pas.")
-        return site.name, site.address
-
-
-def update_site(actor: Actor, site_id: int, name: str, address: str) -> None:
-    """Rename a site or change its address."""
-    actor.require_manager()
-    if not name.strip():
-        raise InvalidInput("Le nom du lieu d'accueil est obligatoire.")
-    with transaction() as session:
-        site = session.get(Site, site_id)
-        if site is None:
-            raise NotFound("Ce lieu d'accueil n'existe pas.")
-        site.name, site.address = name.strip(), address.strip()
-        audit.record(session, actor, "update_site", "site", site_id, name=site.name)
 
 
 def get_period(actor: Actor, period_id: int) -> PeriodSettings:
