@@ -58,6 +58,11 @@ MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {
         ("pages/manager_units.py", "Unités et tarifs", "unites", "euro"),
         ("pages/manager_places.py", "Places", "places", "event_seat"),
         ("pages/manager_closures.py", "Fermetures et congés", "fermetures", "event_busy"),
+        ("pages/manager_sites.py", "Lieux d'accueil", "lieux", "location_on"),
+        ("pages/manager_activities.py", "Activités", "activites", "category"),
+        ("pages/manager_ages.py", "Tranches d'âge", "tranches_age", "cake"),
+        ("pages/manager_brackets.py", "Tranches de QF", "tranches_qf", "stairs"),
+        ("pages/manager_accounts.py", "Comptes du personnel", "comptes", "manage_accounts"),
     ],
 }
 
