@@ -35,7 +35,7 @@ with st.expander("Nouveau type ou modifier un type"):
                  else (lambda: activities.create_activity_type(actor, code, label)),
                  f"Type « {md(label.strip())} » enregistré.")
 
-st.subheader("Activités")
+st.subheader("Offre de chaque lieu d'accueil")
 st.dataframe([{"Lieu d'accueil": a.site, "Type": a.type_name, "Activité": a.name,
                "Description": a.description} for a in offer], hide_index=True, width="stretch")
 if not kinds or not places:

@@ -9,7 +9,7 @@ from ui.guard import require_manager
 
 actor = require_manager()
 
-st.title("Tranches de quotient familial")
+st.title("Tranches de QF (quotient familial)")
 flash.show("brackets_flash")
 table = brackets.list_brackets(actor)
 NEW_ROWS = 2

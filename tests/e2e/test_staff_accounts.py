@@ -87,3 +87,26 @@ def test_accounts_page_on_a_phone(served, phone):
     phone.get_by_text("Compte à modifier").wait_for()
     shot(phone, "manager_accounts_phone")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+@pytest.mark.parametrize("title, expect", [
+    ("Lieux d'accueil", "Lieu à modifier"), ("Activités", "Types d'activité"),
+    ("Tranches d'âge", "Âge minimum (ans)"), ("Tranches de QF", "Nouvelles tranches"),
+])
+def test_configuration_pages_on_desktop_and_phone(served, desktop, phone, title, expect):
+    for page, size in ((desktop, "desktop"), (phone, "phone")):
+        sign_in(page, served, MANAGER, DEMO_PASSWORDS[MANAGER])
+        go(page, title)
+        page.get_by_text(expect).first.wait_for()
+        page.wait_for_timeout(1500)  # tables are drawn after the script ends
+        shot(page, f"manager_{title.replace(' ', '_').replace(chr(39), '')}_{size}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size[
+            "width"]
+
+
+def test_the_family_grid_shows_unit_times(served, desktop):
+    family = "famille.tavernier@example.org"
+    sign_in(desktop, served, family, DEMO_PASSWORDS[family])
+    go(desktop, "Mes réservations")
+    desktop.get_by_text("07:30–09:00").first.wait_for()
+    shot(desktop, "family_grid_unit_times")
