@@ -115,6 +115,13 @@ def _drop_days_left_out(session: Session, p: Period) -> None:
     drop_slots(session, [sid for sid, _ in orphans])
 
 
+def check_times(start: time, end: time) -> None:
+    """A unit starts before it ends (its length counts in the CAF report's hours)."""
+    if start >= end:
+        raise InvalidInput(f"Horaires de l'unité : la fin ({end:%H:%M}) doit être après le "
+                           f"début ({start:%H:%M}).")
+
+
 def list_units(actor: Actor, activity_id: int) -> list[UnitView]:
     """Units of an activity in grid order."""
     actor.require_manager()
@@ -130,8 +137,9 @@ def update_unit(actor: Actor, unit_id: int, name: str, start: time, end: time, h
     """Change a unit's times, meal (and its part of the price), default price and default
     places (new slots); charges already made keep their amounts."""
     actor.require_manager()
-    if not name.strip() or start >= end or price_cents < 0 or not 0 <= default_capacity <= 500:
-        raise InvalidInput("Unité : nom obligatoire, début avant la fin, prix et places "
+    check_times(start, end)
+    if not name.strip() or price_cents < 0 or not 0 <= default_capacity <= 500:
+        raise InvalidInput("Unité : nom obligatoire, prix et places "
                            "positifs (500 places au plus).")
     check_meal(has_meal, meal_cents, price_cents)
     with transaction() as session:
@@ -185,9 +193,9 @@ def list_brackets(actor: Actor) -> list[tuple[int, str]]:
 def add_unit(actor: Actor, activity_id: int, spec: UnitSpec) -> int:
     """Add a row to an activity's grid, with places on every open day of its periods."""
     actor.require_manager()
-    if not spec.name.strip() or spec.start >= spec.end or spec.price_cents < 0 \
-            or not 0 <= spec.capacity <= 500:
-        raise InvalidInput("Unité : nom obligatoire, début avant la fin, prix et places "
+    check_times(spec.start, spec.end)
+    if not spec.name.strip() or spec.price_cents < 0 or not 0 <= spec.capacity <= 500:
+        raise InvalidInput("Unité : nom obligatoire, prix et places "
                            "positifs (500 places au plus).")
     check_meal(spec.has_meal, spec.meal_cents, spec.price_cents)
     with transaction() as session:

@@ -151,3 +151,28 @@ def test_brackets_with_an_overlap_are_refused_then_saved(built):
     with read() as session:
         assert list(session.execute(select(QfBracket.qf_min, QfBracket.qf_max)
                                     .order_by(QfBracket.qf_min))) == [(0, 600), (601, 100_000)]
+
+
+def test_unit_times_end_before_start_refused_then_saved_and_shown(built):
+    from datetime import time
+
+    from db.models import Unit
+
+    at = page_as("pages/manager_units.py", MANAGER)
+    at.selectbox[0].select("Les Chats Perchés").run()
+    at.selectbox[1].select("CHATS PERCHES PERISCOLAIRE").run()
+    unit_id = built.units_peri[0]
+    form = f"FormSubmitter:unit_{unit_id}-Enregistrer l'unité"
+    start = next(t for t in at.time_input if t.label == "Début" and t.key is None)
+    end = next(t for t in at.time_input if t.label == "Fin" and t.key is None)
+    start.set_value(time(9))
+    end.set_value(time(8))
+    at.button(key=form).click().run()
+    assert "la fin (08:00) doit être après le début (09:00)" in texts(at)
+    with read() as session:
+        assert session.get(Unit, unit_id).start_time == time(7)
+    next(t for t in at.time_input if t.label == "Début" and t.key is None).set_value(time(7, 30))
+    next(t for t in at.time_input if t.label == "Fin" and t.key is None).set_value(time(8, 30))
+    at.button(key=form).click().run()
+    assert "Unité enregistrée." in texts(at)
+    assert at.dataframe[0].value["Horaires"].iloc[0] == "07:30–08:30"
