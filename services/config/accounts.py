@@ -91,13 +91,12 @@ def _staff_user(session: Session, user_id: int) -> UserAccount:
     return user
 
 
-def _other_active_managers(session: Session, user_id: int) -> int:
-    """Active managers besides `user_id`, their rows locked so that two managers cannot
-    remove each other at the same moment."""
-    ids = session.scalars(select(UserAccount.id).where(
-        UserAccount.role == Role.MANAGER.value, UserAccount.active.is_(True),
-        UserAccount.id != user_id).with_for_update())
-    return len(list(ids))
+def _active_managers(session: Session) -> list[int]:
+    """Active managers, their rows locked in id order first: two managers removing each
+    other at the same moment queue up (no deadlock) and the second sees the first's change."""
+    return list(session.scalars(select(UserAccount.id).where(
+        UserAccount.role == Role.MANAGER.value, UserAccount.active.is_(True))
+        .order_by(UserAccount.id).with_for_update()))
 
 
 def invite(actor: Actor, email: str, name: str, role: Role | str, site_ids: list[int]) -> int:
@@ -125,13 +124,14 @@ def update_access(actor: Actor, user_id: int, role: Role | str, site_ids: list[i
     actor.require_manager()
     chosen_role = _role(role)
     with transaction() as session:
+        managers = _active_managers(session)
         user = _staff_user(session, user_id)
         before = (user.role, sorted(session.scalars(
             select(StaffSite.site_id).where(StaffSite.user_id == user_id))))
         if user.role == Role.MANAGER.value and chosen_role != Role.MANAGER:
             if user_id == actor.user_id:
                 raise OwnAccount()
-            if user.active and not _other_active_managers(session, user_id):
+            if user.active and not set(managers) - {user_id}:
                 raise LastManager()
         sites = _sites(session, chosen_role, site_ids)
         user.role = chosen_role.value
@@ -149,10 +149,11 @@ def deactivate(actor: Actor, user_id: int) -> int:
     if user_id == actor.user_id:
         raise OwnAccount()
     with transaction() as session:
+        managers = _active_managers(session)
         user = _staff_user(session, user_id)
         if not user.active:
             return 0
-        if user.role == Role.MANAGER.value and not _other_active_managers(session, user_id):
+        if user.role == Role.MANAGER.value and not set(managers) - {user_id}:
             raise LastManager()
         user.active = False
         ended = int(session.scalar(select(func.count(SessionToken.id)).where(

@@ -173,3 +173,20 @@ def test_only_managers_run_accounts_and_family_accounts_are_out_of_reach(world):
     with pytest.raises(NotFound):
         accounts.deactivate(world.manager, family_user)
     assert "dupont@test.example" not in {a.email for a in accounts.list_accounts(world.manager)}
+
+
+def test_two_managers_removing_each_other_at_once_leave_one(world):
+    """Each asks to deactivate the other at the same moment: one wins, the other is told
+    the centre must keep a manager (rows locked in one order, so no deadlock)."""
+    from tests.invariants import at_once
+
+    deputy_id = accounts.invite(world.manager, "adjointe@test.example", "Adjointe", "manager",
+                                [])
+    links.redeem(_link_token("adjointe@test.example"), NEW_PASSWORD)
+    deputy = login.sign_in("adjointe@test.example", NEW_PASSWORD).actor
+    results = at_once([lambda: accounts.deactivate(world.manager, deputy_id),
+                       lambda: accounts.deactivate(deputy, world.manager.user_id)])
+    assert sorted(type(r).__name__ for r in results) == ["LastManager", "int"], results
+    with read() as session:
+        assert session.scalar(select(func.count(UserAccount.id)).where(
+            UserAccount.role == "manager", UserAccount.active.is_(True))) == 1
