@@ -33,6 +33,9 @@ _INTROS = {
     LinkPurpose.RESET: "Vous avez demandé à changer votre mot de passe du Portail Famille. "
                        "Choisissez-en un nouveau :",
 }
+# A staff or manager account is opened by the direction, not from a family's file.
+_STAFF_INVITATION = ("Un compte du personnel vous a été ouvert sur le Portail Famille par la "
+                     "direction du centre. Pour y accéder, choisissez votre mot de passe :")
 
 
 def valid_hours() -> int:
@@ -54,7 +57,9 @@ def _issue(session: Session, user: UserAccount, purpose: LinkPurpose) -> str:
     hours = valid_hours()
     session.add(LinkToken(user_id=user.id, purpose=purpose.value, token_hash=digest(token),
                           expires_at=now + timedelta(hours=hours)))
-    body = (f"Bonjour {user.display_name},\n\n{_INTROS[purpose]}\n\n{link_url(token)}\n\n"
+    intro = _STAFF_INVITATION if purpose == LinkPurpose.INVITATION and user.family_id is None \
+        else _INTROS[purpose]
+    body = (f"Bonjour {user.display_name},\n\n{intro}\n\n{link_url(token)}\n\n"
             f"Ce lien ne fonctionne qu'une fois et reste valable {hours} heures.\n"
             "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n\n"
             "Centre Social Albert Jacquard")

@@ -49,6 +49,8 @@ def test_invited_staff_sets_a_password_by_link_and_sees_one_site(world):
         assert account.password_hash is None and account.email == "nina.roux@test.example"
         mail = session.scalar(select(Mail).where(Mail.recipient == account.email))
     assert "mot_de_passe?jeton=" in mail.body and "motdepasse" not in mail.body.lower()
+    assert "Un compte du personnel vous a été ouvert" in mail.body
+    assert "Votre dossier" not in mail.body  # that is the families' wording
     links.redeem(_link_token("nina.roux@test.example"), NEW_PASSWORD)
     actor = login.sign_in("nina.roux@test.example", NEW_PASSWORD).actor
     assert actor.role == Role.STAFF and actor.site_ids == frozenset({world.site_gabriel})
