@@ -26,9 +26,9 @@ with st.expander("Nouveau type ou modifier un type"):
     choice = st.selectbox("Type", [0, *kinds], key="types_pick",
                           format_func=lambda i: kinds[i].name if i else "Nouveau type")
     with st.form("activity_type"):
-        code = st.text_input("Code", kinds[choice].code if choice else "", key="type_code",
+        code = st.text_input("Code", kinds[choice].code if choice else "", key=f"type_code_{choice}",
                              placeholder="ex. ALSH", max_chars=20)
-        label = st.text_input("Nom", kinds[choice].name if choice else "", key="type_name",
+        label = st.text_input("Nom", kinds[choice].name if choice else "", key=f"type_name_{choice}",
                               placeholder="ex. Accueil de loisirs")
         if st.form_submit_button("Enregistrer le type"):
             save((lambda: activities.update_activity_type(actor, choice, code, label)) if choice

@@ -13,6 +13,8 @@ st.title("Tranches de QF (quotient familial)")
 flash.show("brackets_flash")
 table = brackets.list_brackets(actor)
 NEW_ROWS = 2
+# Bumped after each save, so the form is drawn afresh from the saved table.
+generation = st.session_state.setdefault("brackets_generation", 0)
 
 st.caption("Les tranches couvrent les QF à partir de 0, sans trou ni chevauchement (par "
            "exemple 0–700, 701–1200, 1201 et plus). Laissez le maximum vide pour « et plus ». "
@@ -32,15 +34,17 @@ def row(prefix: str, label: str = "", low: str = "", high: str = "") -> tuple[st
 with st.form("brackets"):
     kept: list[BracketRow] = []
     for b in table:
-        label, low, high = row(f"bracket_{b.id}", b.label, str(b.qf_min),
+        label, low, high = row(f"bracket{generation}_{b.id}", b.label, str(b.qf_min),
                                "" if b.qf_max >= brackets.MAX_QF else str(b.qf_max))
-        if not st.checkbox("Supprimer cette tranche", key=f"bracket_{b.id}_drop"):
+        if not st.checkbox("Supprimer cette tranche", key=f"bracket{generation}_{b.id}_drop"):
             kept.append(BracketRow(b.id, label, low, high))
     st.markdown("**Nouvelles tranches** (laissez vide si inutile)")
     for n in range(NEW_ROWS):
-        label, low, high = row(f"bracket_new{n}")
+        label, low, high = row(f"bracket{generation}_new{n}")
         if label.strip() or low.strip() or high.strip():
             kept.append(BracketRow(None, label, low, high))
     if st.form_submit_button("Enregistrer les tranches", type="primary"):
-        flash.save(lambda: brackets.save_brackets(actor, choices.organisation_id(actor), kept),
-                   "Tranches de QF enregistrées.", "brackets_flash")
+        def save() -> None:
+            brackets.save_brackets(actor, choices.organisation_id(actor), kept)
+            st.session_state["brackets_generation"] = generation + 1
+        flash.save(save, "Tranches de QF enregistrées.", "brackets_flash")

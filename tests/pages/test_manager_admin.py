@@ -103,8 +103,8 @@ def test_site_created_and_a_duplicate_refused(built):
 
 def test_activity_with_a_description_and_a_bad_code(built):
     at = page_as("pages/manager_activities.py", MANAGER)
-    at.text_input(key="type_code").input("ÉTÉ")
-    at.text_input(key="type_name").input("Été")
+    at.text_input(key="type_code_0").input("ÉTÉ")
+    at.text_input(key="type_name_0").input("Été")
     at.button(key="FormSubmitter:activity_type-Enregistrer le type").click().run()
     assert "lettres sans accent" in texts(at)
     at.text_input(key="activity_name_0").input("CHATS PERCHES ETE")
@@ -139,15 +139,18 @@ def test_age_group_min_above_max_refused_and_used_one_kept(built):
 def test_brackets_with_an_overlap_are_refused_then_saved(built):
     at = page_as("pages/manager_brackets.py", MANAGER)
     for n, (label, low, high) in enumerate([("QF bas", "0", "600"), ("QF haut", "500", "")]):
-        at.text_input(key=f"bracket_new{n}_label").input(label)
-        at.text_input(key=f"bracket_new{n}_min").input(low)
-        at.text_input(key=f"bracket_new{n}_max").input(high)
+        at.text_input(key=f"bracket0_new{n}_label").input(label)
+        at.text_input(key=f"bracket0_new{n}_min").input(low)
+        at.text_input(key=f"bracket0_new{n}_max").input(high)
     at.button(key="FormSubmitter:brackets-Enregistrer les tranches").click().run()
     assert "La tranche 0–600 chevauche 500–100000." in texts(at)
     assert _count(QfBracket.id) == 0
-    at.text_input(key="bracket_new1_min").input("601")
+    at.text_input(key="bracket0_new1_min").input("601")
     at.button(key="FormSubmitter:brackets-Enregistrer les tranches").click().run()
     assert "Tranches de QF enregistrées." in texts(at)
+    # The blank rows are blank again, and the saved brackets are listed as kept rows.
+    assert [t.value for t in at.text_input if t.label == "Nom"][-2:] == ["", ""]
+    assert [t.value for t in at.text_input if t.label == "Nom"][:2] == ["QF bas", "QF haut"]
     with read() as session:
         assert list(session.execute(select(QfBracket.qf_min, QfBracket.qf_max)
                                     .order_by(QfBracket.qf_min))) == [(0, 600), (601, 100_000)]
