@@ -14,6 +14,7 @@ from tests.e2e.conftest import go, serving, shot, sign_in, wait_idle
 MANAGER = "direction@csjacquard.example"
 NEW = "nina.roux@example.org"
 NEW_PASSWORD = "bienvenue2026"
+LANDING = "Tableau de bord de la direction"
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +34,7 @@ def _link_from_outbox(page) -> str:  # type: ignore[no-untyped-def]
 
 def test_invited_reception_signs_in_sees_one_site_and_is_cut_off(served, desktop, phone):
     sign_in(desktop, served, MANAGER, DEMO_PASSWORDS[MANAGER])
+    desktop.get_by_role("heading", name=LANDING).wait_for()
     go(desktop, "Comptes du personnel")
     desktop.get_by_text("Inviter une personne").click()
     desktop.get_by_label("Nom affiché").fill("Nina Roux")
@@ -67,6 +69,9 @@ def test_invited_reception_signs_in_sees_one_site_and_is_cut_off(served, desktop
     desktop.get_by_role("option", name=f"Nina Roux · {NEW}").click()
     wait_idle(desktop)
     desktop.get_by_test_id("stMarkdown").filter(has_text="Nina Roux · ").wait_for()
+    # Leave the select box first: its blur would start a rerun racing the button's click.
+    desktop.get_by_role("heading", name="Comptes du personnel").click()
+    wait_idle(desktop)
     desktop.get_by_role("button", name="Désactiver ce compte").click()
     wait_idle(desktop)
     desktop.get_by_text("Compte de Nina Roux désactivé : ses sessions sont fermées.").wait_for()
@@ -83,6 +88,7 @@ def test_invited_reception_signs_in_sees_one_site_and_is_cut_off(served, desktop
 
 def test_accounts_page_on_a_phone(served, phone):
     sign_in(phone, served, MANAGER, DEMO_PASSWORDS[MANAGER])
+    phone.get_by_role("heading", name=LANDING).wait_for()
     go(phone, "Comptes du personnel")
     phone.get_by_text("Compte à modifier").wait_for()
     shot(phone, "manager_accounts_phone")
@@ -96,6 +102,7 @@ def test_accounts_page_on_a_phone(served, phone):
 def test_configuration_pages_on_desktop_and_phone(served, desktop, phone, title, expect):
     for page, size in ((desktop, "desktop"), (phone, "phone")):
         sign_in(page, served, MANAGER, DEMO_PASSWORDS[MANAGER])
+        page.get_by_role("heading", name=LANDING).wait_for()
         go(page, title)
         page.get_by_text(expect).first.wait_for()
         page.wait_for_timeout(1500)  # tables are drawn after the script ends
@@ -107,6 +114,7 @@ def test_configuration_pages_on_desktop_and_phone(served, desktop, phone, title,
 def test_the_family_grid_shows_unit_times(served, desktop):
     family = "famille.tavernier@example.org"
     sign_in(desktop, served, family, DEMO_PASSWORDS[family])
+    desktop.get_by_role("heading", name="Mon tableau de bord").wait_for()
     go(desktop, "Mes réservations")
     desktop.get_by_text("07:30–09:00").first.wait_for()
     shot(desktop, "family_grid_unit_times")
