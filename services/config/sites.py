@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
 from db.models import Site
@@ -42,7 +43,7 @@ def _fields(name: str, address: str) -> tuple[str, str]:
             validate.text(address, "Adresse du lieu", max_len=300))
 
 
-def _refuse_duplicate(session, name: str, site_id: int | None) -> None:  # type: ignore[no-untyped-def]
+def _refuse_duplicate(session: Session, name: str, site_id: int | None) -> None:
     same = select(Site.id).where(func.lower(Site.name) == name.lower())
     if site_id is not None:
         same = same.where(Site.id != site_id)
