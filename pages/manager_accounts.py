@@ -36,19 +36,29 @@ st.dataframe([{"Nom": a.name, "E-mail": a.email, "Rôle": ROLES[a.role].split(" 
                "Lieux d'accueil": places(a), "État": state(a)} for a in people],
              hide_index=True, width="stretch")
 
+# Bumped after each invitation sent, so the form comes back empty for the next person.
+sent = st.session_state.setdefault("invitations_sent", 0)
+
+
+def invite(email: str, name: str, role: str, chosen: list[int]) -> None:
+    accounts.invite(actor, email, name, role, chosen)
+    st.session_state["invitations_sent"] = sent + 1
+
+
 with st.expander("Inviter une personne", expanded=not people):
     with st.form("invite"):
-        name = st.text_input("Nom affiché", key="invite_name", placeholder="ex. Accueil Nord")
-        email = st.text_input("Adresse e-mail", key="invite_email")
-        role = st.radio("Rôle", list(ROLES), format_func=ROLES.get, key="invite_role",
+        name = st.text_input("Nom affiché", key=f"invite_name_{sent}",
+                             placeholder="ex. Accueil Nord")
+        email = st.text_input("Adresse e-mail", key=f"invite_email_{sent}")
+        role = st.radio("Rôle", list(ROLES), format_func=ROLES.get, key=f"invite_role_{sent}",
                         horizontal=True)
         chosen = st.multiselect("Lieux d'accueil (pour l'accueil)", list(site_names),
-                                format_func=site_names.get, key="invite_sites")
+                                format_func=site_names.get, key=f"invite_sites_{sent}")
         st.caption(f"La personne reçoit par mail un lien à usage unique, valable "
                    f"{links.valid_hours()} heures, pour choisir son mot de passe. Aucun mot "
                    "de passe n'est envoyé.")
         if st.form_submit_button("Envoyer l'invitation", type="primary"):
-            save(lambda: accounts.invite(actor, email, name, role, chosen),
+            save(lambda: invite(email, name, role, chosen),
                  f"Invitation envoyée à {md(email.strip().lower())}.")
 
 if not people:

@@ -37,16 +37,17 @@ def test_reception_is_refused(built, path):
 
 def test_invite_refuses_a_bad_address_then_sends_the_link(built):
     at = page_as("pages/manager_accounts.py", MANAGER)
-    at.text_input(key="invite_name").input("Nina Roux")
-    at.text_input(key="invite_email").input("nina.roux@")
-    at.multiselect(key="invite_sites").select(built.site_gabriel)
+    at.text_input(key="invite_name_0").input("Nina Roux")
+    at.text_input(key="invite_email_0").input("nina.roux@")
+    at.multiselect(key="invite_sites_0").select(built.site_gabriel)
     at.button(key="FormSubmitter:invite-Envoyer l'invitation").click().run()
     assert "n'est pas une adresse e-mail valide" in texts(at)
     assert _count(UserAccount.id) == 5 and _count(Mail.id) == 0
-    at.text_input(key="invite_email").input("nina.roux@test.example")
+    at.text_input(key="invite_email_0").input("nina.roux@test.example")
     at.button(key="FormSubmitter:invite-Envoyer l'invitation").click().run()
     assert not at.exception
     assert "Invitation envoyée" in texts(at)
+    assert at.text_input(key="invite_email_1").value == ""  # ready for the next person
     assert "Invité (mot de passe pas encore choisi)" in str(at.dataframe[0].value)
     with read() as session:
         assert "jeton=" in session.scalar(select(Mail.body).where(
