@@ -58,7 +58,7 @@ with st.form(f"activity_{picked}"):
                         index=list(kinds).index(current.type_id) if current else 0,
                         format_func=lambda i: kinds[i].name)
     name = st.text_input("Nom de l'activité", current.name if current else "",
-                         key=f"activity_name_{picked}", placeholder="ex. SAINT GABRIEL ÉTÉ")
+                         key=f"activity_name_{picked}", placeholder="ex. ACCUEIL DE LOISIRS ÉTÉ")
     text = st.text_area("Description pour les familles", current.description if current else "",
                         key=f"activity_text_{picked}", max_chars=2000,
                         help="Affichée aux familles quand elles choisissent l'activité.")
