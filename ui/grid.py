@@ -186,8 +186,10 @@ def month_view(grid: MonthGrid) -> None:
                          unsafe_allow_html=True)
         for unit_id, unit in grid.units:
             row = st.columns(spec, gap=None, wrap=False, vertical_alignment="center")
-            row[0].markdown(f"<div style='font-size:.8rem;line-height:1.1'>{html(unit)}</div>",
-                            unsafe_allow_html=True)
+            hours = grid.hours.get(unit_id, "")
+            row[0].markdown(f"<div style='font-size:.8rem;line-height:1.1'>{html(unit)}"
+                            f"<br><span style='font-size:.7rem;opacity:.7'>{html(hours)}"
+                            "</span></div>", unsafe_allow_html=True)
             for col, d in zip(row[1:], grid.days):
                 with col:
                     _cell_button(grid, grid.cell(d, unit_id), unit, "", wide=False)
@@ -204,6 +206,9 @@ def weeks(grid: MonthGrid) -> list[list[date]]:
 def week_view(grid: MonthGrid, days: list[date]) -> None:
     """A list of days, one large button per unit: the easy view on a phone."""
     with st.container(key="week"):
+        st.html("<div style='font-size:.8rem;opacity:.75'>Horaires : " + " · ".join(
+            f"{html(name)} {html(grid.hours.get(unit_id, ''))}"
+            for unit_id, name in grid.units) + "</div>")
         for d in days:
             st.markdown(f"**{day_label(d).capitalize()}**")
             for unit_id, unit in grid.units:

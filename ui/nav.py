@@ -70,6 +70,11 @@ MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {
         ("pages/manager_centre.py", "Mon centre", "mon_centre", "domain"),
         ("pages/manager_family_texts.py", "Accueil des familles", "accueil_familles",
          "campaign"),
+        ("pages/manager_sites.py", "Lieux d'accueil", "lieux", "location_on"),
+        ("pages/manager_activities.py", "Activités", "activites", "category"),
+        ("pages/manager_ages.py", "Tranches d'âge", "tranches_age", "cake"),
+        ("pages/manager_brackets.py", "Tranches de QF", "tranches_qf", "stairs"),
+        ("pages/manager_accounts.py", "Comptes du personnel", "comptes", "manage_accounts"),
     ],
 }
 

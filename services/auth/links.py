@@ -34,6 +34,9 @@ _INTROS = {
     LinkPurpose.RESET: "Vous avez demandé à changer votre mot de passe du Portail Famille. "
                        "Choisissez-en un nouveau :",
 }
+# A staff or manager account is opened by the direction, not from a family's file.
+_STAFF_INVITATION = ("Un compte du personnel vous a été ouvert sur le Portail Famille de "
+                     "{signature}. Pour y accéder, choisissez votre mot de passe :")
 
 
 def valid_hours() -> int:
@@ -60,8 +63,7 @@ def issue_in(session: Session, user: UserAccount, purpose: LinkPurpose,
     signature = signature or organisation.get_profile().signature
     intro = _INTROS[purpose]
     if purpose == LinkPurpose.INVITATION and user.family_id is None:
-        intro = (f"Un compte vient d'être ouvert pour vous sur le Portail Famille de {signature}. "
-                 "Pour y accéder, choisissez votre mot de passe :")
+        intro = _STAFF_INVITATION.format(signature=signature)
     body = (f"Bonjour {user.display_name},\n\n{intro}\n\n{link_url(token)}\n\n"
             f"Ce lien ne fonctionne qu'une fois et reste valable {hours} heures.\n"
             "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message.\n\n"

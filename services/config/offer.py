@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
-from db.models import Activity, CapacitySlot, Period, QfBracket, Site, Tariff, Unit
+from db.models import Activity, CapacitySlot, Period, QfBracket, Tariff, Unit
 from services import audit, validate
 from services.actor import Actor
 from services.catalogue.setup import MAX_PERIOD_DAYS, UnitSpec, check_meal
@@ -46,31 +46,6 @@ class UnitView:
     price_cents: int
     default_capacity: int
     meal_cents: int = 0
-
-
-def get_site(actor: Actor, site_id: int) -> tuple[str, str]:
-    """A site's name and address, for the edit form."""
-    actor.require_manager()
-    with read() as session:
-        site = session.get(Site, site_id)
-        if site is None:
-            raise NotFound("Ce lieu d'accueil n'existe pas.")
-        return site.name, site.address
-
-
-def update_site(actor: Actor, site_id: int, name: str, address: str) -> None:
-    """Rename a site or change its address."""
-    name = validate.text(name, "Nom du lieu d'accueil", max_len=200, required=True)
-    address = validate.text(address, "Adresse", max_len=300)
-    actor.require_manager()
-    if not name.strip():
-        raise InvalidInput("Le nom du lieu d'accueil est obligatoire.")
-    with transaction() as session:
-        site = session.get(Site, site_id)
-        if site is None:
-            raise NotFound("Ce lieu d'accueil n'existe pas.")
-        site.name, site.address = name.strip(), address.strip()
-        audit.record(session, actor, "update_site", "site", site_id, name=site.name)
 
 
 def get_period(actor: Actor, period_id: int) -> PeriodSettings:
@@ -143,6 +118,13 @@ def _drop_days_left_out(session: Session, p: Period) -> None:
     drop_slots(session, [sid for sid, _ in orphans])
 
 
+def check_times(start: time, end: time) -> None:
+    """A unit starts before it ends (its length counts in the CAF report's hours)."""
+    if start >= end:
+        raise InvalidInput(f"Horaires de l'unité : la fin ({end:%H:%M}) doit être après le "
+                           f"début ({start:%H:%M}).")
+
+
 def list_units(actor: Actor, activity_id: int) -> list[UnitView]:
     """Units of an activity in grid order."""
     actor.require_manager()
@@ -159,8 +141,9 @@ def update_unit(actor: Actor, unit_id: int, name: str, start: time, end: time, h
     places (new slots); charges already made keep their amounts."""
     actor.require_manager()
     name = validate.text(name, "Nom de l'unité", max_len=100, required=True)
-    if not name.strip() or start >= end or price_cents < 0 or not 0 <= default_capacity <= 500:
-        raise InvalidInput("Unité : nom obligatoire, début avant la fin, prix et places "
+    check_times(start, end)
+    if not name.strip() or price_cents < 0 or not 0 <= default_capacity <= 500:
+        raise InvalidInput("Unité : nom obligatoire, prix et places "
                            "positifs (500 places au plus).")
     check_meal(has_meal, meal_cents, price_cents)
     with transaction() as session:
@@ -215,9 +198,9 @@ def add_unit(actor: Actor, activity_id: int, spec: UnitSpec) -> int:
     """Add a row to an activity's grid, with places on every open day of its periods."""
     actor.require_manager()
     validate.text(spec.name, "Nom de l'unité", max_len=100, required=True)
-    if not spec.name.strip() or spec.start >= spec.end or spec.price_cents < 0 \
-            or not 0 <= spec.capacity <= 500:
-        raise InvalidInput("Unité : nom obligatoire, début avant la fin, prix et places "
+    check_times(spec.start, spec.end)
+    if not spec.name.strip() or spec.price_cents < 0 or not 0 <= spec.capacity <= 500:
+        raise InvalidInput("Unité : nom obligatoire, prix et places "
                            "positifs (500 places au plus).")
     check_meal(spec.has_meal, spec.meal_cents, spec.price_cents)
     with transaction() as session:

@@ -169,7 +169,25 @@ def test_week_view_lists_days_with_large_buttons_and_legend(built):
     labels = [b.label for b in at.button if b.key and b.key.startswith("cell-")]
     assert any(lbl.startswith("ACCUEIL RELAI SOIR : Libre · 2 places") for lbl in labels)
     assert "Case libre" in " ".join(h.value for h in at.html)
+    assert "ACCUEIL RELAI SOIR 16:00–18:00" in " ".join(h.value for h in at.html)
     assert reg
+
+
+def test_month_view_shows_each_unit_s_times_under_its_name_escaped(built):
+    from datetime import time
+
+    from services.config import offer
+
+    w = built
+    unit = offer.list_units(w.manager, w.activity_peri)[0]
+    offer.update_unit(w.manager, unit.id, "<b>MATIN</b>", time(7, 30), time(8, 30), False,
+                      unit.price_cents, unit.default_capacity)
+    registered(w, w.family_a, w.lea, w.period_peri)
+    at = page_as("pages/family_bookings.py", FAMILY)
+    at.selectbox[1].set_value((w.first_day.year, w.first_day.month)).run()
+    shown = " ".join(m.value for m in at.markdown)
+    assert "&lt;b&gt;MATIN&lt;/b&gt;<br><span style='font-size:.7rem;opacity:.7'>07:30–08:30" \
+        in shown
 
 
 def test_typical_week_form_requests_every_matching_day(built):
