@@ -24,9 +24,10 @@ from services import demo_history, registrations
 from services.auth import links
 from services.billing import accounts as billing_accounts
 from services.billing import credits, documents
-from services.booking import cancel, grid, reserve, typical_week
+from services.booking import cancel, grid, memo, reserve, typical_week
 from services.booking.rules import LOCAL
 from services.catalogue import offer, setup
+from services.config import accounts as staff_accounts
 from services.families import accounts, changes, children, overview
 from services.families import file as family_file
 from services.families.accounts import ChildForm, GuardianForm
@@ -75,6 +76,7 @@ class Target:
     guardian: int
     user: int
     month: date
+    link_mail: int
 
 
 def build_target(w: World) -> Target:
@@ -86,6 +88,8 @@ def build_target(w: World) -> Target:
     ref = desk.record_desk_payment(w.staff, w.family_b_id, "cheque", 123, note="Banque B")
     doc = family_edit.record_document(w.staff, w.family_b_id, "Assurance", w.today)
     change = changes.request_change(w.family_b, "qf", "900")
+    user = accounts.account_ids(w.family_b_id)[0]
+    links.send_invitation(w.staff, user)  # a mail carrying a link, for "nouveau lien"
     # Family A at Saint Gabriel: the Saint Gabriel desk works with it.
     registrations.request_registration(w.family_a, w.lea, w.period_wed)
     with read() as session:
@@ -96,9 +100,11 @@ def build_target(w: World) -> Target:
         mail = session.scalars(select(Mail.id).where(Mail.family_id == w.family_b_id)).first()
         guardian = session.scalars(select(Guardian.id)
                                    .where(Guardian.family_id == w.family_b_id)).first()
-    assert charge and mail and guardian
+        link_mail = session.scalars(select(Mail.id).where(Mail.link_user_id == user)
+                                    .order_by(Mail.id.desc())).first()
+    assert charge and mail and guardian and link_mail
     return Target(w.family_b_id, w.zoe, reg, res, charge, ref, doc, change, mail, guardian,
-                  accounts.account_ids(w.family_b_id)[0], w.first_day.replace(day=1))
+                  user, w.first_day.replace(day=1), link_mail)
 
 
 def everything_of(family_id: int) -> list[Any]:
@@ -151,6 +157,8 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
         (STAFF, FAMILY)),
     "billing.documents.tax_children": (
         lambda a, w, t: documents.tax_children(a, w.today.year, t.family), (STAFF, FAMILY)),
+    "booking.memo.get_booking_memo": (
+        lambda a, w, t: memo.get_booking_memo(a, t.registration), (STAFF, FAMILY)),
     "booking.grid.get_month": (
         lambda a, w, t: grid.get_month(a, t.registration, t.month.year, t.month.month),
         (STAFF, FAMILY)),
@@ -180,6 +188,12 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
     "staff.mails.list_outbox": (lambda a, w, t: staff_mails.list_outbox(a, family_id=t.family),
                                 (STAFF,)),
     # From here on, calls that write (when allowed).
+    "auth.links.resend_link": (lambda a, w, t: links.resend_link(a, t.link_mail), (STAFF,)),
+    # Staff accounts are the manager's alone: a family's account is none of them.
+    "config.accounts.update_access": (
+        lambda a, w, t: staff_accounts.update_access(a, t.user, "staff", []), ()),
+    "config.accounts.deactivate": (lambda a, w, t: staff_accounts.deactivate(a, t.user), ()),
+    "config.accounts.reactivate": (lambda a, w, t: staff_accounts.reactivate(a, t.user), ()),
     "mail.outbox.resend": (lambda a, w, t: outbox.resend(a, t.mail), (STAFF,)),
     "staff.mails.resend": (lambda a, w, t: staff_mails.resend(a, t.mail), (STAFF,)),
     "registrations.request_registration": (

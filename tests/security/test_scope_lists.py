@@ -52,6 +52,16 @@ OTHER = {
     "staff.overview.get_overview": "counts: tests/security/test_access.py, dashboard test",
     "staff.waitlist.list_waiting_days": "site named and checked; days and counts only",
     "staff.waitlist.promote": "slot's site checked; waitlist tests",
+    # The centre's own words, the same for every family: tests/services/test_content.py and
+    # test_first_run.py check the writes are the manager's alone.
+    "content.create_news": "the centre's news, manager only",
+    "content.delete_news": "the centre's news, manager only",
+    "content.update_news": "the centre's news, manager only",
+    "content.list_news": "the centre's news, public to signed-in accounts",
+    "content.get_welcome": "the centre's welcome and contact",
+    "content.get_family_texts": "the centre's texts, manager's form",
+    "content.update_family_texts": "the centre's texts, manager only",
+    "organisation.update_profile": "the centre's profile, manager only",
 }
 LEFT_OUT = ("services.reports.",  # dashboards and exports: test_scope_exports.py
             "services.config.", "services.catalogue.",  # configuration, no family data
