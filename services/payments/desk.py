@@ -108,7 +108,9 @@ def list_received(actor: Actor, limit: int = 200) -> pd.DataFrame:
                    Payment.amount_cents, Payment.paid_at, Payment.created_at)
             .join(Family, Family.id == Payment.family_id)
             .order_by(Payment.id.desc()).limit(limit)).all()
+    # A counter-entry (negative amount) reverses a payment recorded by mistake.
     return pd.DataFrame([{"Référence": r, "Famille": n, "Mode": METHODS_FR.get(m, m),
-                          "État": s, "Montant": a, "Reçu le": p or c}
+                          "État": "contre-passation" if a < 0 else s, "Montant": a,
+                          "Reçu le": p or c}
                          for r, n, m, s, a, p, c in rows],
                         columns=["Référence", "Famille", "Mode", "État", "Montant", "Reçu le"])

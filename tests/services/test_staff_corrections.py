@@ -104,6 +104,9 @@ def test_a_mistaken_desk_payment_is_reversed_by_a_counter_entry(world):
         assert session.scalar(select(func.sum(Charge.paid_cents))) == 0
     table = corrections.list_desk_payments(world.staff, world.family_a_id)
     assert list(table["Correction"]) == [f"annulé par {counter}", f"annule {ref}"]
+    received = desk.list_received(world.staff)
+    assert list(received[received["Montant"] < 0]["Référence"]) == [counter]
+    assert set(received[received["Montant"] < 0]["État"]) == {"contre-passation"}
     assert "contre-passation" in pdf_text(receipt_pdf(world.staff, ref)).lower()
     assert f"Annule le règlement n° {ref}" in pdf_text(receipt_pdf(world.staff, counter))
     entry = _last_audit("reverse_desk_payment")
