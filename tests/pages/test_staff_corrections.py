@@ -78,4 +78,8 @@ def test_reception_reverses_a_mistaken_cheque(built):
         amounts = sorted(session.scalars(select(Payment.amount_cents)))
     assert amounts == [-200, 200]
     assert "chèque d'une autre famille" in " ".join(at.dataframe[-1].value["Détail"])
+    family = page_as("pages/family_account.py", "dupont@test.example")
+    assert not family.exception
+    lines = [m.value for m in family.markdown if "réf." in m.value]
+    assert any("-2,00 €" in line and "contre-passation" in line for line in lines), lines
     check_all()
