@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
-from db.models import Charge, Payment, PaymentAllocation, Reservation, Unit
-from db.states import PaymentState, ReservationState as R
+from db.models import Charge, CreditOrigin, Payment, PaymentAllocation, Reservation, Unit
+from db.states import PaymentMethod, PaymentState, ReservationState as R
 from services import audit
 from services.actor import Actor
+from services.billing import credits
 from services.booking.cancel import cancel
 from services.booking.outcomes import Submission
 from services.errors import InvalidInput, NotFound
@@ -60,6 +62,15 @@ def cancel_for_family(actor: Actor, family_id: int, registration_id: int,
     return cancel(actor, registration_id, reservation_ids, reason=why, family_id=family_id)
 
 
+def _credited(session: Session, payment_id: int) -> dict[int, int]:
+    """What the payment paid on each charge cancelled since (given back as credit notes)."""
+    return {cid: int(cents) for cid, cents in session.execute(
+        select(PaymentAllocation.charge_id, func.sum(PaymentAllocation.amount_cents))
+        .join(Charge, Charge.id == PaymentAllocation.charge_id)
+        .where(PaymentAllocation.payment_id == payment_id, Charge.cancelled_at.is_not(None))
+        .group_by(PaymentAllocation.charge_id)).all() if cents}
+
+
 def list_desk_payments(actor: Actor, family_id: int) -> pd.DataFrame:
     """The family's payments received at the desk, with their counter-entries."""
     with read() as session:
@@ -94,17 +105,19 @@ def reverse_desk_payment(actor: Actor, family_id: int, reference: str, reason: s
             raise NotFound("Ce règlement à l'accueil est introuvable pour cette famille.")
         if ledger.is_reversed(session, payment):
             raise InvalidInput("Ce règlement a déjà été annulé.")
-        # Money of a charge cancelled since then came back as a credit note: undoing it
-        # too would take it twice. That credit note is corrected first, by its own use.
-        credited = session.scalar(select(Charge.label).join(
-            PaymentAllocation, PaymentAllocation.charge_id == Charge.id).where(
-            PaymentAllocation.payment_id == payment.id, Charge.cancelled_at.is_not(None)))
-        if credited:
-            raise InvalidInput(f"Une prestation réglée par ce règlement a été annulée depuis "
-                               f"(« {credited} ») et a donné lieu à un avoir : ce règlement "
-                               "ne peut plus être annulé ici.")
+        # What it paid on a charge cancelled since then came back as a credit note: that
+        # credit is taken back too (a negative credit note on the same charge), if unspent.
+        credited = _credited(session, payment.id)
+        if sum(credited.values()) > credits.available_credit(session, family_id):
+            raise InvalidInput("L'avoir né de ce règlement (prestation annulée depuis) a déjà "
+                               "servi : ce règlement ne peut plus être annulé ici.")
         counter = ledger.reverse(session, payment, now, actor.user_id,
                                  f"Annule {payment.reference} – {why}")
+        for charge_id, cents in credited.items():
+            note = ledger.record_paid(session, family_id, PaymentMethod.CREDIT_NOTE.value, -cents,
+                                      now, actor.user_id, f"Avoir repris : règlement "
+                                      f"{payment.reference} annulé", prefix="AV")
+            session.add(CreditOrigin(payment_id=note.id, charge_id=charge_id))
         audit.record(session, actor, "reverse_desk_payment", "payment", payment.id,
                      family_id=family_id, reference=payment.reference,
                      counter_entry=counter.reference, cents=payment.amount_cents, reason=why)

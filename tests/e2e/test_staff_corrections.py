@@ -25,8 +25,8 @@ def test_reception_corrects_and_the_manager_reads_the_journal(served, browser, d
     second = open_day(peri, "APRES-MIDI", first[0])
     booked = reserve(family, reg, [first, second])
     assert [c.outcome for c in booked.cells] == ["validated", "validated"], booked.cells
-    # The cheque pays the second day; the first (unpaid) is the one cancelled. (A paid day
-    # cancelled gives a credit note, after which its payment is no longer reversed here.)
+    # The cheque pays the second day; the first (unpaid) is the one cancelled, so that the
+    # reversal puts exactly the cheque's day back to pay.
     last = desk.open_charges(staff, family.family_id).iloc[-1]
     cheque = desk.record_desk_payment(staff, family.family_id, "cheque", int(last["Reste dû"]),
                                       charge_ids=[int(last["id"])])

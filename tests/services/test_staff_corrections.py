@@ -132,12 +132,31 @@ def test_a_reversed_payment_leaves_no_credit_to_spend(world):
     check_all()
 
 
-def test_reversal_refused_where_a_credit_note_came_from_it_or_for_another_site(world):
+def test_reversing_a_payment_takes_back_the_credit_note_it_left(world):
     reg = booked(world, days=2)
     ref = desk.record_desk_payment(world.staff, world.family_a_id, "cash", 200)
     with pytest.raises(Forbidden):
         corrections.reverse_desk_payment(world.staff_gabriel, world.family_a_id, ref, "erreur")
     corrections.cancel_for_family(world.staff, world.family_a_id, reg, _ids(reg)[:1], "malade")
-    with pytest.raises(InvalidInput, match="avoir"):
+    assert _balances(world) == (0, 100)  # the cancelled paid day came back as credit
+    corrections.reverse_desk_payment(world.staff, world.family_a_id, ref, "billets faux")
+    assert _balances(world) == (100, 0)  # the other day is due again, the credit is gone
+    with pytest.raises(credits.NoCredit):
+        credits.use_credit(world.family_a, [reg])
+    with read() as session:
+        notes = sorted(session.scalars(select(Payment.amount_cents).where(
+            Payment.method == "credit_note")))
+    assert notes == [-100, 100]
+    check_all()
+
+
+def test_reversal_refused_once_the_credit_it_left_is_spent(world):
+    reg = booked(world, days=2)
+    ref = desk.record_desk_payment(world.staff, world.family_a_id, "cash", 200)
+    corrections.cancel_for_family(world.staff, world.family_a_id, reg, _ids(reg)[:1], "malade")
+    reserve(world.family_a, reg, [(world.first_day + timedelta(days=7), world.units_peri[0])])
+    assert credits.use_credit(world.family_a, [reg]) == 100
+    with pytest.raises(InvalidInput, match="déjà servi"):
         corrections.reverse_desk_payment(world.staff, world.family_a_id, ref, "erreur")
+    assert _balances(world) == (0, 0)
     check_all()
