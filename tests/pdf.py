@@ -12,7 +12,9 @@ def pdf_text(data: bytes) -> str:
     lines: list[str] = []
     for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
         try:
-            content = zlib.decompress(stream)
+            # Tolerant of a last byte taken by the regex: a stream whose checksum ends in
+            # \r loses it to `\r?\n`, and all its text is still there.
+            content = zlib.decompressobj().decompress(stream)
         except zlib.error:
             continue  # not a page's content (a font, an image)
         for text in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content):
