@@ -41,7 +41,9 @@ def test_reception_corrects_and_the_manager_reads_the_journal(served, browser, d
     desktop.get_by_role("tab", name="Inscriptions et réservations").click()
     desktop.get_by_text("Annuler des jours pour la famille").click()
     form = desktop.get_by_test_id("stForm").filter(has_text="Annuler ces jours")
+    wait_idle(desktop)
     form.get_by_label("Jours à annuler").click()
+    desktop.keyboard.type(f"{first[0]:%d/%m/%Y}")  # typing opens the list, and filters it
     desktop.get_by_role("option", name=f"{first[0]:%d/%m/%Y} · APRES-MIDI").click()
     desktop.keyboard.press("Escape")
     form.get_by_label("Motif").fill("enfant malade, appel du père")
