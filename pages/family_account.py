@@ -104,7 +104,9 @@ if not payments:
     st.write("Aucun paiement pour le moment.")
 for view in payments:
     line = (f"{when(view)} · {METHOD_LABELS.get(view.method, view.method)} · "
-            f"{euros(view.amount_cents)} · {STATE_LABELS[view.state]} · réf. {view.reference}")
+            f"{euros(view.amount_cents)} · "
+            f"{STATE_LABELS[view.state] if view.amount_cents > 0 else 'contre-passation'}"
+            f" · réf. {view.reference}")
     if view.state == "paid":
         st.markdown(line)
         kind = "avoir" if view.method == "credit_note" else "recu"

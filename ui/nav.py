@@ -45,6 +45,7 @@ STAFF = {
         ("pages/staff_payments.py", "Encaissements", "encaissements", "point_of_sale"),
         ("pages/staff_changes.py", "Demandes de modification", "demandes_modification",
          "edit_note"),
+        ("pages/staff_audit.py", "Journal des actions", "journal", "history"),
         HELP,
     ],
     "Tableaux de bord": [

@@ -20,7 +20,12 @@ class AuditEntry(Base):
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     details: Mapped[str] = mapped_column(Text, default="")
-    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),)
+    # The family the entry is about, when there is one (filled by services/audit.record):
+    # the journal filters by family and by the families of a staff member's sites.
+    family_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    __table_args__ = (Index("ix_audit_entity", "entity", "entity_id"),
+                      Index("ix_audit_family_at", "family_id", "at"),
+                      Index("ix_audit_user_at", "user_id", "at"))
 
 
 class Mail(Base):

@@ -86,11 +86,14 @@ def use_credit(actor: Actor, registration_ids: list[int], family_id: int | None 
             Payment.family_id == family_id, Payment.state == PaymentState.PAID.value)
             .order_by(Payment.paid_at, Payment.id).with_for_update()))
         total = 0
+        # The family's credit as a whole: a credit note taken back (a negative one, when the
+        # payment behind it was reversed) cancels the free money of the one it takes back.
+        budget = available_credit(session, family_id)
         for payment in payments:
             charges = ledger.open_charges(session, family_id, registration_ids)
             if not charges:
                 break
-            free = ledger.free_money(session, payment)
+            free = min(ledger.free_money(session, payment), budget - total)
             if free > 0:
                 total += ledger.allocate(session, payment, ledger.plan(charges, free))
         if total <= 0:

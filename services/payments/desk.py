@@ -111,7 +111,9 @@ def list_received(actor: Actor, limit: int = 200) -> pd.DataFrame:
             .join(Family, Family.id == Payment.family_id)
             .where(scope.families_filter(actor, Payment.family_id))
             .order_by(Payment.id.desc()).limit(limit)).all()
+    # A counter-entry (negative amount) reverses a payment recorded by mistake.
     return pd.DataFrame([{"Référence": r, "Famille": n, "Mode": METHODS_FR.get(m, m),
-                          "État": s, "Montant": a, "Reçu le": p or c}
+                          "État": "contre-passation" if a < 0 else s, "Montant": a,
+                          "Reçu le": p or c}
                          for r, n, m, s, a, p, c in rows],
                         columns=["Référence", "Famille", "Mode", "État", "Montant", "Reçu le"])

@@ -56,8 +56,10 @@ def receipt_pdf(actor: Actor, reference: str) -> bytes:
         org = session.get(Organisation, family.organisation_id) if family else None
         assert family is not None and org is not None
         credit_note = payment.method == "credit_note"
+        reversed_ = payment.reverses_id is not None
         doc = Document(org.name, organisation.profile_of(org).letterhead,
                        f"Avoir n° {payment.reference}" if credit_note
+                       else f"Contre-passation n° {payment.reference}" if reversed_
                        else f"Reçu de paiement n° {payment.reference}")
         paid = payment.paid_at.astimezone(LOCAL) if payment.paid_at else None
         doc.para(f"Famille {family.name}\n{family.address}\n{family.postal_code} {family.city}")
@@ -70,14 +72,28 @@ def receipt_pdf(actor: Actor, reference: str) -> bytes:
         if payment.bank_details and payment.method not in ("card_online", "card_sandbox",
                                                              "credit_note"):
             doc.para(f"Détail : {payment.bank_details}")
+        _reversal_note(session, doc, payment)
         rows = [[label, euros(cents)] for label, cents in _lines(session, payment)]
         if rows:
             doc.rows_table(["Prestation réglée", "Montant"], rows, [150, 30])
         kept = payment.amount_cents - sum(c for _, c in _lines(session, payment))
-        if kept:
+        if kept and not reversed_:
             doc.para(f"Montant disponible en avoir : {euros(kept)}")
         doc.signature(org.city, paid.date() if paid else payment.created_at.date())
         return doc.render()
+
+
+def _reversal_note(session: Session, doc: Document, payment: Payment) -> None:
+    """A reversed payment and its counter-entry name each other (both rows are kept)."""
+    if payment.reverses_id is not None:
+        original = session.get(Payment, payment.reverses_id)
+        doc.para(f"Annule le règlement n° {original.reference if original else '?'} enregistré "
+                 "par erreur ; les prestations qu'il réglait sont de nouveau à payer.", bold=True)
+        return
+    counter = session.scalar(select(Payment.reference).where(
+        Payment.reverses_id == payment.id))
+    if counter:
+        doc.para(f"Ce règlement a été annulé par la contre-passation n° {counter}.", bold=True)
 
 
 def _credit_note_head(session: Session, doc: Document, payment: Payment,

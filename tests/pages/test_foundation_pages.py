@@ -16,7 +16,7 @@ STAFF_PAGES = ["pages/staff_home.py", "pages/staff_outbox.py", "pages/staff_paym
                "pages/staff_attendance.py", "pages/staff_changes.py",
                "pages/dashboard_occupancy.py", "pages/dashboard_waitlist.py",
                "pages/dashboard_attendance.py", "pages/dashboard_money.py",
-               "pages/dashboard_funder.py"]
+               "pages/dashboard_funder.py", "pages/staff_audit.py"]
 MANAGER_PAGES = ["pages/manager_home.py", "pages/manager_offer.py", "pages/manager_units.py",
                  "pages/manager_places.py", "pages/manager_closures.py", "pages/manager_centre.py",
                  "pages/manager_family_texts.py", "pages/manager_sites.py",

@@ -21,6 +21,7 @@ from services.families import accounts, children, overview
 from services.families import file as family_file
 from services.families.accounts import ChildForm, FamilyForm, GuardianForm
 from services.mail import outbox
+from services.staff import audit_log, corrections
 from services.staff import mails as staff_mails
 from services.staff import overview as staff_overview
 from tests.invariants import at_once, fingerprint
@@ -61,6 +62,11 @@ FAMILY_A_ON_B = {
                                                              accounts.account_ids(w.family_b_id)[0]),
     "resend a mail": lambda w, b: outbox.resend(w.family_a, 1),
     "read the audit log": lambda w, b: audit.list_entries(w.family_a),
+    "read the journal": lambda w, b: audit_log.list_entries(w.family_a, w.today, w.today),
+    "cancel as the desk": lambda w, b: corrections.cancel_for_family(
+        w.family_a, w.family_b_id, b["reg"], [b["res"]], "motif"),
+    "reverse a payment": lambda w, b: corrections.reverse_desk_payment(
+        w.family_a, w.family_b_id, "DXXXXXXXXXXX", "motif"),
     "staff dashboard": lambda w, b: staff_overview.get_overview(w.family_a),
     "create a site": lambda w, b: setup.create_site(w.family_a, w.organisation, "X"),
     "create a period": lambda w, b: setup.create_period(w.family_a, w.activity_peri, 1, "X",
@@ -106,6 +112,12 @@ STAFF_GABRIEL_ON_CHATS = {
         w.staff_gabriel, accounts.account_ids(w.family_b_id)[0]),
     "read a Chats family's file": lambda w, b: family_file.get_file(w.staff_gabriel,
                                                                     w.family_b_id),
+    "cancel days from a Chats family's file": lambda w, b: corrections.cancel_for_family(
+        w.staff_gabriel, w.family_b_id, b["reg"], [b["res"]], "motif"),
+    "reverse a Chats family's payment": lambda w, b: corrections.reverse_desk_payment(
+        w.staff_gabriel, w.family_b_id, "DXXXXXXXXXXX", "motif"),
+    "read a Chats family's history": lambda w, b: audit_log.family_history(w.staff_gabriel,
+                                                                           w.family_b_id),
 }
 
 
