@@ -11,6 +11,7 @@ from services.errors import PortalError
 from services.staff import audit_log, corrections, family_files
 from services.staff.family_files import FamilyFile
 from ui.format import day, euros, moment
+from ui.safe import md
 
 
 def cancel_days(actor: Actor, file: FamilyFile) -> None:
@@ -43,7 +44,7 @@ def cancel_days(actor: Actor, file: FamilyFile) -> None:
                 st.error(error.message)
             else:
                 for cell in done.cells:
-                    st.write(f"{day(cell.day)} · {cell.unit_name} : {cell.describe()}")
+                    st.write(f"{day(cell.day)} · {md(cell.unit_name)} : {md(cell.describe())}")
 
 
 def reverse_payment(actor: Actor, file: FamilyFile) -> None:
@@ -69,7 +70,7 @@ def reverse_payment(actor: Actor, file: FamilyFile) -> None:
                 st.error(error.message)
             else:
                 st.session_state["family_flash"] = (
-                    f"Règlement {ref} annulé par la contre-passation {counter} : les "
+                    f"Règlement {md(ref)} annulé par la contre-passation {md(counter)} : les "
                     "prestations qu'il réglait sont de nouveau à payer.")
                 st.rerun()
 

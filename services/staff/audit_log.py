@@ -113,6 +113,8 @@ def list_entries(actor: Actor, start: date, end: date, user_id: int | None = Non
     if user_id is not None:
         query = query.where(AuditEntry.user_id == user_id)
     if family_id is not None:
+        with read() as session:
+            require_family(session, actor, family_id)  # a file out of scope says so
         query = query.where(AuditEntry.family_id == family_id)
     if family_name.strip():
         query = query.where(AuditEntry.family_id.in_(select(Family.id).where(

@@ -10,18 +10,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
-from db.models import Charge, CreditOrigin, Payment, PaymentAllocation, Reservation, Unit
+from db.models import (Charge, Child, CreditOrigin, Payment, PaymentAllocation, Reservation,
+                       Unit)
 from db.states import PaymentMethod, PaymentState, ReservationState as R
 from services import audit
 from services.actor import Actor
 from services.billing import credits
 from services.booking.cancel import cancel
 from services.booking.outcomes import Submission
-from services.errors import InvalidInput, NotFound
+from services.errors import Forbidden, InvalidInput, NotFound
 from services.payments import ledger
 from services.payments.desk import DESK_METHODS
 from services.payments.receipts import METHODS_FR
-from services.staff.scope import require_family
+from services.staff.scope import require_family, require_registration
 
 STATES_FR = {R.REQUESTED.value: "demande envoyée", R.WAITLISTED.value: "liste d'attente",
              R.VALIDATED.value: "validée", R.CANCEL_REQUESTED.value: "annulation demandée"}
@@ -40,6 +41,10 @@ def list_cancellable_days(actor: Actor, family_id: int, registration_id: int,
     """The registration's reservations from `since` that staff may still cancel."""
     with read() as session:
         require_family(session, actor, family_id)
+        # The registration itself is checked too: a family in scope does not open another's.
+        registration = require_registration(session, actor, registration_id)
+        if session.get(Child, registration.child_id).family_id != family_id:
+            raise Forbidden()
         rows = session.execute(
             select(Reservation.id, Reservation.day, Unit.name, Reservation.state)
             .join(Unit, Unit.id == Reservation.unit_id)

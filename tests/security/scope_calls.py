@@ -33,7 +33,8 @@ from services.families import file as family_file
 from services.families.accounts import ChildForm, GuardianForm
 from services.mail import outbox
 from services.payments import card, desk, receipts
-from services.staff import attendance, decisions, family_edit, family_files, waitlist
+from services.staff import (attendance, audit_log, corrections, decisions, family_edit,
+                            family_files, waitlist)
 from services.staff import mails as staff_mails
 from tests.invariants import fingerprint
 from tests.world import World
@@ -157,6 +158,16 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
         (STAFF, FAMILY)),
     "billing.documents.tax_children": (
         lambda a, w, t: documents.tax_children(a, w.today.year, t.family), (STAFF, FAMILY)),
+    "staff.audit_log.family_history": (
+        lambda a, w, t: audit_log.family_history(a, t.family), (STAFF,)),
+    "staff.audit_log.list_entries": (
+        lambda a, w, t: audit_log.list_entries(a, w.today - timedelta(days=31), w.today,
+                                               family_id=t.family), (STAFF,)),
+    "staff.corrections.list_cancellable_days": (
+        lambda a, w, t: corrections.list_cancellable_days(a, t.family, t.registration,
+                                                          w.first_day), (STAFF,)),
+    "staff.corrections.list_desk_payments": (
+        lambda a, w, t: corrections.list_desk_payments(a, t.family), (STAFF,)),
     "booking.memo.get_booking_memo": (
         lambda a, w, t: memo.get_booking_memo(a, t.registration), (STAFF, FAMILY)),
     "booking.grid.get_month": (
@@ -262,6 +273,13 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
         lambda a, w, t: demo_history.book_and_mark(a, [t.registration], w.today), (MANAGER,)),
     "demo_history.backdate_due_dates": (
         lambda a, w, t: demo_history.backdate_due_dates(a, [t.family], w.today), (MANAGER,)),
+    "staff.corrections.reverse_desk_payment": (
+        lambda a, w, t: corrections.reverse_desk_payment(a, t.family, t.payment, "erreur"),
+        (STAFF,)),
+    "staff.corrections.cancel_for_family": (
+        lambda a, w, t: corrections.cancel_for_family(a, t.family, t.registration,
+                                                      t.reservations[1:], "appel de la famille"),
+        (STAFF,)),
     "booking.cancel.cancel": (
         lambda a, w, t: cancel.cancel(a, t.registration, t.reservations[1:]), (STAFF, FAMILY)),
 }

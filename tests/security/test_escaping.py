@@ -56,7 +56,8 @@ NUMERIC = {"n", "count", "used", "due", "year", "id", "expected", "present", "ab
            "places", "free", "position", "age", "days_to_book", "sent_to_staff", "cancel_asked",
            "registration_id", "child_id", "reg_id", "amount_cents", "balance_cents",
            "credit_cents", "waitlisted", "fill_rate", "month", "week", "weekday", "number",
-           "places_left", "hours", "min_age", "max_age", "qf"}
+           "places_left", "hours", "min_age", "max_age", "qf", "total", "pages", "page",
+           "PAGE_SIZE"}
 
 
 def _safe(node: ast.expr, assigned: dict[str, list[ast.expr]] | None = None) -> bool:

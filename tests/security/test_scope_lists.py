@@ -62,6 +62,7 @@ OTHER = {
     "content.get_family_texts": "the centre's texts, manager's form",
     "content.update_family_texts": "the centre's texts, manager only",
     "organisation.update_profile": "the centre's profile, manager only",
+    "staff.audit_log.list_people": "names of staff and managers, for the journal's filter",
 }
 LEFT_OUT = ("services.reports.",  # dashboards and exports: test_scope_exports.py
             "services.config.", "services.catalogue.",  # configuration, no family data
