@@ -1,14 +1,14 @@
 """records: a desk payment reversed by a counter-entry; the audit log names its family
 
 Revision ID: 0020_records
-Revises: 0011_organisation_profile
+Revises: 0016_throttle
 """
 from __future__ import annotations
 
 from alembic import op
 
 revision = "0020_records"
-down_revision = "0011_organisation_profile"
+down_revision = "0016_throttle"
 branch_labels = None
 depends_on = None
 
