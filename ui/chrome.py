@@ -13,7 +13,8 @@ ROLE_LABELS = {Role.FAMILY: "Famille", Role.STAFF: "Accueil", Role.MANAGER: "Dir
 # Streamlit's captions are too pale for WCAG AA (3.9:1); its sidebar menu puts section
 # headers inside the list, which screen readers announce wrongly: the menu's links are
 # kept, its broken list semantics removed (role="none"), whenever the menu is drawn.
-A11Y = """<style>[data-testid='stCaptionContainer'] {color:#5f5e5c !important; opacity:1 !important;}
+A11Y = """<style>
+[data-testid='stCaptionContainer'] {color:#5f5e5c !important; opacity:1 !important;}
 </style>
 <script>
 if (!window.__pfMenuRoles) {

@@ -157,8 +157,8 @@ def css() -> None:
              ".st-key-month [data-testid='stColumn'] {flex:1 0 1.9rem !important;"
              " min-width:1.9rem !important; width:1.9rem;}",
              ".st-key-month [data-testid='stColumn']:first-child {flex:0 0 8.5rem !important;"
-             " min-width:8.5rem !important; max-width:8.5rem; position:sticky; left:0;"
-             " z-index:2; align-self:stretch !important; background:var(--background-color, #fff);}",
+             " min-width:8.5rem !important; max-width:8.5rem; position:sticky; left:0; z-index:2;"
+             " align-self:stretch !important; background:var(--background-color, #fff);}",
              f"@media (max-width:{NARROW - 0.02}px) {{.st-key-month [data-testid='stColumn']"
              ":first-child {flex-basis:6rem !important; min-width:6rem !important;"
              " max-width:6rem;}}",

@@ -130,7 +130,8 @@ def test_a_day_is_booked_with_the_keyboard_only(served, browser):
     page.context.close()
 
 
-def axe_pages(page, base: str, paths: list[str]) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+def axe_pages(page, base: str,  # type: ignore[no-untyped-def]
+              paths: list[str]) -> dict[str, list[str]]:
     found = {}
     for path in paths:
         page.goto(f"{base}/{path}")

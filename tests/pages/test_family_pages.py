@@ -34,7 +34,8 @@ def cell_key(state: str, reg: int, day, unit: int) -> str:
 def mark(at, key: str) -> str:  # type: ignore[no-untyped-def]
     """The short mark a month cell shows (CSS generated content, silent for screen readers)."""
     styles = " ".join(h.value for h in at.html)
-    found = re.search(r"\.st-key-" + re.escape(key) + r' button::after \{content:"([^"]*)" / ""', styles)
+    found = re.search(r"\.st-key-" + re.escape(key)
+                      + r' button::after \{content:"([^"]*)" / ""', styles)
     assert found, key
     return found.group(1)
 
