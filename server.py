@@ -9,11 +9,12 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from starlette.routing import Route
 
-from web import routes, worker
+from web import routes, startup, worker
 
 
 @asynccontextmanager
 async def lifespan(_app):  # type: ignore[no-untyped-def]
+    startup.warn_on_public_url(int(st.get_option("server.port")))
     stop = worker.start()
     try:
         yield {}
