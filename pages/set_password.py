@@ -10,6 +10,19 @@ if not token:
     st.warning("Ouvrez cette page depuis le lien reçu par e-mail.")
     st.stop()
 
+done = st.session_state.get("password_set")
+if done and done[0] == token:
+    st.success(f"Mot de passe enregistré pour {done[1]}. Vous pouvez vous connecter.")
+    st.page_link("pages/sign_in.py", label="Se connecter", icon=":material/login:")
+    st.stop()
+try:
+    links.check(token)  # a used or expired link says so before any form
+except PortalError as error:
+    st.error(error.message)
+    st.page_link("pages/sign_in.py", label="Mot de passe oublié ? Aller à la connexion",
+                 icon=":material/login:")
+    st.stop()
+
 with st.form("set_password"):
     st.write("Au moins 10 caractères, dont une lettre et un chiffre.")
     first = st.text_input("Nouveau mot de passe", type="password", autocomplete="new-password")
@@ -25,6 +38,5 @@ if submitted:
         except PortalError as error:
             st.error(error.message)
         else:
-            st.query_params.clear()
-            st.success(f"Mot de passe enregistré pour {email}. Vous pouvez vous connecter.")
-            st.page_link("pages/sign_in.py", label="Se connecter", icon=":material/login:")
+            st.session_state["password_set"] = (token, email)
+            st.rerun()  # the form goes; the success message stays

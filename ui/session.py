@@ -12,6 +12,7 @@ import streamlit as st
 from services.actor import Actor
 from services.auth import handoff, login
 from services.errors import SessionExpired
+from ui import nav
 
 TOKEN_KEY = "auth_token"
 COOKIE = "pf_session"
@@ -46,9 +47,13 @@ def current_actor() -> Actor | None:
 
 
 def start(signed_in: login.SignedIn) -> None:
-    """Remember the new session here and in the browser's cookie."""
+    """Remember the new session here and in the browser's cookie, then go back to the page
+    the user asked for (a bookmark, a link in a mail, a page whose session had expired)."""
     st.session_state[TOKEN_KEY] = signed_in.token
-    _redirect(f"/api/session/start?code={handoff.park(signed_in.token)}", "Connexion en cours…")
+    url = st.context.url if isinstance(st.context.url, str) else ""
+    then = nav.asked_path(url)
+    _redirect(f"/api/session/start?code={handoff.park(signed_in.token)}"
+              + (f"&then={then}" if then else ""), "Connexion en cours…")
 
 
 def end() -> None:

@@ -2,6 +2,8 @@
 routes (bank notification, sandbox bank) from web/payments.py."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
@@ -22,9 +24,14 @@ async def health(_request: Request) -> PlainTextResponse:
     return PlainTextResponse("ok")
 
 
+def back_to(then: str) -> str:
+    """The page to land on after signing in: one of our page paths, never another site."""
+    return "/" + then if re.fullmatch(r"[a-z_]{1,40}", then) else "/"
+
+
 def session_start(request: Request) -> Response:
-    """Turn a parked session into an HttpOnly cookie, then go to the app."""
-    response = RedirectResponse("/", status_code=303)
+    """Turn a parked session into an HttpOnly cookie, then go to the page asked for."""
+    response = RedirectResponse(back_to(request.query_params.get("then", "")), status_code=303)
     token = handoff.claim(request.query_params.get("code", ""))
     if token is None:
         return response

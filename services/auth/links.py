@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from db import settings
 from db.base import utcnow
-from db.engine import transaction
+from db.engine import read, transaction
 from db.models import LinkToken, UserAccount
 from db.states import LinkPurpose
 from services import audit
@@ -86,6 +86,14 @@ def request_reset(email: str) -> None:
             return
         _issue(session, user, LinkPurpose.RESET)
         audit.record(session, SYSTEM, "password_reset_requested", "user_account", user.id)
+
+
+def check(token: str) -> None:
+    """Refuse a link already used or expired (LinkInvalid), before any form is shown."""
+    with read() as session:
+        link = session.scalar(select(LinkToken).where(LinkToken.token_hash == digest(token)))
+        if link is None or link.used_at is not None or link.expires_at <= utcnow():
+            raise LinkInvalid()
 
 
 def redeem(token: str, password: str) -> str:

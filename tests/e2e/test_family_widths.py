@@ -155,3 +155,22 @@ def test_no_serious_accessibility_violation_on_family_and_desk_pages(served, bro
     desk.context.close()
     assert len(found) == 1 + len(FAMILY_PAGES) + len(DESK_PAGES)
     assert not {path: lines for path, lines in found.items() if lines}
+
+
+def test_a_signed_out_address_shows_the_sign_in_then_that_page(served, browser):
+    """A bookmark (or a link in a mail, or a page whose session expired): the sign-in in
+    French, no "Page not found", and after signing in the page asked for."""
+    email = registered_family()
+    page = page_at(browser, 1366, DESKTOP_UA)
+    page.goto(served + "/mon_compte")
+    wait_idle(page)
+    page.get_by_role("button", name="Se connecter").wait_for()
+    page.wait_for_timeout(1000)
+    assert "not found" not in page.locator("body").inner_text().lower()
+    assert page.get_by_role("dialog").count() == 0
+    page.get_by_label("Adresse e-mail").first.fill(email)
+    page.get_by_label("Mot de passe", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.get_by_role("heading", name=re.compile("^Mon compte")).wait_for()
+    assert page.url.endswith("/mon_compte")
+    page.context.close()

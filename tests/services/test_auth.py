@@ -139,7 +139,10 @@ def test_invitation_link_sets_the_password_once_and_mails_no_password(world):
     (mail,) = _mails_to("durand@test.example")[-1:]
     assert PASSWORD not in mail.body and "mot de passe" in mail.body.lower()
     token = _token_from(mail)
+    links.check(token)  # usable: no error before the form
     assert links.redeem(token, "nouveau2026mdp") == "durand@test.example"
+    with pytest.raises(LinkInvalid):
+        links.check(token)  # used: said before any form
     assert login.sign_in("durand@test.example", "nouveau2026mdp").actor.family_id == world.family_b_id
     with pytest.raises(LinkInvalid):
         links.redeem(token, "encoreun2026mdp")
@@ -157,6 +160,8 @@ def test_a_new_link_voids_the_older_one(world):
 def test_expired_link_is_refused(world, monkeypatch):
     monkeypatch.setenv("LINK_VALID_HOURS", "0")
     links.request_reset("durand@test.example")
+    with pytest.raises(LinkInvalid):
+        links.check(_token_from(_mails_to("durand@test.example")[-1]))
     with pytest.raises(LinkInvalid):
         links.redeem(_token_from(_mails_to("durand@test.example")[-1]), "nouveau2026mdp")
 

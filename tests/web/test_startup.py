@@ -49,3 +49,23 @@ def test_a_french_warning_when_the_public_url_names_another_port(url, port, warn
     if warning:
         assert "PORTAIL_PUBLIC_URL" in warning and f"port {port}" in warning
         assert "paiements ne seront jamais confirmés" in warning
+
+
+@pytest.mark.parametrize(("then", "path"), [
+    ("reservations", "/reservations"), ("", "/"), ("//evil.example", "/"),
+    ("https://evil.example", "/"), ("mon_compte?x=1", "/"), ("../api", "/")])
+def test_after_sign_in_the_browser_goes_back_to_one_of_our_pages_only(then, path):
+    from web.routes import back_to
+
+    assert back_to(then) == path
+
+
+@pytest.mark.parametrize(("url", "path"), [
+    ("http://localhost:8501/reservations", "reservations"),
+    ("http://localhost:8501/mon_compte/", "mon_compte"), ("http://localhost:8501/", ""),
+    ("http://localhost:8501/connexion", ""), ("http://localhost:8501/inconnue", ""), (None, "")])
+def test_the_asked_page_is_one_of_the_menus(url, path):
+    from ui.nav import asked_path
+
+    assert asked_path(url) == path
+
