@@ -7,6 +7,7 @@ from services.families.overview import get_overview
 from ui.format import day, euros
 from ui.guard import require_family
 from ui.progress import next_steps
+from services.families.names import full_name
 
 actor = require_family()
 
@@ -20,7 +21,7 @@ STATE_LABELS = {"requested": "? En attente de validation par l'accueil",
                 "cancelled": "Annulée"}
 for child in overview.children:
     with st.container(border=True):
-        st.subheader(f"{child.first_name} {child.last_name}")
+        st.subheader(full_name(child.first_name, child.last_name))
         st.caption(f"{child.age} ans · né(e) le {day(child.birth_date)}")
         if not child.registrations:
             st.write("Aucune inscription pour le moment.")

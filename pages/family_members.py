@@ -9,6 +9,7 @@ from services.families.file import get_file
 from ui.changes import pending_changes
 from ui.format import day
 from ui.guard import require_family
+from services.families.names import full_name
 
 actor = require_family()
 
@@ -40,7 +41,7 @@ def ask(*changes: tuple[str, str], child_id: int | None = None) -> None:
 st.header("Enfants")
 for child in file.children:
     with st.container(border=True):
-        st.subheader(f"{child.first_name} {child.last_name}")
+        st.subheader(full_name(child.first_name, child.last_name))
         st.write(f"Né(e) le {day(child.birth_date)} · {child.school or 'école non renseignée'}")
         st.write(f"Santé : {child.health_notes or 'rien de signalé'}")
         with st.expander("Demander une modification"):

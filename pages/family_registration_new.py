@@ -10,6 +10,7 @@ from services.errors import PortalError
 from services.families.overview import get_overview
 from ui.format import day
 from ui.guard import require_family
+from services.families.names import full_name
 
 actor = require_family()
 
@@ -25,7 +26,7 @@ if not children:
     st.info("Aucun enfant dans votre dossier : contactez l'accueil.")
     st.stop()
 child_id = st.selectbox("Enfant", list(children), format_func=lambda i: (
-    f"{children[i].first_name} {children[i].last_name} ({children[i].age} ans)"))
+    f"{full_name(children[i].first_name, children[i].last_name)} ({children[i].age} ans)"))
 offer = list_offer(actor, child_id, date.today())
 if not offer.choices:
     st.warning(f"Aucune période ouverte ne correspond à l'âge de {offer.first_name} "

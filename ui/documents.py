@@ -30,7 +30,7 @@ def family_documents(actor: Actor, account: Account, today: date) -> None:
     children = documents.tax_children(actor, year)
     if not children:
         st.caption("Attestation de frais de garde : aucun enfant de moins de 6 ans au "
-                   f"1er janvier {year}.")
+                   f"1er janvier {year} avec des frais de garde payés en {year}.")
     for child_id, name in children:
         pdf_button(f"Attestation de frais de garde {year} – {name}",
                    lambda cid=child_id: documents.tax_certificate_pdf(actor, cid, year),

@@ -16,6 +16,7 @@ from services.staff.family_files import FamilyFile
 from services.staff.mails import list_outbox
 from ui.family_forms import DOCUMENTS
 from ui.format import day, euros, moment
+from services.families.names import full_name
 
 REG_STATES = {"requested": "? En attente de validation", "validated": "Validée",
               "refused": "Refusée", "cancelled": "Annulée"}
@@ -37,7 +38,7 @@ def the_file(actor: Actor, file: FamilyFile) -> None:
         st.markdown(f"- **{g.first_name} {g.last_name}** ({g.relationship or 'Responsable'}) · "
                     f"{g.email or ''} {g.phone or ''}")
     for c in file.children:
-        st.markdown(f"- Enfant : **{c.first_name} {c.last_name}**, né(e) le {day(c.birth_date)}"
+        st.markdown(f"- Enfant : **{full_name(c.first_name, c.last_name)}**, né(e) le {day(c.birth_date)}"
                     f"{' · ' + c.school if c.school else ''}")
     docs = ", ".join(f"{d.kind} ({day(d.received_on)})" for d in file.documents if d.received_on)
     st.markdown(f"Pièces reçues : {docs or 'aucune'}")
@@ -105,7 +106,7 @@ def register_child(actor: Actor, file: FamilyFile) -> None:
     if not file.children:
         return
     with st.form("staff_registration"):
-        kids = {f"{c.first_name} {c.last_name}": c.id for c in file.children}
+        kids = {full_name(c.first_name, c.last_name): c.id for c in file.children}
         child = st.selectbox("Enfant", list(kids))
         periods = {p.label: p.id for p in choices.list_periods(actor)}
         period = st.selectbox("Période", list(periods))

@@ -21,6 +21,7 @@ from services.errors import Forbidden, InvalidInput, NotFound
 from services.families.scope import visible_child
 from services.payments import ledger
 from services.registrations import age_on
+from services.families.names import full_name
 
 MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
              "septembre", "octobre", "novembre", "décembre"]
@@ -114,7 +115,7 @@ def registration_certificate_pdf(actor: Actor, registration_id: int) -> bytes:
                                "d'une attestation.")
         family = _family(session, child.family_id)
         doc = Document(*_letterhead(session, family), "Attestation d'inscription")
-        doc.para(f"Le centre social atteste que l'enfant {child.first_name} {child.last_name}, "
+        doc.para(f"Le centre social atteste que l'enfant {full_name(child.first_name, child.last_name)}, "
                  f"né(e) le {child.birth_date:%d/%m/%Y}, est inscrit(e) à l'activité "
                  f"« {activity.name} » – {period.name}, au lieu d'accueil {site.name} "
                  f"({site.address}), du {period.start_date:%d/%m/%Y} au "
@@ -127,13 +128,15 @@ def registration_certificate_pdf(actor: Actor, registration_id: int) -> bytes:
 
 
 def tax_children(actor: Actor, year: int, family_id: int | None = None) -> list[tuple[int, str]]:
-    """Children who were under 6 on 1 January of `year` (the tax rule), as (id, name)."""
+    """Children who were under 6 on 1 January of `year` (the tax rule) and for whom something
+    was paid that year (no certificate of 0,00 €), as (id, name)."""
     family_id = family_scope(actor, family_id)
     with read() as session:
-        children = session.scalars(select(Child).where(Child.family_id == family_id)
-                                   .order_by(Child.birth_date))
-        return [(c.id, f"{c.first_name} {c.last_name}") for c in children
-                if age_on(c.birth_date, date(year, 1, 1)) < 6 and c.birth_date.year <= year]
+        children = list(session.scalars(select(Child).where(Child.family_id == family_id)
+                                        .order_by(Child.birth_date)))
+        return [(c.id, full_name(c.first_name, c.last_name)) for c in children
+                if age_on(c.birth_date, date(year, 1, 1)) < 6 and c.birth_date.year <= year
+                and paid_in_year(session, c.id, year).total_cents > 0]
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,7 @@ def tax_certificate_pdf(actor: Actor, child_id: int, year: int) -> bytes:
         doc.para(f"Le centre social atteste avoir reçu de la famille {family.name} "
                  f"({family.address} {family.postal_code} {family.city}), au cours de l'année "
                  f"{year}, la somme de {euros(paid.total_cents)}{meals}, au titre de la garde "
-                 f"de l'enfant {child.first_name} {child.last_name}, né(e) le "
+                 f"de l'enfant {full_name(child.first_name, child.last_name)}, né(e) le "
                  f"{child.birth_date:%d/%m/%Y}, âgé(e) de moins de 6 ans au 1er janvier de "
                  "l'année.")
         doc.para(f"Montant à déclarer (frais de garde des enfants de moins de 6 ans, hors "
