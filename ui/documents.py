@@ -17,6 +17,7 @@ def family_documents(actor: Actor, account: Account, today: date) -> None:
     months = documents.invoice_months(actor)
     if months:
         month = st.selectbox("Facture du mois", months,
+                             index=documents.opening_month(months, today),
                              format_func=lambda m: month_title(m.year, m.month))
         pdf_button("Télécharger la facture", lambda: documents.invoice_pdf(actor, month),
                    f"facture-{month:%Y-%m}.pdf", key="invoice")

@@ -87,6 +87,14 @@ def invoice_months(actor: Actor, family_id: int | None = None) -> list[date]:
         return sorted({d.replace(day=1) for d in days}, reverse=True)
 
 
+def opening_month(months: list[date], today: date) -> int:
+    """Index of the month an invoice picker opens on: the current month, else the latest
+    past one (days booked ahead make future months that are not to be paid yet)."""
+    this_month = today.replace(day=1)
+    past = [i for i, m in enumerate(months) if m <= this_month]
+    return max(past, key=lambda i: months[i]) if past else 0
+
+
 def _registration(session: Session, actor: Actor,
                   registration_id: int) -> tuple[Registration, Child, Period, Activity, Site]:
     row = session.execute(

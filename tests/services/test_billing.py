@@ -276,3 +276,11 @@ def test_a_meal_part_needs_a_meal_and_fits_in_the_price(world):
     with pytest.raises(InvalidInput, match="au plus égal au prix"):
         offer.update_unit(world.manager, unit, "X", time(10), time(12), True, 200, 2,
                           meal_cents=250)
+
+
+@pytest.mark.parametrize(("today", "index"), [
+    (date(2026, 11, 30), 2),  # Nov 2026 among Feb 2027, Dec 2026, Nov 2026, Oct 2026
+    (date(2026, 12, 1), 1), (date(2027, 5, 3), 0), (date(2026, 9, 1), 0)])
+def test_the_invoice_picker_opens_on_the_current_month_not_a_future_one(today, index):
+    months = [date(2027, 2, 1), date(2026, 12, 1), date(2026, 11, 1), date(2026, 10, 1)]
+    assert documents.opening_month(months, today) == index
