@@ -153,7 +153,11 @@ def css() -> None:
              ".st-key-month {overflow-x:auto; overflow-y:hidden; padding-bottom:.3rem;}",
              # Rows overflow together so that the box scrolls, not each row on its own.
              ".st-key-month [data-testid='stHorizontalBlock'] {flex-wrap:nowrap !important;"
-             " overflow:visible !important;}",
+             " overflow:visible !important; width:max-content !important; min-width:100%;"
+             " max-width:none !important;}",
+             # ...and as wide as their days, so that the sticky units' column stays in sight.
+             ".st-key-month [data-testid='stLayoutWrapper'] {width:max-content !important;"
+             " min-width:100%; max-width:none !important; flex:0 0 auto !important;}",
              ".st-key-month [data-testid='stColumn'] {flex:1 0 1.9rem !important;"
              " min-width:1.9rem !important; width:1.9rem;}",
              ".st-key-month [data-testid='stColumn']:first-child {flex:0 0 8.5rem !important;"
