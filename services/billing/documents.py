@@ -123,7 +123,8 @@ def registration_certificate_pdf(actor: Actor, registration_id: int) -> bytes:
                                "d'une attestation.")
         family = _family(session, child.family_id)
         doc = Document(*_letterhead(session, family), "Attestation d'inscription")
-        doc.para(f"Le centre social atteste que l'enfant {full_name(child.first_name, child.last_name)}, "
+        name = full_name(child.first_name, child.last_name)
+        doc.para(f"Le centre social atteste que l'enfant {name}, "
                  f"né(e) le {child.birth_date:%d/%m/%Y}, est inscrit(e) à l'activité "
                  f"« {activity.name} » – {period.name}, au lieu d'accueil {site.name} "
                  f"({site.address}), du {period.start_date:%d/%m/%Y} au "

@@ -158,7 +158,8 @@ def late_candidates(actor: Actor, unit_id: int, day: date) -> list[Choice]:
         booked = set(session.scalars(select(Reservation.child_id).where(
             Reservation.unit_id == unit_id, Reservation.day == day,
             Reservation.state.in_([s.value for s in EXPECTED]))))
-        return [Choice(cid, full_name(first, last)) for cid, first, last in rows if cid not in booked]
+        return [Choice(cid, full_name(first, last)) for cid, first, last in rows
+                if cid not in booked]
 
 
 def _unit(session: Session, actor: Actor, unit_id: int) -> Unit:
