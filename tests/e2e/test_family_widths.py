@@ -54,7 +54,16 @@ def open_grid(page, base: str) -> None:  # type: ignore[no-untyped-def]
     wait_idle(page)
 
 
+def drawn(page) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the page's run has drawn everything: under load, a grid read too early
+    is half drawn (its last days missing) or still the previous run's."""
+    wait_idle(page)
+    page.get_by_text("Légende", exact=True).wait_for()
+    page.wait_for_function("() => !document.querySelector('[data-stale=\"true\"]')")
+
+
 def free_cells(page):  # type: ignore[no-untyped-def]
+    drawn(page)
     return page.get_by_role("button", name=re.compile(f", {UNIT} : libre"))
 
 
