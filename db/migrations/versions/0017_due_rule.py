@@ -21,5 +21,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("period") as batch:
-        batch.drop_column("pay_days_before_start")
+    # Plain DROP COLUMN (see 0009_meal): no table rebuild, which foreign keys would refuse.
+    op.execute("ALTER TABLE period DROP COLUMN pay_days_before_start")
