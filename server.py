@@ -9,12 +9,13 @@ from contextlib import asynccontextmanager
 import streamlit as st
 from starlette.middleware import Middleware
 
-from web import routes, worker
+from web import routes, startup, worker
 from web.security import SecurityHeaders
 
 
 @asynccontextmanager
 async def lifespan(_app):  # type: ignore[no-untyped-def]
+    startup.warn_on_public_url(int(st.get_option("server.port")))
     stop = worker.start()
     try:
         yield {}

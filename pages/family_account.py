@@ -13,7 +13,8 @@ from services.payments import card, receipts
 from ui.documents import family_documents
 from ui.format import day, euros
 from ui.guard import require_family
-from ui.money import STATE_LABELS, cents, payment_state, pdf_button, watch_payment, when
+from ui.money import (STATE_LABELS, cents, payment_state, pdf_button, unpick, watch_payment,
+                      when)
 from ui.safe import md
 
 actor = require_family()
@@ -43,9 +44,11 @@ if not account.registrations:
 for reg in account.registrations:
     with st.container(border=True):
         st.markdown(f"**{md(reg.activity)} – {md(reg.period)}**  \n{md(reg.child)}")
-        cols = st.columns(2)
-        cols[0].metric("Montant dû", euros(reg.due_cents))
-        cols[1].metric("Solde", euros(reg.balance_cents))
+        cols = st.columns(3)
+        cols[0].metric("Facturé", euros(reg.charged_cents))
+        cols[1].metric("Payé", euros(reg.paid_cents))
+        cols[2].metric("Reste à payer", euros(reg.balance_cents))
+        st.caption(md(reg.due_rule))
         if reg.next_due_on:
             text = f"À régler avant le {day(reg.next_due_on)}"
             if reg.overdue:
@@ -57,7 +60,7 @@ for reg in account.registrations:
         if reg.balance_cents <= 0:
             continue
         if st.checkbox("Sélectionner", key=f"pick_{reg.registration_id}",
-                       value=reg.registration_id == preselected):
+                       value=reg.registration_id == preselected and not reference):
             amount = None
             if reg.partial_allowed:
                 euros_value = st.number_input(
@@ -71,8 +74,8 @@ to_pay = sum(a if a is not None else next(r.balance_cents for r in account.regis
                                            if r.registration_id == rid)
              for rid, a in selection.items())
 cols = st.columns(2)
-cols[0].metric("Total dû", euros(account.total_due))
-cols[1].metric("Total à régler", euros(to_pay))
+cols[0].metric("Total reste à payer", euros(account.total_due))
+cols[1].metric("Sélection à régler", euros(to_pay))
 if account.credit_cents > 0:
     st.success(f"Avoir disponible : {euros(account.credit_cents)}")
     if st.button("Utiliser mon avoir pour la sélection", disabled=not selection):
@@ -82,6 +85,7 @@ if account.credit_cents > 0:
             st.error(error.message)
         else:
             st.success(f"{euros(used)} de votre avoir ont été utilisés.")
+            unpick()
             st.rerun()
 
 if st.button("Règlement", type="primary", disabled=not selection, icon=":material/credit_card:"):

@@ -1,4 +1,5 @@
-"""Mes réservations: the month grid of a validated registration, or a week list on a phone."""
+"""Mes réservations: the month grid of a validated registration, or a week list where the
+screen is narrow (ui/grid.py chooses by the width, never by the user agent)."""
 from datetime import date
 
 import streamlit as st
@@ -46,15 +47,14 @@ except PortalError as error:
     st.stop()
 ui_grid.css()
 
-phone = "Mobi" in st.context.headers.get("User-Agent", "")
 nav = st.columns([3, 2], vertical_alignment="bottom")
 chosen = nav[0].selectbox("Mois", grid.months, index=grid.months.index((grid.year, grid.month)),
                           format_func=lambda ym: month_title(*ym))
 if chosen != (grid.year, grid.month):
     st.session_state.setdefault("bookings_month", {})[reg_id] = chosen
     st.rerun()
-view = nav[1].segmented_control("Affichage", ["Semaine", "Mois"], key="bookings_view",
-                                default="Semaine" if phone else "Mois", required=True)
+view = nav[1].segmented_control("Affichage", ui_grid.VIEWS, key="bookings_view",
+                                default=ui_grid.AUTO, required=True)
 
 st.caption(f"{md(grid.child_name)} · {md(grid.site)} · "
            + ("réservations validées automatiquement dans la limite des places"
@@ -69,22 +69,7 @@ if result := st.session_state.pop("grid_result", None):
     ui_grid.show_outcomes(result)
 
 st.subheader(month_title(grid.year, grid.month))
-if view == "Mois":
-    ui_grid.month_view(grid)
-else:
-    weeks = ui_grid.weeks(grid)
-    if not weeks:
-        st.write("Pas d'accueil ce mois-ci.")
-    else:
-        starts = [w[0] for w in weeks]
-        # Open on the first week where something can still be done.
-        active = next((w[0] for w in weeks if any(
-            grid.cell(d, u).can_add or grid.cell(d, u).can_cancel
-            for d in w for u, _ in grid.units)), starts[0])
-        first = st.segmented_control("Semaine du", starts, format_func=lambda d: f"{d:%d/%m}",
-                                     key=f"week_{reg_id}_{grid.year}_{grid.month}",
-                                     default=active, required=True)
-        ui_grid.week_view(grid, weeks[starts.index(first)])
+ui_grid.show(grid, view)
 
 pending = ui_grid.drafts(reg_id)
 count = len(pending["add"]) + len(pending["cancel"])

@@ -8,6 +8,7 @@ from ui.format import day, euros
 from ui.guard import require_family
 from ui.progress import next_steps
 from ui.safe import md
+from services.families.names import full_name
 
 actor = require_family()
 
@@ -21,7 +22,7 @@ STATE_LABELS = {"requested": "? En attente de validation par l'accueil",
                 "cancelled": "Annulée"}
 for child in overview.children:
     with st.container(border=True):
-        st.subheader(f"{md(child.first_name)} {md(child.last_name)}")
+        st.subheader(md(full_name(child.first_name, child.last_name)))
         st.caption(f"{child.age} ans · né(e) le {day(child.birth_date)}")
         if not child.registrations:
             st.write("Aucune inscription pour le moment.")

@@ -10,6 +10,7 @@ from ui.changes import pending_changes
 from ui.format import day
 from ui.guard import require_family
 from ui.safe import md
+from services.families.names import full_name
 
 actor = require_family()
 
@@ -41,7 +42,7 @@ def ask(*changes: tuple[str, str], child_id: int | None = None) -> None:
 st.header("Enfants")
 for child in file.children:
     with st.container(border=True):
-        st.subheader(f"{md(child.first_name)} {md(child.last_name)}")
+        st.subheader(md(full_name(child.first_name, child.last_name)))
         st.write(f"Né(e) le {day(child.birth_date)} · {md(child.school or 'école non renseignée')}")
         st.write(f"Santé : {md(child.health_notes or 'rien de signalé')}")
         with st.expander("Demander une modification"):

@@ -13,6 +13,7 @@ from ui.format import day
 from ui.guard import require_family
 from ui.prices import price_list
 from ui.safe import md
+from services.families.names import full_name
 
 actor = require_family()
 
@@ -29,7 +30,7 @@ if not children:
     st.info("Aucun enfant dans votre dossier : contactez l'accueil.")
     st.stop()
 child_id = st.selectbox("Enfant", list(children), format_func=lambda i: (
-    f"{children[i].first_name} {children[i].last_name} ({children[i].age} ans)"))
+    f"{full_name(children[i].first_name, children[i].last_name)} ({children[i].age} ans)"))
 offer = list_offer(actor, child_id, date.today())
 if not offer.choices:
     st.warning(f"Aucune période ouverte ne correspond à l'âge de {md(offer.first_name)} "

@@ -59,7 +59,7 @@ if picked == "Nouvelle période":
             save(lambda: offer.check_settings(s) or setup.create_period(
                 actor, activity_id, group, s.name, s.start, s.end, s.booking_opens_at,
                 s.weekdays or "", s.auto_validate, s.partial_payment, s.add_deadline,
-                s.cancel_deadline), "Période créée, avec ses places.")
+                s.cancel_deadline, s.pay_days_before_start), "Période créée, avec ses places.")
 else:
     period = periods[labels.index(picked)]
     with st.form(f"period_{period.id}"):

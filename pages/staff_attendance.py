@@ -18,7 +18,7 @@ st.title("Pointage")
 if "attendance_flash" in st.session_state:
     st.success(st.session_state.pop("attendance_flash"))
 site_id = pickers.site(actor, "att_site")
-chosen_day = st.date_input("Jour", value=date.today(), format="DD/MM/YYYY", key="att_day")
+chosen_day = pickers.day("Jour", "att_day", date.today())
 sheet = attendance.get_sheet(actor, site_id, chosen_day)
 
 if sheet.totals:

@@ -24,7 +24,7 @@ if waiting_days:
     st.write("Jours avec des enfants en attente : " + ", ".join(
         f"{day(d)} ({n})" for d, n in waiting_days[:12]))
 default = waiting_days[0][0] if waiting_days else date.today()
-chosen_day = st.date_input("Jour", value=default, format="DD/MM/YYYY", key="wl_day")
+chosen_day = pickers.day("Jour", "wl_day", default)
 show_all = st.toggle("Afficher aussi les créneaux sans attente", key="wl_all")
 
 boards = [b for b in waitlist.list_board(actor, site_id, chosen_day) if show_all or b.waiting]

@@ -19,6 +19,7 @@ from services.booking.reserve import reserve
 from services.booking.rules import LOCAL
 from services.catalogue import setup
 from services.catalogue.setup import UnitSpec
+from services.config import closures
 from services.families import accounts
 from services.families.accounts import ChildForm, FamilyForm, GuardianForm
 from services.families.queries import child_ids
@@ -109,6 +110,8 @@ def load(today: date | None = None) -> None:
     periods: dict[tuple[str, str], int] = {}
     for site, kind, name, weekdays, (first, last), evening, staff_validates, short in offer:
         activity = setup.create_activity(actor, site, kind, name, _units(evening))
+        if kind == peri:  # after school and Wednesdays follow the school calendar
+            _school_holidays(actor, site, activity, start, end)
         for group_label, group_id in groups.items():
             when = label if short != "Été" else f"{first.year}"
             periods[(name, group_label)] = setup.create_period(
@@ -120,6 +123,23 @@ def load(today: date | None = None) -> None:
     _people(actor, org, gabriel, chats, today, periods)
     with transaction() as session:
         audit.record(session, actor, MARK, "organisation", org)
+
+
+def christmas_holidays(year: int) -> tuple[date, date]:
+    """The school's Christmas holidays around 25 December of `year`: from the Saturday
+    before Christmas week to the Sunday two weeks later (as the national calendar sets)."""
+    christmas = date(year, 12, 25)
+    start = christmas - timedelta(days=christmas.weekday() + 2)
+    return start, start + timedelta(days=15)
+
+
+def _school_holidays(actor: Actor, site: int, activity: int, first: date, last: date) -> None:
+    """Close an after-school activity on the Christmas holidays its period covers."""
+    for year in (first.year - 1, first.year, last.year):
+        start, end = christmas_holidays(year)
+        if start <= last and end >= first:
+            closures.add_closure(actor, site, max(start, first), min(end, last),
+                                 "Vacances de Noël", activity_id=activity)
 
 
 def _tariffs(actor: Actor, org: int) -> None:

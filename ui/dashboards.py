@@ -12,6 +12,7 @@ from services.actor import Actor
 from services.booking.rules import LOCAL
 from services.reports import export
 from services.reports.scope import get_options
+from ui import pickers
 from ui.format import MONTHS_FR
 
 MODES = ["Semaine", "Mois", "Période"]
@@ -57,8 +58,7 @@ def selection(actor: Actor, key: str, default_mode: str = "Mois") -> Choice:
     mode = cols[2].radio("Durée", MODES, index=MODES.index(default_mode), key=f"{key}_mode",
                          horizontal=True)
     if mode == "Semaine":
-        day = st.date_input("Une date de la semaine", now, format="DD/MM/YYYY",
-                            key=f"{key}_week")
+        day = pickers.day("Une date de la semaine", f"{key}_week", now)
         start = day - timedelta(days=day.weekday())
         end = start + timedelta(days=6)
     elif mode == "Mois":
@@ -69,9 +69,10 @@ def selection(actor: Actor, key: str, default_mode: str = "Mois") -> Choice:
         start, end = first, _month_end(first)
     else:
         c1, c2 = st.columns(2)
-        start = c1.date_input("Du", now.replace(day=1), format="DD/MM/YYYY", key=f"{key}_from")
-        end = c2.date_input("Au", _month_end(now.replace(day=1)), format="DD/MM/YYYY",
-                            key=f"{key}_to")
+        with c1:
+            start = pickers.day("Du", f"{key}_from", now.replace(day=1))
+        with c2:
+            end = pickers.day("Au", f"{key}_to", _month_end(now.replace(day=1)))
     st.caption(f"Du {start:%d/%m/%Y} au {end:%d/%m/%Y}")
     return Choice(start, end, list(site_ids), list(group_ids))
 

@@ -18,6 +18,7 @@ def family_documents(actor: Actor, account: Account, today: date) -> None:
     months = documents.invoice_months(actor)
     if months:
         month = st.selectbox("Facture du mois", months,
+                             index=documents.opening_month(months, today),
                              format_func=lambda m: month_title(m.year, m.month))
         pdf_button("Télécharger la facture", lambda: documents.invoice_pdf(actor, month),
                    f"facture-{month:%Y-%m}.pdf", key="invoice")
@@ -31,7 +32,7 @@ def family_documents(actor: Actor, account: Account, today: date) -> None:
     children = documents.tax_children(actor, year)
     if not children:
         st.caption("Attestation de frais de garde : aucun enfant de moins de 6 ans au "
-                   f"1er janvier {year}.")
+                   f"1er janvier {year} avec des frais de garde payés en {year}.")
     for child_id, name in children:
         pdf_button(f"Attestation de frais de garde {year} – {md(name)}",
                    lambda cid=child_id: documents.tax_certificate_pdf(actor, cid, year),

@@ -12,6 +12,7 @@ from services.families.accounts import ChildForm, FamilyForm, GuardianForm
 from services.staff import choices, family_edit
 from services.staff.family_edit import FamilyDetails
 from services.staff.family_files import FamilyFile
+from services.families.names import full_name
 
 DOCUMENTS = ["Attestation d'assurance civile", "Attestation de QF (CAF)", "Mutuelle",
              "Jugement (garde des enfants)", "Carnet de vaccination", "Fiche sanitaire"]
@@ -130,7 +131,7 @@ def edit_details(actor: Actor, file: FamilyFile) -> bool:
 
 def edit_children(actor: Actor, file: FamilyFile) -> str | None:
     """Correct a child, or add one; returns a message once saved."""
-    options = {f"{c.first_name} {c.last_name}": c for c in file.children}
+    options = {full_name(c.first_name, c.last_name): c for c in file.children}
     picked = st.selectbox("Enfant", ["Nouvel enfant", *options], key="edit_child_pick")
     child = options.get(picked)
     with st.form(f"child_{child.id if child else 'new'}"):

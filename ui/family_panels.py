@@ -17,6 +17,7 @@ from services.staff.mails import list_outbox
 from ui.family_forms import DOCUMENTS
 from ui.format import day, euros, moment
 from ui.safe import md
+from services.families.names import full_name
 
 REG_STATES = {"requested": "? En attente de validation", "validated": "Validée",
               "refused": "Refusée", "cancelled": "Annulée"}
@@ -39,7 +40,7 @@ def the_file(actor: Actor, file: FamilyFile) -> None:
                     f"({md(g.relationship or 'Responsable')}) · "
                     f"{md(g.email or '')} {md(g.phone or '')}")
     for c in file.children:
-        st.markdown(f"- Enfant : **{md(c.first_name)} {md(c.last_name)}**, "
+        st.markdown(f"- Enfant : **{md(full_name(c.first_name, c.last_name))}**, "
                     f"né(e) le {day(c.birth_date)}"
                     f"{' · ' + md(c.school) if c.school else ''}")
     docs = ", ".join(f"{md(d.kind)} ({day(d.received_on)})" for d in file.documents
@@ -109,7 +110,7 @@ def register_child(actor: Actor, file: FamilyFile) -> None:
     if not file.children:
         return
     with st.form("staff_registration"):
-        kids = {f"{c.first_name} {c.last_name}": c.id for c in file.children}
+        kids = {full_name(c.first_name, c.last_name): c.id for c in file.children}
         child = st.selectbox("Enfant", list(kids))
         periods = {p.label: p.id for p in choices.list_periods(actor)}
         period = st.selectbox("Période", list(periods))

@@ -1,6 +1,8 @@
 """Each role's menu. Home.py hands the result to st.navigation; nothing else does."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import streamlit as st
 
 from db.states import Role
@@ -94,12 +96,28 @@ def _sections(groups: dict[str, list[tuple[str, str, str, str]]]) -> dict[str, l
             for section, specs in groups.items()}
 
 
+def _signed_out() -> list:  # type: ignore[type-arg]
+    """Every signed-in address, signed out, shows the sign-in (not Streamlit's "Page not
+    found"); the address stays, so that after signing in the user lands on that page."""
+    urls = dict.fromkeys(url for groups in MENUS for specs in groups.values()
+                         for _, _, url, _ in specs)
+    return [st.Page(ANONYMOUS[0][0], title="Connexion", url_path=url, visibility="hidden")
+            for url in urls]
+
+
+def asked_path(url: str | None) -> str:
+    """The page path of an address if it is one of the menus' pages, else '' (the home)."""
+    path = urlsplit(url or "").path.strip("/")
+    known = {u for groups in MENUS for specs in groups.values() for _, _, u, _ in specs}
+    return path if path in known else ""
+
+
 def pages_for(actor: Actor | None) -> dict[str, list] | list:  # type: ignore[type-arg]
     """The pages this actor may open; anything else is unreachable by URL."""
     if actor is None:
         if first_run.needs_setup():  # a new installation: setting up is all there is to do
             return [_page(ANONYMOUS[2], default=True)]
-        return [_page(ANONYMOUS[0], default=True), _page(ANONYMOUS[1])]
+        return [_page(ANONYMOUS[0], default=True), _page(ANONYMOUS[1]), *_signed_out()]
     if actor.role == Role.FAMILY:
         return _sections(FAMILY)
     if actor.role != Role.MANAGER:

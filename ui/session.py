@@ -12,6 +12,8 @@ import streamlit as st
 from services.actor import Actor
 from services.auth import handoff, login
 from services.errors import SessionExpired
+from ui import nav
+from ui.safe import html
 
 TOKEN_KEY = "auth_token"
 COOKIE = "pf_session"
@@ -60,13 +62,18 @@ def current_actor() -> Actor | None:
 
 def start(signed_in: login.SignedIn) -> None:
     """Remember the new session here and, through a hand-off bound to this browser, in its
-    cookie. A browser without its own cookie (cookies refused) stays signed in in this tab."""
+    cookie, then go back to the page the user asked for (a bookmark, a link in a mail, a page
+    whose session had expired). A browser without its own cookie (cookies refused) stays
+    signed in in this tab."""
     st.session_state[TOKEN_KEY] = signed_in.token
     browser = _cookie(BROWSER_COOKIE)
     if browser is None:
         st.rerun()
-    url = f"/api/session/start?code={handoff.park(signed_in.token, browser)}"
-    _leave(f'<a data-pf-go href="{url}">Continuer</a>', "Connexion en cours…")
+    url = st.context.url if isinstance(st.context.url, str) else ""
+    then = nav.asked_path(url)
+    target = (f"/api/session/start?code={handoff.park(signed_in.token, browser)}"
+              + (f"&then={then}" if then else ""))
+    _leave(f'<a data-pf-go href="{html(target)}">Continuer</a>', "Connexion en cours…")
 
 
 def end() -> None:

@@ -6,6 +6,7 @@ Routes that touch the database are plain functions: Starlette runs them in its t
 pool, so a slow or locked database never stalls the event loop that serves every page."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlalchemy import text
@@ -31,9 +32,15 @@ def health(_request: Request) -> PlainTextResponse:
     return PlainTextResponse("ok")
 
 
+def back_to(then: str) -> str:
+    """The page to land on after signing in: one of our page paths, never another site."""
+    return "/" + then if re.fullmatch(r"[a-z_]{1,40}", then) else "/"
+
+
 def session_start(request: Request) -> Response:
-    """Turn a parked session into an HttpOnly cookie, in the browser that signed in only."""
-    response = RedirectResponse("/", status_code=303)
+    """Turn a parked session into an HttpOnly cookie, in the browser that signed in only,
+    then go to the page asked for."""
+    response = RedirectResponse(back_to(request.query_params.get("then", "")), status_code=303)
     token = handoff.claim(request.query_params.get("code", ""),
                           request.cookies.get(BROWSER_COOKIE, ""))
     if token is None:
@@ -70,14 +77,21 @@ async def _signed_out(token: str | None) -> Response:
     return response
 
 
-def go_script(_request: Request) -> Response:
-    return FileResponse(ASSETS / "go.js", media_type="text/javascript")
+# The portal's own scripts (the CSP allows no inline script): nothing else is served here.
+SCRIPTS = {"go.js", "a11y.js"}
+
+
+def script(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name not in SCRIPTS:
+        return PlainTextResponse("Introuvable.", status_code=404)
+    return FileResponse(ASSETS / name, media_type="text/javascript")
 
 
 ROUTES: list[Route] = [
     Route("/api/health", health, methods=["GET"]),
     Route("/api/session/start", session_start, methods=["GET"]),
     Route("/api/session/end", session_end, methods=["POST"]),
-    Route("/api/assets/go.js", go_script, methods=["GET"]),
+    Route("/api/assets/{name}", script, methods=["GET"]),
     *payments.ROUTES,
 ]

@@ -147,6 +147,14 @@ def _personal_words(session: Session, user: UserAccount) -> list[str]:
     return words
 
 
+def check(token: str) -> None:
+    """Refuse a link already used or expired (LinkInvalid), before any form is shown."""
+    with read() as session:
+        link = session.scalar(select(LinkToken).where(LinkToken.token_hash == digest(token)))
+        if link is None or link.used_at is not None or link.expires_at <= utcnow():
+            raise LinkInvalid()
+
+
 def redeem(token: str, password: str, client: str | None = None) -> str:
     """Set the password through a link; the link is spent. Returns the account's e-mail.
     One client address may try CLIENT_REQUESTS_PER_HOUR links an hour (an anonymous form)."""

@@ -3,7 +3,7 @@ paid and what is left, with the payment deadline and what happens when it passes
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,6 +16,7 @@ from services.actor import Actor
 from services.billing.credits import available_credit
 from services.payments import ledger
 from services.staff import scope
+from services.families.names import full_name
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,17 @@ class RegistrationAccount:
     activity: str
     period: str
     child: str
-    due_cents: int        # Montant dû: every live charge
-    balance_cents: int    # Solde: what is left to pay
+    charged_cents: int    # Facturé: every live charge
+    balance_cents: int    # Reste à payer
     partial_allowed: bool
     next_due_on: date | None
     overdue: bool
+    due_rule: str = ""    # when each reservation is due, in French
+
+    @property
+    def paid_cents(self) -> int:
+        """Payé: what payments and credit notes have settled of the charges."""
+        return self.charged_cents - self.balance_cents
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,20 @@ def deadline_policy() -> str:
                 "rendues aux familles en liste d'attente")
     else:
         then = "passé cette date, le montant reste dû et l'accueil vous contactera"
-    return f"Vous avez {days} jours après la validation pour régler vos réservations ; {then}"
+    return (f"Vous avez {days} jours après la validation pour régler vos réservations (plus "
+            f"longtemps pour une période lointaine : l'échéance est indiquée pour chaque "
+            f"inscription) ; {then}")
+
+
+def due_rule(today: date, period_start: date, days_before_start: int) -> str:
+    """The centre's payment rule for a period, in French (see charges.due_date)."""
+    days = settings.as_int(settings.PAYMENT_DAYS)
+    text = f"Chaque réservation est à régler dans les {days} jours après sa validation"
+    earliest = period_start - timedelta(days=days_before_start)
+    if earliest > today + timedelta(days=days):
+        text += (f", mais jamais avant le {earliest:%d/%m/%Y} ({days_before_start} jours avant "
+                 "le début de la période)")
+    return text + "."
 
 
 def family_scope(actor: Actor, family_id: int | None) -> int:
@@ -80,7 +100,7 @@ def family_scope(actor: Actor, family_id: int | None) -> int:
 def _accounts(session: Session, family_id: int, today: date) -> list[RegistrationAccount]:
     rows = session.execute(
         select(Registration.id, Activity.name, Period.name, Period.partial_payment,
-               Child.first_name, Child.last_name)
+               Child.first_name, Child.last_name, Period.start_date, Period.pay_days_before_start)
         .join(Child, Child.id == Registration.child_id)
         .join(Period, Period.id == Registration.period_id)
         .join(Activity, Activity.id == Period.activity_id)
@@ -90,14 +110,14 @@ def _accounts(session: Session, family_id: int, today: date) -> list[Registratio
         Charge.family_id == family_id, Charge.cancelled_at.is_(None))))
     balances = ledger.charge_balances(session, charges)
     out = []
-    for reg_id, activity, period, partial, first, last in rows:
+    for reg_id, activity, period, partial, first, last, start, before in rows:
         mine = [c for c in charges if c.registration_id == reg_id]
         open_ = [c for c in mine if balances[c.id] > 0]
         next_due = min((c.due_on for c in open_), default=None)
         out.append(RegistrationAccount(
-            reg_id, activity, period, f"{last} {first}", sum(c.amount_cents for c in mine),
+            reg_id, activity, period, full_name(first, last), sum(c.amount_cents for c in mine),
             sum(balances[c.id] for c in mine), partial, next_due,
-            next_due is not None and next_due < today))
+            next_due is not None and next_due < today, due_rule(today, start, before)))
     return out
 
 

@@ -22,6 +22,7 @@ from services.families.scope import visible_child
 from services.payments import ledger
 from services.registrations import age_on
 from services.staff import scope
+from services.families.names import full_name
 
 MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
              "septembre", "octobre", "novembre", "décembre"]
@@ -88,6 +89,14 @@ def invoice_months(actor: Actor, family_id: int | None = None) -> list[date]:
         return sorted({d.replace(day=1) for d in days}, reverse=True)
 
 
+def opening_month(months: list[date], today: date) -> int:
+    """Index of the month an invoice picker opens on: the current month, else the latest
+    past one (days booked ahead make future months that are not to be paid yet)."""
+    this_month = today.replace(day=1)
+    past = [i for i, m in enumerate(months) if m <= this_month]
+    return max(past, key=lambda i: months[i]) if past else 0
+
+
 def _registration(session: Session, actor: Actor,
                   registration_id: int) -> tuple[Registration, Child, Period, Activity, Site]:
     row = session.execute(
@@ -113,7 +122,8 @@ def registration_certificate_pdf(actor: Actor, registration_id: int) -> bytes:
                                "d'une attestation.")
         family = _family(session, child.family_id)
         doc = Document(*_letterhead(session, family), "Attestation d'inscription")
-        doc.para(f"{doc.organisation} atteste que l'enfant {child.first_name} {child.last_name}, "
+        name = full_name(child.first_name, child.last_name)
+        doc.para(f"{doc.organisation} atteste que l'enfant {name}, "
                  f"né(e) le {child.birth_date:%d/%m/%Y}, est inscrit(e) à l'activité "
                  f"« {activity.name} » – {period.name}, au lieu d'accueil {site.name} "
                  f"({site.address}), du {period.start_date:%d/%m/%Y} au "
@@ -126,13 +136,15 @@ def registration_certificate_pdf(actor: Actor, registration_id: int) -> bytes:
 
 
 def tax_children(actor: Actor, year: int, family_id: int | None = None) -> list[tuple[int, str]]:
-    """Children who were under 6 on 1 January of `year` (the tax rule), as (id, name)."""
+    """Children who were under 6 on 1 January of `year` (the tax rule) and for whom something
+    was paid that year (no certificate of 0,00 €), as (id, name)."""
     family_id = family_scope(actor, family_id)
     with read() as session:
-        children = session.scalars(select(Child).where(Child.family_id == family_id)
-                                   .order_by(Child.birth_date))
-        return [(c.id, f"{c.first_name} {c.last_name}") for c in children
-                if age_on(c.birth_date, date(year, 1, 1)) < 6 and c.birth_date.year <= year]
+        children = list(session.scalars(select(Child).where(Child.family_id == family_id)
+                                        .order_by(Child.birth_date)))
+        return [(c.id, full_name(c.first_name, c.last_name)) for c in children
+                if age_on(c.birth_date, date(year, 1, 1)) < 6 and c.birth_date.year <= year
+                and paid_in_year(session, c.id, year).total_cents > 0]
 
 
 @dataclass(frozen=True)
@@ -185,7 +197,7 @@ def tax_certificate_pdf(actor: Actor, child_id: int, year: int) -> bytes:
         doc.para(f"{doc.organisation} atteste avoir reçu de la famille {family.name} "
                  f"({family.address} {family.postal_code} {family.city}), au cours de l'année "
                  f"{year}, la somme de {euros(paid.total_cents)}{meals}, au titre de la garde "
-                 f"de l'enfant {child.first_name} {child.last_name}, né(e) le "
+                 f"de l'enfant {full_name(child.first_name, child.last_name)}, né(e) le "
                  f"{child.birth_date:%d/%m/%Y}, âgé(e) de moins de 6 ans au 1er janvier de "
                  "l'année.")
         doc.para(f"Montant à déclarer (frais de garde des enfants de moins de 6 ans, hors "

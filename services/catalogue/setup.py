@@ -124,7 +124,8 @@ def create_period(actor: Actor, activity_id: int, age_group_id: int, name: str, 
                   end: date, booking_opens_at: datetime, weekdays: str = "12345",
                   auto_validate: bool = True, partial_payment: bool = False,
                   add_deadline: tuple[int, time] = (1, time(15)),
-                  cancel_deadline: tuple[int, time] = (1, time(15))) -> int:
+                  cancel_deadline: tuple[int, time] = (1, time(15)),
+                  pay_days_before_start: int = 7) -> int:
     """Create a period and the capacity slots of each of its open days."""
     actor.require_manager()
     name = validate.text(name, "Nom de la période", max_len=200, required=True)
@@ -145,7 +146,8 @@ def create_period(actor: Actor, activity_id: int, age_group_id: int, name: str, 
                         partial_payment=partial_payment,
                         add_deadline_days=add_deadline[0], add_deadline_time=add_deadline[1],
                         cancel_deadline_days=cancel_deadline[0],
-                        cancel_deadline_time=cancel_deadline[1])
+                        cancel_deadline_time=cancel_deadline[1],
+                        pay_days_before_start=pay_days_before_start)
         session.add(period)
         session.flush()
         slots = generate_slots(session, period)

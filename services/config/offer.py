@@ -34,6 +34,7 @@ class PeriodSettings:
     auto_validate: bool
     partial_payment: bool
     registration_open: bool
+    pay_days_before_start: int = 7  # the payment rule (services/billing/charges.due_date)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def get_period(actor: Actor, period_id: int) -> PeriodSettings:
         return PeriodSettings(p.name, p.start_date, p.end_date, p.weekdays, p.booking_opens_at,
                               (p.add_deadline_days, p.add_deadline_time),
                               (p.cancel_deadline_days, p.cancel_deadline_time), p.auto_validate,
-                              p.partial_payment, p.registration_open)
+                              p.partial_payment, p.registration_open, p.pay_days_before_start)
 
 
 def check_settings(s: PeriodSettings) -> None:
@@ -76,6 +77,8 @@ def check_settings(s: PeriodSettings) -> None:
         raise InvalidInput("L'ouverture des réservations doit avoir un fuseau horaire.")
     if not (0 <= s.add_deadline[0] <= 60 and 0 <= s.cancel_deadline[0] <= 60):
         raise InvalidInput("Les délais doivent être entre 0 et 60 jours.")
+    if not 0 <= s.pay_days_before_start <= 365:
+        raise InvalidInput("Le délai de paiement avant le début doit être entre 0 et 365 jours.")
 
 
 def update_period(actor: Actor, period_id: int, s: PeriodSettings) -> None:
@@ -93,6 +96,7 @@ def update_period(actor: Actor, period_id: int, s: PeriodSettings) -> None:
         p.cancel_deadline_days, p.cancel_deadline_time = s.cancel_deadline
         p.auto_validate, p.partial_payment = s.auto_validate, s.partial_payment
         p.registration_open = s.registration_open
+        p.pay_days_before_start = s.pay_days_before_start
         session.flush()
         _drop_days_left_out(session, p)
         added = generate_slots(session, p)

@@ -24,6 +24,7 @@ from services.booking.rules import LOCAL
 from services.errors import InvalidInput, InvalidTransition, NotFound, PortalError
 from services.staff.choices import Choice
 from services.staff.scope import require_child
+from services.families.names import full_name
 
 EXPECTED = (R.VALIDATED, R.PRESENT, R.ABSENT, R.ABSENT_JUSTIFIED)
 MARKS = (R.PRESENT, R.ABSENT, R.ABSENT_JUSTIFIED)
@@ -79,7 +80,7 @@ def get_sheet(actor: Actor, site_id: int, day: date) -> Sheet:
             .where(Activity.site_id == site_id, Reservation.day == day,
                    Reservation.state.in_([s.value for s in EXPECTED]))
             .order_by(Activity.name, Unit.position, Child.last_name, Child.first_name)).all()
-    rows = [AttendanceRow(rid, act, unit, f"{first} {last}", group, state, by_staff)
+    rows = [AttendanceRow(rid, act, unit, full_name(first, last), group, state, by_staff)
             for rid, act, unit, first, last, group, state, by_staff in found]
     counts: dict[str, list[int]] = {}
     for r in rows:
@@ -158,7 +159,8 @@ def late_candidates(actor: Actor, unit_id: int, day: date) -> list[Choice]:
         booked = set(session.scalars(select(Reservation.child_id).where(
             Reservation.unit_id == unit_id, Reservation.day == day,
             Reservation.state.in_([s.value for s in EXPECTED]))))
-        return [Choice(cid, f"{first} {last}") for cid, first, last in rows if cid not in booked]
+        return [Choice(cid, full_name(first, last)) for cid, first, last in rows
+                if cid not in booked]
 
 
 def _unit(session: Session, actor: Actor, unit_id: int) -> Unit:

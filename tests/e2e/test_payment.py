@@ -10,7 +10,7 @@ EMAIL = "famille.tavernier@example.org"
 
 
 def _total_due(page) -> str:  # type: ignore[no-untyped-def]
-    metric = page.locator('[data-testid="stMetric"]', has_text="Total dû")
+    metric = page.locator('[data-testid="stMetric"]', has_text="Total reste à payer")
     metric.wait_for()
     return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
@@ -46,7 +46,7 @@ def test_tavernier_pays_in_the_sandbox_and_the_balance_drops_to_zero(app_server,
     # No click: the account page watches the pending payment and updates on its own.
     page.wait_for_function(
         "() => [...document.querySelectorAll('[data-testid=\"stMetric\"]')]"
-        ".some(m => m.innerText.includes('Total dû') && m.innerText.includes('0,00 €'))")
+        ".some(m => m.innerText.includes('Total reste à payer') && m.innerText.includes('0,00 €'))")
     assert _total_due(page) == "0,00 €"
     assert "payé" in page.locator("body").inner_text()
     shot(page, "account_after_payment_desktop")

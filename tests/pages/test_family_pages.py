@@ -31,6 +31,20 @@ def cell_key(state: str, reg: int, day, unit: int) -> str:
     return f"cell-{state}-{reg}-{day:%Y%m%d}-{unit}"
 
 
+def mark(at, key: str) -> str:  # type: ignore[no-untyped-def]
+    """The short mark a month cell shows (CSS generated content, silent for screen readers)."""
+    styles = " ".join(h.value for h in at.html)
+    found = re.search(r"\.st-key-" + re.escape(key)
+                      + r' button::after \{content:"([^"]*)" / ""', styles)
+    assert found, key
+    return found.group(1)
+
+
+def spoken(at, key: str) -> str:  # type: ignore[no-untyped-def]
+    """A cell's accessible name, as the browser renders its Markdown label."""
+    return at.button(key=key).label.replace("\\", "")
+
+
 def click(at, key: str):  # type: ignore[no-untyped-def]
     at.button(key=key).click().run()
     assert not at.exception
@@ -67,7 +81,9 @@ def test_tick_then_valider_books_and_shows_each_outcome(built):
     at.selectbox[1].set_value((w.first_day.year, w.first_day.month)).run()
     day, unit = w.first_day, w.units_peri[0]
     click(at, cell_key("free", reg, day, unit))
-    assert at.button(key=cell_key("draft_add", reg, day, unit)).label == "✓"
+    assert mark(at, cell_key("draft_add", reg, day, unit)) == "✓"
+    assert spoken(at, cell_key("draft_add", reg, day, unit)).endswith(
+        "ACCUEIL RELAI MATIN : Demande de réservation (cochée, pas encore envoyée)")
     press(at, "Valider")
     assert "réservation validée" in texts(at)
     assert at.button(key=cell_key("validated", reg, day, unit))
@@ -88,10 +104,11 @@ def test_a_stale_grid_loses_nothing_the_cell_goes_to_the_waiting_list(built):
         reserve(w.family_b, registered(w, w.family_b, child, w.period_peri), [cell])
     press(at, "Valider")
     assert "1er en liste d'attente" in texts(at)
-    assert at.button(key=cell_key("waitlisted", reg, *cell)).label == "1er"
+    assert mark(at, cell_key("waitlisted", reg, *cell)) == "1er"
+    assert "1er en liste d'attente" in spoken(at, cell_key("waitlisted", reg, *cell))
     # Ticking it again asks to leave the queue, drawn as the tutorial's own legend entry.
     click(at, cell_key("waitlisted", reg, *cell))
-    assert at.button(key=cell_key("draft_leave", reg, *cell)).label == "✗"
+    assert mark(at, cell_key("draft_leave", reg, *cell)) == "✗"
 
 
 def test_annuler_drops_ticks_and_a_validated_cell_can_be_cancelled(built):
@@ -166,8 +183,12 @@ def test_week_view_lists_days_with_large_buttons_and_legend(built):
     at.selectbox[1].set_value((w.first_day.year, w.first_day.month)).run()
     at.segmented_control(key="bookings_view").set_value("Semaine").run()
     assert not at.exception
-    labels = [b.label for b in at.button if b.key and b.key.startswith("cell-")]
-    assert any(lbl.startswith("ACCUEIL RELAI SOIR : Libre · 2 places") for lbl in labels)
+    labels = [b.label.replace("\\", "") for b in at.button
+              if b.key and b.key.startswith("cell-") and b.key.endswith("-w")]
+    assert any(re.fullmatch(r"[A-Z][a-z]+ \d+ [a-zéû]+, ACCUEIL RELAI SOIR : libre, 2 places", lbl)
+               for lbl in labels), labels[:3]
+    assert not [b for b in at.button if b.key and b.key.startswith("cell-")
+                and not b.key.endswith("-w")]  # the month is not drawn at all
     assert "Case libre" in " ".join(h.value for h in at.html)
     assert "ACCUEIL RELAI SOIR 16:00–18:00" in " ".join(h.value for h in at.html)
     assert reg

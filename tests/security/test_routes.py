@@ -23,7 +23,7 @@ PRIVATE = (b"DURAND", b"DUPONT", b"@test.example", b"Traceback", b"Zo\xc3\xa9")
 # real payment reference. Public routes say so and are only checked for private data.
 CHECKS: dict[str, list[tuple[str, dict[str, str], dict[str, str]]]] = {
     "/api/health": [],  # public: "ok"
-    "/api/assets/go.js": [],  # public: the portal's own redirect script, no data
+    "/api/assets/{name}": [],  # public: the portal's own scripts, no data
     "/api/session/start": [("GET", {}, {}), ("GET", {"code": "not-a-code"}, {})],
     "/api/session/end": [("GET", {}, {}), ("POST", {}, {})],
     "/api/monetico/notify": [

@@ -85,7 +85,10 @@ def test_invitation_link_sets_the_password_once_and_mails_no_password(world, cap
     token = last_token(capsys, "durand@test.example")
     # Without SMTP the link goes to the server's console, never into the stored mail.
     assert token not in mail.body and LINK_MASK in mail.body and mail.link is None
+    links.check(token)  # usable: no error before the form
     assert links.redeem(token, "nouveau2026mdp") == "durand@test.example"
+    with pytest.raises(LinkInvalid):
+        links.check(token)  # used: said before any form
     assert login.sign_in("durand@test.example", "nouveau2026mdp").actor.family_id == world.family_b_id
     with pytest.raises(LinkInvalid):
         links.redeem(token, "encoreun2026mdp")
@@ -103,6 +106,8 @@ def test_a_new_link_voids_the_older_one(world, capsys):
 def test_expired_link_is_refused(world, monkeypatch, capsys):
     monkeypatch.setenv("LINK_VALID_HOURS", "0")
     links.request_reset("durand@test.example")
+    with pytest.raises(LinkInvalid):
+        links.check(last_token(capsys, "durand@test.example"))
     with pytest.raises(LinkInvalid):
         links.redeem(last_token(capsys, "durand@test.example"), "nouveau2026mdp")
 

@@ -162,7 +162,8 @@ def test_a_partial_amount_where_the_period_allows_it_pays_the_oldest_day_first(w
     assert start.amount_cents == 150
     card.apply_notification(notification(start.reference, 150))
     (line,) = get_account(world.family_a, world.today).registrations
-    assert (line.due_cents, line.balance_cents, line.partial_allowed) == (200, 50, True)
+    assert (line.charged_cents, line.balance_cents, line.partial_allowed) == (200, 50, True)
+    assert line.paid_cents == 150
     with read() as session:
         assert [a for _, a in session.execute(
             select(PaymentAllocation.charge_id, PaymentAllocation.amount_cents)
