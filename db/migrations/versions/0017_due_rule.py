@@ -2,7 +2,7 @@
 (when that is later than validation + PAYMENT_DAYS)
 
 Revision ID: 0017_due_rule
-Revises: 0011_organisation_profile
+Revises: 0020_records
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_due_rule"
-down_revision = "0011_organisation_profile"
+down_revision = "0020_records"
 branch_labels = None
 depends_on = None
 
