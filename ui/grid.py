@@ -17,8 +17,7 @@ import streamlit as st
 from services.booking.grid import Cell, CellState, MonthGrid
 from services.booking.outcomes import Submission, day_label, ordinal
 from ui.format import WEEKDAY_LETTERS, day_words
-from ui.safe import html as safe_html
-from ui.safe import md
+from ui.safe import html, md
 
 AUTO, WEEK, MONTH = "Auto", "Semaine", "Mois"
 VIEWS = [AUTO, WEEK, MONTH]
@@ -227,14 +226,14 @@ def month_view(grid: MonthGrid) -> None:
         head[0].markdown("**Accueils**")
         for col, d in zip(head[1:], grid.days):
             col.markdown(f"<div style='text-align:center;font-size:.75rem;line-height:1.15;"
-                         f"padding-bottom:.7rem' title='{safe_html(day_words(d))}'>"
+                         f"padding-bottom:.7rem' title='{html(day_words(d))}'>"
                          f"{WEEKDAY_LETTERS[d.weekday()]}<br>{d.day:02d}</div>",
                          unsafe_allow_html=True)
         for unit_id, unit in grid.units:
             row = st.columns(spec, gap=None, wrap=False, vertical_alignment="center")
             hours = grid.hours.get(unit_id, "")
-            row[0].markdown(f"<div style='font-size:.8rem;line-height:1.1'>{safe_html(unit)}"
-                            f"<br><span style='font-size:.7rem;opacity:.7'>{safe_html(hours)}"
+            row[0].markdown(f"<div style='font-size:.8rem;line-height:1.1'>{html(unit)}"
+                            f"<br><span style='font-size:.7rem;opacity:.7'>{html(hours)}"
                             "</span></div>", unsafe_allow_html=True)
             for col, d in zip(row[1:], grid.days):
                 cell = grid.cell(d, unit_id)
@@ -258,7 +257,7 @@ def week_view(grid: MonthGrid, days: list[date]) -> None:
     """A list of days, one large button per unit: the easy view on a phone."""
     with st.container(key="week"):
         st.html("<div style='font-size:.8rem;opacity:.75'>Horaires : " + " · ".join(
-            f"{safe_html(name)} {safe_html(grid.hours.get(unit_id, ''))}"
+            f"{html(name)} {html(grid.hours.get(unit_id, ''))}"
             for unit_id, name in grid.units) + "</div>")
         for d in days:
             st.markdown(f"**{day_label(d).capitalize()}**")
