@@ -112,7 +112,7 @@ def short_label(cell: Cell, state: str) -> str:
 
 
 def long_label(cell: Cell, state: str, unit: str) -> str:
-    """The same cell in words, for the week list and tooltips."""
+    """The same cell in words, for the week list and tooltips (plain text: escape to show)."""
     if state == CellState.FREE:
         words = f"libre, {cell.places_left} place{'s' if (cell.places_left or 0) > 1 else ''}"
     elif state == FULL:
@@ -123,7 +123,7 @@ def long_label(cell: Cell, state: str, unit: str) -> str:
         words = LOOKS[state].legend
     if cell.why_not and not (cell.can_add or cell.can_cancel):
         words += f" — {cell.why_not}"
-    return f"{md(unit)} : {md(words)}"
+    return f"{unit} : {words}"
 
 
 def spoken(cell: Cell, state: str, unit: str) -> str:
@@ -206,7 +206,7 @@ def _key(grid: MonthGrid, cell: Cell, state: str, suffix: str = "") -> str:
 
 
 def _cell_button(grid: MonthGrid, cell: Cell, unit: str, key: str, state: str) -> None:
-    st.button(md(spoken(cell, state, unit)), key=key, help=long_label(cell, state, unit),
+    st.button(md(spoken(cell, state, unit)), key=key, help=md(long_label(cell, state, unit)),
               disabled=state == CellState.CLOSED, on_click=toggle,
               args=(grid.registration_id, cell, unit), width="stretch")
 
