@@ -164,8 +164,8 @@ def test_a_new_centre_sets_itself_up_and_runs_under_its_own_name(tmp_path, brows
             page.get_by_text("Semaine", exact=True).first.click()
             wait_idle(page)
             page.get_by_text("Semaine du").wait_for()  # opens on the first week to book
-            page.get_by_role("button", name=re.compile("^JOURNEE : ")).first.click()
-            page.get_by_role("button", name=re.compile("^JOURNEE : Demande")).first.wait_for()
+            page.get_by_role("button", name=re.compile(", JOURNEE : ")).first.click()
+            page.get_by_role("button", name=re.compile(", JOURNEE : Demande")).first.wait_for()
             shot(page, "first_run_family_grid_desktop")
             page.get_by_role("button", name="Valider", exact=True).click()
             page.get_by_text("Résultat de votre demande").wait_for()
