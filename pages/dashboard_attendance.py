@@ -6,7 +6,6 @@ from services.reports import attendance as report
 from ui import charts
 from ui.dashboards import IMAGE_HINT, chart, nothing, selection, table
 from ui.guard import require_staff
-from ui.safe import md
 
 actor = require_staff()
 
@@ -20,7 +19,7 @@ try:
     absent = report.no_shows(actor, choice.start, choice.end, choice.site_ids,
                              choice.age_group_ids)
 except PortalError as error:
-    st.error(md(error.message))
+    st.error(error.message)
     st.stop()
 if frame.empty:
     nothing("Aucun pointage sur cette sélection.")

@@ -6,7 +6,6 @@ from services.reports import funder as report
 from ui import charts
 from ui.dashboards import IMAGE_HINT, chart, nothing, selection, table
 from ui.guard import require_staff
-from ui.safe import md
 
 actor = require_staff()
 
@@ -19,7 +18,7 @@ try:
     frame = report.presence(actor, choice.start, choice.end, choice.site_ids,
                             choice.age_group_ids)
 except PortalError as error:
-    st.error(md(error.message))
+    st.error(error.message)
     st.stop()
 if frame.empty:
     nothing("Aucune présence pointée sur cette sélection.")

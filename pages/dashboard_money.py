@@ -7,7 +7,6 @@ from ui import charts
 from ui.dashboards import IMAGE_HINT, chart, nothing, selection, table, today
 from ui.format import euros
 from ui.guard import require_staff
-from ui.safe import md
 
 actor = require_staff()
 
@@ -21,7 +20,7 @@ try:
     found = report.summary(actor, choice.start, choice.end, now, choice.site_ids,
                            choice.age_group_ids)
 except PortalError as error:
-    st.error(md(error.message))
+    st.error(error.message)
     st.stop()
 frame, late = found.by_month, found.overdue_families
 if frame.empty:

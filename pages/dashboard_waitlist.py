@@ -6,7 +6,6 @@ from services.reports import waitlist as report
 from ui import charts
 from ui.dashboards import IMAGE_HINT, chart, nothing, selection, table
 from ui.guard import require_staff
-from ui.safe import md
 
 actor = require_staff()
 
@@ -21,7 +20,7 @@ try:
     promoted = report.promotions(actor, choice.start, choice.end, choice.site_ids,
                                  choice.age_group_ids)
 except PortalError as error:
-    st.error(md(error.message))
+    st.error(error.message)
     st.stop()
 
 cols = st.columns(3)

@@ -26,7 +26,7 @@ if reference:
     try:
         payment_state(accounts.get_payment(actor, reference))
     except PortalError as error:
-        st.error(md(error.message))
+        st.error(error.message)
 if st.button("Actualiser", icon=":material/refresh:"):
     st.session_state.pop("card_start", None)
     st.rerun()
@@ -82,7 +82,7 @@ if account.credit_cents > 0:
         try:
             used = credits.use_credit(actor, list(selection))
         except PortalError as error:
-            st.error(md(error.message))
+            st.error(error.message)
         else:
             st.success(f"{euros(used)} de votre avoir ont été utilisés.")
             unpick()
@@ -92,7 +92,7 @@ if st.button("Règlement", type="primary", disabled=not selection, icon=":materi
     try:
         st.session_state["card_start"] = card.start_card_payment(actor, selection)
     except PortalError as error:
-        st.error(md(error.message))
+        st.error(error.message)
 start = st.session_state.get("card_start")
 if start is not None:
     st.write(f"Paiement {start.reference} de {euros(start.amount_cents)} prêt : la page de "

@@ -43,7 +43,7 @@ try:
     grid = get_month(actor, reg_id, *(month or (None, None)))
     memo = get_booking_memo(actor, reg_id)
 except PortalError as error:
-    st.error(md(error.message))
+    st.error(error.message)
     st.stop()
 ui_grid.css()
 
@@ -87,7 +87,7 @@ if buttons[0].button("Valider", type="primary", icon=":material/send:", width="s
         if cancels:
             results.append(cancel(actor, reg_id, cancels))
     except PortalError as error:
-        st.error(md(error.message))
+        st.error(error.message)
     if results:
         ui_grid.clear_drafts(reg_id)
         st.session_state["grid_result"] = results

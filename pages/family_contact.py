@@ -6,7 +6,6 @@ from services.families.changes import request_change
 from services.families.file import get_file, update_contact
 from ui.changes import pending_changes
 from ui.guard import require_family
-from ui.safe import md
 
 actor = require_family()
 
@@ -25,7 +24,7 @@ with st.form("contact"):
         try:
             changed = update_contact(actor, address, postal_code, city, phone, email)
         except PortalError as error:
-            st.error(md(error.message))
+            st.error(error.message)
         else:
             st.session_state["contact_done"] = ("Coordonnées enregistrées." if changed
                                                 else "Aucun changement.")
@@ -41,7 +40,7 @@ with st.form("qf"):
         try:
             request_change(actor, "qf", qf)
         except PortalError as error:
-            st.error(md(error.message))
+            st.error(error.message)
         else:
             st.session_state["contact_done"] = ("Demande envoyée : l'accueil vérifie votre "
                                                 "attestation et vous répond par mail.")

@@ -3,12 +3,12 @@ from datetime import date
 
 import streamlit as st
 
-from services.families.names import full_name
 from services.families.overview import get_overview
 from ui.format import day, euros
 from ui.guard import require_family
 from ui.progress import next_steps
 from ui.safe import md
+from services.families.names import full_name
 
 actor = require_family()
 

@@ -6,11 +6,11 @@ import streamlit as st
 from services.errors import PortalError
 from services.families.changes import request_change
 from services.families.file import get_file
-from services.families.names import full_name
 from ui.changes import pending_changes
 from ui.format import day
 from ui.guard import require_family
 from ui.safe import md
+from services.families.names import full_name
 
 actor = require_family()
 
@@ -32,7 +32,7 @@ def ask(*changes: tuple[str, str], child_id: int | None = None) -> None:
         for field, value in changes:
             request_change(actor, field, value, child_id)
     except PortalError as error:
-        st.error(md(error.message))
+        st.error(error.message)
     else:
         st.session_state["change_sent"] = ("Demande envoyée à l'accueil, qui la vérifie "
                                            "et vous répond par mail.")

@@ -8,12 +8,12 @@ from services import organisation, registrations
 from services.catalogue.offer import list_offer
 from services.catalogue.prices import get_family_prices
 from services.errors import PortalError
-from services.families.names import full_name
 from services.families.overview import get_overview
 from ui.format import day
 from ui.guard import require_family
 from ui.prices import price_list
 from ui.safe import md
+from services.families.names import full_name
 
 actor = require_family()
 
@@ -70,7 +70,7 @@ if st.button("Enregistrer ma demande", type="primary", icon=":material/send:"):
     try:
         registrations.request_registration(actor, child_id, period)
     except PortalError as error:
-        st.error(md(error.message))
+        st.error(error.message)
     else:
         st.session_state["registration_sent"] = (
             f"Demande envoyée pour {offer.first_name} : « {chosen.activity} – {chosen.period} ». "

@@ -5,7 +5,6 @@ from services import organisation
 from services.errors import PortalError
 from ui.centre_form import profile_fields, rules_upload
 from ui.guard import require_manager
-from ui.safe import md
 
 actor = require_manager()
 
@@ -27,7 +26,7 @@ if submitted:
     try:
         changed = organisation.update_profile(actor, form, rules_pdf, drop_pdf)
     except PortalError as error:
-        st.error(md(error.message))
+        st.error(error.message)
     else:
         st.session_state["centre_flash"] = ("Informations du centre enregistrées." if changed
                                             else "Aucune modification.")

@@ -31,7 +31,7 @@ if submitted:
     try:
         n = closures.add_closure(actor, site_id, start, end, label, activity_id)
     except PortalError as error:
-        st.error(md(error.message))
+        st.error(error.message)
     else:
         st.session_state["closures_flash"] = f"{n} jour(s) fermé(s)."
         st.rerun()
@@ -47,7 +47,7 @@ for item in items:
         try:
             closures.remove_closure(actor, item.id)
         except PortalError as error:
-            st.error(md(error.message))
+            st.error(error.message)
         else:
             st.session_state["closures_flash"] = f"{day(item.day)} rouvert."
             st.rerun()

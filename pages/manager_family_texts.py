@@ -41,7 +41,7 @@ if saved:
     try:
         content.update_family_texts(actor, FamilyTexts(welcome, memo, notice, url))
     except PortalError as error:
-        st.error(md(error.message))
+        st.error(error.message)
     else:
         _done("Textes enregistrés : les familles les voient dès maintenant.")
 
@@ -57,7 +57,7 @@ if added:
     try:
         content.create_news(actor, title, body, published)
     except PortalError as error:
-        st.error(md(error.message))
+        st.error(error.message)
     else:
         _done("Actualité publiée.")
 
@@ -83,4 +83,4 @@ for item in items:
                 content.delete_news(actor, item.id)
                 _done("Actualité supprimée.")
         except PortalError as error:
-            st.error(md(error.message))
+            st.error(error.message)

@@ -9,7 +9,6 @@ from services.staff import choices
 from ui import pickers
 from ui.guard import require_manager
 from ui.period_form import DAYS
-from ui.safe import md
 
 actor = require_manager()
 
@@ -45,7 +44,7 @@ if submitted:
             [g.id for g in groups if g.label in group_names], start, end, int(number),
             "".join(days))
     except PortalError as error:
-        st.error(md(error.message))
+        st.error(error.message)
     else:
         st.session_state["places_flash"] = (
             f"{change.slots} créneau(x) à {int(number)} place(s)"

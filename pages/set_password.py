@@ -20,7 +20,7 @@ if done and done[0] == token:
 try:
     links.check(token)  # a used or expired link says so before any form
 except PortalError as error:
-    st.error(md(error.message))
+    st.error(error.message)
     st.page_link("pages/sign_in.py", label="Mot de passe oublié ? Aller à la connexion",
                  icon=":material/login:")
     st.stop()
@@ -40,7 +40,7 @@ if submitted:
         try:
             email = links.redeem(token, first, session.client_address())
         except PortalError as error:
-            st.error(md(error.message))
+            st.error(error.message)
         else:
             st.session_state["password_set"] = (token, email)
             st.rerun()  # the form goes; the success message stays

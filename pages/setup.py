@@ -34,7 +34,7 @@ if submitted:
             profile=profile, site_name=site_name, site_address=site_address,
             manager_name=manager_name, manager_email=manager_email, rules_pdf=rules_pdf))
     except PortalError as error:
-        st.error(md(error.message))
+        st.error(error.message)
     else:
         st.success(f"Le centre est mis en service. Un lien pour choisir le mot de passe a été "
                    f"envoyé à {md(done.manager_email)}.")

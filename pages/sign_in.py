@@ -28,7 +28,7 @@ if submitted:
     try:
         signed_in = login.sign_in(email, password, client)
     except PortalError as error:
-        st.error(md(error.message))
+        st.error(error.message)
     else:
         session.start(signed_in)
 
@@ -39,7 +39,7 @@ with st.expander("Mot de passe oublié ?"):
             try:
                 links.request_reset(forgot_email, client)
             except PortalError as error:
-                st.error(md(error.message))
+                st.error(error.message)
             else:
                 st.success("Si un compte existe pour cette adresse, un lien vient de lui être "
                            f"envoyé. Il est valable {links.valid_hours()} heures et ne sert "

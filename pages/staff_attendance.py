@@ -51,7 +51,7 @@ for total in sheet.totals:
             try:
                 n = attendance.mark(actor, marks)
             except PortalError as error:
-                st.error(md(error.message))
+                st.error(error.message)
             else:
                 st.session_state["attendance_flash"] = f"Pointage enregistré ({n} changement(s))."
                 st.rerun()
@@ -69,7 +69,7 @@ with st.expander("Ajouter un enfant arrivé sans réservation"):
             try:
                 attendance.add_late_arrival(actor, candidates[child], unit_id, chosen_day)
             except PortalError as error:
-                st.error(md(error.message))
+                st.error(error.message)
             else:
                 st.session_state["attendance_flash"] = (f"{md(child)} ajouté(e) et marqué(e) "
                                                         "présent(e).")

@@ -7,7 +7,6 @@ from services.errors import PortalError
 from services.staff import audit_log
 from ui import dashboards
 from ui.guard import require_staff
-from ui.safe import md
 
 actor = require_staff()
 
@@ -36,7 +35,7 @@ try:
                                     family_name=family, actions=tuple(kinds),
                                     page=int(page) - 1)
 except PortalError as error:
-    st.error(md(error.message))
+    st.error(error.message)
     st.stop()
 st.caption(f"{result.total} action(s) · page {result.page + 1} sur {result.pages} "
            f"({audit_log.PAGE_SIZE} par page, les plus récentes d'abord)")

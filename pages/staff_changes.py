@@ -31,7 +31,7 @@ for change in changes:
                 try:
                     state = decide_change(actor, change.id, approve, reason)
                 except PortalError as error:
-                    st.error(md(error.message))
+                    st.error(error.message)
                 else:
                     st.session_state["change_decided"] = (
                         f"Demande {'acceptée et appliquée' if state == 'validated' else 'refusée'}"

@@ -42,7 +42,7 @@ if family_id is None:
 try:
     file = get_family_file(actor, family_id)
 except PortalError as error:
-    st.error(md(error.message))
+    st.error(error.message)
     st.stop()
 
 st.header(f"Famille {md(file.name)}")

@@ -50,7 +50,7 @@ if name.strip():
 try:
     shown = mails.list_outbox(actor, state=state, family_id=family_id)
 except PortalError as error:
-    st.error(md(error.message))
+    st.error(error.message)
     st.stop()
 if not shown:
     st.write("Aucun mail.")
@@ -68,7 +68,7 @@ for mail in shown:
             try:
                 new_link = mails.resend(actor, mail.id)
             except PortalError as error:
-                st.error(md(error.message))
+                st.error(error.message)
             else:
                 st.session_state["outbox_flash"] = (
                     "Un nouveau lien a été envoyé ; l'ancien ne fonctionne plus." if new_link

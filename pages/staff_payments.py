@@ -8,7 +8,6 @@ from services.payments.receipts import METHODS_FR
 from ui.format import euros
 from ui.guard import require_staff
 from ui.money import cents, pdf_button
-from ui.safe import md
 
 actor = require_staff()
 
@@ -40,7 +39,7 @@ else:
                 reference = desk.record_desk_payment(actor, family.family_id, method,
                                                      cents(amount), chosen or None, note)
             except PortalError as error:
-                st.error(md(error.message))
+                st.error(error.message)
             else:
                 st.session_state["desk_receipt"] = reference
                 st.rerun()

@@ -27,7 +27,7 @@ with st.expander("Filtres", expanded=False):
 try:
     items = list_queue(actor, QueueFilter(site_id, activity_id, period_id, since))
 except PortalError as error:
-    st.error(md(error.message))
+    st.error(error.message)
     st.stop()
 items = [i for i in items if KIND_LABELS[i.kind] in kinds]
 if not items:
@@ -69,7 +69,7 @@ if validate or refuse:
             if ids:
                 results += [(kind, r) for r in decide(actor, ids, bool(validate), reason)]
     except PortalError as error:
-        st.error(md(error.message))
+        st.error(error.message)
     else:
         st.session_state["queue_results"] = [
             f"{'✓' if r.ok else '✗'} {KIND_LABELS[k]} n° {r.id} : {md(r.message)}"

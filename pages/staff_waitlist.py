@@ -36,7 +36,7 @@ def act(call, success: str) -> None:  # type: ignore[no-untyped-def]
     try:
         result = call()
     except PortalError as error:
-        st.session_state["waitlist_flash"] = [("error", md(error.message))]
+        st.session_state["waitlist_flash"] = [("error", error.message)]
     else:
         st.session_state["waitlist_flash"] = [("success", success.format(result))]
     st.rerun()

@@ -41,7 +41,7 @@ def cancel_days(actor: Actor, file: FamilyFile) -> None:
             try:
                 done = corrections.cancel_for_family(actor, file.id, reg_id, picked, reason)
             except PortalError as error:
-                st.error(md(error.message))
+                st.error(error.message)
             else:
                 for cell in done.cells:
                     st.write(f"{day(cell.day)} · {md(cell.unit_name)} : {md(cell.describe())}")
@@ -67,7 +67,7 @@ def reverse_payment(actor: Actor, file: FamilyFile) -> None:
             try:
                 counter = corrections.reverse_desk_payment(actor, file.id, ref, reason)
             except PortalError as error:
-                st.error(md(error.message))
+                st.error(error.message)
             else:
                 st.session_state["family_flash"] = (
                     f"Règlement {md(ref)} annulé par la contre-passation {md(counter)} : les "

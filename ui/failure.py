@@ -8,7 +8,6 @@ from contextlib import contextmanager
 import streamlit as st
 
 from services.errors import explain
-from ui.safe import md
 
 
 @contextmanager
@@ -18,5 +17,5 @@ def contained() -> Iterator[None]:
     try:
         yield
     except Exception as exc:  # noqa: BLE001  (turned into a French message, logged by explain)
-        st.error(md(explain(exc).message), icon=":material/cloud_off:")
+        st.error(explain(exc).message, icon=":material/cloud_off:")
         st.stop()

@@ -6,7 +6,6 @@ from collections.abc import Callable
 import streamlit as st
 
 from services.errors import PortalError
-from ui.safe import md
 
 
 def show(key: str) -> None:
@@ -20,7 +19,7 @@ def save(call: Callable[[], object], message: str, key: str) -> None:
     try:
         call()
     except PortalError as error:
-        st.error(md(error.message))
+        st.error(error.message)
     else:
         st.session_state[key] = message
         st.rerun()

@@ -13,7 +13,6 @@ from services.staff import family_files
 from services.staff.family_files import FamilyFile
 from ui.format import WEEKDAY_LETTERS, month_title
 from ui.grid import short_label
-from ui.safe import md
 
 LEGEND = ("Chiffre : places libres · ✓ réservation validée · ✓A réservation facilitée par "
           "l'accueil · ? demande envoyée · 2e : rang en liste d'attente · ✗ annulation "
@@ -47,7 +46,7 @@ def month_grid(actor: Actor, file: FamilyFile) -> None:
     try:
         grid = get_month(actor, reg_id, *(month or (None, None)))
     except PortalError as error:
-        st.error(md(error.message))
+        st.error(error.message)
         return
     chosen = st.selectbox("Mois", grid.months, index=grid.months.index((grid.year, grid.month)),
                           format_func=lambda ym: month_title(*ym), key=f"staff_grid_m_{reg_id}")

@@ -38,7 +38,7 @@ def typical_week_form(actor: Actor, registration_id: int, grid: MonthGrid) -> No
             try:
                 result = apply_typical_week(actor, registration_id, pattern, start)
             except PortalError as error:
-                st.error(md(error.message))
+                st.error(error.message)
             else:
                 st.session_state["grid_result"] = [result]
                 st.rerun()

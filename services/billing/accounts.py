@@ -14,9 +14,9 @@ from db.models import Activity, Charge, Child, Payment, Period, Registration
 from db.states import PaymentMethod
 from services.actor import Actor
 from services.billing.credits import available_credit
-from services.families.names import full_name
 from services.payments import ledger
 from services.staff import scope
+from services.families.names import full_name
 
 
 @dataclass(frozen=True)

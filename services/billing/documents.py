@@ -18,11 +18,11 @@ from services.billing.accounts import family_scope
 from services.billing.pdf import Document, euros
 from services.booking.rules import LOCAL
 from services.errors import InvalidInput, NotFound
-from services.families.names import full_name
 from services.families.scope import visible_child
 from services.payments import ledger
 from services.registrations import age_on
 from services.staff import scope
+from services.families.names import full_name
 
 MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
              "septembre", "octobre", "novembre", "décembre"]

@@ -22,9 +22,9 @@ from services.booking.capacity import db_now
 from services.booking.reserve import reserve
 from services.booking.rules import LOCAL
 from services.errors import InvalidInput, InvalidTransition, NotFound, PortalError
-from services.families.names import full_name
 from services.staff.choices import Choice
 from services.staff.scope import require_child
+from services.families.names import full_name
 
 EXPECTED = (R.VALIDATED, R.PRESENT, R.ABSENT, R.ABSENT_JUSTIFIED)
 MARKS = (R.PRESENT, R.ABSENT, R.ABSENT_JUSTIFIED)

@@ -12,8 +12,8 @@ from db.models import Activity, Child, Family, Period, Registration, Reservation
 from db.states import RegistrationState
 from db.states import ReservationState as R
 from services.actor import Actor
-from services.families.names import full_name
 from services.staff.scope import on_my_sites
+from services.families.names import full_name
 
 KIND_LABELS = {"registration": "Inscription", "booking": "Réservation",
                "cancellation": "Annulation"}

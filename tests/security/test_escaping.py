@@ -15,7 +15,6 @@ and line, so a new page cannot reopen the hole.
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -215,19 +214,3 @@ def test_every_export_goes_through_the_one_export_helper():
              if w in p.read_text(encoding="utf-8")
              and p.relative_to(ROOT).as_posix() != "services/reports/export.py"]
     assert not found, found
-
-
-def test_error_messages_reach_the_screen_escaped():
-    """A service's French message may quote what someone typed (a child's first name, a unit
-    name): every message shown as Markdown goes through md() too."""
-    raw = re.compile(r"\b(error|expired|exc|explain\([^)]*\))\.message\b")
-    unescaped = []
-    for path in [ROOT / "Home.py", *sorted((ROOT / "pages").glob("*.py")),
-                 *sorted((ROOT / "ui").glob("*.py"))]:
-        for number, line in enumerate(path.read_text().splitlines(), 1):
-            for found in raw.finditer(line):
-                before = line[:found.start()]
-                if not before.rstrip().endswith("md(") and "==" not in line \
-                        and "session_state[ENDED_KEY]" not in line:
-                    unescaped.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
-    assert unescaped == []
