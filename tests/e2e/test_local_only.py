@@ -138,7 +138,7 @@ def test_a_hand_off_code_signs_in_only_the_browser_that_signed_in(server, browse
                    lambda route: (codes.append(route.request.url), route.abort()))
         sign_in(page, url, FAMILY, DEMO_PASSWORDS[FAMILY])
         page.wait_for_timeout(1_000)
-        assert len(codes) == 1
+        assert len(set(codes)) == 1  # one code (the page may ask for it more than once)
         target = victim.new_page()
         target.set_default_timeout(20_000)
         target.goto(url + "/")
