@@ -1,7 +1,6 @@
 """Staff and manager accounts run by managers: invite, role and sites, deactivate."""
 from __future__ import annotations
 
-
 import pytest
 from sqlalchemy import func, select
 
