@@ -3,6 +3,11 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+# Listen on this machine only unless told otherwise (`make run HOST=0.0.0.0`).
+HOST ?= 127.0.0.1
+# Mailed links and the bank's return address follow the port, unless set explicitly.
+PORTAIL_PUBLIC_URL ?= http://localhost:$(PORT)
+export PORTAIL_PUBLIC_URL
 
 .PHONY: run test bench setup db clean
 
@@ -18,7 +23,7 @@ db: setup
 	$(PY) -m db.bootstrap
 
 run: db
-	$(VENV)/bin/streamlit run server.py --server.port $(PORT)
+	$(VENV)/bin/streamlit run server.py --server.port $(PORT) --server.address $(HOST)
 
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -7,13 +7,15 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 import streamlit as st
-from starlette.routing import Route
+from starlette.middleware import Middleware
 
-from web import routes, worker
+from web import routes, startup, worker
+from web.security import SecurityHeaders
 
 
 @asynccontextmanager
 async def lifespan(_app):  # type: ignore[no-untyped-def]
+    startup.warn_on_public_url(int(st.get_option("server.port")))
     stop = worker.start()
     try:
         yield {}
@@ -21,4 +23,5 @@ async def lifespan(_app):  # type: ignore[no-untyped-def]
         stop()
 
 
-app = st.App("Home.py", routes=routes.ROUTES, lifespan=lifespan)
+app = st.App("Home.py", routes=routes.ROUTES, lifespan=lifespan,
+             middleware=[Middleware(SecurityHeaders)])

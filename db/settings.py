@@ -52,7 +52,8 @@ SMTP_USER = _declare("SMTP_USER", "", "SMTP user name, if the server needs one."
 SMTP_PASSWORD = _declare("SMTP_PASSWORD", "", "SMTP password, if the server needs one.")
 SMTP_STARTTLS = _declare("SMTP_STARTTLS", "0", "1 to upgrade the SMTP connection with STARTTLS.")
 MAIL_FROM = _declare(
-    "MAIL_FROM", "portail@csjacquard.example", "Sender address of the portal's mails."
+    "MAIL_FROM", "portail-famille@localhost",
+    "Sender address of the portal's mails (set the centre's own address in production)."
 )
 LINK_VALID_HOURS = _declare(
     "LINK_VALID_HOURS", "48", "Hours an emailed invitation or password-reset link stays valid."
@@ -61,10 +62,6 @@ SESSION_HOURS = _declare("SESSION_HOURS", "12", "Hours a sign-in stays valid fro
 BCRYPT_ROUNDS = _declare(
     "BCRYPT_ROUNDS", "12", "bcrypt cost factor for password hashes (tests lower it for speed)."
 )
-LOCKOUT_ATTEMPTS = _declare(
-    "LOCKOUT_ATTEMPTS", "5", "Failed sign-in attempts after which an account is locked."
-)
-LOCKOUT_MINUTES = _declare("LOCKOUT_MINUTES", "15", "Minutes an account stays locked.")
 PAYMENT_DAYS = _declare(
     "PAYMENT_DAYS", "7", "Days a family has to pay a validated reservation."
 )
@@ -89,7 +86,12 @@ MONETICO_KEY = _declare(
     "MONETICO_KEY", "12345678901234567890123456789012345678P0",
     "Monetico merchant key (40 characters); the default is the kits' public demo key.",
 )
-MONETICO_SOCIETE = _declare("MONETICO_SOCIETE", "csjacquard", "Monetico merchant code.")
+MONETICO_SOCIETE = _declare("MONETICO_SOCIETE", "portailfamille", "Monetico merchant code.")
+SANDBOX_BANK = _declare(
+    "PORTAIL_SANDBOX_BANK", "auto",
+    "1 runs the local sandbox bank (test cards, no money moves); 0 never does; 'auto' follows "
+    "PORTAIL_DEMO. It runs only with MONETICO_URL empty and the kits' demo key.",
+)
 
 
 def as_int(setting: Setting) -> int:
@@ -98,3 +100,33 @@ def as_int(setting: Setting) -> int:
 
 def as_bool(setting: Setting) -> bool:
     return setting.get().strip().lower() in {"1", "true", "yes", "on"}
+SIGN_IN_FREE_FAILURES = _declare(
+    "SIGN_IN_FREE_FAILURES", "5",
+    "Failed sign-ins a client address may make before each further attempt from it waits "
+    "(1 s, then twice as long after each failure).",
+)
+SIGN_IN_MAX_DELAY_SECONDS = _declare(
+    "SIGN_IN_MAX_DELAY_SECONDS", "900", "Longest wait imposed on a client address, in seconds."
+)
+ACCOUNT_FREE_FAILURES = _declare(
+    "ACCOUNT_FREE_FAILURES", "20",
+    "Failed sign-ins on one account, from all clients, before clients that have failed "
+    "themselves wait too; a client without failures is never held back.",
+)
+ACCOUNT_MAX_DELAY_SECONDS = _declare(
+    "ACCOUNT_MAX_DELAY_SECONDS", "60", "Longest wait per account, in seconds."
+)
+RESET_REQUESTS_PER_HOUR = _declare(
+    "RESET_REQUESTS_PER_HOUR", "3",
+    "Password-reset mails sent to one address per hour; further requests get the same answer "
+    "and send nothing.",
+)
+CLIENT_REQUESTS_PER_HOUR = _declare(
+    "CLIENT_REQUESTS_PER_HOUR", "10",
+    "Anonymous requests (password-reset form, set-password links) one client address may "
+    "make per hour.",
+)
+STAFF_IDLE_MINUTES = _declare(
+    "STAFF_IDLE_MINUTES", "30",
+    "Minutes without use after which a staff or manager session ends (shared reception PCs).",
+)

@@ -73,6 +73,7 @@ class PaymentState(StrEnum):
 
 class PaymentMethod(StrEnum):
     CARD_ONLINE = "card_online"
+    CARD_SANDBOX = "card_sandbox"  # paid in the local sandbox bank: no money moved
     CARD_DESK = "card_desk"
     CHEQUE = "cheque"
     CASH = "cash"

@@ -13,7 +13,9 @@ from services.payments import card, receipts
 from ui.documents import family_documents
 from ui.format import day, euros
 from ui.guard import require_family
-from ui.money import STATE_LABELS, cents, payment_state, pdf_button, watch_payment, when
+from ui.money import (STATE_LABELS, cents, payment_state, pdf_button, unpick, watch_payment,
+                      when)
+from ui.safe import md
 
 actor = require_family()
 
@@ -41,10 +43,12 @@ if not account.registrations:
     st.write("Aucune inscription validée pour le moment.")
 for reg in account.registrations:
     with st.container(border=True):
-        st.markdown(f"**{reg.activity} – {reg.period}**  \n{reg.child}")
-        cols = st.columns(2)
-        cols[0].metric("Montant dû", euros(reg.due_cents))
-        cols[1].metric("Solde", euros(reg.balance_cents))
+        st.markdown(f"**{md(reg.activity)} – {md(reg.period)}**  \n{md(reg.child)}")
+        cols = st.columns(3)
+        cols[0].metric("Facturé", euros(reg.charged_cents))
+        cols[1].metric("Payé", euros(reg.paid_cents))
+        cols[2].metric("Reste à payer", euros(reg.balance_cents))
+        st.caption(md(reg.due_rule))
         if reg.next_due_on:
             text = f"À régler avant le {day(reg.next_due_on)}"
             if reg.overdue:
@@ -56,7 +60,7 @@ for reg in account.registrations:
         if reg.balance_cents <= 0:
             continue
         if st.checkbox("Sélectionner", key=f"pick_{reg.registration_id}",
-                       value=reg.registration_id == preselected):
+                       value=reg.registration_id == preselected and not reference):
             amount = None
             if reg.partial_allowed:
                 euros_value = st.number_input(
@@ -70,8 +74,8 @@ to_pay = sum(a if a is not None else next(r.balance_cents for r in account.regis
                                            if r.registration_id == rid)
              for rid, a in selection.items())
 cols = st.columns(2)
-cols[0].metric("Total dû", euros(account.total_due))
-cols[1].metric("Total à régler", euros(to_pay))
+cols[0].metric("Total reste à payer", euros(account.total_due))
+cols[1].metric("Sélection à régler", euros(to_pay))
 if account.credit_cents > 0:
     st.success(f"Avoir disponible : {euros(account.credit_cents)}")
     if st.button("Utiliser mon avoir pour la sélection", disabled=not selection):
@@ -81,6 +85,7 @@ if account.credit_cents > 0:
             st.error(error.message)
         else:
             st.success(f"{euros(used)} de votre avoir ont été utilisés.")
+            unpick()
             st.rerun()
 
 if st.button("Règlement", type="primary", disabled=not selection, icon=":material/credit_card:"):
@@ -103,7 +108,9 @@ if not payments:
     st.write("Aucun paiement pour le moment.")
 for view in payments:
     line = (f"{when(view)} · {METHOD_LABELS.get(view.method, view.method)} · "
-            f"{euros(view.amount_cents)} · {STATE_LABELS[view.state]} · réf. {view.reference}")
+            f"{euros(view.amount_cents)} · "
+            f"{STATE_LABELS[view.state] if view.amount_cents > 0 else 'contre-passation'}"
+            f" · réf. {view.reference}")
     if view.state == "paid":
         st.markdown(line)
         kind = "avoir" if view.method == "credit_note" else "recu"

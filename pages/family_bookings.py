@@ -1,4 +1,5 @@
-"""Mes réservations: the month grid of a validated registration, or a week list on a phone."""
+"""Mes réservations: the month grid of a validated registration, or a week list where the
+screen is narrow (ui/grid.py chooses by the width, never by the user agent)."""
 from datetime import date
 
 import streamlit as st
@@ -6,14 +7,18 @@ import streamlit as st
 from services.booking.cancel import cancel
 from services.booking.errors import NothingToSubmit
 from services.booking.grid import get_month
+from services.booking.memo import get_booking_memo
 from services.booking.reserve import reserve
 from services.errors import PortalError
 from services.families.overview import get_overview
+from ui import centre
 from ui import grid as ui_grid
 from ui.format import euros, month_title
 from ui.guard import require_family
 from ui.links import pay_button
+from ui.prices import price_list
 from ui.typical_week import typical_week_form
+from ui.safe import md
 
 actor = require_family()
 
@@ -36,48 +41,35 @@ st.session_state["bookings_registration"] = reg_id
 month = st.session_state.get("bookings_month", {}).get(reg_id)
 try:
     grid = get_month(actor, reg_id, *(month or (None, None)))
+    memo = get_booking_memo(actor, reg_id)
 except PortalError as error:
     st.error(error.message)
     st.stop()
 ui_grid.css()
 
-phone = "Mobi" in st.context.headers.get("User-Agent", "")
 nav = st.columns([3, 2], vertical_alignment="bottom")
 chosen = nav[0].selectbox("Mois", grid.months, index=grid.months.index((grid.year, grid.month)),
                           format_func=lambda ym: month_title(*ym))
 if chosen != (grid.year, grid.month):
     st.session_state.setdefault("bookings_month", {})[reg_id] = chosen
     st.rerun()
-view = nav[1].segmented_control("Affichage", ["Semaine", "Mois"], key="bookings_view",
-                                default="Semaine" if phone else "Mois", required=True)
+view = nav[1].segmented_control("Affichage", ui_grid.VIEWS, key="bookings_view",
+                                default=ui_grid.AUTO, required=True)
 
-st.caption(f"{grid.child_name} · {grid.site} · "
+st.caption(f"{md(grid.child_name)} · {md(grid.site)} · "
            + ("réservations validées automatiquement dans la limite des places"
               if grid.auto_validate else "réservations validées par l'accueil"))
+centre.memo(memo)
+price_list(memo.prices)
 if grid.notice:
-    st.info(grid.notice)
+    st.info(md(grid.notice))
 if notice := st.session_state.pop("grid_notice", None):
     st.info(notice)
 if result := st.session_state.pop("grid_result", None):
     ui_grid.show_outcomes(result)
 
 st.subheader(month_title(grid.year, grid.month))
-if view == "Mois":
-    ui_grid.month_view(grid)
-else:
-    weeks = ui_grid.weeks(grid)
-    if not weeks:
-        st.write("Pas d'accueil ce mois-ci.")
-    else:
-        starts = [w[0] for w in weeks]
-        # Open on the first week where something can still be done.
-        active = next((w[0] for w in weeks if any(
-            grid.cell(d, u).can_add or grid.cell(d, u).can_cancel
-            for d in w for u, _ in grid.units)), starts[0])
-        first = st.segmented_control("Semaine du", starts, format_func=lambda d: f"{d:%d/%m}",
-                                     key=f"week_{reg_id}_{grid.year}_{grid.month}",
-                                     default=active, required=True)
-        ui_grid.week_view(grid, weeks[starts.index(first)])
+ui_grid.show(grid, view)
 
 pending = ui_grid.drafts(reg_id)
 count = len(pending["add"]) + len(pending["cancel"])

@@ -7,12 +7,14 @@ from services.families.overview import get_overview
 from ui.format import day, euros
 from ui.guard import require_family
 from ui.progress import next_steps
+from ui.safe import md
+from services.families.names import full_name
 
 actor = require_family()
 
 overview = get_overview(actor, date.today())
 st.title("Mon tableau de bord")
-st.write(f"Famille {overview.name}")
+st.write(f"Famille {md(overview.name)}")
 if overview.amount_due_cents:
     st.warning(f"Montant à régler : {euros(overview.amount_due_cents)} (onglet « Mon compte »).")
 STATE_LABELS = {"requested": "? En attente de validation par l'accueil",
@@ -20,13 +22,13 @@ STATE_LABELS = {"requested": "? En attente de validation par l'accueil",
                 "cancelled": "Annulée"}
 for child in overview.children:
     with st.container(border=True):
-        st.subheader(f"{child.first_name} {child.last_name}")
+        st.subheader(md(full_name(child.first_name, child.last_name)))
         st.caption(f"{child.age} ans · né(e) le {day(child.birth_date)}")
         if not child.registrations:
             st.write("Aucune inscription pour le moment.")
         for reg in child.registrations:
-            st.markdown(f"**{reg.activity}** – {reg.period}  \n"
-                        f"{reg.site} · du {day(reg.start)} au {day(reg.end)} · "
+            st.markdown(f"**{md(reg.activity)}** – {md(reg.period)}  \n"
+                        f"{md(reg.site)} · du {day(reg.start)} au {day(reg.end)} · "
                         f"{STATE_LABELS.get(reg.state, reg.state)}")
             for line in next_steps(reg):
                 st.markdown(f"- {line}")

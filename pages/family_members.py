@@ -9,6 +9,8 @@ from services.families.file import get_file
 from ui.changes import pending_changes
 from ui.format import day
 from ui.guard import require_family
+from ui.safe import md
+from services.families.names import full_name
 
 actor = require_family()
 
@@ -40,9 +42,9 @@ def ask(*changes: tuple[str, str], child_id: int | None = None) -> None:
 st.header("Enfants")
 for child in file.children:
     with st.container(border=True):
-        st.subheader(f"{child.first_name} {child.last_name}")
-        st.write(f"Né(e) le {day(child.birth_date)} · {child.school or 'école non renseignée'}")
-        st.write(f"Santé : {child.health_notes or 'rien de signalé'}")
+        st.subheader(md(full_name(child.first_name, child.last_name)))
+        st.write(f"Né(e) le {day(child.birth_date)} · {md(child.school or 'école non renseignée')}")
+        st.write(f"Santé : {md(child.health_notes or 'rien de signalé')}")
         with st.expander("Demander une modification"):
             with st.form(f"child_{child.id}"):
                 born = st.date_input("Date de naissance", value=child.birth_date,
@@ -58,8 +60,9 @@ for child in file.children:
 st.header("Responsables légaux")
 for g in file.guardians:
     with st.container(border=True):
-        st.write(f"**{g.first_name} {g.last_name}** ({g.relationship or 'responsable'}) · "
-                 f"{g.email or 'sans e-mail'} · {g.phone or 'sans téléphone'}")
+        st.write(f"**{md(g.first_name)} {md(g.last_name)}** "
+                 f"({md(g.relationship or 'responsable')}) · "
+                 f"{md(g.email or 'sans e-mail')} · {md(g.phone or 'sans téléphone')}")
 with st.expander("Ajouter ou modifier un responsable légal"):
     with st.form("guardian"):
         options = {0: "Nouveau responsable légal"} | {
@@ -81,4 +84,4 @@ if not file.documents:
 for doc in file.documents:
     valid = f", valable jusqu'au {day(doc.valid_until)}" if doc.valid_until else ""
     received = f"reçue le {day(doc.received_on)}" if doc.received_on else "à fournir"
-    st.write(f"- {doc.kind} : {received}{valid}")
+    st.write(f"- {md(doc.kind)} : {md(received)}{md(valid)}")

@@ -8,6 +8,7 @@ from services.errors import PortalError
 from ui import pickers
 from ui.format import day
 from ui.guard import require_manager
+from ui.safe import md
 
 actor = require_manager()
 
@@ -41,7 +42,7 @@ if not items:
     st.write("Aucune fermeture.")
 for item in items:
     cols = st.columns([4, 1])
-    cols[0].write(f"{day(item.day)} · {item.activity} · {item.label}")
+    cols[0].write(f"{day(item.day)} · {md(item.activity)} · {md(item.label)}")
     if cols[1].button("Rouvrir", key=f"reopen_{item.id}"):
         try:
             closures.remove_closure(actor, item.id)

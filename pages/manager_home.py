@@ -8,11 +8,12 @@ from ui.desk import pending_work
 from ui.format import day, euros, month_title
 from ui.guard import require_manager
 from ui.links import to_page
+from ui.safe import md
 
 actor = require_manager()
 
 st.title("Tableau de bord de la direction")
-st.caption(f"Connecté : {actor.label}")
+st.caption(f"Connecté : {md(actor.label)}")
 seen = glance(actor, today())
 
 st.subheader(f"Places de la semaine du {day(seen.week_start)} au {day(seen.week_end)}")

@@ -10,6 +10,7 @@ from ui import flash, pickers
 from ui.format import euros
 from ui.guard import require_manager
 from ui.money_input import cents
+from ui.safe import md
 
 actor = require_manager()
 
@@ -88,7 +89,7 @@ with st.form(f"unit_{unit.id}"):
 
 if brackets:
     with st.form(f"tariff_{unit.id}"):
-        st.markdown(f"**Tarifs de {unit.name} par tranche de QF**")
+        st.markdown(f"**Tarifs de {md(unit.name)} par tranche de QF**")
         typed = {b: st.text_input(label, euros(tariffs[(unit.id, b)]).replace(" €", "")
                                   if (unit.id, b) in tariffs else "") for b, label in brackets}
         if st.form_submit_button("Enregistrer les tarifs"):

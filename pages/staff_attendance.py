@@ -8,6 +8,7 @@ from services.staff import attendance, choices
 from ui import pickers
 from ui.format import day
 from ui.guard import require_staff
+from ui.safe import md
 
 actor = require_staff()
 
@@ -17,7 +18,7 @@ st.title("Pointage")
 if "attendance_flash" in st.session_state:
     st.success(st.session_state.pop("attendance_flash"))
 site_id = pickers.site(actor, "att_site")
-chosen_day = st.date_input("Jour", value=date.today(), format="DD/MM/YYYY", key="att_day")
+chosen_day = pickers.day("Jour", "att_day", date.today())
 sheet = attendance.get_sheet(actor, site_id, chosen_day)
 
 if sheet.totals:
@@ -30,12 +31,12 @@ else:
 for total in sheet.totals:
     rows = [r for r in sheet.rows if f"{r.activity} · {r.unit}" == total.unit]
     with st.form(f"sheet_{total.unit}"):
-        st.markdown(f"**{total.unit}**")
+        st.markdown(f"**{md(total.unit)}**")
         st.caption(f"{total.expected} attendu(s) · {total.present} présent(s) · "
                    f"{total.absent + total.justified} absent(s) · {total.unmarked} à pointer")
         picks = {}
         for r in rows:
-            label = f"{r.child} · {r.age_group}" + (" · réservation facilitée" if r.by_staff
+            label = f"{md(r.child)} · {md(r.age_group)}" + (" · réservation facilitée" if r.by_staff
                                                     else "")
             picks[r.reservation_id] = st.segmented_control(
                 label, list(MARKS), format_func=MARKS.get, key=f"mark_{r.reservation_id}",
@@ -70,5 +71,6 @@ with st.expander("Ajouter un enfant arrivé sans réservation"):
             except PortalError as error:
                 st.error(error.message)
             else:
-                st.session_state["attendance_flash"] = f"{child} ajouté(e) et marqué(e) présent(e)."
+                st.session_state["attendance_flash"] = (f"{md(child)} ajouté(e) et marqué(e) "
+                                                        "présent(e).")
                 st.rerun()

@@ -5,6 +5,7 @@ from services.errors import PortalError
 from services.families.changes import decide_change, list_changes
 from ui.format import moment
 from ui.guard import require_staff
+from ui.safe import md
 
 actor = require_staff()
 
@@ -16,8 +17,8 @@ if not changes:
     st.write("Aucune demande en attente.")
 for change in changes:
     with st.container(border=True):
-        who = f"{change.family}" + (f" · {change.child}" if change.child else "")
-        st.markdown(f"**{change.label}** · {who} · reçue le {moment(change.requested_at)}")
+        who = md(change.family) + (f" · {md(change.child)}" if change.child else "")
+        st.markdown(f"**{md(change.label)}** · {who} · reçue le {moment(change.requested_at)}")
         cols = st.columns(2)
         cols[0].caption("Actuellement")
         cols[0].text(change.current or "—")
@@ -34,5 +35,5 @@ for change in changes:
                 else:
                     st.session_state["change_decided"] = (
                         f"Demande {'acceptée et appliquée' if state == 'validated' else 'refusée'}"
-                        f" ; la famille {change.family} est prévenue par mail.")
+                        f" ; la famille {md(change.family)} est prévenue par mail.")
                     st.rerun()

@@ -3,8 +3,9 @@ import streamlit as st
 
 from services.errors import PortalError
 from services.staff.family_files import get_family_file, search_families
-from ui import family_forms, family_panels, staff_grid
+from ui import corrections, family_forms, family_panels, staff_grid
 from ui.guard import require_staff
+from ui.safe import md
 
 actor = require_staff()
 
@@ -29,7 +30,8 @@ if query.strip():
     if not found:
         st.info("Aucune famille ne correspond.")
     for row in found:
-        label = f"{row.name} · {row.children or 'sans enfant'} · {row.email or 'pas d’e-mail'}"
+        label = (f"{md(row.name)} · {md(row.children or 'sans enfant')} · "
+                 f"{md(row.email or 'pas d’e-mail')}")
         if st.button(label, key=f"open_{row.id}", width="stretch"):
             st.session_state["family_id"] = row.id
 
@@ -43,20 +45,22 @@ except PortalError as error:
     st.error(error.message)
     st.stop()
 
-st.header(f"Famille {file.name}")
+st.header(f"Famille {md(file.name)}")
 tabs = st.tabs(["Dossier", "Inscriptions et réservations", "Réserver pour la famille",
-                "Solde et mails", "Modifier"])
+                "Solde et mails", "Modifier", "Historique"])
 with tabs[0]:
     family_panels.the_file(actor, file)
 with tabs[1]:
     family_panels.bookings(actor, file)
     st.markdown("**Grille**")
     staff_grid.month_grid(actor, file)
+    corrections.cancel_days(actor, file)
     family_panels.register_child(actor, file)
 with tabs[2]:
     st.caption("« Réservation facilitée » : la famille la voit comme réservée par l'accueil.")
     family_panels.book_for_family(actor, file)
 with tabs[3]:
+    corrections.reverse_payment(actor, file)
     family_panels.money_and_mails(actor, file)
 with tabs[4]:
     if family_forms.edit_details(actor, file):
@@ -64,3 +68,5 @@ with tabs[4]:
     saved = family_forms.edit_guardians(actor, file) or family_forms.edit_children(actor, file)
     if saved:
         family_panels.flash(saved)
+with tabs[5]:
+    corrections.history(actor, file)

@@ -7,6 +7,7 @@ from services.staff import mails
 from services.staff.family_files import search_families
 from ui.format import moment
 from ui.guard import require_staff
+from ui.safe import md
 
 actor = require_staff()
 
@@ -17,7 +18,11 @@ STATE_LABELS = {"queued": "En attente d'envoi", mails.RETRYING: "En attente d'un
 if "outbox_flash" in st.session_state:
     st.success(st.session_state.pop("outbox_flash"))
 if not outbox.smtp_configured():
-    st.info("Aucun serveur SMTP n'est configuré : les mails restent dans cette boîte locale.")
+    st.info("Aucun serveur SMTP n'est configuré : les mails restent dans cette boîte locale. "
+            "Les liens pour choisir un mot de passe n'y figurent jamais : ils sont écrits sur "
+            "la console du serveur, pour la personne qui l'administre.")
+st.caption("Les liens personnels (mot de passe) sont masqués ici ; « Envoyer un nouveau lien » "
+           "en envoie un autre et l'ancien cesse de fonctionner.")
 
 counts = mails.count_outbox(actor)
 cols = st.columns(3)
@@ -50,21 +55,23 @@ except PortalError as error:
 if not shown:
     st.write("Aucun mail.")
 for mail in shown:
-    with st.expander(f"{moment(mail.created_at)} · {mail.recipient} · {mail.subject}"):
+    with st.expander(f"{moment(mail.created_at)} · {md(mail.recipient)} · {md(mail.subject)}"):
         waiting = mail.state == "queued" and mail.attempts > 0
         label = STATE_LABELS[mails.RETRYING] if waiting else STATE_LABELS.get(mail.state,
                                                                                 mail.state)
-        st.caption(f"{label} · {mail.attempts} tentative(s)"
-                   + (f" · erreur : {mail.last_error}" if mail.last_error else ""))
+        st.caption(f"{md(label)} · {mail.attempts} tentative(s)"
+                   + (f" · erreur : {md(mail.last_error)}" if mail.last_error else ""))
         st.text(mail.body)
         if mail.state in ("failed", "sent", "queued", "local") and st.button(
-                "Renvoyer", key=f"resend_{mail.id}"):
+                "Envoyer un nouveau lien" if mail.has_link else "Renvoyer",
+                key=f"resend_{mail.id}"):
             try:
-                mails.resend(actor, mail.id)
+                new_link = mails.resend(actor, mail.id)
             except PortalError as error:
                 st.error(error.message)
             else:
-                st.session_state["outbox_flash"] = ("Mail remis dans la file d'envoi." if
-                                                    outbox.smtp_configured() else
-                                                    "Mail gardé dans la boîte locale.")
+                st.session_state["outbox_flash"] = (
+                    "Un nouveau lien a été envoyé ; l'ancien ne fonctionne plus." if new_link
+                    else "Mail remis dans la file d'envoi." if outbox.smtp_configured()
+                    else "Mail gardé dans la boîte locale.")
                 st.rerun()

@@ -7,6 +7,7 @@ from services.staff.queue import KIND_LABELS, QueueFilter, list_queue
 from ui import pickers
 from ui.format import day, moment
 from ui.guard import require_staff
+from ui.safe import md
 
 actor = require_staff()
 
@@ -35,7 +36,7 @@ if not items:
 
 counts = {label: sum(1 for i in items if KIND_LABELS[i.kind] == label)
           for label in KIND_LABELS.values()}
-st.write(" · ".join(f"**{n}** {label.lower()}(s)" for label, n in counts.items() if n))
+st.write(" · ".join(f"**{n}** {md(label.lower())}(s)" for label, n in counts.items() if n))
 select_all = st.checkbox("Tout sélectionner", key="queue_all")
 chosen = []
 for item in items[:200]:
@@ -44,10 +45,11 @@ for item in items[:200]:
     if item.day:
         what = f"{item.activity} · {day(item.day)} · {item.unit}"
     with st.container(border=True):
-        if st.checkbox(f"**{KIND_LABELS[item.kind]}** · {item.child} (famille {item.family})",
+        if st.checkbox(f"**{KIND_LABELS[item.kind]}** · {md(item.child)} "
+                       f"(famille {md(item.family)})",
                        key=key, value=select_all):
             chosen.append(item)
-        st.caption(f"{what} · {item.site} · reçue le {moment(item.requested_at)}")
+        st.caption(f"{md(what)} · {md(item.site)} · reçue le {moment(item.requested_at)}")
 if len(items) > 200:
     st.info(f"{len(items) - 200} autres demandes : affinez les filtres pour les voir.")
 
@@ -70,7 +72,8 @@ if validate or refuse:
         st.error(error.message)
     else:
         st.session_state["queue_results"] = [
-            f"{'✓' if r.ok else '✗'} {KIND_LABELS[k]} n° {r.id} : {r.message}" for k, r in results]
+            f"{'✓' if r.ok else '✗'} {KIND_LABELS[k]} n° {r.id} : {md(r.message)}"
+            for k, r in results]
         for item in chosen:
             st.session_state.pop(f"pick_{item.kind}_{item.id}", None)
         st.session_state.pop("queue_all", None)

@@ -8,6 +8,7 @@ from services.staff import waitlist
 from ui import pickers
 from ui.format import day, moment
 from ui.guard import require_staff
+from ui.safe import md
 
 actor = require_staff()
 
@@ -23,7 +24,7 @@ if waiting_days:
     st.write("Jours avec des enfants en attente : " + ", ".join(
         f"{day(d)} ({n})" for d, n in waiting_days[:12]))
 default = waiting_days[0][0] if waiting_days else date.today()
-chosen_day = st.date_input("Jour", value=default, format="DD/MM/YYYY", key="wl_day")
+chosen_day = pickers.day("Jour", "wl_day", default)
 show_all = st.toggle("Afficher aussi les créneaux sans attente", key="wl_all")
 
 boards = [b for b in waitlist.list_board(actor, site_id, chosen_day) if show_all or b.waiting]
@@ -43,11 +44,12 @@ def act(call, success: str) -> None:  # type: ignore[no-untyped-def]
 
 for board in boards:
     with st.container(border=True):
-        st.subheader(f"{board.unit} · {board.age_group}")
-        st.caption(f"{board.activity} · {day(board.day)} · {board.booked}/{board.places} places "
+        st.subheader(f"{md(board.unit)} · {md(board.age_group)}")
+        st.caption(f"{md(board.activity)} · {day(board.day)} · "
+                   f"{board.booked}/{board.places} places "
                    f"prises · **{board.free} libre(s)** · {len(board.waiting)} en attente")
         for w in board.waiting:
-            st.markdown(f"**{w.position}.** {w.child} (famille {w.family}) · "
+            st.markdown(f"**{w.position}.** {md(w.child)} (famille {md(w.family)}) · "
                         f"en attente depuis le {moment(w.since)}")
         if not board.waiting:
             continue

@@ -10,18 +10,37 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import read
-from db.models import AuditEntry
+from db.models import AuditEntry, Child, Guardian, Payment, Registration, Reservation
 from services.actor import Actor
+from services.errors import Forbidden
+from services.staff import scope
 
 
 def record(session: Session, actor: Actor, action: str, entity: str, entity_id: int | None,
            **details: Any) -> None:
     """Add an audit entry inside the caller's transaction (so it commits or rolls back with it)."""
+    family = details.get("family_id")
     session.add(AuditEntry(
         user_id=actor.user_id, actor=actor.label, source=actor.source.value, action=action,
         entity=entity, entity_id=entity_id,
         details=json.dumps(details, ensure_ascii=False, default=str, sort_keys=True),
+        family_id=family if isinstance(family, int) else family_of(session, entity, entity_id),
     ))
+
+
+def family_of(session: Session, entity: str, entity_id: int | None) -> int | None:
+    """The family an entity belongs to (the objects are usually in the session already)."""
+    if entity_id is None:
+        return None
+    if entity == "family":
+        return entity_id
+    if entity in ("registration", "reservation"):
+        row = session.get(Registration if entity == "registration" else Reservation, entity_id)
+        child = session.get(Child, row.child_id) if row is not None else None
+        return child.family_id if child is not None else None
+    model = {"child": Child, "guardian": Guardian, "payment": Payment}.get(entity)
+    found = session.get(model, entity_id) if model is not None else None
+    return getattr(found, "family_id", None)
 
 
 @dataclass(frozen=True)
@@ -37,8 +56,15 @@ class AuditView:
 
 def list_entries(actor: Actor, entity: str | None = None, entity_id: int | None = None,
                  limit: int = 200) -> list[AuditView]:
-    """Latest audit entries, for staff; optionally for one entity."""
+    """Latest audit entries, for staff; optionally for one entity. Staff of some sites read
+    only the history of a family they work with (the whole log names every site's families)."""
     actor.require_staff()
+    if actor.site_ids is not None:
+        if entity != "family" or entity_id is None:
+            raise Forbidden("Le journal complet est réservé à la direction : ouvrez-le depuis "
+                            "le dossier d'une famille.")
+        with read() as session:
+            scope.require_family(session, actor, entity_id)
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if entity is not None:
         query = query.where(AuditEntry.entity == entity)

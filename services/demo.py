@@ -11,7 +11,7 @@ from sqlalchemy import select
 from db.engine import read, transaction
 from db.models import AuditEntry, CapacitySlot, Organisation, Period, Registration, Unit
 from db.states import Role
-from services import audit
+from services import audit, content
 from services import demo_history as history
 from services import registrations
 from services.actor import SYSTEM, Actor
@@ -19,17 +19,18 @@ from services.booking.reserve import reserve
 from services.booking.rules import LOCAL
 from services.catalogue import setup
 from services.catalogue.setup import UnitSpec
+from services.config import closures
 from services.families import accounts
 from services.families.accounts import ChildForm, FamilyForm, GuardianForm
 from services.families.queries import child_ids
 
 DEMO_PASSWORDS = {
-    "direction@csjacquard.example": "direction2026",
-    "accueil@csjacquard.example": "accueil2026",
-    "accueil.stgabriel@csjacquard.example": "accueil2026",
-    "famille.tavernier@example.org": "famille2026",
-    "famille.martin@example.org": "famille2026",
-    "famille.benali@example.org": "famille2026",
+    "direction@csjacquard.example": "Boussole-Ambre-58",
+    "accueil@csjacquard.example": "Pupitre-Lavande-37",
+    "accueil.stgabriel@csjacquard.example": "Pupitre-Lavande-37",
+    "famille.tavernier@example.org": "Cerf-Volant-Bleu-24",
+    "famille.martin@example.org": "Cerf-Volant-Bleu-24",
+    "famille.benali@example.org": "Cerf-Volant-Bleu-24",
 }
 
 AGE_GROUPS = [("2/3 ans", 2, 3), ("4/5 ans", 4, 5), ("6/12 ans", 6, 12)]
@@ -109,6 +110,8 @@ def load(today: date | None = None) -> None:
     periods: dict[tuple[str, str], int] = {}
     for site, kind, name, weekdays, (first, last), evening, staff_validates, short in offer:
         activity = setup.create_activity(actor, site, kind, name, _units(evening))
+        if kind == peri:  # after school and Wednesdays follow the school calendar
+            _school_holidays(actor, site, activity, start, end)
         for group_label, group_id in groups.items():
             when = label if short != "Été" else f"{first.year}"
             periods[(name, group_label)] = setup.create_period(
@@ -116,9 +119,27 @@ def load(today: date | None = None) -> None:
                 weekdays=weekdays, auto_validate=not staff_validates,
                 partial_payment=short == "Été")
     _tariffs(actor, org)
+    _family_texts(actor, today)
     _people(actor, org, gabriel, chats, today, periods)
     with transaction() as session:
         audit.record(session, actor, MARK, "organisation", org)
+
+
+def christmas_holidays(year: int) -> tuple[date, date]:
+    """The school's Christmas holidays around 25 December of `year`: from the Saturday
+    before Christmas week to the Sunday two weeks later (as the national calendar sets)."""
+    christmas = date(year, 12, 25)
+    start = christmas - timedelta(days=christmas.weekday() + 2)
+    return start, start + timedelta(days=15)
+
+
+def _school_holidays(actor: Actor, site: int, activity: int, first: date, last: date) -> None:
+    """Close an after-school activity on the Christmas holidays its period covers."""
+    for year in (first.year - 1, first.year, last.year):
+        start, end = christmas_holidays(year)
+        if start <= last and end >= first:
+            closures.add_closure(actor, site, max(start, first), min(end, last),
+                                 "Vacances de Noël", activity_id=activity)
 
 
 def _tariffs(actor: Actor, org: int) -> None:
@@ -128,6 +149,28 @@ def _tariffs(actor: Actor, org: int) -> None:
                                  ("QF plus de 1200", 1201, 100_000, 1.0)]:
         setup.create_bracket(actor, org, label, lo, hi,
                              {uid: int(round(price * ratio)) for uid, price in units})
+
+
+# The tutorial's own words: its canteen notice and its message to parents.
+CANTEEN = ("INFO CANTINE MIDI : Pour les inscriptions à la cantine (mercredis / vacances "
+           "associatifs), il faut s'inscrire au Pass Enfant de la ville de Lille, à la Mairie de "
+           "votre Quartier via le DFU, infos et demandes à passenfant@marie-lille.fr – "
+           "03.20.49.51.51 ou sur https://espace-famille.lille.fr/")
+
+
+def _family_texts(actor: Actor, today: date) -> None:
+    content.update_family_texts(actor, content.FamilyTexts(
+        welcome_message=("Bienvenue dans le portail famille du Centre Social Albert Jacquard.\n"
+                         "Inscrivez vos enfants, réservez leurs jours d'accueil et réglez en "
+                         "ligne. L'accueil répond à vos demandes du lundi au vendredi."),
+        booking_memo=("Chers Parents,\nPour les nouveaux arrivants le dossier doit se faire en "
+                      "format papier, par la suite nous vous enverrons votre identifiant pour "
+                      "la 1ère connexion."),
+        canteen_notice=CANTEEN, canteen_url="https://espace-famille.lille.fr/"))
+    content.create_news(actor, "Les réservations de l'été sont ouvertes",
+                        "Les accueils de loisirs d'été de Saint Gabriel et des Chats Perchés "
+                        "sont ouverts aux réservations. Pensez à vérifier la tranche d'âge de "
+                        "votre enfant avant d'envoyer votre demande.", today - timedelta(days=3))
 
 
 def _people(actor: Actor, org: int, gabriel: int, chats: int, today: date,

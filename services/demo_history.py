@@ -50,6 +50,7 @@ def past_cells(registration_id: int, today: date, weeks: int = WEEKS) -> list[tu
 
 def book_and_mark(actor: Actor, registration_ids: list[int], today: date) -> None:
     """Reception books the past cells (staff may book a past day) and ticks them all."""
+    actor.require_manager()  # the demo loader only
     for index, registration_id in enumerate(registration_ids):
         cells = past_cells(registration_id, today)
         if not cells:
@@ -66,6 +67,7 @@ def book_and_mark(actor: Actor, registration_ids: list[int], today: date) -> Non
 
 def backdate_due_dates(actor: Actor, family_ids: list[int], today: date) -> int:
     """Past days' charges fall due PAYMENT_DAYS after the day itself (see module doc)."""
+    actor.require_manager()  # the demo loader only: it moves any family's due dates
     with transaction() as session:
         charges = session.execute(select(Charge.id, Charge.day).where(
             Charge.family_id.in_(family_ids), Charge.day < today)).all()

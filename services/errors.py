@@ -36,9 +36,26 @@ class InvalidCredentials(PortalError):
     default_message = "Adresse e-mail ou mot de passe incorrect."
 
 
-class AccountLocked(PortalError):
-    default_message = ("Trop de tentatives : votre compte est bloqué pendant 15 minutes. "
-                       "Réessayez plus tard ou contactez l'accueil.")
+class TooManyAttempts(PortalError):
+    """Sign-in attempts come too fast from this client (or for this e-mail): wait. Said the
+    same way whether the account exists or not."""
+
+    default_message = "Trop de tentatives de connexion. Patientez un instant puis réessayez."
+
+    @classmethod
+    def after(cls, seconds: int) -> TooManyAttempts:
+        if seconds < 120:
+            wait = f"{seconds} seconde{'s' if seconds > 1 else ''}"
+        else:
+            wait = f"{-(-seconds // 60)} minutes"
+        return cls("Trop de tentatives de connexion depuis cet appareil ou pour ce compte. "
+                   f"Réessayez dans {wait}, ou utilisez « Mot de passe oublié ? ».")
+
+
+class TooManyRequests(PortalError):
+    """A volume limit: too many requests from one client, family or address."""
+
+    default_message = "Trop de demandes en peu de temps. Réessayez plus tard."
 
 
 class SessionExpired(PortalError):

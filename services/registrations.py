@@ -12,7 +12,7 @@ from db.base import utcnow
 from db.engine import transaction
 from db.models import Activity, AgeGroup, Child, Period, Registration, Site
 from db.states import OPEN_REGISTRATION_STATES, REGISTRATION_TRANSITIONS, RegistrationState
-from services import audit
+from services import audit, organisation
 from services.actor import Actor
 from services.errors import InvalidTransition, NotFound, PortalError
 from services.families.scope import visible_child
@@ -88,9 +88,9 @@ def request_registration(actor: Actor, child_id: int, period_id: int) -> int:
                      "Demande d'inscription reçue",
                      f"Bonjour,\n\nNous avons bien reçu votre demande d'inscription de "
                      f"{child.first_name} à « {activity.name} – {period.name} ».\n"
-                     "L'accueil du centre social la traite du lundi au vendredi, de 9h à 12h30 "
-                     "et de 13h30 à 17h ; vous recevrez un mail dès qu'elle sera validée.\n\n"
-                     "Centre Social Albert Jacquard", family_id=child.family_id)
+                     f"L'accueil du centre la traite{organisation.get_profile().hours_sentence} ; "
+                     "vous recevrez un mail dès qu'elle sera validée.\n\n"
+                     + organisation.signature(), family_id=child.family_id)
         return registration.id
 
 
@@ -133,5 +133,5 @@ def decide_in(session: Session, actor: Actor, registration_id: int, validate: bo
         body += f"\nMotif : {registration.reason}\n"
     outbox.queue(session, outbox.family_recipient(session, child.family_id),
                  "Inscription validée" if validate else "Demande d'inscription refusée",
-                 body + "\nCentre Social Albert Jacquard", family_id=child.family_id)
+                 body + "\n" + organisation.signature(), family_id=child.family_id)
     return Decision(registration.id, registration.state)

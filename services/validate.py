@@ -16,11 +16,16 @@ _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0
 _PHONE = re.compile(r"^[0-9 +().-]{6,25}$")
 
 
+# Bidirectional overrides, embeddings and isolates reorder what a reader sees (a name shown
+# backwards, a spoofed file name); the marks U+200E/U+200F that RTL writers use stay allowed.
+_BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
 def _printable(value: str, label: str) -> str:
     for char in value:
         if char in "\n\t":
             continue
-        if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn"):
+        if unicodedata.category(char) in ("Cc", "Cs", "Co", "Cn") or char in _BIDI_CONTROLS:
             raise InvalidInput(f"« {label} » contient un caractère non autorisé.")
     return value
 

@@ -121,7 +121,9 @@ def no_payment_lost() -> None:
         on_charge[a.charge_id] += a.amount_cents
         from_payment[a.payment_id] += a.amount_cents
     for pid, cents in from_payment.items():
-        assert cents <= payments[pid].amount_cents, f"payment {pid} allocated beyond its amount"
+        amount = payments[pid].amount_cents  # negative on a counter-entry, and so its parts
+        assert abs(cents) <= abs(amount) and cents * amount >= 0, \
+            f"payment {pid} allocated beyond its amount"
     for cid, charge in charges.items():
         assert charge.paid_cents == on_charge[cid], \
             f"charge {cid}: paid_cents {charge.paid_cents}, allocations {on_charge[cid]}"

@@ -23,3 +23,14 @@ def booked(world, days: int = 2, unit: int = 0) -> int:  # type: ignore[no-untyp
         day += timedelta(days=1)
     reserve(world.family_a, reg, cells)
     return reg
+
+
+def pay_rule(world, days_before_start: int) -> None:  # type: ignore[no-untyped-def]
+    """Set the after-school period's payment rule (N days before it starts)."""
+    from dataclasses import replace
+
+    from services.config import offer
+
+    settings = offer.get_period(world.manager, world.period_peri)
+    offer.update_period(world.manager, world.period_peri,
+                        replace(settings, pay_days_before_start=days_before_start))

@@ -1,20 +1,14 @@
-"""Reading back the text of the portal's PDFs (fpdf2 with core fonts: Flate streams holding
-`(text) Tj` in windows-1252), so tests check what a reader sees, not only `%PDF`."""
+"""Reading back the text of the portal's PDFs with pypdf (fonts are embedded subsets with a
+ToUnicode map), so tests check what a reader sees, not only `%PDF`."""
 from __future__ import annotations
 
-import re
-import zlib
+import io
+
+from pypdf import PdfReader
 
 
 def pdf_text(data: bytes) -> str:
     """Every text line of the PDF, in drawing order, joined by single spaces."""
     assert data.startswith(b"%PDF")
-    lines: list[str] = []
-    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
-        try:
-            content = zlib.decompress(stream)
-        except zlib.error:
-            continue  # not a page's content (a font, an image)
-        for text in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", content):
-            lines.append(re.sub(rb"\\(.)", rb"\1", text).decode("cp1252"))
-    return " ".join(" ".join(lines).split())
+    reader = PdfReader(io.BytesIO(data))
+    return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())

@@ -32,7 +32,9 @@ def test_requirements_are_pinned_with_the_cards_choices():
             assert sep and version, f"not pinned: {line}"
             pins[name.split("[")[0].lower()] = version
     assert pins["streamlit"] == "1.67.0" and pins["sqlalchemy"].startswith("2.")
-    assert {"alembic", "pandas", "plotly", "streamlit-authenticator", "bcrypt"} <= set(pins)
+    assert {"alembic", "pandas", "plotly", "bcrypt"} <= set(pins)
+    # Evaluated and not used (README, "Sign-in"): not installed.
+    assert "streamlit-authenticator" not in pins
     dev = (ROOT / "requirements-dev.txt").read_text().splitlines()
     assert "-r requirements.txt" in dev
     assert {line.partition("==")[0] for line in dev} >= {"pytest", "aiosmtpd", "playwright"}

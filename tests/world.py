@@ -16,7 +16,7 @@ from services.families import accounts
 from services.families.accounts import ChildForm, FamilyForm, GuardianForm
 from services.families.queries import child_ids
 
-PASSWORD = "motdepasse2026"
+PASSWORD = "Tulipe-Verte-8421"
 UNITS = ["ACCUEIL RELAI MATIN", "MATIN AVEC REPAS", "APRES-MIDI", "ACCUEIL RELAI SOIR"]
 
 

@@ -8,6 +8,7 @@ import streamlit as st
 from services.actor import Actor
 from services.families.changes import list_changes
 from ui.format import moment
+from ui.safe import md
 
 
 def pending_changes(actor: Actor, fields: tuple[str, ...]) -> None:
@@ -22,6 +23,6 @@ def pending_changes(actor: Actor, fields: tuple[str, ...]) -> None:
             if change.field.startswith("guardian"):
                 data = json.loads(value)
                 value = f"{data.get('first_name', '')} {data.get('last_name', '')}".strip()
-            who = f" ({change.child})" if change.child else ""
-            st.write(f"- {change.label}{who} : {value or '—'} · demandé le "
+            who = f" ({md(change.child)})" if change.child else ""
+            st.write(f"- {md(change.label)}{who} : {md(value or '—')} · demandé le "
                      f"{moment(change.requested_at)}")

@@ -2,7 +2,6 @@
 exports, and plotly charts that download as PNG images."""
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -11,7 +10,9 @@ import streamlit as st
 
 from services.actor import Actor
 from services.booking.rules import LOCAL
+from services.reports import export
 from services.reports.scope import get_options
+from ui import pickers
 from ui.format import MONTHS_FR
 
 MODES = ["Semaine", "Mois", "Période"]
@@ -57,8 +58,7 @@ def selection(actor: Actor, key: str, default_mode: str = "Mois") -> Choice:
     mode = cols[2].radio("Durée", MODES, index=MODES.index(default_mode), key=f"{key}_mode",
                          horizontal=True)
     if mode == "Semaine":
-        day = st.date_input("Une date de la semaine", now, format="DD/MM/YYYY",
-                            key=f"{key}_week")
+        day = pickers.day("Une date de la semaine", f"{key}_week", now)
         start = day - timedelta(days=day.weekday())
         end = start + timedelta(days=6)
     elif mode == "Mois":
@@ -69,9 +69,10 @@ def selection(actor: Actor, key: str, default_mode: str = "Mois") -> Choice:
         start, end = first, _month_end(first)
     else:
         c1, c2 = st.columns(2)
-        start = c1.date_input("Du", now.replace(day=1), format="DD/MM/YYYY", key=f"{key}_from")
-        end = c2.date_input("Au", _month_end(now.replace(day=1)), format="DD/MM/YYYY",
-                            key=f"{key}_to")
+        with c1:
+            start = pickers.day("Du", f"{key}_from", now.replace(day=1))
+        with c2:
+            end = pickers.day("Au", f"{key}_to", _month_end(now.replace(day=1)))
     st.caption(f"Du {start:%d/%m/%Y} au {end:%d/%m/%Y}")
     return Choice(start, end, list(site_ids), list(group_ids))
 
@@ -79,13 +80,6 @@ def selection(actor: Actor, key: str, default_mode: str = "Mois") -> Choice:
 def nothing(message: str = "Aucune donnée pour cette sélection : choisissez une autre "
                            "période ou d'autres lieux.") -> None:
     st.info(message)
-
-
-def _excel(frame: pd.DataFrame, sheet: str) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, index=False, sheet_name=sheet[:31])
-    return buffer.getvalue()
 
 
 def table(frame: pd.DataFrame, columns: dict[str, str], name: str, key: str) -> None:
@@ -96,11 +90,10 @@ def table(frame: pd.DataFrame, columns: dict[str, str], name: str, key: str) -> 
                for name in shown.select_dtypes("number").columns}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=numbers)
     c1, c2 = st.columns(2)
-    # A French Excel opens ";"-separated UTF-8 with a BOM correctly.
-    c1.download_button("Exporter en CSV", shown.to_csv(index=False, sep=";").encode("utf-8-sig"),
+    c1.download_button("Exporter en CSV", export.csv_bytes(shown),
                        file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
                        icon=":material/download:")
-    c2.download_button("Exporter en Excel", _excel(shown, name), file_name=f"{name}.xlsx",
+    c2.download_button("Exporter en Excel", export.xlsx_bytes(shown, name), file_name=f"{name}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=f"{key}_xlsx", icon=":material/table_view:")
 

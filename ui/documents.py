@@ -10,6 +10,7 @@ from services.billing import documents
 from services.billing.accounts import Account
 from ui.format import month_title
 from ui.money import pdf_button
+from ui.safe import md
 
 
 def family_documents(actor: Actor, account: Account, today: date) -> None:
@@ -17,11 +18,12 @@ def family_documents(actor: Actor, account: Account, today: date) -> None:
     months = documents.invoice_months(actor)
     if months:
         month = st.selectbox("Facture du mois", months,
+                             index=documents.opening_month(months, today),
                              format_func=lambda m: month_title(m.year, m.month))
         pdf_button("Télécharger la facture", lambda: documents.invoice_pdf(actor, month),
                    f"facture-{month:%Y-%m}.pdf", key="invoice")
     for reg in account.registrations:
-        pdf_button(f"Attestation d'inscription – {reg.child} – {reg.activity}",
+        pdf_button(f"Attestation d'inscription – {md(reg.child)} – {md(reg.activity)}",
                    lambda rid=reg.registration_id:
                    documents.registration_certificate_pdf(actor, rid),
                    f"attestation-inscription-{reg.registration_id}.pdf",
@@ -30,8 +32,8 @@ def family_documents(actor: Actor, account: Account, today: date) -> None:
     children = documents.tax_children(actor, year)
     if not children:
         st.caption("Attestation de frais de garde : aucun enfant de moins de 6 ans au "
-                   f"1er janvier {year}.")
+                   f"1er janvier {year} avec des frais de garde payés en {year}.")
     for child_id, name in children:
-        pdf_button(f"Attestation de frais de garde {year} – {name}",
+        pdf_button(f"Attestation de frais de garde {year} – {md(name)}",
                    lambda cid=child_id: documents.tax_certificate_pdf(actor, cid, year),
                    f"attestation-frais-de-garde-{year}-{child_id}.pdf", key=f"tax_{child_id}")

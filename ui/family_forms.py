@@ -6,11 +6,13 @@ from datetime import date
 import streamlit as st
 
 from services.actor import Actor
+from services import validate
 from services.errors import PortalError
 from services.families.accounts import ChildForm, FamilyForm, GuardianForm
 from services.staff import choices, family_edit
 from services.staff.family_edit import FamilyDetails
 from services.staff.family_files import FamilyFile
+from services.families.names import full_name
 
 DOCUMENTS = ["Attestation d'assurance civile", "Attestation de QF (CAF)", "Mutuelle",
              "Jugement (garde des enfants)", "Carnet de vaccination", "Fiche sanitaire"]
@@ -19,12 +21,10 @@ OLDEST = date(date.today().year - 18, 1, 1)
 
 
 def _qf(text: str) -> int | None:
-    text = text.strip()
-    if not text:
+    """The QF typed at the desk; a French InvalidInput when it is not a whole number."""
+    if not text.strip():
         return None
-    if not text.isdigit():
-        raise ValueError
-    return int(text)
+    return validate.integer(text, "Quotient familial", minimum=0, maximum=100_000)
 
 
 def _guardian(prefix: str, required: bool) -> GuardianForm | None:
@@ -131,7 +131,7 @@ def edit_details(actor: Actor, file: FamilyFile) -> bool:
 
 def edit_children(actor: Actor, file: FamilyFile) -> str | None:
     """Correct a child, or add one; returns a message once saved."""
-    options = {f"{c.first_name} {c.last_name}": c for c in file.children}
+    options = {full_name(c.first_name, c.last_name): c for c in file.children}
     picked = st.selectbox("Enfant", ["Nouvel enfant", *options], key="edit_child_pick")
     child = options.get(picked)
     with st.form(f"child_{child.id if child else 'new'}"):

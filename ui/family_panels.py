@@ -16,6 +16,8 @@ from services.staff.family_files import FamilyFile
 from services.staff.mails import list_outbox
 from ui.family_forms import DOCUMENTS
 from ui.format import day, euros, moment
+from ui.safe import md
+from services.families.names import full_name
 
 REG_STATES = {"requested": "? En attente de validation", "validated": "Validée",
               "refused": "Refusée", "cancelled": "Annulée"}
@@ -32,19 +34,22 @@ def the_file(actor: Actor, file: FamilyFile) -> None:
     place = " ".join(p for p in (file.address, file.postal_code, file.city) if p)
     parts = [place, file.phone, file.email or "pas d’e-mail",
              f"QF : {file.qf if file.qf is not None else 'non renseigné'}"]
-    st.markdown(" · ".join(p for p in parts if p))
+    st.markdown(" · ".join(md(p) for p in parts if p))
     for g in file.guardians:
-        st.markdown(f"- **{g.first_name} {g.last_name}** ({g.relationship or 'Responsable'}) · "
-                    f"{g.email or ''} {g.phone or ''}")
+        st.markdown(f"- **{md(g.first_name)} {md(g.last_name)}** "
+                    f"({md(g.relationship or 'Responsable')}) · "
+                    f"{md(g.email or '')} {md(g.phone or '')}")
     for c in file.children:
-        st.markdown(f"- Enfant : **{c.first_name} {c.last_name}**, né(e) le {day(c.birth_date)}"
-                    f"{' · ' + c.school if c.school else ''}")
-    docs = ", ".join(f"{d.kind} ({day(d.received_on)})" for d in file.documents if d.received_on)
-    st.markdown(f"Pièces reçues : {docs or 'aucune'}")
+        st.markdown(f"- Enfant : **{md(full_name(c.first_name, c.last_name))}**, "
+                    f"né(e) le {day(c.birth_date)}"
+                    f"{' · ' + md(c.school) if c.school else ''}")
+    docs = ", ".join(f"{md(d.kind)} ({day(d.received_on)})" for d in file.documents
+                     if d.received_on)
+    st.markdown(f"Pièces reçues : {docs or 'aucune'}")  # kinds escaped above
     for a in file.accounts:
         status = ("mot de passe choisi" if a.has_password else
                   "invitation envoyée, en attente" if a.invited else "invitation jamais envoyée")
-        st.caption(f"Compte portail {a.email} : {status}")
+        st.caption(f"Compte portail {md(a.email)} : {status}")
     label = "Renvoyer le lien d'invitation" if any(a.invited for a in file.accounts) else \
         "Envoyer le lien d'invitation"
     if st.button(label, icon=":material/send:", key="invite"):
@@ -105,7 +110,7 @@ def register_child(actor: Actor, file: FamilyFile) -> None:
     if not file.children:
         return
     with st.form("staff_registration"):
-        kids = {f"{c.first_name} {c.last_name}": c.id for c in file.children}
+        kids = {full_name(c.first_name, c.last_name): c.id for c in file.children}
         child = st.selectbox("Enfant", list(kids))
         periods = {p.label: p.id for p in choices.list_periods(actor)}
         period = st.selectbox("Période", list(periods))
@@ -144,7 +149,7 @@ def book_for_family(actor: Actor, file: FamilyFile) -> None:
             st.error(error.message)
         else:
             for cell in result.cells:
-                st.write(f"{day(cell.day)} · {cell.unit_name} : {cell.describe()}")
+                st.write(f"{day(cell.day)} · {md(cell.unit_name)} : {md(cell.describe())}")
 
 
 def money_and_mails(actor: Actor, file: FamilyFile) -> None:
@@ -155,6 +160,6 @@ def money_and_mails(actor: Actor, file: FamilyFile) -> None:
     cols[1].metric("Réglé", euros(balance.paid_cents))
     cols[2].metric("Reste à payer", euros(balance.balance_cents))
     for mail in list_outbox(actor, family_id=file.id, limit=50):
-        with st.expander(f"{moment(mail.created_at)} · {mail.subject}"):
-            st.caption(f"À {mail.recipient} · {mail.state}")
+        with st.expander(f"{moment(mail.created_at)} · {md(mail.subject)}"):
+            st.caption(f"À {md(mail.recipient)} · {md(mail.state)}")
             st.text(mail.body)

@@ -28,3 +28,11 @@ def moment(dt: datetime) -> str:
 
 def month_title(year: int, month: int) -> str:
     return f"{MONTHS_FR[month - 1].capitalize()} {year}"
+
+
+WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+
+
+def day_words(d: date) -> str:
+    """2026-03-31 -> 'Mardi 31 mars' (what a screen reader says for a day)."""
+    return f"{WEEKDAYS[d.weekday()].capitalize()} {d.day} {MONTHS_FR[d.month - 1]}"

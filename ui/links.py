@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from ui.safe import md
 from streamlit.errors import StreamlitPageNotFoundError
 
 # Absolute, so the link resolves whatever the entry script's folder.
@@ -26,7 +27,7 @@ def pay_button(registration_id: int, label: str = "Payer") -> None:
     except StreamlitPageNotFoundError:
         # Page run outside the role's menu (opened alone): a plain link, the session cookie
         # keeps the sign-in across the page load.
-        st.markdown(f"[{label}]({pay_link(registration_id)})")
+        st.markdown(f"[{md(label)}]({pay_link(registration_id)})")
 
 
 def to_page(file_name: str, label: str, icon: str) -> None:
@@ -38,4 +39,4 @@ def to_page(file_name: str, label: str, icon: str) -> None:
     except StreamlitPageNotFoundError:
         from ui.nav import url_of
 
-        st.markdown(f"[{label}](/{url_of('pages/' + file_name)})")
+        st.markdown(f"[{md(label)}](/{url_of('pages/' + file_name)})")

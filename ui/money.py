@@ -32,9 +32,16 @@ def watch_payment(actor: Actor, reference: str) -> None:
     view = get_payment(actor, reference)
     if view.state != "pending":
         st.session_state.pop("card_start", None)
+        unpick()
         st.session_state["last_payment"] = reference
         st.rerun()
     st.caption("En attente de la confirmation de la banque…")
+
+
+def unpick() -> None:
+    """After a payment, nothing stays ticked (nor an amount ready to be paid again)."""
+    for key in [k for k in st.session_state if str(k).startswith(("pick_", "amount_"))]:
+        del st.session_state[key]
 
 
 def pdf_button(label: str, make: Callable[[], bytes], file_name: str, key: str) -> None:

@@ -1,18 +1,27 @@
 """Each role's menu. Home.py hands the result to st.navigation; nothing else does."""
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import streamlit as st
 
 from db.states import Role
+from services import first_run
 from services.actor import Actor
 
 # (file, French title, url path, material icon), grouped by menu section.
 ANONYMOUS = [
     ("pages/sign_in.py", "Connexion", "connexion", "login"),
     ("pages/set_password.py", "Choisir mon mot de passe", "mot_de_passe", "key"),
+    ("pages/setup.py", "Mise en service", "mise_en_service", "rocket_launch"),
 ]
+HELP = ("pages/portal_help.py", "Comment utiliser le portail ?", "aide", "help")
+# Families land on their dashboard; the Accueil page comes first in their menu, as in the
+# tutorial's portal.
+LANDING = "pages/family_home.py"
 FAMILY = {
     "Mon espace": [
+        ("pages/family_welcome.py", "Accueil", "bienvenue", "cottage"),
         ("pages/family_home.py", "Mon tableau de bord", "tableau_de_bord", "home"),
     ],
     "Mes inscriptions": [
@@ -25,6 +34,7 @@ FAMILY = {
         ("pages/family_contact.py", "Mes coordonnées", "coordonnees", "contact_mail"),
         ("pages/family_account.py", "Mon compte", "mon_compte", "account_balance_wallet"),
     ],
+    "Aide": [HELP],
 }
 STAFF = {
     "Accueil": [
@@ -37,6 +47,8 @@ STAFF = {
         ("pages/staff_payments.py", "Encaissements", "encaissements", "point_of_sale"),
         ("pages/staff_changes.py", "Demandes de modification", "demandes_modification",
          "edit_note"),
+        ("pages/staff_audit.py", "Journal des actions", "journal", "history"),
+        HELP,
     ],
     "Tableaux de bord": [
         ("pages/dashboard_occupancy.py", "Occupation des places", "occupation", "event_seat"),
@@ -58,6 +70,14 @@ MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {
         ("pages/manager_units.py", "Unités et tarifs", "unites", "euro"),
         ("pages/manager_places.py", "Places", "places", "event_seat"),
         ("pages/manager_closures.py", "Fermetures et congés", "fermetures", "event_busy"),
+        ("pages/manager_centre.py", "Mon centre", "mon_centre", "domain"),
+        ("pages/manager_family_texts.py", "Accueil des familles", "accueil_familles",
+         "campaign"),
+        ("pages/manager_sites.py", "Lieux d'accueil", "lieux", "location_on"),
+        ("pages/manager_activities.py", "Activités", "activites", "category"),
+        ("pages/manager_ages.py", "Tranches d'âge", "tranches_age", "cake"),
+        ("pages/manager_brackets.py", "Tranches de QF", "tranches_qf", "stairs"),
+        ("pages/manager_accounts.py", "Comptes du personnel", "comptes", "manage_accounts"),
     ],
 }
 
@@ -70,20 +90,34 @@ def _page(spec: tuple[str, str, str, str], default: bool = False) -> st.Page:  #
 
 
 def _sections(groups: dict[str, list[tuple[str, str, str, str]]]) -> dict[str, list]:  # type: ignore[type-arg]
-    first = True
-    out: dict[str, list] = {}  # type: ignore[type-arg]
-    for section, specs in groups.items():
-        out[section] = []
-        for spec in specs:
-            out[section].append(_page(spec, default=first))
-            first = False
-    return out
+    paths = [spec[0] for specs in groups.values() for spec in specs]
+    landing = LANDING if LANDING in paths else paths[0]
+    return {section: [_page(spec, default=spec[0] == landing) for spec in specs]
+            for section, specs in groups.items()}
+
+
+def _signed_out() -> list:  # type: ignore[type-arg]
+    """Every signed-in address, signed out, shows the sign-in (not Streamlit's "Page not
+    found"); the address stays, so that after signing in the user lands on that page."""
+    urls = dict.fromkeys(url for groups in MENUS for specs in groups.values()
+                         for _, _, url, _ in specs)
+    return [st.Page(ANONYMOUS[0][0], title="Connexion", url_path=url, visibility="hidden")
+            for url in urls]
+
+
+def asked_path(url: str | None) -> str:
+    """The page path of an address if it is one of the menus' pages, else '' (the home)."""
+    path = urlsplit(url or "").path.strip("/")
+    known = {u for groups in MENUS for specs in groups.values() for _, _, u, _ in specs}
+    return path if path in known else ""
 
 
 def pages_for(actor: Actor | None) -> dict[str, list] | list:  # type: ignore[type-arg]
     """The pages this actor may open; anything else is unreachable by URL."""
     if actor is None:
-        return [_page(ANONYMOUS[0], default=True), _page(ANONYMOUS[1])]
+        if first_run.needs_setup():  # a new installation: setting up is all there is to do
+            return [_page(ANONYMOUS[2], default=True)]
+        return [_page(ANONYMOUS[0], default=True), _page(ANONYMOUS[1]), *_signed_out()]
     if actor.role == Role.FAMILY:
         return _sections(FAMILY)
     if actor.role != Role.MANAGER:

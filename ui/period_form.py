@@ -43,7 +43,13 @@ def period_fields(key: str, s: PeriodSettings) -> PeriodSettings:
                            not s.auto_validate, key=f"{key}_staff")
     partial = st.checkbox("Paiement partiel autorisé", s.partial_payment, key=f"{key}_partial")
     open_reg = st.checkbox("Inscriptions ouvertes", s.registration_open, key=f"{key}_reg")
+    pay_before = st.number_input(
+        "Paiement : au plus tard N jours avant le début de la période", 0, 365,
+        s.pay_days_before_start, key=f"{key}_pay_before",
+        help="Une réservation est à régler à la plus tardive de deux dates : quelques jours "
+             "après sa validation (réglage PAYMENT_DAYS), ou N jours avant le début de la "
+             "période. Ainsi, l'été réservé en novembre se paie avant l'été.")
     return PeriodSettings(name, start, end, "".join(sorted(days)),
                           datetime.combine(open_day, open_time, tzinfo=LOCAL),
                           (int(add_days), add_time), (int(cancel_days), cancel_time),
-                          not by_staff, partial, open_reg)
+                          not by_staff, partial, open_reg, int(pay_before))

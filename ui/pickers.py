@@ -2,6 +2,8 @@
 signed-in staff member's sites."""
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from services.actor import Actor
@@ -38,3 +40,16 @@ def period(actor: Actor, activity_id: int | None, key: str) -> int | None:
     labels = ["Toutes"] + [p.label for p in periods]
     picked = st.selectbox("Période", labels, key=key, disabled=not periods)
     return next((p.id for p in periods if p.label == picked), None)
+
+
+def day(label: str, key: str, default: date, **options: object) -> date:
+    """A date picker whose field and the board drawn from it never disagree.
+
+    Streamlit gives a date_input a new identity whenever its `value` argument changes; a
+    default computed from the data (the first day with a waiting list, today) then resets
+    the widget on the next run while the browser may still show the date typed, and staff
+    act on another day than the one they read. So the default is put in the session once
+    and the widget is drawn without `value`: the date on screen is the date used."""
+    if key not in st.session_state:
+        st.session_state[key] = default
+    return st.date_input(label, key=key, format="DD/MM/YYYY", **options)  # type: ignore[arg-type, return-value]

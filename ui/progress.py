@@ -5,15 +5,16 @@ from services.booking.outcomes import day_label, ordinal
 from services.booking.rules import LOCAL
 from services.families.overview import RegistrationSummary
 from ui.format import euros
+from ui.safe import md
 
 
 def next_steps(reg: RegistrationSummary) -> list[str]:
     """Sentences for the dashboard: what is done and what is left for this registration."""
     if reg.state == "requested":
-        return ["Demande envoyée : l'accueil la valide du lundi au vendredi. Vous recevrez un "
+        return ["Demande envoyée : l'accueil la valide à ses heures d'ouverture. Vous recevrez un "
                 "mail ; ensuite vous pourrez réserver les jours."]
     if reg.state == "refused":
-        return [f"Demande refusée{' : ' + reg.reason if reg.reason else '.'}"]
+        return [f"Demande refusée{' : ' + md(reg.reason) if reg.reason else '.'}"]
     if reg.state != "validated":
         return []
     lines = []
@@ -24,7 +25,7 @@ def next_steps(reg: RegistrationSummary) -> list[str]:
     if reg.sent_to_staff:
         lines.append(f"{reg.sent_to_staff} demande(s) de réservation en attente de l'accueil.")
     for cell in reg.waiting[:5]:
-        lines.append(f"Liste d'attente : {day_label(cell.day)}, {cell.unit} – "
+        lines.append(f"Liste d'attente : {day_label(cell.day)}, {md(cell.unit)} – "
                      f"{ordinal(cell.position)} en liste d'attente.")
     if len(reg.waiting) > 5:
         lines.append(f"… et {len(reg.waiting) - 5} autre(s) demande(s) en liste d'attente.")

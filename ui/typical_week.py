@@ -10,6 +10,7 @@ from services.booking.grid import MonthGrid
 from services.booking.typical_week import apply_typical_week
 from services.errors import PortalError
 from ui.format import month_title
+from ui.safe import md
 
 WEEKDAYS = ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"]
 
@@ -23,7 +24,7 @@ def typical_week_form(actor: Actor, registration_id: int, grid: MonthGrid) -> No
         with st.form(f"typical_week_{registration_id}"):
             pattern: set[tuple[int, int]] = set()
             for unit_id, unit in grid.units:
-                st.markdown(f"**{unit}**")
+                st.markdown(f"**{md(unit)}**")
                 cols = st.columns(len(weekdays))
                 for col, wd in zip(cols, weekdays):
                     if col.checkbox(WEEKDAYS[wd - 1], key=f"tw_{registration_id}_{unit_id}_{wd}"):

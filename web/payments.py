@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from datetime import datetime, timezone
+from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -16,16 +17,38 @@ from services.payments import card, monetico, sandbox
 MAX_FORM = 64 * 1024
 
 
-async def _form(request: Request) -> dict[str, str]:
-    if int(request.headers.get("content-length") or 0) > MAX_FORM:
-        return {}
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
+class BodyTooLarge(Exception):
+    pass
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """The url-encoded form of a request, reading at most MAX_FORM bytes of the body
+    whatever the headers announce (a chunked body has no Content-Length to trust)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > MAX_FORM:
+        raise BodyTooLarge()
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM:
+            raise BodyTooLarge()
+    pairs = parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    return dict(pairs)
+
+
+def _too_large() -> PlainTextResponse:
+    return PlainTextResponse("Requête trop volumineuse.", status_code=413)
 
 
 async def notify(request: Request) -> PlainTextResponse:
     """POST /api/monetico/notify: the bank's server-to-server call (CGI2)."""
-    fields = await _form(request)
+    try:
+        fields = await read_form(request)
+    except BodyTooLarge:
+        return _too_large()
+    if not await run_in_threadpool(card.card_ready):
+        # The public demo key outside the sandbox: anyone could have sealed this.
+        return PlainTextResponse(monetico.ACK_BAD, status_code=403, media_type="text/plain")
     answer = await run_in_threadpool(card.apply_notification, fields)
     return PlainTextResponse(answer, media_type="text/plain")
 
@@ -47,9 +70,10 @@ async def redirect(request: Request) -> HTMLResponse:
                                               request.query_params.get("t", ""))
     except PortalError as error:
         return _page("Paiement", f"<h1>Paiement</h1><p>{html.escape(error.message)}</p>", 410)
-    body = (f"<h1>Redirection vers la banque…</h1>{monetico.form_html(url, fields)}"
+    form = monetico.form_html(url, fields).replace("<form ", "<form data-pf-go ", 1)
+    body = (f"<h1>Redirection vers la banque…</h1>{form}"
             '<button type="submit">Continuer vers le paiement</button></form>'
-            "<script>document.getElementById('monetico').submit();</script>")
+            '<script src="/api/assets/go.js"></script>')
     return _page("Redirection vers le paiement", body)
 
 
@@ -61,20 +85,30 @@ def _refused() -> HTMLResponse:
 async def sandbox_bank(request: Request) -> Response:
     """POST /sandbox/bank: the signed form arrives; the card page is shown."""
     try:
-        req = sandbox.check_form(await _form(request))
+        fields = await read_form(request)
+    except BodyTooLarge:
+        return _too_large()
+    try:
+        req = await run_in_threadpool(sandbox.check_form, fields)
     except PortalError:
         return _refused()
     return HTMLResponse(sandbox.card_page(req))
 
 
 async def sandbox_pay(request: Request) -> Response:
-    """POST /sandbox/bank/pay: judge the card, notify the portal, send the browser back."""
-    form = await _form(request)
-    card_number = form.pop("card", "") if form.pop("action", "pay") == "pay" else ""
+    """POST /sandbox/bank/pay: judge the card (or the abandon), notify the portal, send the
+    browser back. The card page's own fields are taken off before the seal is checked."""
+    try:
+        form = await read_form(request)
+    except BodyTooLarge:
+        return _too_large()
+    card_number = form.pop("card", "")
+    if form.pop("action", "pay") != "pay":
+        card_number = ""  # "Abandonner": the bank answers Annulation
     form.pop("exp", None)
     form.pop("cvv", None)
     try:
-        req = sandbox.check_form(form)
+        req = await run_in_threadpool(sandbox.check_form, form)
     except PortalError:
         return _refused()
     _ok, back = await run_in_threadpool(sandbox.pay, req, card_number,

@@ -7,12 +7,12 @@ from db.models.payments import CreditOrigin, PaymentLine, PaymentLink
 from db.models.people import (ChangeRequest, Child, Document, Family, Guardian, LinkToken,
                               SessionToken, StaffSite, UserAccount)
 from db.models.reports import Promotion
-from db.models.system import AuditEntry, Mail
+from db.models.system import AuditEntry, Mail, Throttle
 
 __all__ = [
     "Activity", "ActivityType", "AgeGroup", "AuditEntry", "CapacitySlot", "ChangeRequest",
     "Charge", "Child", "Closure", "CreditOrigin", "Document", "Family", "Guardian", "Invoice",
     "LinkToken", "Mail", "NewsItem", "Organisation", "Payment", "PaymentAllocation", "PaymentLine",
     "PaymentLink", "Period", "Promotion", "QfBracket", "Registration", "Reservation",
-    "SessionToken", "Site", "StaffSite", "Tariff", "Unit", "UserAccount",
+    "SessionToken", "Site", "StaffSite", "Tariff", "Throttle", "Unit", "UserAccount",
 ]

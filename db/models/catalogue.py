@@ -110,6 +110,9 @@ class Period(Base):
     deadline_skips_closed_days: Mapped[bool] = mapped_column(Boolean, default=True)
     auto_validate: Mapped[bool] = mapped_column(Boolean, default=True)
     partial_payment: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The centre's payment rule: a charge is due at the later of validation + PAYMENT_DAYS
+    # and this many days before the period starts (days booked months ahead).
+    pay_days_before_start: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
     __table_args__ = (CheckConstraint("start_date <= end_date", name="dates"),)
 
 

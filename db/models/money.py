@@ -73,7 +73,12 @@ class Payment(Base):
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     bank_code: Mapped[str] = mapped_column(String(40), default="")
     bank_details: Mapped[str] = mapped_column(Text, default="")
-    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount"),)
+    # A counter-entry (contre-passation) names the payment it reverses and carries the
+    # opposite amount; the mistaken payment itself is never changed nor deleted.
+    # (No foreign key: see 0020_records.)
+    reverses_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    __table_args__ = (CheckConstraint("amount_cents <> 0", name="amount"),
+                      Index("ix_payment_reverses_id", "reverses_id", unique=True))
 
 
 class PaymentAllocation(Base):
@@ -83,5 +88,6 @@ class PaymentAllocation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), index=True)
     charge_id: Mapped[int] = mapped_column(ForeignKey("charge.id"), index=True)
+    # Negative on a counter-entry: it undoes the reversed payment's allocation.
     amount_cents: Mapped[int] = mapped_column(Integer)
-    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount"),)
+    __table_args__ = (CheckConstraint("amount_cents <> 0", name="amount"),)

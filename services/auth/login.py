@@ -1,8 +1,14 @@
-"""Signing in and out, with lockout counted in the database and revocable sessions."""
+"""Signing in and out, with failures slowed down in the database and revocable sessions.
+
+bcrypt runs outside any transaction: on SQLite a write transaction holds the whole
+database, and a few anonymous clients trying passwords would stall every other write
+(bank notifications, bookings). The account is read, the password checked with no
+transaction open, and the outcome written in a short transaction of its own.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -13,9 +19,13 @@ from db.models import SessionToken, StaffSite, UserAccount
 from db.states import Role
 from services import audit
 from services.actor import SYSTEM, Actor
+from services.auth import throttle
 from services.auth.passwords import DUMMY_HASH, verify_password
 from services.auth.tokens import digest, new_token
-from services.errors import AccountLocked, InvalidCredentials, SessionExpired
+from services.errors import InvalidCredentials, SessionExpired, TooManyAttempts
+
+# A session's last use is written at most this often (one write a minute, not one a click).
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -28,38 +38,42 @@ def _normalise(email: str) -> str:
     return email.strip().lower()
 
 
-def sign_in(email: str, password: str) -> SignedIn:
-    """Check the password; count failures and lock the account after too many."""
+def sign_in(email: str, password: str, client: str | None = None) -> SignedIn:
+    """Check the password of the account; `client` is the caller's network address.
+    Unknown, inactive and existing accounts answer alike, failures included."""
+    email = _normalise(email)
+    now = utcnow()
+    wait = throttle.sign_in_wait(client, email, now)
+    if wait:
+        raise TooManyAttempts.after(wait)
+    with read() as session:
+        user = session.scalar(select(UserAccount).where(UserAccount.email == email))
+        known = user is not None and user.active and user.password_hash is not None
+        user_id, hashed = (user.id, user.password_hash) if known and user else (None, None)
+    # No transaction is open here: hashing takes a while and must hold nothing.
+    matches = verify_password(password, hashed or DUMMY_HASH) and hashed is not None
+    if matches:
+        with transaction() as session:
+            user = session.get(UserAccount, user_id)
+            if user is not None and user.active and user.password_hash == hashed:
+                throttle.forget_sign_in_failures(session, client, email)
+                token = new_token()
+                session.add(SessionToken(
+                    user_id=user.id, token_hash=digest(token), last_seen_at=now,
+                    expires_at=now + timedelta(hours=settings.as_int(settings.SESSION_HOURS))))
+                actor = _actor_for(session, user)
+                audit.record(session, actor, "sign_in", "user_account", user.id)
+                return SignedIn(token, actor)
+    _fail(client, email, user_id)
+    raise InvalidCredentials()
+
+
+def _fail(client: str | None, email: str, user_id: int | None) -> None:
+    """Count the failure in a short transaction of its own."""
     now = utcnow()
     with transaction() as session:
-        user = session.scalar(select(UserAccount).where(UserAccount.email == _normalise(email))
-                              .with_for_update())
-        if user is None or not user.active:
-            verify_password(password, DUMMY_HASH)
-            raise InvalidCredentials()
-        if user.locked_until is not None and user.locked_until > now:
-            raise AccountLocked()
-        if not verify_password(password, user.password_hash):
-            user.failed_attempts += 1
-            locked = user.failed_attempts >= settings.as_int(settings.LOCKOUT_ATTEMPTS)
-            if locked:
-                user.locked_until = now + timedelta(minutes=settings.as_int(settings.LOCKOUT_MINUTES))
-                user.failed_attempts = 0
-            audit.record(session, SYSTEM, "sign_in_failed", "user_account", user.id, locked=locked)
-            failure = AccountLocked() if locked else InvalidCredentials()
-        else:
-            failure = None
-            user.failed_attempts = 0
-            user.locked_until = None
-            token = new_token()
-            session.add(SessionToken(
-                user_id=user.id, token_hash=digest(token),
-                expires_at=now + timedelta(hours=settings.as_int(settings.SESSION_HOURS))))
-            actor = _actor_for(session, user)
-            audit.record(session, actor, "sign_in", "user_account", user.id)
-    if failure is not None:
-        raise failure
-    return SignedIn(token, actor)
+        throttle.record_sign_in_failure(session, client, email, now)
+        audit.record(session, SYSTEM, "sign_in_failed", "user_account", user_id)
 
 
 def _actor_for(session, user: UserAccount) -> Actor:  # type: ignore[no-untyped-def]
@@ -73,7 +87,8 @@ def _actor_for(session, user: UserAccount) -> Actor:  # type: ignore[no-untyped-
 
 
 def resolve_session(token: str) -> Actor:
-    """The actor behind a session token; refuses a revoked or expired one."""
+    """The actor behind a session token; refuses a revoked or expired one, and a staff
+    session left unused for STAFF_IDLE_MINUTES (reception PCs are shared)."""
     now = utcnow()
     with read() as session:
         row = session.execute(
@@ -84,7 +99,28 @@ def resolve_session(token: str) -> Actor:
         stored, user = row
         if stored.revoked_at is not None or stored.expires_at <= now or not user.active:
             raise SessionExpired()
-        return _actor_for(session, user)
+        seen = stored.last_seen_at or stored.created_at
+        if user.role != Role.FAMILY and seen <= now - _idle_limit():
+            raise SessionExpired(IDLE_MESSAGE)
+        actor = _actor_for(session, user)
+    if seen <= now - TOUCH_EVERY:
+        _touch(stored.id, now)
+    return actor
+
+
+IDLE_MESSAGE = ("Votre session s'est fermée après une période d'inactivité. "
+                "Merci de vous reconnecter.")
+
+
+def _idle_limit() -> timedelta:
+    return timedelta(minutes=settings.as_int(settings.STAFF_IDLE_MINUTES))
+
+
+def _touch(session_id: int, now: datetime) -> None:
+    """Write the session's last use (bookkeeping, no audit entry: at most once a minute)."""
+    with transaction() as session:
+        session.execute(update(SessionToken).where(SessionToken.id == session_id)
+                        .values(last_seen_at=now))
 
 
 def sign_out(token: str) -> None:

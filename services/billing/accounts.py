@@ -3,7 +3,7 @@ paid and what is left, with the payment deadline and what happens when it passes
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,8 +14,9 @@ from db.models import Activity, Charge, Child, Payment, Period, Registration
 from db.states import PaymentMethod
 from services.actor import Actor
 from services.billing.credits import available_credit
-from services.errors import NotFound
 from services.payments import ledger
+from services.staff import scope
+from services.families.names import full_name
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,17 @@ class RegistrationAccount:
     activity: str
     period: str
     child: str
-    due_cents: int        # Montant dû: every live charge
-    balance_cents: int    # Solde: what is left to pay
+    charged_cents: int    # Facturé: every live charge
+    balance_cents: int    # Reste à payer
     partial_allowed: bool
     next_due_on: date | None
     overdue: bool
+    due_rule: str = ""    # when each reservation is due, in French
+
+    @property
+    def paid_cents(self) -> int:
+        """Payé: what payments and credit notes have settled of the charges."""
+        return self.charged_cents - self.balance_cents
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,7 @@ class PaymentView:
 
 
 METHOD_LABELS = {PaymentMethod.CARD_ONLINE: "Carte bancaire (en ligne)",
+                 PaymentMethod.CARD_SANDBOX: "Carte (banque de test)",
                  PaymentMethod.CARD_DESK: "Carte bancaire (accueil)",
                  PaymentMethod.CHEQUE: "Chèque", PaymentMethod.CASH: "Espèces",
                  PaymentMethod.CESU: "CESU", PaymentMethod.CREDIT_NOTE: "Avoir"}
@@ -67,22 +75,32 @@ def deadline_policy() -> str:
                 "rendues aux familles en liste d'attente")
     else:
         then = "passé cette date, le montant reste dû et l'accueil vous contactera"
-    return f"Vous avez {days} jours après la validation pour régler vos réservations ; {then}"
+    return (f"Vous avez {days} jours après la validation pour régler vos réservations (plus "
+            f"longtemps pour une période lointaine : l'échéance est indiquée pour chaque "
+            f"inscription) ; {then}")
+
+
+def due_rule(today: date, period_start: date, days_before_start: int) -> str:
+    """The centre's payment rule for a period, in French (see charges.due_date)."""
+    days = settings.as_int(settings.PAYMENT_DAYS)
+    text = f"Chaque réservation est à régler dans les {days} jours après sa validation"
+    earliest = period_start - timedelta(days=days_before_start)
+    if earliest > today + timedelta(days=days):
+        text += (f", mais jamais avant le {earliest:%d/%m/%Y} ({days_before_start} jours avant "
+                 "le début de la période)")
+    return text + "."
 
 
 def family_scope(actor: Actor, family_id: int | None) -> int:
-    """The family a call is about: the caller's own, or the one staff name."""
-    if actor.is_staff:
-        if family_id is None:
-            raise NotFound("Famille introuvable.")
-        return family_id
-    return actor.require_family()
+    """The family a call is about: the caller's own, or the one staff name (of their sites)."""
+    with read() as session:
+        return scope.family_of(session, actor, family_id)
 
 
 def _accounts(session: Session, family_id: int, today: date) -> list[RegistrationAccount]:
     rows = session.execute(
         select(Registration.id, Activity.name, Period.name, Period.partial_payment,
-               Child.first_name, Child.last_name)
+               Child.first_name, Child.last_name, Period.start_date, Period.pay_days_before_start)
         .join(Child, Child.id == Registration.child_id)
         .join(Period, Period.id == Registration.period_id)
         .join(Activity, Activity.id == Period.activity_id)
@@ -92,14 +110,14 @@ def _accounts(session: Session, family_id: int, today: date) -> list[Registratio
         Charge.family_id == family_id, Charge.cancelled_at.is_(None))))
     balances = ledger.charge_balances(session, charges)
     out = []
-    for reg_id, activity, period, partial, first, last in rows:
+    for reg_id, activity, period, partial, first, last, start, before in rows:
         mine = [c for c in charges if c.registration_id == reg_id]
         open_ = [c for c in mine if balances[c.id] > 0]
         next_due = min((c.due_on for c in open_), default=None)
         out.append(RegistrationAccount(
-            reg_id, activity, period, f"{last} {first}", sum(c.amount_cents for c in mine),
+            reg_id, activity, period, full_name(first, last), sum(c.amount_cents for c in mine),
             sum(balances[c.id] for c in mine), partial, next_due,
-            next_due is not None and next_due < today))
+            next_due is not None and next_due < today, due_rule(today, start, before)))
     return out
 
 
@@ -123,10 +141,7 @@ def list_payments(actor: Actor, family_id: int | None = None) -> list[PaymentVie
 def get_payment(actor: Actor, reference: str) -> PaymentView:
     """One payment by its reference, only if it is the caller's family's (return pages)."""
     with read() as session:
-        payment = session.scalar(select(Payment).where(Payment.reference == reference.strip()))
-        if payment is None or (not actor.is_staff and payment.family_id != actor.require_family()):
-            raise NotFound("Ce paiement est introuvable.")
-        return _view(session, payment)
+        return _view(session, scope.require_payment(session, actor, reference))
 
 
 def _view(session: Session, p: Payment) -> PaymentView:

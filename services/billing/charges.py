@@ -21,9 +21,14 @@ from db.states import ReservationState as R
 from services.billing.credits import credit_cancelled
 
 
-def due_date(validated_on: date) -> date:
-    """Last day to pay a reservation validated on `validated_on` (PAYMENT_DAYS later)."""
-    return validated_on + timedelta(days=settings.as_int(settings.PAYMENT_DAYS))
+def due_date(validated_on: date, period_start: date | None = None,
+             days_before_start: int = 0) -> date:
+    """Last day to pay a reservation validated on `validated_on`: PAYMENT_DAYS later, or,
+    if later, `days_before_start` days before its period starts (the centre's rule)."""
+    after = validated_on + timedelta(days=settings.as_int(settings.PAYMENT_DAYS))
+    if period_start is None:
+        return after
+    return max(after, period_start - timedelta(days=days_before_start))
 
 
 def create_charges(session: Session, reservations: Iterable[Reservation], today: date) -> int:
@@ -41,17 +46,19 @@ def create_charges(session: Session, reservations: Iterable[Reservation], today:
     if not items:
         return 0
     rows = session.execute(
-        select(Registration.id, Child.first_name, Family.id, Family.qf, Period.activity_id)
+        select(Registration.id, Child.first_name, Family.id, Family.qf, Period.activity_id,
+               Period.start_date, Period.pay_days_before_start)
         .join(Child, Child.id == Registration.child_id).join(Family, Family.id == Child.family_id)
         .join(Period, Period.id == Registration.period_id)
         .where(Registration.id.in_({r.registration_id for r in items}))).all()
-    who = {reg_id: (first, fam, qf, act) for reg_id, first, fam, qf, act in rows}
+    who = {reg_id: (first, fam, qf, act) for reg_id, first, fam, qf, act, _, _ in rows}
+    due = {reg_id: due_date(today, start, before) for reg_id, *_, start, before in rows}
     prices = _prices(session, {r.unit_id for r in items}, {w[2] for w in who.values()})
     values = []
     for r in items:
         first, family_id, qf, activity_id = who[r.registration_id]
         values.append(_charge_row(family_id, activity_id, first, prices[(r.unit_id, qf)], r,
-                                  today))
+                                  due[r.registration_id]))
     session.execute(insert(Charge), values)
     return len(items)
 
@@ -74,11 +81,11 @@ def _label(unit_name: str, day: date, first_name: str) -> str:
 
 
 def _charge_row(family_id: int, activity_id: int, first: str, unit: tuple[str, int, int],
-                r: Priced, today: date) -> dict[str, object]:
+                r: Priced, due_on: date) -> dict[str, object]:
     name, price, meal = unit
     return dict(family_id=family_id, registration_id=r.registration_id, reservation_id=r.id,
                 activity_id=activity_id, day=r.day, amount_cents=price, meal_cents=min(meal, price),
-                label=_label(name, r.day, first), due_on=due_date(today))
+                label=_label(name, r.day, first), due_on=due_on)
 
 
 @dataclass(frozen=True)
@@ -89,6 +96,12 @@ class Pricing:
     activity_id: int
     first_name: str
     units: dict[int, tuple[str, int, int]]  # unit id: (name, price, meal part in cents)
+    period_start: date
+    pay_days_before_start: int
+
+    def due_on(self, today: date) -> date:
+        """When what is validated today must be paid (see due_date)."""
+        return due_date(today, self.period_start, self.pay_days_before_start)
 
     def label_and_price(self, unit_id: int, day: date) -> tuple[str, int, int]:
         """The charge's label, amount and meal part in cents for one cell."""
@@ -99,15 +112,17 @@ class Pricing:
 def get_pricing(session: Session, registration_id: int, unit_ids: Iterable[int]) -> Pricing:
     """The pricing of a registration's units, read before a booking takes its locks (prices
     and the family's QF do not move with places, so nothing needs reading under them)."""
-    first, family_id, qf, activity_id = session.execute(
-        select(Child.first_name, Family.id, Family.qf, Period.activity_id)
+    first, family_id, qf, activity_id, start, before = session.execute(
+        select(Child.first_name, Family.id, Family.qf, Period.activity_id, Period.start_date,
+               Period.pay_days_before_start)
         .join(Registration, Registration.child_id == Child.id)
         .join(Family, Family.id == Child.family_id)
         .join(Period, Period.id == Registration.period_id)
         .where(Registration.id == registration_id)).one()
     units = set(unit_ids)
     prices = _prices(session, units, {qf}) if units else {}
-    return Pricing(family_id, activity_id, first, {uid: prices[(uid, qf)] for uid in units})
+    return Pricing(family_id, activity_id, first, {uid: prices[(uid, qf)] for uid in units},
+                   start, before)
 
 
 def charge_new(session: Session, reservations: list[Priced], today: date,
@@ -118,7 +133,7 @@ def charge_new(session: Session, reservations: list[Priced], today: date,
         return 0
     session.execute(insert(Charge), [
         _charge_row(pricing.family_id, pricing.activity_id, pricing.first_name,
-                    pricing.units[r.unit_id], r, today)
+                    pricing.units[r.unit_id], r, pricing.due_on(today))
         for r in reservations])
     return len(reservations)
 
@@ -142,6 +157,13 @@ def _prices(session: Session, unit_ids: set[int],
             match = [p for u, lo, hi, p in tariffs if u == uid and qf is not None and lo <= qf <= hi]
             prices[(uid, qf)] = (name, match[0] if match else cents, meal)
     return prices
+
+
+def unit_prices(session: Session, unit_ids: set[int], qf: int | None) -> dict[int, tuple[int, int]]:
+    """(price, meal part) in cents of each unit for a family of this QF: what a booking
+    will charge, shown before booking."""
+    return {uid: (price, meal) for (uid, _), (_, price, meal)
+            in _prices(session, unit_ids, {qf}).items()}
 
 
 def cancel_charges(session: Session, reservation_ids: Iterable[int], now: datetime) -> int:

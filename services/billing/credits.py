@@ -21,11 +21,12 @@ from db.base import utcnow
 from db.engine import transaction
 from db.models import Charge, CreditOrigin, Payment, PaymentAllocation
 from db.states import PaymentMethod, PaymentState
-from services import audit
+from services import audit, organisation
 from services.actor import Actor
 from services.errors import PortalError
 from services.mail import outbox
 from services.payments import ledger
+from services.staff import scope
 
 
 class NoCredit(PortalError):
@@ -54,7 +55,7 @@ def credit_cancelled(session: Session, charge_ids: Iterable[int], now: datetime)
                      f"était déjà réglée. Un avoir n° {note.reference} de "
                      f"{ledger_euros(amount)} est disponible sur votre compte : il servira à "
                      "régler vos prochaines réservations (« Mon compte »).\n\n"
-                     "Centre Social Albert Jacquard", family_id=charge.family_id)
+                     + organisation.signature(), family_id=charge.family_id)
         notes.append(note.id)
     session.flush()
     return notes
@@ -77,21 +78,22 @@ def available_credit(session: Session, family_id: int) -> int:
 
 def use_credit(actor: Actor, registration_ids: list[int], family_id: int | None = None) -> int:
     """Spend the family's credit on the open charges of these registrations; returns cents."""
-    if actor.is_staff:
-        if family_id is None:
-            raise ValueError("staff must name the family")
-    else:
-        family_id = actor.require_family()
     with transaction() as session:
+        family_id = scope.family_of(session, actor, family_id)
+        for registration_id in registration_ids:  # staff: only their sites' registrations
+            scope.require_registration(session, actor, registration_id)
         payments = list(session.scalars(select(Payment).where(
             Payment.family_id == family_id, Payment.state == PaymentState.PAID.value)
             .order_by(Payment.paid_at, Payment.id).with_for_update()))
         total = 0
+        # The family's credit as a whole: a credit note taken back (a negative one, when the
+        # payment behind it was reversed) cancels the free money of the one it takes back.
+        budget = available_credit(session, family_id)
         for payment in payments:
             charges = ledger.open_charges(session, family_id, registration_ids)
             if not charges:
                 break
-            free = ledger.free_money(session, payment)
+            free = min(ledger.free_money(session, payment), budget - total)
             if free > 0:
                 total += ledger.allocate(session, payment, ledger.plan(charges, free))
         if total <= 0:

@@ -12,7 +12,7 @@ from db import settings
 from db.engine import read, transaction
 from db.models import Charge, Reservation
 from db.states import ReservationState as R
-from services import audit
+from services import audit, organisation
 from services.actor import SYSTEM
 from services.billing.accounts import deadline_policy
 from services.billing.pdf import euros
@@ -44,7 +44,7 @@ def send_reminders(today: date | None = None) -> int:
             body = "\n".join(["Bonjour,", "", "Des réservations restent à régler :", *lines, "",
                               deadline_policy() + ".", "",
                               "Vous pouvez payer par carte dans « Mon compte » ou à l'accueil.",
-                              "", "Centre Social Albert Jacquard"])
+                              "", organisation.signature()])
             outbox.queue(session, outbox.family_recipient(session, family_id),
                          "Rappel : réservations à régler", body, family_id=family_id)
             audit.record(session, SYSTEM, "payment_reminder", "family", family_id,

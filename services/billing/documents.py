@@ -12,15 +12,17 @@ from db.engine import read, transaction
 from db.models import (Activity, Charge, Child, Family, Invoice, Organisation, Payment,
                        PaymentAllocation, Period, Registration, Site)
 from db.states import PaymentMethod, PaymentState
-from services import audit
+from services import audit, organisation
 from services.actor import Actor
 from services.billing.accounts import family_scope
 from services.billing.pdf import Document, euros
 from services.booking.rules import LOCAL
-from services.errors import Forbidden, InvalidInput, NotFound
+from services.errors import InvalidInput, NotFound
 from services.families.scope import visible_child
 from services.payments import ledger
 from services.registrations import age_on
+from services.staff import scope
+from services.families.names import full_name
 
 MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
              "septembre", "octobre", "novembre", "décembre"]
@@ -29,7 +31,8 @@ MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "
 def _letterhead(session: Session, family: Family) -> tuple[str, str]:
     org = session.get(Organisation, family.organisation_id)
     assert org is not None
-    return org.name, f"{org.address} – {org.phone} – {org.email}".strip(" –")
+    profile = organisation.profile_of(org)
+    return profile.name, profile.letterhead
 
 
 def _family(session: Session, family_id: int) -> Family:
@@ -73,7 +76,7 @@ def invoice_pdf(actor: Actor, month: date, family_id: int | None = None) -> byte
         left = sum(balances.values())
         doc.para(f"Total du mois : {euros(total)} – déjà réglé : {euros(total - left)} – "
                  f"reste à payer : {euros(left)}", bold=True)
-        doc.signature("Lille", datetime.now(LOCAL).date())
+        doc.signature(organisation.get_profile().city, datetime.now(LOCAL).date())
         return doc.render()
 
 
@@ -84,6 +87,14 @@ def invoice_months(actor: Actor, family_id: int | None = None) -> list[date]:
         days = session.scalars(select(Charge.day).where(Charge.family_id == family_id,
                                                         Charge.cancelled_at.is_(None)))
         return sorted({d.replace(day=1) for d in days}, reverse=True)
+
+
+def opening_month(months: list[date], today: date) -> int:
+    """Index of the month an invoice picker opens on: the current month, else the latest
+    past one (days booked ahead make future months that are not to be paid yet)."""
+    this_month = today.replace(day=1)
+    past = [i for i, m in enumerate(months) if m <= this_month]
+    return max(past, key=lambda i: months[i]) if past else 0
 
 
 def _registration(session: Session, actor: Actor,
@@ -97,10 +108,7 @@ def _registration(session: Session, actor: Actor,
         .where(Registration.id == registration_id)).first()
     if row is None:
         raise NotFound("Cette inscription n'existe pas.")
-    if actor.is_staff:
-        actor.require_site(row[4].id)
-    elif row[1].family_id != actor.require_family():
-        raise Forbidden()
+    scope.require_registration(session, actor, registration_id)
     return row[0], row[1], row[2], row[3], row[4]
 
 
@@ -114,7 +122,8 @@ def registration_certificate_pdf(actor: Actor, registration_id: int) -> bytes:
                                "d'une attestation.")
         family = _family(session, child.family_id)
         doc = Document(*_letterhead(session, family), "Attestation d'inscription")
-        doc.para(f"Le centre social atteste que l'enfant {child.first_name} {child.last_name}, "
+        name = full_name(child.first_name, child.last_name)
+        doc.para(f"{doc.organisation} atteste que l'enfant {name}, "
                  f"né(e) le {child.birth_date:%d/%m/%Y}, est inscrit(e) à l'activité "
                  f"« {activity.name} » – {period.name}, au lieu d'accueil {site.name} "
                  f"({site.address}), du {period.start_date:%d/%m/%Y} au "
@@ -122,18 +131,20 @@ def registration_certificate_pdf(actor: Actor, registration_id: int) -> bytes:
         doc.para(f"Responsable : famille {family.name}, {family.address} {family.postal_code} "
                  f"{family.city}.")
         doc.para("Attestation délivrée pour servir et valoir ce que de droit.")
-        doc.signature("Lille", datetime.now(LOCAL).date())
+        doc.signature(organisation.get_profile().city, datetime.now(LOCAL).date())
         return doc.render()
 
 
 def tax_children(actor: Actor, year: int, family_id: int | None = None) -> list[tuple[int, str]]:
-    """Children who were under 6 on 1 January of `year` (the tax rule), as (id, name)."""
+    """Children who were under 6 on 1 January of `year` (the tax rule) and for whom something
+    was paid that year (no certificate of 0,00 €), as (id, name)."""
     family_id = family_scope(actor, family_id)
     with read() as session:
-        children = session.scalars(select(Child).where(Child.family_id == family_id)
-                                   .order_by(Child.birth_date))
-        return [(c.id, f"{c.first_name} {c.last_name}") for c in children
-                if age_on(c.birth_date, date(year, 1, 1)) < 6 and c.birth_date.year <= year]
+        children = list(session.scalars(select(Child).where(Child.family_id == family_id)
+                                        .order_by(Child.birth_date)))
+        return [(c.id, full_name(c.first_name, c.last_name)) for c in children
+                if age_on(c.birth_date, date(year, 1, 1)) < 6 and c.birth_date.year <= year
+                and paid_in_year(session, c.id, year).total_cents > 0]
 
 
 @dataclass(frozen=True)
@@ -183,10 +194,10 @@ def tax_certificate_pdf(actor: Actor, child_id: int, year: int) -> bytes:
         meals = (f", dont {euros(paid.meal_cents)} de frais de repas, qui ne sont pas des frais "
                  "de garde" if paid.meal_cents else "")
         doc = Document(*_letterhead(session, family), f"Attestation de frais de garde {year}")
-        doc.para(f"Le centre social atteste avoir reçu de la famille {family.name} "
+        doc.para(f"{doc.organisation} atteste avoir reçu de la famille {family.name} "
                  f"({family.address} {family.postal_code} {family.city}), au cours de l'année "
                  f"{year}, la somme de {euros(paid.total_cents)}{meals}, au titre de la garde "
-                 f"de l'enfant {child.first_name} {child.last_name}, né(e) le "
+                 f"de l'enfant {full_name(child.first_name, child.last_name)}, né(e) le "
                  f"{child.birth_date:%d/%m/%Y}, âgé(e) de moins de 6 ans au 1er janvier de "
                  "l'année.")
         doc.para(f"Montant à déclarer (frais de garde des enfants de moins de 6 ans, hors "
@@ -198,5 +209,5 @@ def tax_certificate_pdf(actor: Actor, child_id: int, year: int) -> bytes:
                      "financée par votre employeur est à déduire du montant déclaré.")
         doc.para("Attestation établie pour la déclaration des revenus (crédit d'impôt pour "
                  "frais de garde des jeunes enfants).", size=9)
-        doc.signature("Lille", datetime.now(LOCAL).date())
+        doc.signature(organisation.get_profile().city, datetime.now(LOCAL).date())
         return doc.render()

@@ -25,17 +25,22 @@ _CANCELLABLE = (R.REQUESTED, R.WAITLISTED, R.VALIDATED)
 _ALREADY = {R.CANCELLED: "already_cancelled", R.CANCEL_REQUESTED: "already_cancel_requested"}
 
 
-def cancel(actor: Actor, registration_id: int, reservation_ids: list[int]) -> Submission:
-    """Cancel reservations of one registration; staff may cancel past the deadline."""
+def cancel(actor: Actor, registration_id: int, reservation_ids: list[int],
+           reason: str = "", family_id: int | None = None) -> Submission:
+    """Cancel reservations of one registration; staff may cancel past the deadline (the
+    reception desk, on the family's behalf, gives a reason kept in the audit entry)."""
     ids = sorted(set(reservation_ids))
     if not ids:
         raise NothingToSubmit()
-    return with_retry(lambda: _cancel_once(actor, registration_id, ids))
+    return with_retry(lambda: _cancel_once(actor, registration_id, ids, reason, family_id))
 
 
-def _cancel_once(actor: Actor, registration_id: int, ids: list[int]) -> Submission:
+def _cancel_once(actor: Actor, registration_id: int, ids: list[int], why: str,
+                 family_id: int | None) -> Submission:
     with transaction() as session:
         ctx = context.load(session, actor, registration_id)
+        if family_id is not None and ctx.family_id != family_id:
+            raise NotFound("Cette inscription n'est pas celle de cette famille.")
         rows = list(session.scalars(select(Reservation).where(
             Reservation.id.in_(ids), Reservation.registration_id == ctx.registration_id)))
         if len(rows) != len(ids):
@@ -91,6 +96,7 @@ def _cancel_once(actor: Actor, registration_id: int, ids: list[int]) -> Submissi
                                 sorted(outcomes, key=lambda c: (c.day, c.unit_id)))
         audit.record(session, actor, "cancel", "registration", ctx.registration_id,
                      cells=[(c.day.isoformat(), c.unit_id, c.outcome) for c in submission.cells],
-                     promoted=[r.id for r in promoted])
+                     promoted=[r.id for r in promoted], family_id=ctx.family_id,
+                     **({"reason": why} if why else {}))
         mail_submission(session, ctx, submission)
         return submission

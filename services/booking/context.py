@@ -13,6 +13,7 @@ from services.actor import Actor
 from services.booking.errors import RegistrationNotValidated
 from services.booking.rules import Window
 from services.errors import Forbidden, NotFound
+from services.families.names import full_name
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def load(session: Session, actor: Actor, registration_id: int,
     window = Window(period.booking_opens_at, period.add_deadline_days, period.add_deadline_time,
                     period.cancel_deadline_days, period.cancel_deadline_time,
                     period.deadline_skips_closed_days)
-    return BookingContext(registration.id, child.id, f"{child.first_name} {child.last_name}",
+    return BookingContext(registration.id, child.id, full_name(child.first_name, child.last_name),
                           child.family_id, period, activity, units, window, family_email or "")
 
 

@@ -6,14 +6,14 @@ if not, why. The services judge again at submit time, so a stale grid loses noth
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import func, select
 
 from db.engine import read
-from db.models import CapacitySlot, Closure, Reservation, Site
+from db.models import CapacitySlot, Closure, Reservation, Site, Unit
 from db.states import ACTIVE_RESERVATION
 from db.states import ReservationState as R
 from services.actor import Actor
@@ -71,6 +71,8 @@ class MonthGrid:
     cells: dict[tuple[date, int], Cell]
     months: list[tuple[int, int]]   # every month of the period, for navigation
     notice: str                      # e.g. "Les réservations ouvrent le …", or ""
+    # Each unit's times, "07:30–09:00", shown under its name (and counted by the CAF report).
+    hours: dict[int, str] = field(default_factory=dict)
 
     def cell(self, day: date, unit_id: int) -> Cell:
         return self.cells[(day, unit_id)]
@@ -186,6 +188,9 @@ def get_month(actor: Actor, registration_id: int, year: int | None = None,
             Reservation.state.in_([s.value for s in ACTIVE_RESERVATION]))))
         ranks = capacity.positions(session, [r.id for r in rows if r.state == R.WAITLISTED])
         site = session.scalar(select(Site.name).where(Site.id == ctx.activity.site_id)) or ""
+        hours = {u: f"{t0:%H:%M}–{t1:%H:%M}" for u, t0, t1 in session.execute(
+            select(Unit.id, Unit.start_time, Unit.end_time).where(
+                Unit.activity_id == ctx.activity.id))}
         closures = dict(session.execute(select(Closure.day, Closure.label).where(
             (Closure.activity_id == ctx.activity.id)
             | ((Closure.site_id == ctx.activity.site_id) & Closure.activity_id.is_(None)),
@@ -216,4 +221,4 @@ def get_month(actor: Actor, registration_id: int, year: int | None = None,
         notice = why_cannot_add(ctx.window, period.start_date, now) or ""
     return MonthGrid(ctx.registration_id, ctx.child_name, site, ctx.activity.name, period.name,
                      period.auto_validate, year, month, list(ctx.units.items()), days, cells,
-                     months, notice)
+                     months, notice, hours)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Activity, Child, Period, Registration, Reservation, Unit
+from services import organisation
 from services.booking.context import BookingContext
 from services.booking.outcomes import Submission, confirmation_body, day_label
 from services.mail import outbox
@@ -49,6 +50,6 @@ def mail_promoted(session: Session, promoted: list[Reservation]) -> None:
     for fam, lines in by_family.items():
         body = "\n".join(["Bonjour,", "", "Une place s'est libérée : votre demande en liste "
                           "d'attente a obtenu une place.", "", *lines, "",
-                          "Centre Social Albert Jacquard"])
+                          organisation.signature()])
         outbox.queue(session, outbox.family_recipient(session, fam),
                      "Une place s'est libérée pour votre enfant", body, family_id=fam)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from services import organisation
+
 
 WEEKDAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
 
@@ -67,5 +69,5 @@ def confirmation_body(submission: Submission, activity: str, period: str) -> str
         lines.append(f"- {day_label(cell.day)}, {cell.unit_name} : {cell.describe()}")
     lines += ["", "Les places en liste d'attente vous sont attribuées automatiquement dès qu'une "
               "place se libère, dans l'ordre d'arrivée des demandes ; vous recevez alors un mail.",
-              "", "Centre Social Albert Jacquard"]
+              "", organisation.signature()]
     return "\n".join(lines)

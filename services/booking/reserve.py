@@ -19,7 +19,7 @@ from db.models import Reservation
 from db.states import ReservationState as R
 from services import audit
 from services.actor import Actor
-from services.billing.charges import Pricing, charge_new, due_date, get_pricing
+from services.billing.charges import Pricing, charge_new, get_pricing
 from services.booking import capacity, context
 from services.booking.errors import NothingToSubmit
 from services.booking.notify import mail_submission
@@ -167,7 +167,7 @@ def _insert(session: Session, rows: list[dict[str, object]], today: date,
                for r in validated]
     inserted, charged = session.execute(_UNNEST, {
         **{c: [r[c] for r in rows] for c in _COLUMNS},
-        "family_id": pricing.family_id, "activity_id": pricing.activity_id, "created_at": utcnow(), "due_on": due_date(today),
+        "family_id": pricing.family_id, "activity_id": pricing.activity_id, "created_at": utcnow(), "due_on": pricing.due_on(today),
         "charge_slot": [r["slot_id"] for r in validated],
         "charge_label": [label for label, _, _ in charges],
         "charge_cents": [cents for _, cents, _ in charges],

@@ -1,7 +1,7 @@
 """Booking window and deadlines, as pure functions of a period's settings and a clock.
 
 Deadlines are local to the centre (Europe/Paris): "the day before at 15:00" means 15:00
-in Lille, whatever the server's zone.
+in metropolitan France, whatever the server's zone.
 """
 from __future__ import annotations
 

@@ -27,6 +27,8 @@ class OfferChoice:
     start: date
     end: date
     staff_validates_bookings: bool
+    site_address: str = ""
+    activity_description: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,8 @@ def list_offer(actor: Actor, child_id: int, today: date) -> ChildOffer:
                       AgeGroup.min_age)).all()
         choices = [OfferChoice(site.id, site.name, kind.id, kind.name, activity.id, activity.name,
                                period.id, period.name, group.label, period.start_date,
-                               period.end_date, not period.auto_validate)
+                               period.end_date, not period.auto_validate, site.address,
+                               activity.description)
                    for period, group, activity, kind, site in rows
                    if fits(child.birth_date, group, period.start_date)]
         return ChildOffer(child.id, child.first_name, age_on(child.birth_date, today), choices,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from db.engine import transaction
 from db.models import (Activity, ActivityType, AgeGroup, Organisation, Period, QfBracket, Site,
                        Tariff, Unit)
-from services import audit
+from services import audit, validate
 from services.actor import Actor
 from services.catalogue.slots import generate_slots
 from services.errors import InvalidInput
@@ -100,8 +100,9 @@ def create_activity(actor: Actor, site_id: int, activity_type_id: int, name: str
                     units: list[UnitSpec]) -> int:
     """Create an activity with its units (the rows of the grid)."""
     actor.require_manager()
-    if not name.strip():
-        raise InvalidInput("Le nom de l'activité est obligatoire.")
+    name = validate.text(name, "Nom de l'activité", max_len=200, required=True)
+    for spec in units:
+        validate.text(spec.name, "Nom de l'unité", max_len=100, required=True)
     with transaction() as session:
         activity = Activity(site_id=site_id, activity_type_id=activity_type_id, name=name.strip())
         session.add(activity)
@@ -123,9 +124,11 @@ def create_period(actor: Actor, activity_id: int, age_group_id: int, name: str, 
                   end: date, booking_opens_at: datetime, weekdays: str = "12345",
                   auto_validate: bool = True, partial_payment: bool = False,
                   add_deadline: tuple[int, time] = (1, time(15)),
-                  cancel_deadline: tuple[int, time] = (1, time(15))) -> int:
+                  cancel_deadline: tuple[int, time] = (1, time(15)),
+                  pay_days_before_start: int = 7) -> int:
     """Create a period and the capacity slots of each of its open days."""
     actor.require_manager()
+    name = validate.text(name, "Nom de la période", max_len=200, required=True)
     if start > end:
         raise InvalidInput("La date de fin doit être après la date de début.")
     if (end - start).days > MAX_PERIOD_DAYS:
@@ -143,7 +146,8 @@ def create_period(actor: Actor, activity_id: int, age_group_id: int, name: str, 
                         partial_payment=partial_payment,
                         add_deadline_days=add_deadline[0], add_deadline_time=add_deadline[1],
                         cancel_deadline_days=cancel_deadline[0],
-                        cancel_deadline_time=cancel_deadline[1])
+                        cancel_deadline_time=cancel_deadline[1],
+                        pay_days_before_start=pay_days_before_start)
         session.add(period)
         session.flush()
         slots = generate_slots(session, period)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
 from db.models import Activity, CapacitySlot, Closure, Period, Site, Unit
-from services import audit
+from services import audit, validate
 from services.actor import Actor
 from services.calendar import days_between
 from services.catalogue.slots import generate_slots
@@ -60,6 +60,7 @@ def add_closure(actor: Actor, site_id: int, start: date, end: date, label: str,
         raise InvalidInput(f"Dates invalides (une fermeture dure au plus {MAX_DAYS} jours).")
     if not label.strip():
         raise InvalidInput("Indiquez le motif de la fermeture (ex. « Vacances de Noël »).")
+    label = validate.text(label, "Motif", max_len=200)
     days = days_between(start, end)
     with transaction() as session:
         if session.get(Site, site_id) is None:

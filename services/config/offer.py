@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
-from db.models import Activity, CapacitySlot, Period, QfBracket, Site, Tariff, Unit
-from services import audit
+from db.models import Activity, CapacitySlot, Period, QfBracket, Tariff, Unit
+from services import audit, validate
 from services.actor import Actor
-from services.catalogue.setup import UnitSpec, check_meal
+from services.catalogue.setup import MAX_PERIOD_DAYS, UnitSpec, check_meal
 from services.catalogue.slots import generate_slots
 from services.config.slots_guard import active_count, drop_slots, french_days
 from services.errors import InvalidInput, NotFound, PortalError
@@ -34,6 +34,7 @@ class PeriodSettings:
     auto_validate: bool
     partial_payment: bool
     registration_open: bool
+    pay_days_before_start: int = 7  # the payment rule (services/billing/charges.due_date)
 
 
 @dataclass(frozen=True)
@@ -48,29 +49,6 @@ class UnitView:
     meal_cents: int = 0
 
 
-def get_site(actor: Actor, site_id: int) -> tuple[str, str]:
-    """A site's name and address, for the edit form."""
-    actor.require_manager()
-    with read() as session:
-        site = session.get(Site, site_id)
-        if site is None:
-            raise NotFound("Ce lieu d'accueil n'existe pas.")
-        return site.name, site.address
-
-
-def update_site(actor: Actor, site_id: int, name: str, address: str) -> None:
-    """Rename a site or change its address."""
-    actor.require_manager()
-    if not name.strip():
-        raise InvalidInput("Le nom du lieu d'accueil est obligatoire.")
-    with transaction() as session:
-        site = session.get(Site, site_id)
-        if site is None:
-            raise NotFound("Ce lieu d'accueil n'existe pas.")
-        site.name, site.address = name.strip(), address.strip()
-        audit.record(session, actor, "update_site", "site", site_id, name=site.name)
-
-
 def get_period(actor: Actor, period_id: int) -> PeriodSettings:
     """A period's settings, for the edit form."""
     actor.require_manager()
@@ -81,21 +59,26 @@ def get_period(actor: Actor, period_id: int) -> PeriodSettings:
         return PeriodSettings(p.name, p.start_date, p.end_date, p.weekdays, p.booking_opens_at,
                               (p.add_deadline_days, p.add_deadline_time),
                               (p.cancel_deadline_days, p.cancel_deadline_time), p.auto_validate,
-                              p.partial_payment, p.registration_open)
+                              p.partial_payment, p.registration_open, p.pay_days_before_start)
 
 
 def check_settings(s: PeriodSettings) -> None:
     """Refuses incoherent period settings with a French message."""
     if not s.name.strip():
         raise InvalidInput("Le nom de la période est obligatoire.")
+    validate.text(s.name, "Nom de la période", max_len=200)
     if s.start > s.end:
         raise InvalidInput("La date de fin doit être après la date de début.")
+    if (s.end - s.start).days > MAX_PERIOD_DAYS:  # each open day makes slots: keep it bounded
+        raise InvalidInput("Une période dure au plus un an et un mois : découpez-la.")
     if not s.weekdays or any(c not in "1234567" for c in s.weekdays):
         raise InvalidInput("Choisissez au moins un jour d'ouverture.")
     if s.booking_opens_at.tzinfo is None:
         raise InvalidInput("L'ouverture des réservations doit avoir un fuseau horaire.")
     if not (0 <= s.add_deadline[0] <= 60 and 0 <= s.cancel_deadline[0] <= 60):
         raise InvalidInput("Les délais doivent être entre 0 et 60 jours.")
+    if not 0 <= s.pay_days_before_start <= 365:
+        raise InvalidInput("Le délai de paiement avant le début doit être entre 0 et 365 jours.")
 
 
 def update_period(actor: Actor, period_id: int, s: PeriodSettings) -> None:
@@ -113,6 +96,7 @@ def update_period(actor: Actor, period_id: int, s: PeriodSettings) -> None:
         p.cancel_deadline_days, p.cancel_deadline_time = s.cancel_deadline
         p.auto_validate, p.partial_payment = s.auto_validate, s.partial_payment
         p.registration_open = s.registration_open
+        p.pay_days_before_start = s.pay_days_before_start
         session.flush()
         _drop_days_left_out(session, p)
         added = generate_slots(session, p)
@@ -138,6 +122,13 @@ def _drop_days_left_out(session: Session, p: Period) -> None:
     drop_slots(session, [sid for sid, _ in orphans])
 
 
+def check_times(start: time, end: time) -> None:
+    """A unit starts before it ends (its length counts in the CAF report's hours)."""
+    if start >= end:
+        raise InvalidInput(f"Horaires de l'unité : la fin ({end:%H:%M}) doit être après le "
+                           f"début ({start:%H:%M}).")
+
+
 def list_units(actor: Actor, activity_id: int) -> list[UnitView]:
     """Units of an activity in grid order."""
     actor.require_manager()
@@ -153,8 +144,10 @@ def update_unit(actor: Actor, unit_id: int, name: str, start: time, end: time, h
     """Change a unit's times, meal (and its part of the price), default price and default
     places (new slots); charges already made keep their amounts."""
     actor.require_manager()
-    if not name.strip() or start >= end or price_cents < 0 or not 0 <= default_capacity <= 500:
-        raise InvalidInput("Unité : nom obligatoire, début avant la fin, prix et places "
+    name = validate.text(name, "Nom de l'unité", max_len=100, required=True)
+    check_times(start, end)
+    if not name.strip() or price_cents < 0 or not 0 <= default_capacity <= 500:
+        raise InvalidInput("Unité : nom obligatoire, prix et places "
                            "positifs (500 places au plus).")
     check_meal(has_meal, meal_cents, price_cents)
     with transaction() as session:
@@ -208,9 +201,10 @@ def list_brackets(actor: Actor) -> list[tuple[int, str]]:
 def add_unit(actor: Actor, activity_id: int, spec: UnitSpec) -> int:
     """Add a row to an activity's grid, with places on every open day of its periods."""
     actor.require_manager()
-    if not spec.name.strip() or spec.start >= spec.end or spec.price_cents < 0 \
-            or not 0 <= spec.capacity <= 500:
-        raise InvalidInput("Unité : nom obligatoire, début avant la fin, prix et places "
+    validate.text(spec.name, "Nom de l'unité", max_len=100, required=True)
+    check_times(spec.start, spec.end)
+    if not spec.name.strip() or spec.price_cents < 0 or not 0 <= spec.capacity <= 500:
+        raise InvalidInput("Unité : nom obligatoire, prix et places "
                            "positifs (500 places au plus).")
     check_meal(spec.has_meal, spec.meal_cents, spec.price_cents)
     with transaction() as session:

@@ -1,8 +1,7 @@
 """Creating family files and user accounts (staff side)."""
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import select
@@ -10,12 +9,10 @@ from sqlalchemy import select
 from db.engine import read, transaction
 from db.models import Child, Family, Guardian, StaffSite, UserAccount
 from db.states import Role
-from services import audit
+from services import audit, validate
 from services.actor import Actor
 from services.auth.passwords import check_strength, hash_password
 from services.errors import InvalidInput
-
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class EmailTaken(InvalidInput):
@@ -55,15 +52,49 @@ class FamilyForm:
 
 
 def check_email(email: str) -> str:
-    email = email.strip().lower()
-    if not EMAIL.match(email) or len(email) > 200:
-        raise InvalidInput(f"Adresse e-mail invalide : « {email[:60]} ».")
-    return email
+    return validate.email(email)
+
+
+def clean_guardian(form: GuardianForm) -> GuardianForm:
+    """The guardian's fields trimmed and checked (lengths of the columns, no control
+    character, a real e-mail address), or InvalidInput naming the field."""
+    return GuardianForm(
+        first_name=validate.text(form.first_name, "Prénom", max_len=100, required=True),
+        last_name=validate.text(form.last_name, "Nom", max_len=100, required=True),
+        email=validate.email(form.email, "E-mail", required=False),
+        phone=validate.phone(form.phone), relationship=validate.text(
+            form.relationship, "Lien avec l'enfant", max_len=50))
+
+
+def clean_child(form: ChildForm) -> ChildForm:
+    """The child's fields trimmed and checked, or InvalidInput naming the field."""
+    today = date.today()
+    if form.sex not in ("", "F", "M"):
+        raise InvalidInput("« Sexe » : choisissez Fille ou Garçon.")
+    return replace(
+        form, first_name=validate.text(form.first_name, "Prénom de l'enfant", max_len=100,
+                                       required=True),
+        last_name=validate.text(form.last_name, "Nom de l'enfant", max_len=100),
+        birth_date=validate.day(form.birth_date, "Date de naissance",
+                                earliest=date(today.year - 30, 1, 1), latest=today),
+        school=validate.text(form.school, "École", max_len=200),
+        health_notes=validate.text(form.health_notes, "Informations de santé", max_len=2000,
+                                   multiline=True))
+
+
+def clean_family(form: FamilyForm) -> FamilyForm:
+    """Every field of the paper form trimmed and checked, or InvalidInput naming the field."""
+    return replace(
+        form, name=validate.text(form.name, "Nom de la famille", max_len=200, required=True),
+        address=validate.text(form.address, "Adresse", max_len=300),
+        postal_code=validate.text(form.postal_code, "Code postal", max_len=10),
+        city=validate.text(form.city, "Ville", max_len=100), phone=validate.phone(form.phone),
+        email=validate.email(form.email, "E-mail du foyer", required=False),
+        guardians=[clean_guardian(g) for g in form.guardians],
+        children=[clean_child(c) for c in form.children])
 
 
 def _check(form: FamilyForm) -> None:
-    if not form.name.strip() or len(form.name) > 200:
-        raise InvalidInput("Le nom de la famille est obligatoire (200 caractères au plus).")
     if not form.guardians:
         raise InvalidInput("Indiquez au moins un responsable légal.")
     if form.qf is not None and not 0 <= form.qf <= 100_000:
@@ -79,6 +110,7 @@ def create_family(actor: Actor, organisation_id: int, form: FamilyForm) -> int:
     Accounts have no password: staff send the invitation link next.
     """
     actor.require_staff()
+    form = clean_family(form)
     _check(form)
     with transaction() as session:
         family = Family(organisation_id=organisation_id, name=form.name.strip(),
@@ -114,6 +146,7 @@ def create_staff_user(actor: Actor, email: str, display_name: str, role: Role,
     """Create a staff or manager account (managers create them; the demo gives a password)."""
     actor.require_manager()
     email = check_email(email)
+    display_name = validate.text(display_name, "Nom affiché", max_len=200, required=True)
     if role == Role.FAMILY:
         raise InvalidInput("Un compte famille se crée avec le dossier de la famille.")
     if password is not None:

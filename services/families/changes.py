@@ -6,16 +6,19 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from db.base import utcnow
 from db.engine import read, transaction
-from db.models import Activity, ChangeRequest, Child, Family, Guardian, Period, Registration
+from db.models import ChangeRequest, Child, Family, Guardian
 from db.states import ChangeRequestState as S
-from services import audit
+from services import audit, organisation, validate
 from services.actor import Actor
-from services.errors import Forbidden, InvalidInput, InvalidTransition, NotFound
+from services.errors import (Forbidden, InvalidInput, InvalidTransition, NotFound,
+                             TooManyRequests)
+from services.families.accounts import GuardianForm, clean_guardian
 from services.mail import outbox
+from services.staff.scope import families_filter
 
 FIELD_LABELS = {
     "qf": "Quotient familial",
@@ -44,15 +47,14 @@ class ChangeView:
 
 def _clean(field: str, value: str, child_id: int | None) -> str:
     """The value as stored, or InvalidInput with a French message."""
-    value = value.strip()
+    value = validate.text(value, FIELD_LABELS.get(field, "Valeur"), max_len=5000,
+                          multiline=True)
     if field not in FIELD_LABELS:
         raise InvalidInput("Cette information ne peut pas être modifiée ici.")
     if (field in CHILD_FIELDS) != (child_id is not None):
         raise InvalidInput("Choisissez l'enfant concerné.")
     if field == "qf":
-        if not value.isdigit() or int(value) > 100_000:
-            raise InvalidInput("Le quotient familial doit être un nombre entier entre 0 et 100 000.")
-        return str(int(value))
+        return str(validate.integer(value, "Quotient familial", minimum=0, maximum=100_000))
     if field == "birth_date":
         try:
             born = date.fromisoformat(value)
@@ -62,9 +64,7 @@ def _clean(field: str, value: str, child_id: int | None) -> str:
             raise InvalidInput("Date de naissance invalide.")
         return born.isoformat()
     if field == "health_notes":
-        if len(value) > 2000:
-            raise InvalidInput("2 000 caractères au plus.")
-        return value
+        return validate.text(value, "Informations de santé", max_len=2000, multiline=True)
     try:
         data = json.loads(value)
         assert isinstance(data, dict)
@@ -72,9 +72,42 @@ def _clean(field: str, value: str, child_id: int | None) -> str:
         raise InvalidInput("Informations du responsable légal illisibles.") from exc
     if not str(data.get("first_name", "")).strip() or not str(data.get("last_name", "")).strip():
         raise InvalidInput("Indiquez le prénom et le nom du responsable légal.")
-    return json.dumps({k: str(data.get(k, "")).strip()[:200] for k in
-                       GUARDIAN_KEYS + (("guardian_id",) if field == "guardian_update" else ())},
-                      ensure_ascii=False, sort_keys=True)
+    # The same checks as a guardian typed at the desk: lengths, characters, a real e-mail.
+    guardian = clean_guardian(GuardianForm(*(str(data.get(k, "")) for k in GUARDIAN_KEYS)))
+    cleaned = {k: getattr(guardian, k) for k in GUARDIAN_KEYS}
+    if field == "guardian_update":
+        cleaned["guardian_id"] = str(validate.integer(data.get("guardian_id"), "Responsable",
+                                                      minimum=1, maximum=2**31 - 1))
+    return json.dumps(cleaned, ensure_ascii=False, sort_keys=True)
+
+
+# A family waits for reception's answer before asking again (one pending request per field,
+# child and guardian), and never has more than this many waiting: each one mails the family
+# and lands in reception's queue.
+MAX_PENDING = 10
+
+
+def _kind(field: str, value: str) -> str:
+    """What a request is about: the field, and for a guardian's update, which guardian."""
+    if field == "guardian_update":
+        return f"{field}:{json.loads(value).get('guardian_id')}"
+    return field
+
+
+def _refuse_a_second_pending(session, family_id: int, field: str,  # type: ignore[no-untyped-def]
+                             child_id: int | None, value: str) -> None:
+    pending = session.execute(select(ChangeRequest.field, ChangeRequest.child_id,
+                                     ChangeRequest.new_value).where(
+        ChangeRequest.family_id == family_id, ChangeRequest.state == S.REQUESTED.value)).all()
+    if any(f == field and c == child_id and _kind(f, v) == _kind(field, value)
+           for f, c, v in pending):
+        raise TooManyRequests(f"Une demande de modification ({FIELD_LABELS[field].lower()}) attend déjà "
+                              "la vérification de l'accueil : attendez sa réponse avant d'en "
+                              "faire une autre.")
+    if len(pending) >= MAX_PENDING:
+        raise TooManyRequests(f"Vous avez déjà {len(pending)} demandes de modification en "
+                              "attente : attendez la réponse de l'accueil avant d'en faire "
+                              "d'autres.")
 
 
 def request_change(actor: Actor, field: str, new_value: str, child_id: int | None = None) -> int:
@@ -97,6 +130,7 @@ def request_change(actor: Actor, field: str, new_value: str, child_id: int | Non
             ChangeRequest.new_value == value, ChangeRequest.state == S.REQUESTED.value))
         if pending is not None:
             return pending  # a double click asks once
+        _refuse_a_second_pending(session, family_id, field, child_id, value)
         change = ChangeRequest(family_id=family_id, child_id=child_id, field=field,
                                new_value=value, state=S.REQUESTED.value, requested_at=utcnow())
         session.add(change)
@@ -107,20 +141,13 @@ def request_change(actor: Actor, field: str, new_value: str, child_id: int | Non
                      "Demande de modification reçue",
                      f"Bonjour,\n\nNous avons bien reçu votre demande de modification "
                      f"({FIELD_LABELS[field]}). L'accueil la vérifie et vous répond par mail.\n\n"
-                     "Centre Social Albert Jacquard", family_id=family_id)
+                     + organisation.signature(), family_id=family_id)
         return change.id
 
 
 def _visible(actor: Actor, query):  # type: ignore[no-untyped-def]
     """Staff of some sites see families registered there, and families not registered yet."""
-    if actor.site_ids is None:
-        return query
-    on_sites = (select(Registration.id).join(Child, Child.id == Registration.child_id)
-                .join(Period, Period.id == Registration.period_id)
-                .join(Activity, Activity.id == Period.activity_id)
-                .where(Child.family_id == Family.id))
-    return query.where(exists(on_sites.where(Activity.site_id.in_(actor.site_ids)))
-                       | ~exists(on_sites))
+    return query.where(families_filter(actor, Family.id))
 
 
 def _current(session, change: ChangeRequest) -> str:  # type: ignore[no-untyped-def]
@@ -160,6 +187,7 @@ def list_changes(actor: Actor, state: str = S.REQUESTED.value) -> list[ChangeVie
 def decide_change(actor: Actor, change_id: int, approve: bool, reason: str = "") -> str:
     """Staff apply or refuse a change request; the family is emailed either way."""
     actor.require_staff()
+    reason = validate.text(reason, "Motif", max_len=1000, multiline=True)
     with transaction() as session:
         change = session.get(ChangeRequest, change_id, with_for_update=True)
         if change is None:
@@ -185,7 +213,7 @@ def decide_change(actor: Actor, change_id: int, approve: bool, reason: str = "")
             body += f"\nMotif : {reason.strip()[:1000]}\n"
         outbox.queue(session, outbox.family_recipient(session, change.family_id),
                      "Demande de modification " + ("acceptée" if approve else "refusée"),
-                     body + "\nCentre Social Albert Jacquard", family_id=change.family_id)
+                     body + "\n" + organisation.signature(), family_id=change.family_id)
         return change.state
 
 

@@ -8,13 +8,14 @@ from db.models import Child
 from services import audit
 from services.actor import Actor
 from services.errors import InvalidInput
-from services.families.accounts import ChildForm
+from services.families.accounts import ChildForm, clean_child
 from services.staff.scope import require_family
 
 
 def add_child(actor: Actor, family_id: int, form: ChildForm) -> int:
     """Add a child to a family file; returns its id."""
     actor.require_staff()
+    form = clean_child(form)
     if not form.first_name.strip() or form.birth_date > date.today():
         raise InvalidInput("Chaque enfant doit avoir un prénom et une date de naissance passée.")
     with transaction() as session:

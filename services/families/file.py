@@ -10,11 +10,11 @@ from sqlalchemy import select
 
 from db.engine import read, transaction
 from db.models import Child, Document, Family, Guardian
-from services import audit
+from services import audit, validate
 from services.actor import Actor
 from services.errors import InvalidInput
 from services.families.accounts import check_email
-from services.staff.scope import require_family
+from services.staff.scope import family_of
 
 PHONE = re.compile(r"^[0-9 +().-]{6,25}$")
 POSTAL_CODE = re.compile(r"^[0-9A-Za-z -]{0,10}$")
@@ -67,14 +67,8 @@ class FamilyFile:
 
 def get_file(actor: Actor, family_id: int | None = None) -> FamilyFile:
     """The signed-in family's file (staff may name a family)."""
-    if actor.is_staff:
-        if family_id is None:
-            raise ValueError("staff must name the family")
-    else:
-        family_id = actor.require_family()
     with read() as session:
-        if actor.is_staff:  # only a family of the staff member's sites
-            require_family(session, actor, family_id)
+        family_id = family_of(session, actor, family_id)
         family = session.get(Family, family_id)
         if family is None:
             raise InvalidInput("Dossier introuvable.")
@@ -103,6 +97,8 @@ def update_contact(actor: Actor, address: str, postal_code: str, city: str, phon
               "city": city.strip(), "phone": phone.strip(), "email": email.strip()}
     if len(values["address"]) > 300 or len(values["city"]) > 100:
         raise InvalidInput("L'adresse ou la ville est trop longue.")
+    validate.text(values["address"], "Adresse", max_len=300)  # no control character
+    validate.text(values["city"], "Ville", max_len=100)
     if not POSTAL_CODE.match(values["postal_code"]):
         raise InvalidInput("Code postal invalide.")
     if values["phone"] and not PHONE.match(values["phone"]):

@@ -17,6 +17,7 @@ from services.errors import NotFound
 from services.booking import capacity
 from services.booking.rules import LOCAL, Window, why_cannot_add
 from services.registrations import age_on
+from services.staff import scope
 
 
 @dataclass(frozen=True)
@@ -68,13 +69,9 @@ class FamilyOverview:
 
 def get_overview(actor: Actor, today: date, family_id: int | None = None) -> FamilyOverview:
     """The signed-in family's children and registrations (staff may name a family)."""
-    if actor.is_staff:
-        if family_id is None:
-            raise ValueError("staff must name the family")
-    else:
-        family_id = actor.require_family()
     now = datetime.now(LOCAL)
     with read() as session:
+        family_id = scope.family_of(session, actor, family_id)
         family = session.get(Family, family_id)
         if family is None:
             raise NotFound("Cette famille n'existe pas.")

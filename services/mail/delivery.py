@@ -20,7 +20,7 @@ from db.base import utcnow
 from db.engine import transaction
 from db.models import Mail
 from db.states import MailState
-from services.mail.outbox import MAX_ATTEMPTS, smtp_configured
+from services.mail.outbox import MAX_ATTEMPTS, unmask, smtp_configured
 
 STALE_AFTER = timedelta(minutes=15)
 
@@ -37,7 +37,8 @@ def _claim(batch: int) -> list[tuple[int, str, str, str]]:
             mail.state = MailState.SENDING.value
             mail.attempts += 1
             mail.sent_at = now  # while "sending": when this attempt started
-        return [(m.id, m.recipient, m.subject, m.body) for m in mails]
+        # The single-use link, kept apart from the stored body, goes into the sent mail only.
+        return [(m.id, m.recipient, m.subject, unmask(m.body, m.link)) for m in mails]
 
 
 def requeue_stale(session: Session, now: datetime) -> int:
@@ -59,11 +60,14 @@ def _finish(mail_id: int, error: str | None) -> None:
             mail.state = MailState.SENT.value
             mail.sent_at = utcnow()
             mail.last_error = ""
+            mail.link = None  # delivered: the link now exists only in the recipient's mailbox
         else:
             mail.last_error = error[:500]
             mail.sent_at = None
             mail.state = (MailState.FAILED if mail.attempts >= MAX_ATTEMPTS
                           else MailState.QUEUED).value
+            if mail.state == MailState.FAILED.value:
+                mail.link = None  # a resend issues a new link
 
 
 def _release(mail_ids: list[int], error: str) -> None:

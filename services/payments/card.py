@@ -25,6 +25,7 @@ from services.actor import SYSTEM, Actor
 from services.errors import InvalidInput, LinkInvalid, PortalError
 from services.payments import ledger, monetico
 from services.payments.receipts import mail_receipt
+from services.staff import scope
 
 LINK_MINUTES = 30
 BANK = Actor(user_id=None, role=SYSTEM.role, label="banque (notification Monetico)")
@@ -53,12 +54,40 @@ def terminal() -> monetico.Terminal:
                              settings.MONETICO_SOCIETE.get())
 
 
+def sandbox_chosen() -> bool:
+    """PORTAIL_SANDBOX_BANK: 1, 0, or 'auto' (on only in the demo, PORTAIL_DEMO=1)."""
+    choice = settings.SANDBOX_BANK.get().strip().lower()
+    if choice == "auto":
+        return settings.as_bool(settings.DEMO_MODE)
+    return settings.as_bool(settings.SANDBOX_BANK)
+
+
+def demo_key() -> bool:
+    """The merchant key is the kits' public one: anyone can seal with it."""
+    return settings.MONETICO_KEY.get() == settings.MONETICO_KEY.default
+
+
 def sandbox_enabled() -> bool:
-    """The sandbox signs with the merchant key: it must never run beside a real bank. It runs
-    only without a bank URL and with the kits' public demo key, so a real key set without
-    its URL (a half-done switch) never lets the sandbox's test card pay real charges."""
-    return (not settings.MONETICO_URL.get().strip()
-            and settings.MONETICO_KEY.get() == settings.MONETICO_KEY.default)
+    """The sandbox is an explicit choice (PORTAIL_SANDBOX_BANK), and since it signs with the
+    merchant key it must never run beside a real bank: it also needs no bank URL and the
+    kits' public demo key, so a real key set without its URL (a half-done switch) never lets
+    the sandbox's test card pay real charges."""
+    return sandbox_chosen() and not settings.MONETICO_URL.get().strip() and demo_key()
+
+
+def card_ready() -> bool:
+    """Card payment works: in the sandbox, or at a real bank with a key of the merchant's
+    own (the public demo key outside the sandbox would let anyone seal a notification)."""
+    return sandbox_enabled() or (bool(settings.MONETICO_URL.get().strip()) and not demo_key())
+
+
+def card_method() -> str:
+    """The method card payments are recorded with: the sandbox's own, so that no test
+    payment passes for money received."""
+    return (PaymentMethod.CARD_SANDBOX if sandbox_enabled() else PaymentMethod.CARD_ONLINE).value
+
+
+CARD_METHODS = (PaymentMethod.CARD_ONLINE.value, PaymentMethod.CARD_SANDBOX.value)
 
 
 class CardUnavailable(PortalError):
@@ -101,14 +130,18 @@ def start_card_payment(actor: Actor, selection: Mapping[int, int | None],
     """Record a pending card payment for the selected registrations (None = whole balance,
     else a partial amount in cents) and a single-use link to the bank."""
     family_id = actor.require_family()
+    if not card_ready():
+        raise CardUnavailable()
     now = now or datetime.now(timezone.utc)
     with transaction() as session:
+        for registration_id in selection:  # another family's registration is refused
+            scope.require_registration(session, actor, registration_id)
         lines = _lines(session, family_id, selection)
         amount = sum(cents for _, cents in lines)
         if amount <= 0:
             raise NothingToPay()
         payment = Payment(family_id=family_id, reference=ledger.new_reference("C"),
-                          method=PaymentMethod.CARD_ONLINE.value,
+                          method=card_method(),
                           state=PaymentState.PENDING.value, amount_cents=amount, created_at=now,
                           recorded_by=actor.user_id)
         session.add(payment)
@@ -124,24 +157,33 @@ def start_card_payment(actor: Actor, selection: Mapping[int, int | None],
                          f"/api/payments/{payment.reference}/redirect?t={token}")
 
 
+def _usable_link(session: Session, reference: str, token: str, now: datetime,
+                 lock: bool = False) -> tuple[PaymentLink, Payment]:
+    query = (select(PaymentLink, Payment).join(Payment, Payment.id == PaymentLink.payment_id)
+             .where(PaymentLink.token_hash == _hash(token), Payment.reference == reference))
+    row = session.execute(query.with_for_update() if lock else query).first()
+    if row is None:
+        raise LinkInvalid("Ce lien de paiement n'est pas valable.")
+    link, payment = row
+    if (link.used_at is not None or link.expires_at < now
+            or payment.state != PaymentState.PENDING.value):
+        raise LinkInvalid("Ce lien de paiement a déjà servi ou a expiré : "
+                          "recommencez depuis « Mon compte ».")
+    return link, payment
+
+
 def bank_form(reference: str, token: str,
               now: datetime | None = None) -> tuple[str, dict[str, str]]:
     """Redeem a single-use link: the bank's URL and the signed fields to post there."""
     now = now or datetime.now(timezone.utc)
+    # The token is checked by a plain read first: a wrong or spent link never waits for,
+    # nor takes, the write lock.
+    with read() as session:
+        _, payment = _usable_link(session, reference, token, now)
+        if not card_ready() or payment.method != card_method():
+            raise CardUnavailable()  # no bank, the public key outside the sandbox, or a switch
     with transaction() as session:
-        row = session.execute(
-            select(PaymentLink, Payment).join(Payment, Payment.id == PaymentLink.payment_id)
-            .where(PaymentLink.token_hash == _hash(token), Payment.reference == reference)
-            .with_for_update()).first()
-        if row is None:
-            raise LinkInvalid("Ce lien de paiement n'est pas valable.")
-        link, payment = row
-        if (link.used_at is not None or link.expires_at < now
-                or payment.state != PaymentState.PENDING.value):
-            raise LinkInvalid("Ce lien de paiement a déjà servi ou a expiré : "
-                              "recommencez depuis « Mon compte ».")
-        if not settings.MONETICO_URL.get().strip() and not sandbox_enabled():
-            raise CardUnavailable()  # a merchant key without the bank's URL
+        link, payment = _usable_link(session, reference, token, now, lock=True)
         link.used_at = now
         family = session.get(Family, payment.family_id)
         assert family is not None
@@ -166,7 +208,7 @@ def return_status(reference: str) -> tuple[str, int] | None:
     with read() as session:
         row = session.execute(select(Payment.state, Payment.amount_cents).where(
             Payment.reference == reference[:12],
-            Payment.method == PaymentMethod.CARD_ONLINE.value)).first()
+            Payment.method.in_(CARD_METHODS))).first()
         return (row[0], row[1]) if row else None
 
 
@@ -178,6 +220,8 @@ def _local():  # type: ignore[no-untyped-def]
 
 def apply_notification(fields: Mapping[str, str], now: datetime | None = None) -> str:
     """Apply the bank's notification once; returns the exact answer the bank expects."""
+    if not card_ready():
+        return monetico.ACK_BAD  # the public demo key outside the sandbox proves nothing
     note = monetico.read_notification(fields, settings.MONETICO_KEY.get())
     if note is None:
         return monetico.ACK_BAD
@@ -191,7 +235,8 @@ def _apply(note: monetico.Notification, now: datetime) -> None:
         # The row lock makes two deliveries of the same notification apply one after the other.
         payment = session.scalar(select(Payment).where(Payment.reference == note.reference)
                                  .with_for_update())
-        if payment is None or payment.method != PaymentMethod.CARD_ONLINE.value:
+        # A sandbox payment is paid by the sandbox only, a real one by the real bank only.
+        if payment is None or payment.method != card_method():
             audit.record(session, BANK, "notification_ignored", "payment", None,
                          reference=note.reference[:40], why="référence inconnue")
             return

@@ -14,9 +14,10 @@ from db.models import Activity, Charge, Family, Payment, Period, Registration
 from db.states import PaymentMethod
 from services import audit
 from services.actor import Actor
-from services.errors import InvalidInput, NotFound
+from services.errors import InvalidInput
 from services.payments import ledger
 from services.payments.receipts import METHODS_FR, mail_receipt
+from services.staff import scope
 
 DESK_METHODS = (PaymentMethod.CHEQUE, PaymentMethod.CASH, PaymentMethod.CESU,
                 PaymentMethod.CARD_DESK)
@@ -46,6 +47,7 @@ def open_charges(actor: Actor, family_id: int) -> pd.DataFrame:
     """The family's charges left to pay (on the staff member's sites), oldest first."""
     actor.require_staff()
     with read() as session:
+        scope.require_family(session, actor, family_id)
         rows = _site_ok(session, actor, ledger.open_charges(session, family_id))
         return pd.DataFrame([{"id": c.id, "Prestation": c.label, "Échéance": c.due_on,
                               "Montant": c.amount_cents, "Reste dû": b} for c, b in rows],
@@ -53,10 +55,11 @@ def open_charges(actor: Actor, family_id: int) -> pd.DataFrame:
 
 
 def list_families_due(actor: Actor, search: str = "") -> list[FamilyDue]:
-    """Families by name, those with the most left to pay first (staff)."""
+    """Families by name, those with the most left to pay first (staff: of their sites)."""
     actor.require_staff()
     with read() as session:
-        query = select(Family.id, Family.name).order_by(Family.name)
+        query = (select(Family.id, Family.name).where(scope.families_filter(actor, Family.id))
+                 .order_by(Family.name))
         if search.strip():
             query = query.where(Family.name.ilike(f"%{search.strip()[:100]}%"))
         out = []
@@ -77,8 +80,7 @@ def record_desk_payment(actor: Actor, family_id: int, method: str, amount_cents:
         raise InvalidInput("Le montant doit être positif.")
     now = now or datetime.now(timezone.utc)
     with transaction() as session:
-        if session.get(Family, family_id) is None:
-            raise NotFound("Cette famille n'existe pas.")
+        scope.require_family(session, actor, family_id)
         charges = _site_ok(session, actor, ledger.open_charges(session, family_id))
         if charge_ids:
             chosen = set(charge_ids)
@@ -100,15 +102,18 @@ def record_desk_payment(actor: Actor, family_id: int, method: str, amount_cents:
 
 
 def list_received(actor: Actor, limit: int = 200) -> pd.DataFrame:
-    """Latest payments received (all methods), for the staff page."""
+    """Latest payments received (all methods) from the families the staff member sees."""
     actor.require_staff()
     with read() as session:
         rows = session.execute(
             select(Payment.reference, Family.name, Payment.method, Payment.state,
                    Payment.amount_cents, Payment.paid_at, Payment.created_at)
             .join(Family, Family.id == Payment.family_id)
+            .where(scope.families_filter(actor, Payment.family_id))
             .order_by(Payment.id.desc()).limit(limit)).all()
+    # A counter-entry (negative amount) reverses a payment recorded by mistake.
     return pd.DataFrame([{"Référence": r, "Famille": n, "Mode": METHODS_FR.get(m, m),
-                          "État": s, "Montant": a, "Reçu le": p or c}
+                          "État": "contre-passation" if a < 0 else s, "Montant": a,
+                          "Reçu le": p or c}
                          for r, n, m, s, a, p, c in rows],
                         columns=["Référence", "Famille", "Mode", "État", "Montant", "Reçu le"])

@@ -5,7 +5,10 @@ Invariants (checked by tests/services/test_money_properties.py):
 - an allocation never exceeds its charge's balance nor its payment's free money;
 - a family's credit is the part of its paid payments not allocated yet;
 - money received = allocations to live charges + credit;
-- a charge's paid_cents is the sum of its allocations (written here, nowhere else).
+- a charge's paid_cents is the sum of its allocations (written here, nowhere else);
+- a payment reversed by mistake keeps its row and its allocations; its counter-entry has
+  the opposite amount and undoes each allocation with a negative one (`reverse`), so the
+  pair weighs nothing and neither has free money.
 """
 from __future__ import annotations
 
@@ -45,7 +48,7 @@ def charge_balances(session: Session, charges: Iterable[Charge]) -> dict[int, in
 
 def free_money(session: Session, payment: Payment) -> int:
     """The part of a paid payment not allocated yet (0 for a payment not paid)."""
-    if payment.state != PaymentState.PAID.value:
+    if payment.state != PaymentState.PAID.value or is_reversed(session, payment):
         return 0
     used = session.scalar(select(func.coalesce(func.sum(PaymentAllocation.amount_cents), 0))
                           .where(PaymentAllocation.payment_id == payment.id))
@@ -108,3 +111,35 @@ def record_paid(session: Session, family_id: int, method: str, amount: int, now:
     session.add(payment)
     session.flush()
     return payment
+
+
+def is_reversed(session: Session, payment: Payment) -> bool:
+    """A counter-entry, or a payment that has one."""
+    return payment.reverses_id is not None or session.scalar(
+        select(Payment.id).where(Payment.reverses_id == payment.id)) is not None
+
+
+def reverse(session: Session, payment: Payment, now: datetime, recorded_by: int | None,
+            details: str) -> Payment:
+    """The counter-entry of a paid payment: the opposite amount, and each of its
+    allocations undone by a negative allocation (the charges' paid_cents follow)."""
+    parts = dict(session.execute(
+        select(PaymentAllocation.charge_id, func.sum(PaymentAllocation.amount_cents))
+        .where(PaymentAllocation.payment_id == payment.id)
+        .group_by(PaymentAllocation.charge_id)).all())
+    counter = Payment(family_id=payment.family_id, reference=new_reference("R"),
+                      method=payment.method, state=PaymentState.PAID.value,
+                      amount_cents=-payment.amount_cents, created_at=now, paid_at=now,
+                      recorded_by=recorded_by, bank_details=details, reverses_id=payment.id)
+    session.add(counter)
+    session.flush()
+    charges = session.scalars(select(Charge).where(Charge.id.in_(list(parts)))
+                              .order_by(Charge.id).with_for_update())
+    for charge in charges:
+        cents = int(parts[charge.id])
+        if cents:
+            session.add(PaymentAllocation(payment_id=counter.id, charge_id=charge.id,
+                                          amount_cents=-cents))
+            charge.paid_cents -= cents
+    session.flush()
+    return counter

@@ -149,8 +149,15 @@ def read_notification(fields: Mapping[str, str], key: str) -> Notification | Non
     plain = {str(k): str(v) for k, v in fields.items()}
     if not seal_ok(plain, key):
         return None
+    if any(_unstorable(k) or _unstorable(v) for k, v in plain.items()):
+        return None  # even sealed: PostgreSQL cannot store a NUL, so refuse it cleanly
     return Notification(plain.get("reference", ""), parse_amount(plain.get("montant", "")),
                         plain.get("code-retour", ""), plain)
+
+
+def _unstorable(text: str) -> bool:
+    """A NUL or a lone surrogate: no database text column takes it."""
+    return "\x00" in text or any("\ud800" <= c <= "\udfff" for c in text)
 
 
 def notification_fields(terminal: Terminal, reference: str, amount_cents: int, code: str,

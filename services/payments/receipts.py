@@ -8,13 +8,17 @@ from sqlalchemy.orm import Session
 
 from db.engine import read
 from db.models import Charge, CreditOrigin, Family, Organisation, Payment, PaymentAllocation
+from services import organisation
 from services.actor import Actor
 from services.billing.pdf import Document, euros
 from services.booking.rules import LOCAL
 from services.errors import NotFound
 from services.mail import outbox
+from services.staff import scope
 
-METHODS_FR = {"card_online": "carte bancaire (en ligne)", "card_desk": "carte bancaire à l'accueil",
+METHODS_FR = {"card_online": "carte bancaire (en ligne)",
+              "card_sandbox": "carte (banque de test)",
+              "card_desk": "carte bancaire à l'accueil",
               "cheque": "chèque", "cash": "espèces", "cesu": "CESU", "credit_note": "avoir"}
 
 
@@ -36,25 +40,26 @@ def mail_receipt(session: Session, payment: Payment) -> None:
         + (f" le {when:%d/%m/%Y à %H:%M}" if when else "") + f" (référence {payment.reference}).",
         "", "Il règle :", *(lines or ["- (montant gardé en avoir sur votre compte)"]), "",
         "Le reçu au format PDF est disponible dans « Mon compte ».", "",
-        "Centre Social Albert Jacquard"])
+        organisation.signature()])
     outbox.queue(session, outbox.family_recipient(session, payment.family_id),
                  f"Reçu de paiement {payment.reference}", body, family_id=payment.family_id)
 
 
 def receipt_pdf(actor: Actor, reference: str) -> bytes:
     """The PDF receipt of a paid payment, or the credit note (avoir) of a cancelled paid
-    charge (the family's own, or any for staff)."""
+    charge (the family's own, or one of a family the staff member works with)."""
     with read() as session:
-        payment = session.scalar(select(Payment).where(Payment.reference == reference))
-        if payment is None or payment.state != "paid" or (
-                not actor.is_staff and payment.family_id != actor.require_family()):
+        payment = scope.require_payment(session, actor, reference)
+        if payment.state != "paid":
             raise NotFound("Ce reçu est introuvable.")
         family = session.get(Family, payment.family_id)
         org = session.get(Organisation, family.organisation_id) if family else None
         assert family is not None and org is not None
         credit_note = payment.method == "credit_note"
-        doc = Document(org.name, org.address,
+        reversed_ = payment.reverses_id is not None
+        doc = Document(org.name, organisation.profile_of(org).letterhead,
                        f"Avoir n° {payment.reference}" if credit_note
+                       else f"Contre-passation n° {payment.reference}" if reversed_
                        else f"Reçu de paiement n° {payment.reference}")
         paid = payment.paid_at.astimezone(LOCAL) if payment.paid_at else None
         doc.para(f"Famille {family.name}\n{family.address}\n{family.postal_code} {family.city}")
@@ -64,16 +69,31 @@ def receipt_pdf(actor: Actor, reference: str) -> bytes:
             doc.para(f"Montant reçu : {euros(payment.amount_cents)} – mode de règlement : "
                      f"{METHODS_FR.get(payment.method, payment.method)}"
                      + (f" – le {paid:%d/%m/%Y}" if paid else ""), bold=True)
-        if payment.bank_details and payment.method not in ("card_online", "credit_note"):
+        if payment.bank_details and payment.method not in ("card_online", "card_sandbox",
+                                                             "credit_note"):
             doc.para(f"Détail : {payment.bank_details}")
+        _reversal_note(session, doc, payment)
         rows = [[label, euros(cents)] for label, cents in _lines(session, payment)]
         if rows:
             doc.rows_table(["Prestation réglée", "Montant"], rows, [150, 30])
         kept = payment.amount_cents - sum(c for _, c in _lines(session, payment))
-        if kept:
+        if kept and not reversed_:
             doc.para(f"Montant disponible en avoir : {euros(kept)}")
-        doc.signature("Lille", paid.date() if paid else payment.created_at.date())
+        doc.signature(org.city, paid.date() if paid else payment.created_at.date())
         return doc.render()
+
+
+def _reversal_note(session: Session, doc: Document, payment: Payment) -> None:
+    """A reversed payment and its counter-entry name each other (both rows are kept)."""
+    if payment.reverses_id is not None:
+        original = session.get(Payment, payment.reverses_id)
+        doc.para(f"Annule le règlement n° {original.reference if original else '?'} enregistré "
+                 "par erreur ; les prestations qu'il réglait sont de nouveau à payer.", bold=True)
+        return
+    counter = session.scalar(select(Payment.reference).where(
+        Payment.reverses_id == payment.id))
+    if counter:
+        doc.para(f"Ce règlement a été annulé par la contre-passation n° {counter}.", bold=True)
 
 
 def _credit_note_head(session: Session, doc: Document, payment: Payment,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
+from services import organisation
 from services.errors import PortalError
 from services.payments import monetico
 from services.payments.card import public_url, sandbox_enabled, terminal
@@ -33,15 +34,23 @@ class Request:
 
 
 def check_form(fields: Mapping[str, str]) -> Request:
-    """What the bank checks first: a sandbox allowed here, our terminal, a valid seal."""
+    """What the bank checks first: a sandbox allowed here, our terminal, a valid seal, and
+    return addresses under the portal's own (the demo key is public, so a sealed form proves
+    nothing about where it came from: without this the sandbox is an open redirect)."""
     plain = {str(k): str(v) for k, v in fields.items()}
     bank = terminal()
     if (not sandbox_enabled() or plain.get("TPE") != bank.tpe
             or not monetico.seal_ok(plain, bank.key)
-            or monetico.parse_amount(plain.get("montant", "")) is None):
+            or monetico.parse_amount(plain.get("montant", "")) is None
+            or not all(_ours(plain.get(name, ""))
+                       for name in ("url_retour_ok", "url_retour_err"))):
         raise SandboxRefused()
     return Request(plain["reference"], plain["montant"], plain.get("url_retour_ok", ""),
                    plain.get("url_retour_err", ""), plain)
+
+
+def _ours(url: str) -> bool:
+    return url.startswith(public_url() + "/") and "\\" not in url
 
 
 def pay(request: Request, card_number: str, at: datetime) -> tuple[bool, str]:
@@ -70,6 +79,7 @@ def card_page(request: Request) -> str:
     hidden = "".join(f'<input type="hidden" name="{html.escape(k, True)}" '
                      f'value="{html.escape(v, True)}">' for k, v in request.fields.items())
     ref, amount = html.escape(request.reference), html.escape(request.amount)
+    merchant = html.escape(organisation.signature().upper())
     return f"""<!doctype html><html lang="fr"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Banque de test – paiement</title><style>
@@ -81,7 +91,7 @@ button{{padding:.8em 1.2em;font-size:1.05em;margin:1em .5em 0 0}} .note{{backgro
 <h1>Monetico Paiement (banque de test)</h1>
 <p class="note">Banque de démonstration : aucun argent ne circule. Carte <b>4000 0000 0000 0002</b> :
 paiement accepté ; carte <b>4000 0000 0000 0036</b> : paiement refusé.</p>
-<div class="box"><p>Commerçant : CENTRE SOCIAL ALBERT JACQUARD</p>
+<div class="box"><p>Commerçant : {merchant}</p>
 <p>Référence : <b>{ref}</b></p><p>Montant : <b>{amount}</b></p>
 <form method="post" action="/sandbox/bank/pay">{hidden}
 <label for="card">Numéro de carte bancaire</label>

@@ -23,6 +23,8 @@ from services.booking.reserve import reserve
 from services.booking.rules import LOCAL
 from services.errors import InvalidInput, InvalidTransition, NotFound, PortalError
 from services.staff.choices import Choice
+from services.staff.scope import require_child
+from services.families.names import full_name
 
 EXPECTED = (R.VALIDATED, R.PRESENT, R.ABSENT, R.ABSENT_JUSTIFIED)
 MARKS = (R.PRESENT, R.ABSENT, R.ABSENT_JUSTIFIED)
@@ -78,7 +80,7 @@ def get_sheet(actor: Actor, site_id: int, day: date) -> Sheet:
             .where(Activity.site_id == site_id, Reservation.day == day,
                    Reservation.state.in_([s.value for s in EXPECTED]))
             .order_by(Activity.name, Unit.position, Child.last_name, Child.first_name)).all()
-    rows = [AttendanceRow(rid, act, unit, f"{first} {last}", group, state, by_staff)
+    rows = [AttendanceRow(rid, act, unit, full_name(first, last), group, state, by_staff)
             for rid, act, unit, first, last, group, state, by_staff in found]
     counts: dict[str, list[int]] = {}
     for r in rows:
@@ -157,7 +159,8 @@ def late_candidates(actor: Actor, unit_id: int, day: date) -> list[Choice]:
         booked = set(session.scalars(select(Reservation.child_id).where(
             Reservation.unit_id == unit_id, Reservation.day == day,
             Reservation.state.in_([s.value for s in EXPECTED]))))
-        return [Choice(cid, f"{first} {last}") for cid, first, last in rows if cid not in booked]
+        return [Choice(cid, full_name(first, last)) for cid, first, last in rows
+                if cid not in booked]
 
 
 def _unit(session: Session, actor: Actor, unit_id: int) -> Unit:
@@ -176,6 +179,7 @@ def add_late_arrival(actor: Actor, child_id: int, unit_id: int, day: date) -> in
     Refused when the unit is full: places are never overbooked."""
     with read() as session:
         unit = _unit(session, actor, unit_id)
+        require_child(session, actor, child_id)
         found = _registration_for(session, child_id, unit, day)
         if found is None:
             raise InvalidInput("Cet enfant n'est pas inscrit à cette activité à cette date : "

@@ -12,7 +12,7 @@ from db.engine import transaction, with_retry
 from db.models import Activity, Period, Registration, Reservation
 from db.states import RESERVATION_TRANSITIONS
 from db.states import ReservationState as R
-from services import audit, registrations
+from services import audit, organisation, registrations
 from services.actor import Actor
 from services.billing.charges import cancel_charges, create_charges
 from services.booking import capacity
@@ -158,7 +158,7 @@ def _mail(session: Session, done: list[Reservation], label: str, reason: str) ->
         body = ["Bonjour,", "", "L'accueil du centre social a traité vos demandes :", "", *items]
         if reason:
             body += ["", f"Motif : {reason}"]
-        body += ["", "Centre Social Albert Jacquard"]
+        body += ["", organisation.signature()]
         outbox.queue(session, outbox.family_recipient(session, family_id),
                      "Décision de l'accueil sur vos réservations", "\n".join(body),
                      family_id=family_id)

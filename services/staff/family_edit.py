@@ -10,11 +10,12 @@ from sqlalchemy import select
 from db.engine import read, transaction
 from db.models import Child, Document, Guardian, UserAccount
 from db.states import Role
-from services import audit
+from services import audit, validate
 from services.actor import Actor
 from services.auth import links
 from services.errors import InvalidInput, NotFound
 from services.families.accounts import (ChildForm, EmailTaken, FamilyForm, GuardianForm,
+                                       clean_child, clean_family, clean_guardian,
                                        check_email, create_family)
 from services.staff.scope import require_family
 
@@ -33,8 +34,22 @@ class FamilyDetails:
     notes: str = ""
 
 
+def _clean_details(details: FamilyDetails) -> FamilyDetails:
+    qf = None if details.qf is None else validate.integer(details.qf, "Quotient familial",
+                                                          minimum=0, maximum=100_000)
+    return FamilyDetails(
+        name=validate.text(details.name, "Nom de la famille", max_len=200, required=True),
+        address=validate.text(details.address, "Adresse", max_len=300),
+        postal_code=validate.text(details.postal_code, "Code postal", max_len=10),
+        city=validate.text(details.city, "Ville", max_len=100),
+        phone=validate.phone(details.phone),
+        email=validate.email(details.email, "E-mail du foyer", required=False), qf=qf,
+        notes=validate.text(details.notes, "Notes de l'accueil", max_len=5000, multiline=True))
+
+
 def update_family(actor: Actor, family_id: int, details: FamilyDetails) -> None:
     """Change the family's details (name, address, QF...)."""
+    details = _clean_details(details)
     if not details.name.strip() or len(details.name) > 200:
         raise InvalidInput("Le nom de la famille est obligatoire (200 caractères au plus).")
     if details.qf is not None and not 0 <= details.qf <= 100_000:
@@ -54,6 +69,7 @@ def update_family(actor: Actor, family_id: int, details: FamilyDetails) -> None:
 def add_guardian(actor: Actor, family_id: int, form: GuardianForm) -> int:
     """Add a legal guardian (with a portal account if an e-mail is given) or, with the
     relationship "Contact", a person to call; returns its id."""
+    form = clean_guardian(form)
     if not form.first_name.strip() or not form.last_name.strip():
         raise InvalidInput("Indiquez le prénom et le nom.")
     email = check_email(form.email) if form.email.strip() else ""
@@ -78,6 +94,7 @@ def add_guardian(actor: Actor, family_id: int, form: GuardianForm) -> int:
 
 def update_child(actor: Actor, child_id: int, form: ChildForm) -> None:
     """Correct a child's details (name, birth date, school, health notes)."""
+    form = clean_child(form)
     if not form.first_name.strip() or form.birth_date > date.today():
         raise InvalidInput("Chaque enfant doit avoir un prénom et une date de naissance passée.")
     with transaction() as session:
@@ -95,6 +112,8 @@ def record_document(actor: Actor, family_id: int, kind: str, received_on: date,
                     child_id: int | None = None, valid_until: date | None = None,
                     note: str = "") -> int:
     """Note a document received at the desk (insurance, custody judgment...)."""
+    kind = validate.text(kind, "Pièce reçue", max_len=100, required=True)
+    note = validate.text(note, "Note", max_len=300)
     if not kind.strip() or len(kind) > 100:
         raise InvalidInput("Indiquez la pièce reçue.")
     if valid_until is not None and valid_until < received_on:
@@ -134,6 +153,7 @@ def register_family(actor: Actor, organisation_id: int, form: FamilyForm,
     """The paper form at the desk: the file, its contacts and documents received, and the
     invitation if asked. Everything is checked before anything is written."""
     actor.require_staff()
+    form, contacts = clean_family(form), [clean_guardian(c) for c in contacts]
     for contact in contacts:
         if not contact.first_name.strip() or not contact.last_name.strip():
             raise InvalidInput("Chaque contact doit avoir un prénom et un nom.")
@@ -163,6 +183,7 @@ def add_child(actor: Actor, family_id: int, form: ChildForm) -> int:
 
 def update_guardian(actor: Actor, guardian_id: int, form: GuardianForm) -> None:
     """Correct a guardian or contact; a new e-mail becomes the portal sign-in too."""
+    form = clean_guardian(form)
     if not form.first_name.strip() or not form.last_name.strip():
         raise InvalidInput("Indiquez le prénom et le nom.")
     email = check_email(form.email) if form.email.strip() else ""

@@ -15,7 +15,7 @@ from db.models import (Activity, Charge, Child, Document, Family, Guardian, Link
 from db.states import PaymentState
 from services.actor import Actor
 from services.families.file import ChildView, GuardianView
-from services.staff.scope import family_sites_map, may_see_family, require_family
+from services.staff.scope import families_filter, require_family
 
 STATE_LABELS = {"requested": "Demande envoyée", "waitlisted": "Liste d'attente",
                 "validated": "Validée", "refused": "Refusée",
@@ -87,13 +87,11 @@ def search_families(actor: Actor, text: str, limit: int = 50) -> list[FamilyRow]
             .where(or_(func.lower(Family.name).like(needle), func.lower(Family.email).like(needle),
                        func.lower(Child.first_name).like(needle),
                        func.lower(Child.last_name).like(needle),
-                       func.lower(Guardian.email).like(needle)))
+                       func.lower(Guardian.email).like(needle)),
+                   families_filter(actor, Family.id))
             .distinct().order_by(Family.id)).all()
-        sites = family_sites_map(session, set(ids))
         rows = []
         for family_id in ids:
-            if not may_see_family(actor, sites[family_id]):
-                continue
             family = session.get(Family, family_id)
             assert family is not None
             kids = session.scalars(select(Child.first_name).where(Child.family_id == family_id)

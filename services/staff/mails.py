@@ -12,6 +12,7 @@ from db.engine import read
 from db.models import Mail
 from db.states import MailState
 from services.actor import Actor
+from services.auth import links
 from services.errors import Forbidden
 from services.mail import outbox
 from services.mail.outbox import MailView, list_mails
@@ -83,8 +84,10 @@ def count_failed(actor: Actor) -> int:
     return sum(1 for f in families if _may_see(actor, f, sites))
 
 
-def resend(actor: Actor, mail_id: int) -> None:
-    """Put a mail back in the queue, if it concerns a family the staff member works with."""
+def resend(actor: Actor, mail_id: int) -> bool:
+    """Put a mail back in the queue, if it concerns a family the staff member works with.
+    A mail that carried a single-use link is not sent again: a new link goes out instead
+    (returns True then), and the old one stops working."""
     actor.require_staff()
     with read() as session:
         mail = session.get(Mail, mail_id)
@@ -92,4 +95,9 @@ def resend(actor: Actor, mail_id: int) -> None:
             require_family(session, actor, mail.family_id)
         elif mail is not None and actor.site_ids is not None:
             raise Forbidden("Ce message ne concerne aucune famille de vos lieux d'accueil.")
+        carries_link = mail is not None and mail.link_user_id is not None
+    if carries_link:
+        links.resend_link(actor, mail_id)
+        return True
     outbox.resend(actor, mail_id)
+    return False

@@ -13,6 +13,7 @@ from db.states import RegistrationState
 from db.states import ReservationState as R
 from services.actor import Actor
 from services.staff.scope import on_my_sites
+from services.families.names import full_name
 
 KIND_LABELS = {"registration": "Inscription", "booking": "Réservation",
                "cancellation": "Annulation"}
@@ -85,10 +86,10 @@ def list_queue(actor: Actor, f: QueueFilter = QueueFilter()) -> list[QueueItem]:
     with read() as session:
         for rid, at, site, act, per, fam_id, fam, first, last in session.execute(regs):
             items.append(QueueItem("registration", rid, at, site, act, per, fam_id, fam,
-                                   f"{first} {last}"))
+                                   full_name(first, last)))
         for row in session.execute(cells):
             rid, at, state, day, unit, site, act, per, fam_id, fam, first, last = row
             kind = "booking" if state == R.REQUESTED.value else "cancellation"
             items.append(QueueItem(kind, rid, at, site, act, per, fam_id, fam,
-                                   f"{first} {last}", day, unit))
+                                   full_name(first, last), day, unit))
     return sorted(items, key=lambda i: (i.requested_at, i.kind, i.id))

@@ -19,6 +19,7 @@ from services.actor import Actor
 from services.booking import capacity
 from services.booking.promotion import promote_and_notify
 from services.errors import InvalidInput, NotFound, PortalError
+from services.families.names import full_name
 
 
 class NoFreePlace(PortalError):
@@ -77,7 +78,7 @@ def list_board(actor: Actor, site_id: int, day: date, unit_id: int | None = None
                 .join(Child, Child.id == Reservation.child_id)
                 .join(Family, Family.id == Child.family_id)
                 .where(Reservation.id.in_(list(order)))).all() if order else []
-            waiting = sorted((Waiting(rid, order[rid], f"{first} {last}", fam, at)
+            waiting = sorted((Waiting(rid, order[rid], full_name(first, last), fam, at)
                               for rid, at, first, last, fam in rows), key=lambda w: w.position)
             boards.append(SlotBoard(slot.id, slot.day, activity, unit, group, slot.places,
                                     slot.booked, waiting))

@@ -54,3 +54,47 @@ def _heads() -> list[str]:
     from alembic.script import ScriptDirectory
 
     return ScriptDirectory.from_config(Config(str(ROOT / "alembic.ini"))).get_heads()
+
+
+def _setup(db: Path, args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db}", "PORTAIL_DEMO": "0",
+           "BCRYPT_ROUNDS": "4"}
+    env.pop("SMTP_HOST", None)
+    return subprocess.run([sys.executable, "-m", "db.bootstrap", "--setup", *args], cwd=ROOT,
+                          env=env, input=stdin, capture_output=True, text=True, timeout=240)
+
+
+TILLEULS = ["--name", "Maison de l'Enfance des Tilleuls", "--postal-code", "35000",
+            "--city", "Rennes", "--site-name", "Les Tilleuls", "--manager-name",
+            "Claire Morvan", "--manager-email", "direction@tilleuls.example"]
+
+
+def test_setup_from_the_command_line_prints_the_link_once_and_never_a_password(tmp_path):
+    db = tmp_path / "own.db"
+    assert "mise en service" in _bootstrap(db, demo="0")  # what make run says on an empty base
+    done = _setup(db, ["--no-input", *TILLEULS])
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Centre « Maison de l'Enfance des Tilleuls » mis en service." in done.stdout
+    assert "/mot_de_passe?jeton=" in done.stdout and "mot de passe :" not in done.stdout.lower()
+    counts = _counts(db)
+    assert (counts["organisation"], counts["site"], counts["user_account"]) == (1, 1, 1)
+    again = _setup(db, ["--no-input", *TILLEULS])
+    assert again.returncode != 0 and "déjà mis en service" in again.stderr
+    assert _counts(db) == counts
+
+
+def test_setup_asks_for_what_is_missing_and_refuses_bad_input(tmp_path):
+    db = tmp_path / "asked.db"
+    missing = _setup(db, ["--no-input", "--name", "Les Tilleuls"])
+    assert missing.returncode != 0 and "« Nom du premier lieu d'accueil » est obligatoire" in (
+        missing.stderr)
+    answers = ["Les Tilleuls", "", "3500", "", "", "", "", "", "", "", "Accueil", "", "Claire",
+               "claire@tilleuls.example"]
+    bad = _setup(db, [], stdin="\n".join(answers) + "\n")
+    assert bad.returncode != 0 and "« Code postal » doit compter 5 chiffres." in bad.stderr
+    assert _counts(db)["organisation"] == 0
+    answers[2] = "35000"
+    asked = _setup(db, [], stdin="\n".join(answers) + "\n")
+    assert asked.returncode == 0, asked.stderr[-2000:]
+    assert "Nom de la structure * :" in asked.stdout and "claire@tilleuls.example" in asked.stdout
+    assert _counts(db)["organisation"] == 1

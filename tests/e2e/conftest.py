@@ -42,12 +42,15 @@ def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> N
 
 
 @contextmanager
-def serving(tmp: Path, extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, Path]]:
-    """Migrate a fresh database in `tmp`, load the demo, and serve the app while the block
-    runs; gives (url, database file)."""
+def serving(tmp: Path, extra_env: dict[str, str] | None = None,
+            demo: bool = True) -> Iterator[tuple[str, Path]]:
+    """Migrate a fresh database in `tmp`, load the demo (or not: `demo=False` is a new
+    centre's first run, PORTAIL_DEMO=0), and serve the app while the block runs; gives
+    (url, database file)."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}", "PORTAIL_DEMO": "1",
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
+           "PORTAIL_DEMO": "1" if demo else "0",
            "PORTAIL_PUBLIC_URL": url, "BCRYPT_ROUNDS": "4", **(extra_env or {})}
     env.pop("SMTP_HOST", None) if "SMTP_HOST" not in (extra_env or {}) else None
     subprocess.run([sys.executable, "-m", "db.bootstrap"], cwd=ROOT, env=env, check=True,

@@ -14,7 +14,7 @@ from tests.e2e.test_family_journey import choose, submit
 __all__ = ["served"]
 MANAGER = "direction@csjacquard.example"
 PASSWORD = "parcours2026"
-AFTERNOON = re.compile("^APRES-MIDI : ")
+AFTERNOON = re.compile(", APRES-MIDI : ")  # "jeudi 3 décembre, APRES-MIDI : libre…"
 
 
 def _validate_in_queue(page, base: str, label: str, kind: str) -> None:  # type: ignore[no-untyped-def]

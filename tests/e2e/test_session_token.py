@@ -32,7 +32,7 @@ def test_the_session_token_never_reaches_the_browser(server, browser):
         page.goto(url + "/")
         wait_idle(page)
         names_before = {c["name"] for c in context.cookies()}
-        sign_in(page, url, "famille.tavernier@example.org", "famille2026")
+        sign_in(page, url, "famille.tavernier@example.org", "Cerf-Volant-Bleu-24")
         page.get_by_role("heading", name="Mon tableau de bord").wait_for()
         cookies = context.cookies()
         js_cookie = page.evaluate("document.cookie")

@@ -82,7 +82,7 @@ def test_staff_read_a_familys_grid(served, desktop):
     desktop.get_by_role("heading", name="Famille TAVERNIER").wait_for()
     desktop.get_by_role("tab", name="Inscriptions et réservations").click()
     desktop.get_by_text("✓A réservation facilitée par l'accueil").wait_for()
-    grid = desktop.get_by_test_id("stDataFrame").last
+    grid = desktop.get_by_test_id("stDataFrame").filter(visible=True).last  # the open tab's
     grid.scroll_into_view_if_needed()
     wait_idle(desktop)
     shot(desktop, "staff_family_grid")  # the table is drawn on a canvas: look at the picture

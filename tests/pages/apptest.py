@@ -1,6 +1,7 @@
 """Helpers to run pages with Streamlit's AppTest, signed in as someone."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -28,4 +29,9 @@ def texts(at: AppTest) -> str:
                  "error", "success", "text"):
         parts += [str(el.value) for el in getattr(at, kind)]
     parts += [str(m.label) + " " + str(m.value) for m in at.metric]
-    return "\n".join(parts)
+    return shown("\n".join(parts))
+
+
+def shown(markdown: str) -> str:
+    """The text a reader sees of Markdown escaped by ui.safe.md (backslashes dropped)."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")

@@ -1,6 +1,8 @@
 """AppTest for the family journey's pages, signed in as a family (and staff for theirs)."""
 from __future__ import annotations
 
+from html import unescape
+
 import re
 from datetime import timedelta
 
@@ -8,8 +10,9 @@ import pytest
 
 from services import registrations
 from services.booking.reserve import reserve
-from tests.pages.apptest import page_as, texts
+from tests.pages.apptest import page_as, shown, texts
 from tests.world import add_child
+from ui.safe import html
 
 FAMILY, OTHER, STAFF = "dupont@test.example", "durand@test.example", "accueil@test.example"
 
@@ -29,6 +32,20 @@ def registered(world, actor, child, period) -> int:
 
 def cell_key(state: str, reg: int, day, unit: int) -> str:
     return f"cell-{state}-{reg}-{day:%Y%m%d}-{unit}"
+
+
+def mark(at, key: str) -> str:  # type: ignore[no-untyped-def]
+    """The short mark a month cell shows (CSS generated content, silent for screen readers)."""
+    styles = " ".join(h.value for h in at.html)
+    found = re.search(r"\.st-key-" + re.escape(key)
+                      + r' button::after \{content:"([^"]*)" / ""', styles)
+    assert found, key
+    return found.group(1)
+
+
+def spoken(at, key: str) -> str:  # type: ignore[no-untyped-def]
+    """A cell's accessible name, as the browser renders its Markdown label."""
+    return at.button(key=key).label.replace("\\", "")
 
 
 def click(at, key: str):  # type: ignore[no-untyped-def]
@@ -67,7 +84,9 @@ def test_tick_then_valider_books_and_shows_each_outcome(built):
     at.selectbox[1].set_value((w.first_day.year, w.first_day.month)).run()
     day, unit = w.first_day, w.units_peri[0]
     click(at, cell_key("free", reg, day, unit))
-    assert at.button(key=cell_key("draft_add", reg, day, unit)).label == "✓"
+    assert mark(at, cell_key("draft_add", reg, day, unit)) == "✓"
+    assert spoken(at, cell_key("draft_add", reg, day, unit)).endswith(
+        "ACCUEIL RELAI MATIN : Demande de réservation (cochée, pas encore envoyée)")
     press(at, "Valider")
     assert "réservation validée" in texts(at)
     assert at.button(key=cell_key("validated", reg, day, unit))
@@ -88,10 +107,11 @@ def test_a_stale_grid_loses_nothing_the_cell_goes_to_the_waiting_list(built):
         reserve(w.family_b, registered(w, w.family_b, child, w.period_peri), [cell])
     press(at, "Valider")
     assert "1er en liste d'attente" in texts(at)
-    assert at.button(key=cell_key("waitlisted", reg, *cell)).label == "1er"
+    assert mark(at, cell_key("waitlisted", reg, *cell)) == "1er"
+    assert "1er en liste d'attente" in spoken(at, cell_key("waitlisted", reg, *cell))
     # Ticking it again asks to leave the queue, drawn as the tutorial's own legend entry.
     click(at, cell_key("waitlisted", reg, *cell))
-    assert at.button(key=cell_key("draft_leave", reg, *cell)).label == "✗"
+    assert mark(at, cell_key("draft_leave", reg, *cell)) == "✗"
 
 
 def test_annuler_drops_ticks_and_a_validated_cell_can_be_cancelled(built):
@@ -117,14 +137,14 @@ def test_a_closed_or_staff_booked_cell_says_why(built):
     at.selectbox[1].set_value((w.first_day.year, w.first_day.month)).run()
     saturday = w.first_day + timedelta(days=5)
     closed = at.button(key=cell_key("closed", reg, saturday, w.units_peri[0]))
-    assert closed.disabled and "Week-end" in closed.help
+    assert closed.disabled and "Week-end" in shown(closed.help)
     # A day booked by reception cannot be changed by the family: touching it says why.
     staff_day = (w.first_day + timedelta(days=1), w.units_peri[2])
     reserve(w.staff, reg, [staff_day], by_staff=True)
     press(at, "Actualiser")
     click(at, cell_key("by_staff", reg, *staff_day))
-    assert "Réservation faite par l'accueil : contactez l'accueil" in " ".join(
-        i.value for i in at.info)
+    assert "Réservation faite par l'accueil : contactez l'accueil" in shown(" ".join(
+        i.value for i in at.info))
     assert at.button(key=cell_key("by_staff", reg, *staff_day))  # still not ticked
 
 
@@ -154,7 +174,7 @@ def test_a_day_booked_by_reception_shows_as_reservation_facilitee(built):
     at = page_as("pages/family_bookings.py", FAMILY)
     at.selectbox[1].set_value((w.first_day.year, w.first_day.month)).run()
     cell = at.button(key=cell_key("by_staff", reg, w.first_day, w.units_peri[2]))
-    assert "Réservation facilitée (non modifiable)" in cell.help
+    assert "Réservation facilitée (non modifiable)" in shown(cell.help)
     click(at, cell.key)  # the family cannot untick it, and is told why
     assert "contactez l'accueil pour la modifier" in texts(at)
 
@@ -166,10 +186,32 @@ def test_week_view_lists_days_with_large_buttons_and_legend(built):
     at.selectbox[1].set_value((w.first_day.year, w.first_day.month)).run()
     at.segmented_control(key="bookings_view").set_value("Semaine").run()
     assert not at.exception
-    labels = [b.label for b in at.button if b.key and b.key.startswith("cell-")]
-    assert any(lbl.startswith("ACCUEIL RELAI SOIR : Libre · 2 places") for lbl in labels)
+    labels = [b.label.replace("\\", "") for b in at.button
+              if b.key and b.key.startswith("cell-") and b.key.endswith("-w")]
+    assert any(re.fullmatch(r"[A-Z][a-z]+ \d+ [a-zéû]+, ACCUEIL RELAI SOIR : libre, 2 places", lbl)
+               for lbl in labels), labels[:3]
+    assert not [b for b in at.button if b.key and b.key.startswith("cell-")
+                and not b.key.endswith("-w")]  # the month is not drawn at all
     assert "Case libre" in " ".join(h.value for h in at.html)
+    assert "ACCUEIL RELAI SOIR 16:00–18:00" in unescape(" ".join(h.value for h in at.html))
     assert reg
+
+
+def test_month_view_shows_each_unit_s_times_under_its_name_escaped(built):
+    from datetime import time
+
+    from services.config import offer
+
+    w = built
+    unit = offer.list_units(w.manager, w.activity_peri)[0]
+    offer.update_unit(w.manager, unit.id, "<b>MATIN</b>", time(7, 30), time(8, 30), False,
+                      unit.price_cents, unit.default_capacity)
+    registered(w, w.family_a, w.lea, w.period_peri)
+    at = page_as("pages/family_bookings.py", FAMILY)
+    at.selectbox[1].set_value((w.first_day.year, w.first_day.month)).run()
+    shown = " ".join(m.value for m in at.markdown)
+    assert f"{html('<b>MATIN</b>')}<br><span style='font-size:.7rem;opacity:.7'>" \
+        f"{html('07:30–08:30')}" in shown
 
 
 def test_typical_week_form_requests_every_matching_day(built):
@@ -215,7 +257,7 @@ def test_mes_coordonnees_saves_at_once_and_refuses_a_bad_email(built):
     assert "Coordonnées enregistrées" in texts(at)
     at.text_input[4].input("pas-une-adresse")
     at.button[0].click().run()
-    assert "Adresse e-mail invalide" in texts(at)
+    assert "n'est pas une adresse e-mail valide" in texts(at)
     at.text_input[5].input("900")
     at.button[1].click().run()
     assert "l'accueil vérifie votre attestation" in texts(at)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.links import last_token
 from tests.pages.apptest import ROOT, page_as, texts
+from tests.world import PASSWORD
 
 FAMILY, STAFF, MANAGER = "dupont@test.example", "accueil@test.example", "direction@test.example"
 REFUSED = "n'est pas accessible avec votre compte"
@@ -14,12 +16,17 @@ STAFF_PAGES = ["pages/staff_home.py", "pages/staff_outbox.py", "pages/staff_paym
                "pages/staff_attendance.py", "pages/staff_changes.py",
                "pages/dashboard_occupancy.py", "pages/dashboard_waitlist.py",
                "pages/dashboard_attendance.py", "pages/dashboard_money.py",
-               "pages/dashboard_funder.py"]
+               "pages/dashboard_funder.py", "pages/staff_audit.py"]
 MANAGER_PAGES = ["pages/manager_home.py", "pages/manager_offer.py", "pages/manager_units.py",
-                 "pages/manager_places.py", "pages/manager_closures.py"]
+                 "pages/manager_places.py", "pages/manager_closures.py", "pages/manager_centre.py",
+                 "pages/manager_family_texts.py", "pages/manager_sites.py",
+                 "pages/manager_activities.py", "pages/manager_ages.py",
+                 "pages/manager_brackets.py", "pages/manager_accounts.py"]
 FAMILY_PAGES = ["pages/family_home.py", "pages/family_account.py", "pages/family_bookings.py",
                 "pages/family_registration_new.py", "pages/family_members.py",
-                "pages/family_contact.py"]
+                "pages/family_contact.py", "pages/family_welcome.py"]
+# Pages every signed-in account opens (the help page: families read it, staff may too).
+EVERY_ROLE_PAGES = ["pages/portal_help.py"]
 
 
 @pytest.fixture
@@ -29,7 +36,7 @@ def built(sqlite_db):  # type: ignore[no-untyped-def]
     return build()
 
 
-@pytest.mark.parametrize("path", STAFF_PAGES + MANAGER_PAGES + FAMILY_PAGES)
+@pytest.mark.parametrize("path", STAFF_PAGES + MANAGER_PAGES + FAMILY_PAGES + EVERY_ROLE_PAGES)
 def test_every_page_shows_only_the_sign_in_pointer_when_anonymous(built, path):
     at = page_as(path, None)
     assert not at.exception
@@ -107,7 +114,7 @@ def test_sign_in_page_signs_in_and_reports_bad_passwords(built):
     at.text_input[1].input("mauvais2026mdp")
     at.button[0].click().run()
     assert "incorrect" in texts(at)
-    at.text_input[1].input("motdepasse2026")
+    at.text_input[1].input(PASSWORD)
     at.button[0].click().run()
     assert at.session_state["auth_token"]
 
@@ -116,7 +123,6 @@ def test_home_gives_each_role_its_own_menu(built):
     from streamlit.testing.v1 import AppTest
 
     from services.auth import login
-    from tests.world import PASSWORD
     from ui.session import TOKEN_KEY
 
     titles = {}
@@ -133,32 +139,19 @@ def test_home_gives_each_role_its_own_menu(built):
     assert titles[None] == ["Portail Famille"]
 
 
-def _last_link_token(address: str) -> str:
-    from sqlalchemy import select
-
-    from db.engine import read
-    from db.models import Mail
-
-    with read() as session:
-        body = session.scalars(select(Mail.body).where(Mail.recipient == address)
-                               .order_by(Mail.id.desc())).first()
-    assert body is not None
-    return body.split("jeton=")[1].split()[0]
-
-
-def test_forgotten_password_form_mails_a_link_valid_48_hours(built):
+def test_forgotten_password_form_mails_a_link_valid_48_hours(built, capsys):
     at = page_as("pages/sign_in.py", None)
     at.text_input(key="forgot_email").input("durand@test.example")
     at.button[1].click().run()
     assert "valable 48 heures et ne sert qu'une fois" in texts(at)
-    assert _last_link_token("durand@test.example")
+    assert last_token(capsys, "durand@test.example")
 
 
-def test_set_password_page_sets_it_once_from_the_link(built):
+def test_set_password_page_sets_it_once_from_the_link(built, capsys):
     from services.auth import links, login
 
     links.request_reset("durand@test.example")
-    token = _last_link_token("durand@test.example")
+    token = last_token(capsys, "durand@test.example")
 
     def opened() -> object:
         from streamlit.testing.v1 import AppTest
@@ -175,13 +168,12 @@ def test_set_password_page_sets_it_once_from_the_link(built):
     at.text_input[1].input("nouveau2026mdp")
     at.button[0].click().run()
     assert "Mot de passe enregistré pour durand@test.example" in texts(at)
+    assert len(at.text_input) == 0 and len(at.button) == 0  # the form is gone
     assert login.sign_in("durand@test.example", "nouveau2026mdp").actor.role == "family"
 
-    again = opened()
-    again.text_input[0].input("encore2026mdp")
-    again.text_input[1].input("encore2026mdp")
-    again.button[0].click().run()
+    again = opened()  # the same link, used: said at once, no form to fill in vain
     assert "n'est plus valable" in texts(again)
+    assert len(again.text_input) == 0
     assert "Mot de passe enregistré" not in texts(again)
 
 

@@ -91,6 +91,20 @@ def test_period_switched_to_staff_validation(built):
         assert session.get(Period, built.period_peri).auto_validate is False
 
 
+def test_the_periods_payment_rule_is_set_on_the_periodes_form(built):
+    at = _open("pages/manager_offer.py")
+    box = at.selectbox(key="offer_period")
+    box.select(next(o for o in box.options if "Péri 6/12 ans" in o)).run()
+    field = at.number_input(key=f"p{built.period_peri}_pay_before")
+    assert field.value == 7  # the default: a week before the period starts
+    field.set_value(30)
+    at.button(key=f"FormSubmitter:period_{built.period_peri}-Enregistrer la période") \
+        .click().run()
+    assert not at.exception and "Période enregistrée." in texts(at)
+    with read() as session:
+        assert session.get(Period, built.period_peri).pay_days_before_start == 30
+
+
 def test_new_period_needs_a_name(built):
     at = _open("pages/manager_offer.py")
     at.selectbox(key="offer_period").select("Nouvelle période").run()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.money import booked
+from tests.money import booked, pay_rule
 from tests.pages.apptest import page_as, texts
 
 FAMILY, OTHER_FAMILY, STAFF = "dupont@test.example", "durand@test.example", "accueil@test.example"
@@ -34,10 +34,10 @@ def test_account_shows_balances_and_preselects_from_the_pay_link(built):
     assert not at.exception
     page = texts(at)
     assert "Mon compte – Détail financier par inscription" in page
-    assert "CHATS PERCHES PERISCOLAIRE" in page and "DUPONT Léa" in page
+    assert "CHATS PERCHES PERISCOLAIRE" in page and "Léa DUPONT" in page
     assert "À régler avant le" in page and "7 jours" in page
     assert at.checkbox(key=f"pick_{reg}").value is True
-    assert next(m for m in at.metric if m.label == "Total à régler").value == "2,00 €"
+    assert next(m for m in at.metric if m.label == "Sélection à régler").value == "2,00 €"
     next(b for b in at.button if b.label == "Règlement").click().run()
     assert not at.exception
     assert "Paiement C" in texts(at) and "prêt" in texts(at)
@@ -142,8 +142,9 @@ def test_account_offers_invoice_certificates_receipts_and_credit_notes(built):
     labels = [b.label for b in at.get("download_button")]
     year = datetime.now(LOCAL).year
     assert "Télécharger la facture" in labels
-    assert "Attestation d'inscription – DUPONT Léa – CHATS PERCHES PERISCOLAIRE" in labels
-    assert f"Attestation de frais de garde {year} – Tom DUPONT" in labels  # 4 years old
+    assert "Attestation d'inscription – Léa DUPONT – CHATS PERCHES PERISCOLAIRE" in labels
+    # Tom is 4 but has no registration, nothing paid: no certificate of 0,00 € offered.
+    assert not any("Tom" in label and "frais de garde" in label for label in labels)
     assert not any("Léa" in label and "frais de garde" in label for label in labels)
     assert labels.count("Reçu (PDF)") == 1 and labels.count("Avoir (PDF)") == 1
     assert "Avoir disponible : 1,00 €" in texts(at)
@@ -160,6 +161,7 @@ def test_account_shows_the_due_date_and_what_happens_at_the_deadline(built, monk
 
     monkeypatch.setenv("UNPAID_POLICY", policy)
     monkeypatch.setenv("PAYMENT_DAYS", "5")
+    pay_rule(built, 60)  # the period starts soon: validation + PAYMENT_DAYS decides
     booked(built, days=1)
     page = texts(page_as("pages/family_account.py", FAMILY))
     assert "Vous avez 5 jours après la validation pour régler vos réservations" in page
@@ -176,14 +178,48 @@ def test_a_partial_amount_is_typed_only_where_the_activity_allows_it(built):
     at = page_as("pages/family_account.py", FAMILY)
     at.checkbox(key=f"pick_{reg}").check().run()
     assert len(at.number_input) == 0  # whole balance only
-    assert next(m for m in at.metric if m.label == "Total à régler").value == "2,00 €"
+    assert next(m for m in at.metric if m.label == "Sélection à régler").value == "2,00 €"
     rules = offer.get_period(built.manager, built.period_peri)
     offer.update_period(built.manager, built.period_peri, replace(rules, partial_payment=True))
     at = page_as("pages/family_account.py", FAMILY)
     assert "Paiement partiel possible pour cette activité." in texts(at)
     at.checkbox(key=f"pick_{reg}").check().run()
     at.number_input(key=f"amount_{reg}").set_value(1.5).run()
-    assert next(m for m in at.metric if m.label == "Total à régler").value == "1,50 €"
+    assert next(m for m in at.metric if m.label == "Sélection à régler").value == "1,50 €"
     next(b for b in at.button if b.label == "Règlement").click().run()
     assert not at.exception
     assert at.session_state["card_start"].amount_cents == 150
+
+
+def test_money_words_and_nothing_left_ticked_after_a_payment(built):
+    """Facturé / Payé / Reste à payer mean one thing each; once the bank has confirmed,
+    the registration is no longer ticked with the same amount ready to pay again."""
+    from datetime import datetime, timezone
+
+    from streamlit.testing.v1 import AppTest
+
+    from services.auth import login
+    from services.payments import card, monetico
+    from tests.pages.apptest import ROOT
+    from tests.world import PASSWORD
+    from ui.session import TOKEN_KEY
+
+    reg = booked(built, days=2)
+    at = AppTest.from_file(str(ROOT / "pages/family_account.py"), default_timeout=30)
+    at.session_state[TOKEN_KEY] = login.sign_in(FAMILY, PASSWORD).token
+    at.run()
+    at.checkbox(key=f"pick_{reg}").check().run()
+    next(b for b in at.button if b.label == "Règlement").click().run()
+    start = at.session_state["card_start"]
+    assert start.amount_cents == 200
+    card.apply_notification(monetico.notification_fields(
+        card.terminal(), start.reference, start.amount_cents, "payetest",
+        datetime.now(timezone.utc)))
+    at.run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Facturé"], metrics["Payé"], metrics["Reste à payer"]) == \
+        ("2,00 €", "2,00 €", "0,00 €")
+    assert metrics["Sélection à régler"] == "0,00 €" and "Montant dû" not in metrics
+    assert f"pick_{reg}" not in at.session_state and "card_start" not in at.session_state
+    assert not [c for c in at.checkbox if c.key and c.key.startswith("pick_") and c.value]

@@ -107,7 +107,7 @@ def test_edit_details_with_a_bad_qf_says_so(built):
     form_inputs = [t for t in at.text_input if t.label == "QF"]
     form_inputs[0].input("beaucoup")
     at.button(key="FormSubmitter:details_%d-Enregistrer" % built.family_a_id).click().run()
-    assert "Le QF doit être un nombre entier." in texts(at)
+    assert "« Quotient familial » doit être un nombre entier." in texts(at)
 
 
 def test_add_a_child_to_the_file(built):

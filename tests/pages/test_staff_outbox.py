@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from db.engine import read, transaction
 from db.models import Mail
 from services import registrations
-from tests.pages.apptest import page_as, texts
+from tests.pages.apptest import page_as, shown, texts
 
 STAFF, FAMILY, GABRIEL = "accueil@test.example", "dupont@test.example", "gabriel@test.example"
 
@@ -30,7 +30,7 @@ def test_failures_are_counted_filtered_and_resent(built, smtp_server):
     assert not at.exception
     assert next(m for m in at.metric if m.label == "Mails en échec").value == "1"
     at.selectbox(key="outbox_state").select("Échec").run()
-    assert [e.label.split(" · ")[1] for e in at.expander] == ["dupont@test.example"]
+    assert [shown(e.label).split(" · ")[1] for e in at.expander] == ["dupont@test.example"]
     assert "550 boîte inconnue" in texts(at)
     at.button[0].click().run()
     assert "Mail remis dans la file d'envoi." in texts(at)
@@ -42,7 +42,7 @@ def test_failures_are_counted_filtered_and_resent(built, smtp_server):
 def test_filter_by_family(built):
     at = page_as("pages/staff_outbox.py", STAFF)
     at.text_input(key="outbox_family").input("durand").run()
-    assert [e.label.split(" · ")[1] for e in at.expander] == ["durand@test.example"]
+    assert [shown(e.label).split(" · ")[1] for e in at.expander] == ["durand@test.example"]
 
 
 def test_wrong_roles(built):
@@ -50,3 +50,32 @@ def test_wrong_roles(built):
     at = page_as("pages/staff_outbox.py", GABRIEL)
     assert "dupont@test.example" not in " ".join(e.label for e in at.expander)
     assert next(m for m in at.metric if m.label == "Mails en échec").value == "0"
+
+
+@pytest.mark.parametrize("email", [STAFF, "direction@test.example"])
+def test_no_link_token_is_ever_on_the_page(built, capsys, email):
+    from services.auth import links
+    from services.mail.outbox import LINK_MASK
+    from tests.links import last_token
+
+    links.request_reset("dupont@test.example")
+    links.request_reset("durand@test.example")
+    tokens = {last_token(capsys, "dupont@test.example"), last_token(capsys, "durand@test.example")}
+    at = page_as("pages/staff_outbox.py", email)
+    shown = texts(at)
+    assert LINK_MASK in shown and "jeton=" not in shown
+    assert not any(token in shown for token in tokens)
+
+
+def test_resending_a_link_mail_sends_a_new_link(built, capsys):
+    from services.auth import links
+    from tests.links import last_token
+
+    links.request_reset("durand@test.example")
+    old = last_token(capsys, "durand@test.example")
+    at = page_as("pages/staff_outbox.py", STAFF)
+    (button,) = [b for b in at.button if b.label == "Envoyer un nouveau lien"]
+    button.click().run()
+    assert "Un nouveau lien a été envoyé ; l'ancien ne fonctionne plus." in texts(at)
+    assert last_token(capsys, "durand@test.example") != old
+    assert old not in texts(at)

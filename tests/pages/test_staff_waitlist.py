@@ -69,3 +69,24 @@ def test_wrong_roles(built):
     assert "n'est pas accessible" in texts(page_as("pages/staff_waitlist.py", FAMILY))
     at = page_as("pages/staff_waitlist.py", GABRIEL)
     assert "Les Chats Perchés" not in at.selectbox[0].options
+
+
+def test_the_day_typed_stays_the_day_of_the_board_when_the_default_moves(built):
+    """The field's default is the first day with a waiting list; when that changes (here a
+    manager adds places, so nobody waits any more), the day typed must stay the day of both
+    the field and the board."""
+    from datetime import timedelta
+
+    from ui.format import day
+
+    at = _open(built)
+    typed = built.first_day + timedelta(days=1)
+    at.date_input(key="wl_day").set_value(typed).run()
+    at.toggle(key="wl_all").set_value(True).run()
+    assert f"· {day(typed)} ·" in texts(at)
+    set_places(built.manager, [built.units_peri[0]], [built.age_groups["6/12 ans"]],
+               built.first_day, built.first_day, 4)
+    at.run()
+    assert not at.exception
+    assert at.date_input(key="wl_day").value == typed
+    assert f"· {day(typed)} ·" in texts(at) and f"· {day(built.first_day)} ·" not in texts(at)

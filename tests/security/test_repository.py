@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCUMENTED = {"famille2026", "accueil2026", "direction2026", "motdepasse2026",
+DOCUMENTED = {"Cerf-Volant-Bleu-24", "Pupitre-Lavande-37", "Boussole-Ambre-58", "Tulipe-Verte-8421",
               "12345678901234567890123456789012345678P0"}
 PRIVATE = [
     re.compile(r"-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY"),

@@ -8,7 +8,9 @@ from db.settings import ROOT
 
 # The mail sender's bookkeeping (claim, sent, back in the queue) changes no family's data;
 # the mail itself was written, and audited, with the change it reports.
-BOOKKEEPING = {"services/mail/delivery.py": {"_claim", "_finish", "_release"}}
+BOOKKEEPING = {"services/mail/delivery.py": {"_claim", "_finish", "_release"},
+               # A session's last use, written at most once a minute for the idle timeout.
+               "services/auth/login.py": {"_touch"}}
 
 
 def _functions() -> dict[tuple[str, str], ast.FunctionDef]:

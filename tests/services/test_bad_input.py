@@ -6,25 +6,31 @@ whose rows are fingerprinted before and compared after every example.
 """
 from __future__ import annotations
 
+import json
+from dataclasses import replace as _replace
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db.engine import read
-from db.models import Registration, Reservation
+from db.models import CapacitySlot, ChangeRequest, Family, Registration, Reservation
 from services import registrations
 from services.auth import links, login
 from services.booking.cancel import cancel
 from services.booking.reserve import reserve
 from services.catalogue import setup
 from services.catalogue.setup import UnitSpec
-from services.errors import PortalError
+from services.config import closures as _closures, offer as _offer
+from services.errors import Forbidden, InvalidInput, PortalError
 from services.families import accounts, children, overview
 from services.families.accounts import ChildForm, FamilyForm, GuardianForm
+from services.families import changes as _changes
 from services.mail import outbox
+from services.payments import card as _card, monetico as _monetico
+from services.staff import family_edit as _edit
 from tests.invariants import fingerprint
 
 FAST = settings(max_examples=15, deadline=None, derandomize=True,
@@ -160,10 +166,14 @@ def test_add_child_and_overview_on_hostile_family_ids(world, victim, family, fir
     target = _resolve(family, victim)
     _guarded(lambda: children.add_child(world.family_a, target, ChildForm(first, "X", date(2015, 1, 1))))
     _guarded(lambda: overview.get_overview(world.staff, world.today, target))
-    seen = overview.get_overview(world.family_a, world.today, target)
-    assert seen.family_id == world.family_a_id  # a family only ever sees its own file
-    assert [m.family_id for m in outbox.list_mails(world.family_a, family_id=target)] \
-        in ([], [world.family_a_id] * len(outbox.list_mails(world.family_a)))
+    # A family only ever sees its own file and mails; naming another family is refused.
+    if target == world.family_a_id:
+        assert overview.get_overview(world.family_a, world.today, target).family_id == target
+    else:
+        for ask in (lambda: overview.get_overview(world.family_a, world.today, target),
+                    lambda: outbox.list_mails(world.family_a, family_id=target)):
+            with pytest.raises(Forbidden):
+                ask()
     _guarded(lambda: outbox.resend(world.family_a, target))
     _untouched(world, victim)
 
@@ -190,3 +200,138 @@ def test_catalogue_setup_with_hostile_values(world, victim, name, start, end, we
     _guarded(lambda: setup.create_period(world.staff, world.activity_peri, lo, name,
                                          world.today, world.today + timedelta(days=5), opens))
     _untouched(world, victim)
+
+
+# ---- Issue #16, point 17: one validation layer, French messages, nothing stored ----------
+
+MEGA = "A" * 1_000_000
+
+
+def _refused(call, words: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InvalidInput) as caught:
+        call()
+    assert words in caught.value.message, caught.value.message
+
+
+def _family_a(world):  # type: ignore[no-untyped-def]
+    with read() as session:
+        f = session.get(Family, world.family_a_id)
+        pending = session.scalar(select(func.count(ChangeRequest.id)))
+        return f.name, f.email, f.qf, pending, fingerprint(world.family_a_id)
+
+
+@pytest.mark.parametrize("typed", ["²", "12,5", "½", "1e3", "0x20", "650 €", "-3", "١٢٣٤٥٦٧"])
+def test_an_unusual_qf_gets_a_french_message_and_no_request(world, typed):
+    before = _family_a(world)
+    _refused(lambda: _changes.request_change(world.family_a, "qf", typed), "Quotient familial")
+    assert _family_a(world) == before
+
+
+@pytest.mark.parametrize("value", [MEGA, "DUP\x00ONT", "DUP\x1bONT"])
+def test_long_or_control_character_text_is_refused_everywhere_it_enters(world, value):
+    """A 1 MB name or a NUL byte: refused by the service, whatever the engine."""
+    before = _family_a(world)
+    guardian = GuardianForm(value, "DUPONT")
+    calls = {
+        "update_family": lambda: _edit.update_family(world.staff, world.family_a_id,
+                                                     _edit.FamilyDetails(name=value)),
+        "add_guardian": lambda: _edit.add_guardian(world.staff, world.family_a_id, guardian),
+        "add_child": lambda: _edit.add_child(world.staff, world.family_a_id, ChildForm(
+            "Eva", value, date(2018, 1, 1))),
+        "update_child": lambda: _edit.update_child(world.staff, world.tom, ChildForm(
+            "Tom", "DUPONT", date(2022, 1, 1), school=value)),
+        "record_document": lambda: _edit.record_document(world.staff, world.family_a_id, value,
+                                                         date.today()),
+        "create_family": lambda: accounts.create_family(world.staff, world.organisation,
+                                                        FamilyForm(value, [guardian])),
+        "health_notes": lambda: _changes.request_change(world.family_a, "health_notes",
+                                                        value + "\x00", world.tom),
+        "guardian_add": lambda: _changes.request_change(world.family_a, "guardian_add",
+                                                        json.dumps({"first_name": value,
+                                                                    "last_name": "DUPONT"})),
+    }
+    for name, call in calls.items():
+        with pytest.raises(InvalidInput):
+            call()
+        assert _family_a(world) == before, name
+
+
+@pytest.mark.parametrize("value", [MEGA, "Vacances\x00"])
+def test_manager_labels_are_bounded_and_clean(world, value):
+    with read() as session:
+        slots = session.scalar(select(func.count(CapacitySlot.id)))
+    period = _offer.get_period(world.manager, world.period_peri)
+    unit = world.units_peri[0]
+    for call in (lambda: _offer.update_period(world.manager, world.period_peri,
+                                              _replace(period, name=value)),
+                 lambda: _offer.update_unit(world.manager, unit, value, time(7), time(8),
+                                            False, 100, 10),
+                 lambda: _closures.add_closure(world.manager, world.site_chats,
+                                               world.first_day, world.first_day, value)):
+        with pytest.raises(InvalidInput):
+            call()
+    with read() as session:
+        assert session.scalar(select(func.count(CapacitySlot.id))) == slots
+
+
+@pytest.mark.parametrize("email", ["😀@exemple.fr", "zoé@exemple.fr", "a\x00b@exemple.fr",
+                                   "=HYPERLINK(1)", "a@b", "a b@exemple.fr"])
+def test_odd_e_mail_addresses_are_refused_where_they_enter(world, email):
+    before = _family_a(world)
+    calls = [
+        lambda: _edit.update_family(world.staff, world.family_a_id,
+                                    _edit.FamilyDetails(name="DUPONT", email=email)),
+        lambda: _edit.add_guardian(world.staff, world.family_a_id,
+                                   GuardianForm("Paul", "DUPONT", email)),
+        lambda: _changes.request_change(world.family_a, "guardian_add", json.dumps(
+            {"first_name": "Paul", "last_name": "DUPONT", "email": email})),
+        lambda: accounts.create_family(world.staff, world.organisation, FamilyForm(
+            "MARTIN", [GuardianForm("Paul", "MARTIN", email)])),
+    ]
+    for call in calls:
+        _refused(call, "adresse e-mail valide")
+    assert _family_a(world) == before
+
+
+def test_a_period_cannot_be_stretched_to_a_century(world):
+    with read() as session:
+        slots = session.scalar(select(func.count(CapacitySlot.id)))
+    period = _offer.get_period(world.manager, world.period_peri)
+    far = _replace(period, end=period.start.replace(year=period.start.year + 100))
+    _refused(lambda: _offer.update_period(world.manager, world.period_peri, far),
+             "au plus un an")
+    assert _offer.get_period(world.manager, world.period_peri) == period
+    with read() as session:
+        assert session.scalar(select(func.count(CapacitySlot.id))) == slots
+
+
+@pytest.mark.parametrize("where", ["reference", "texte-libre", "code-retour"])
+def test_a_sealed_notification_with_a_nul_byte_is_refused_cleanly(world, where, monkeypatch):
+    from tests.money import booked
+
+    reg = booked(world, days=2)
+    start = _card.start_card_payment(world.family_a, {reg: None})
+    fields = _monetico.notification_fields(
+        _card.terminal(), start.reference, 200, "payetest", datetime.now(timezone.utc))
+    fields[where] = fields[where] + "\x00"
+    fields["MAC"] = _monetico.compute_mac({k: v for k, v in fields.items() if k != "MAC"},
+                                          _card.terminal().key)
+    assert _card.apply_notification(fields) == _monetico.ACK_BAD
+    with read() as session:
+        assert session.scalar(select(Registration.id).where(Registration.id == reg)) == reg
+    from services.billing.accounts import get_payment
+
+    assert get_payment(world.family_a, start.reference).state == "pending"
+
+
+@pytest.mark.parametrize("field", ["address", "city", "email"])
+def test_a_family_s_own_contact_details_refuse_control_characters(world, field):
+    from services.families import file as _file
+
+    values = {"address": "1 rue de la Paix", "postal_code": "59000", "city": "Lille",
+              "phone": "", "email": "dupont@test.example"}
+    values[field] = values[field][:3] + "\x00" + values[field][3:]
+    before = _family_a(world)
+    with pytest.raises(InvalidInput):
+        _file.update_contact(world.family_a, **values)
+    assert _family_a(world) == before

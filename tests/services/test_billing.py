@@ -15,7 +15,7 @@ from services.booking.reserve import reserve
 from services.catalogue import setup
 from services.errors import Forbidden, InvalidInput
 from services.payments import desk
-from tests.money import booked, registered
+from tests.money import booked, pay_rule, registered
 
 
 def _reservations(reg: int) -> list[int]:
@@ -53,11 +53,48 @@ def test_the_price_follows_the_family_qf_bracket(world, qf, price):
 
 def test_a_validated_reservation_is_due_within_payment_days(world, monkeypatch):
     monkeypatch.setenv("PAYMENT_DAYS", "5")
+    pay_rule(world, 60)  # the period starts soon: the centre's rule asks nothing later
     booked(world, days=1)
     with read() as session:
         charge = session.scalars(select(Charge)).one()
     assert charge.due_on == world.today + timedelta(days=5)
     assert get_account(world.family_a, world.today).registrations[0].next_due_on == charge.due_on
+
+
+@pytest.mark.parametrize(("validated", "start", "before", "due"), [
+    (date(2026, 11, 20), date(2027, 7, 6), 7, date(2027, 6, 29)),   # summer booked in November
+    (date(2026, 11, 20), date(2026, 11, 23), 7, date(2026, 11, 27)),  # starts soon: PAYMENT_DAYS
+    (date(2026, 11, 20), date(2027, 7, 6), 0, date(2027, 7, 6)),
+    (date(2026, 11, 20), None, 7, date(2026, 11, 27)),
+])
+def test_the_due_date_is_the_later_of_validation_and_the_centres_rule(monkeypatch, validated,
+                                                                      start, before, due):
+    monkeypatch.setenv("PAYMENT_DAYS", "7")
+    assert charges.due_date(validated, start, before) == due
+
+
+@pytest.mark.parametrize("before", [0, 3])
+def test_days_booked_ahead_fall_due_by_the_periods_rule_shown_per_registration(
+        world, monkeypatch, before):
+    """A booking made today for days ahead falls due by the period's rule, and the family's
+    account says when, registration by registration."""
+    from services.config import offer
+
+    monkeypatch.setenv("PAYMENT_DAYS", "1")
+    pay_rule(world, before)
+    assert offer.get_period(world.manager, world.period_peri).pay_days_before_start == before
+    booked(world, days=1)
+    start = world.first_day
+    expected = max(world.today + timedelta(days=1), start - timedelta(days=before))
+    with read() as session:
+        assert session.scalars(select(Charge.due_on)).one() == expected
+    (line,) = get_account(world.family_a, world.today).registrations
+    assert line.next_due_on == expected
+    if expected > world.today + timedelta(days=1):
+        assert f"jamais avant le {expected:%d/%m/%Y} ({before} jours avant le début" \
+            in line.due_rule
+    with pytest.raises(InvalidInput, match="entre 0 et 365"):
+        pay_rule(world, 400)
 
 
 def test_desk_payment_oldest_first_and_never_more_than_due(world):
@@ -82,7 +119,7 @@ def test_desk_payment_oldest_first_and_never_more_than_due(world):
 
 def test_staff_of_another_site_settle_nothing_here(world):
     booked(world, days=1)  # Chats Perchés
-    with pytest.raises(InvalidInput):
+    with pytest.raises(Forbidden):  # a family of another site's desk
         desk.record_desk_payment(world.staff_gabriel, world.family_a_id, "cash", 100)
 
 
@@ -192,12 +229,15 @@ def test_documents_are_pdfs_scoped_to_the_family(world):
 
 
 def test_tax_certificate_counts_what_was_paid_in_the_year_for_a_child_under_6(world):
+    year = datetime.now(timezone.utc).year
+    # Under 6 but nothing paid yet: no certificate of 0,00 € is offered.
+    assert documents.tax_children(world.family_a, year) == []
     reg_tom = registered(world, world.family_a, world.tom, world.period_peri_small)
     day = world.first_day
     reserve(world.family_a, reg_tom, [(day, world.units_peri[1]), (day + timedelta(days=1),
                                                                     world.units_peri[1])])
+    assert documents.tax_children(world.family_a, year) == []  # charged, not paid
     desk.record_desk_payment(world.staff, world.family_a_id, "cesu", 300)
-    year = datetime.now(timezone.utc).year
     assert [name for _, name in documents.tax_children(world.family_a, year)] == ["Tom DUPONT"]
     with read() as session:
         assert documents.paid_in_year(session, world.tom, year).total_cents == 300
@@ -236,3 +276,11 @@ def test_a_meal_part_needs_a_meal_and_fits_in_the_price(world):
     with pytest.raises(InvalidInput, match="au plus égal au prix"):
         offer.update_unit(world.manager, unit, "X", time(10), time(12), True, 200, 2,
                           meal_cents=250)
+
+
+@pytest.mark.parametrize(("today", "index"), [
+    (date(2026, 11, 30), 2),  # Nov 2026 among Feb 2027, Dec 2026, Nov 2026, Oct 2026
+    (date(2026, 12, 1), 1), (date(2027, 5, 3), 0), (date(2026, 9, 1), 0)])
+def test_the_invoice_picker_opens_on_the_current_month_not_a_future_one(today, index):
+    months = [date(2027, 2, 1), date(2026, 12, 1), date(2026, 11, 1), date(2026, 10, 1)]
+    assert documents.opening_month(months, today) == index

@@ -41,6 +41,7 @@ def test_free_cells_show_places_and_closed_days_say_why(world):
     saturday = grid.cell(monday + timedelta(days=5), unit)
     assert "Week-end" in saturday.why_not
     assert [u for u, _ in grid.units] == world.units_peri
+    assert grid.hours[world.units_peri[0]] == "07:00–09:00"  # the unit's times, from data
     assert grid.open_days() and all(d.isoweekday() in (1, 2, 4, 5) for d in grid.open_days())
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from db.engine import read
 from db.models import AuditEntry, Mail, Payment, PaymentAllocation
 from services.billing.accounts import get_account, get_payment
-from services.errors import LinkInvalid, NotFound
+from services.errors import Forbidden, LinkInvalid, NotFound
 from services.payments import card, monetico
 from tests.money import booked
 
@@ -162,7 +162,8 @@ def test_a_partial_amount_where_the_period_allows_it_pays_the_oldest_day_first(w
     assert start.amount_cents == 150
     card.apply_notification(notification(start.reference, 150))
     (line,) = get_account(world.family_a, world.today).registrations
-    assert (line.due_cents, line.balance_cents, line.partial_allowed) == (200, 50, True)
+    assert (line.charged_cents, line.balance_cents, line.partial_allowed) == (200, 50, True)
+    assert line.paid_cents == 150
     with read() as session:
         assert [a for _, a in session.execute(
             select(PaymentAllocation.charge_id, PaymentAllocation.amount_cents)
@@ -171,7 +172,7 @@ def test_a_partial_amount_where_the_period_allows_it_pays_the_oldest_day_first(w
 
 def test_another_family_cannot_pay_for_a_registration_it_does_not_own(world):
     reg = booked(world, days=1)
-    with pytest.raises(card.NothingToPay):
+    with pytest.raises(Forbidden):
         card.start_card_payment(world.family_b, {reg: None})
 
 
@@ -237,7 +238,7 @@ def test_the_sandbox_bank_checks_the_form_notifies_and_sends_the_browser_back(
     reg, start = started(world)
     status, page, _ = call(http + start.redirect_path)
     assert status == 200 and 'name="MAC"' in page
-    assert "Continuer vers le paiement" in page and ".submit()" in page
+    assert "Continuer vers le paiement" in page and "/api/assets/go.js" in page
     assert call(http + start.redirect_path)[0] == 410  # single use
     fields = _form_fields(page)
     tampered = {**fields, "montant": "0.01EUR"}

@@ -15,7 +15,7 @@ from services.booking.rules import LOCAL
 from services.calendar import easter
 from services.catalogue import setup
 from services.errors import Forbidden, InvalidInput
-from services.config import closures, offer, places
+from services.config import closures, offer, places, sites
 from tests.world import add_child
 
 
@@ -192,8 +192,8 @@ def test_only_managers_configure(world):
             lambda: closures.affected(actor, world.site_chats, world.first_day, world.first_day),
             lambda: closures.list_closures(actor, world.site_chats),
             lambda: offer.get_period(actor, world.period_peri),
-            lambda: offer.update_site(actor, world.site_chats, "X", ""),
-            lambda: offer.get_site(actor, world.site_chats),
+            lambda: sites.update_site(actor, world.site_chats, "X", ""),
+            lambda: sites.get_site(actor, world.site_chats),
             lambda: offer.list_units(actor, world.activity_peri),
             lambda: offer.set_tariff(actor, world.units_peri[0], 1, 100),
             lambda: offer.add_unit(actor, world.activity_peri, offer.UnitSpec(

@@ -33,7 +33,7 @@ def test_demo_history_fills_the_dashboards(database):
             Payment, Payment.family_id == Family.id).where(Payment.state == "paid")).all())
         actions = set(session.scalars(select(AuditEntry.action)))
         families = dict(session.execute(select(Family.name, Family.id)).all())
-    assert paid == {"TAVERNIER": "card_online", "MARTIN": "cheque"}
+    assert paid == {"TAVERNIER": "card_sandbox", "MARTIN": "cheque"}  # no money moved
     assert {"attendance", "card_paid", "record_desk_payment", "demo_history"} <= actions
     # TAVERNIER still owes the days booked ahead (the browser payment journey pays them).
     assert desk.open_charges(SYSTEM, families["TAVERNIER"])["Reste dû"].sum() > 0
@@ -182,3 +182,25 @@ def test_a_centres_own_database_never_gets_the_demo(sqlite_db):
 def test_a_whole_load_is_marked_loaded(sqlite_db):
     demo.load()
     assert demo.status() == demo.LOADED
+
+
+def test_the_demo_after_school_is_closed_on_christmas_holidays(database):
+    """Loaded in late November, the after-school grid has no slot on the holidays' Mondays
+    (nor any other day of them); the summer centre is not touched."""
+    from datetime import date
+
+    from db.models import Activity, CapacitySlot, Closure, Unit
+
+    assert demo.christmas_holidays(2026) == (date(2026, 12, 19), date(2027, 1, 3))
+    assert demo.christmas_holidays(2027) == (date(2027, 12, 18), date(2028, 1, 2))
+    demo.load(date(2026, 11, 30))
+    mondays = [date(2026, 12, 21), date(2026, 12, 28)]
+    with read() as session:
+        slots = session.execute(select(Activity.name, CapacitySlot.day)
+                                .join(Unit, Unit.id == CapacitySlot.unit_id)
+                                .join(Activity, Activity.id == Unit.activity_id)).all()
+        closed = set(session.execute(select(Closure.activity_id, Closure.day)).all())
+    after_school = {d for name, d in slots if name == "CHATS PERCHES PERISCOLAIRE"}
+    assert date(2026, 12, 14) in after_school and date(2027, 1, 4) in after_school
+    assert not after_school & set(mondays + [date(2026, 12, 22), date(2027, 1, 1)])
+    assert len({a for a, _ in closed}) == 3 and {d for _, d in closed} >= set(mondays)

@@ -13,7 +13,7 @@ from services import registrations
 from services.billing import documents
 from services.booking.cancel import cancel
 from services.booking.reserve import reserve
-from services.errors import InvalidInput, NotFound
+from services.errors import Forbidden, InvalidInput, NotFound
 from services.payments import desk, receipts
 from tests.money import registered
 from tests.pdf import pdf_text
@@ -49,12 +49,10 @@ def test_the_invoice_lists_the_family_s_charges_of_the_month_with_what_is_paid(w
     text = pdf_text(documents.invoice_pdf(world.family_a, month))
     assert f"Facture n° {number}" in text and "MATIN AVEC REPAS" not in text
     assert "Total du mois : 1,00 € – déjà réglé : 1,00 € – reste à payer : 0,00 €" in text
-    # A family asking for another family's invoice gets its own (or none).
-    with pytest.raises(NotFound):
-        documents.invoice_pdf(world.family_b, month.replace(year=month.year - 1),
-                              family_id=world.family_a_id)
-    assert "DUPONT" not in pdf_text(documents.invoice_pdf(world.family_b, month,
-                                                          family_id=world.family_a_id))
+    # A family asking for another family's invoice is refused.
+    with pytest.raises(Forbidden):
+        documents.invoice_pdf(world.family_b, month, family_id=world.family_a_id)
+    assert "DUPONT" not in pdf_text(documents.invoice_pdf(world.family_b, month))
     assert first_cell
 
 

@@ -56,3 +56,18 @@ def test_funder_days_count_a_child_once_per_day(busy):
     mark(w.lea, d, w.units_peri[1], ReservationState.PRESENT)  # Léa now present twice on D
     big = funder.presence(w.manager, d, d).set_index("age_group").loc["6/12 ans"]
     assert (big.children, big.days, big.acts, big.hours) == (2, 2, 3, 6.0)
+
+
+def test_funder_hours_follow_the_unit_times_a_manager_sets(busy):
+    """Unit u0 (07:00–09:00) becomes 07:30–08:15: Léa's and Tom's hours follow."""
+    from datetime import time
+
+    from services.config import offer
+
+    w, d = busy.world, busy.day
+    unit = offer.list_units(w.manager, w.activity_peri)[0]
+    offer.update_unit(w.manager, unit.id, unit.name, time(7, 30), time(8, 15), unit.has_meal,
+                      unit.price_cents, unit.default_capacity)
+    rows = funder.presence(w.manager, d, d + timedelta(days=6)).set_index("age_group")
+    assert rows.loc["6/12 ans"].minutes == 45 + 120  # Léa on u0, Max on u1 (unchanged)
+    assert rows.loc["4/5 ans"].minutes == 45

@@ -7,6 +7,7 @@ import pytest
 
 from services.booking.rules import LOCAL
 from services.families.overview import RegistrationSummary, WaitingCell
+from tests.pages.apptest import shown
 from ui.progress import next_steps
 
 DAY = date(2026, 12, 7)  # a Monday
@@ -37,7 +38,7 @@ def summary(state: str = "validated", **kw) -> RegistrationSummary:  # type: ign
     (summary(), ["Plus aucun jour réservable sur cette période."], ["Rien à payer"]),
 ])
 def test_next_steps_table(reg, said, not_said):
-    text = "\n".join(next_steps(reg))
+    text = shown("\n".join(next_steps(reg)))
     assert all(words in text for words in said), text
     assert not any(words in text for words in not_said), text
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from db.engine import read
 from db.models import Mail
-from tests.money import booked
+from tests.money import booked, pay_rule
 from web import worker
 
 SUBJECT = "Rappel : réservations à régler"
@@ -17,6 +17,7 @@ SUBJECT = "Rappel : réservations à régler"
 def test_a_worker_round_mails_the_reminder_once_when_the_deadline_is_two_days_away(
         world, monkeypatch):
     monkeypatch.setenv("PAYMENT_DAYS", "2")  # validated today, due in two days: remind now
+    pay_rule(world, 60)  # the period starts soon: the centre's rule asks nothing later
     booked(world, days=1)
     worker.run_jobs()
     worker.run_jobs()  # the next round (every 15 s) reminds nobody twice
@@ -30,6 +31,7 @@ def test_a_worker_round_mails_the_reminder_once_when_the_deadline_is_two_days_aw
 
 def test_no_reminder_while_the_deadline_is_further_than_the_reminder_days(world, monkeypatch):
     monkeypatch.setenv("PAYMENT_DAYS", "3")
+    pay_rule(world, 60)
     booked(world, days=1)
     worker.run_jobs()
     with read() as session:

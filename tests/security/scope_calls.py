@@ -1,0 +1,296 @@
+"""The data the scope sweep aims at, and how to call each service that takes an id.
+
+Family B (DURAND) comes only to Les Chats Perchés: a validated registration, two booked
+days, a desk payment, a document, a change request, mails. Family A (DUPONT) comes to
+Saint Gabriel. Every call below is made with B's ids by the Saint Gabriel desk and by
+family A (both must be refused), then by someone allowed (who must not be)."""
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+import services
+from db.engine import read, transaction
+from db.models import (AuditEntry, ChangeRequest, Charge, Document, Guardian, LinkToken, Mail,
+                       Payment, Reservation, UserAccount)
+from services import demo_history, registrations
+from services.auth import links
+from services.billing import accounts as billing_accounts
+from services.billing import credits, documents
+from services.booking import cancel, grid, memo, reserve, typical_week
+from services.booking.rules import LOCAL
+from services.catalogue import offer, setup
+from services.config import accounts as staff_accounts
+from services.families import accounts, changes, children, overview
+from services.families import file as family_file
+from services.families.accounts import ChildForm, GuardianForm
+from services.mail import outbox
+from services.payments import card, desk, receipts
+from services.staff import (attendance, audit_log, corrections, decisions, family_edit,
+                            family_files, waitlist)
+from services.staff import mails as staff_mails
+from tests.invariants import fingerprint
+from tests.world import World
+
+# A service takes one of these (or a list, or a mapping keyed by one): it must be scoped.
+ID_PARAMS = {"family_id", "family_ids", "child_id", "registration_id", "registration_ids",
+             "reservation_id", "reservation_ids", "charge_id", "charge_ids", "payment_id",
+             "reference", "document_id", "mail_id", "guardian_id", "change_id", "invoice_id",
+             "user_id", "marks", "selection"}
+
+
+def services_taking_ids() -> set[str]:
+    """Every public service (module.function) with an `actor` and an id of the list above.
+    Helpers taking a `session` run inside those services and are left out."""
+    found = set()
+    for info in pkgutil.walk_packages(services.__path__, "services."):
+        module = importlib.import_module(info.name)
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ != info.name or name.startswith("_"):
+                continue
+            params = set(inspect.signature(fn).parameters)
+            if "actor" in params and "session" not in params and params & ID_PARAMS:
+                found.add(f"{info.name.removeprefix('services.')}.{name}")
+    return found
+
+
+@dataclass(frozen=True)
+class Target:
+    """Family B's ids."""
+
+    family: int
+    child: int
+    registration: int
+    reservations: list[int]
+    charge: int
+    payment: str
+    document: int
+    change: int
+    mail: int
+    guardian: int
+    user: int
+    month: date
+    link_mail: int
+
+
+def build_target(w: World) -> Target:
+    reg = registrations.request_registration(w.family_b, w.zoe, w.period_peri)
+    registrations.decide(w.staff, reg, validate=True)
+    reserve.reserve(w.family_b, reg, [(w.first_day, w.units_peri[0]),
+                                      (w.first_day, w.units_peri[1])])
+    # 1,23 € paid, 1,77 € left: amounts no family of Saint Gabriel has.
+    ref = desk.record_desk_payment(w.staff, w.family_b_id, "cheque", 123, note="Banque B")
+    doc = family_edit.record_document(w.staff, w.family_b_id, "Assurance", w.today)
+    change = changes.request_change(w.family_b, "qf", "900")
+    user = accounts.account_ids(w.family_b_id)[0]
+    links.send_invitation(w.staff, user)  # a mail carrying a link, for "nouveau lien"
+    # Family A at Saint Gabriel: the Saint Gabriel desk works with it.
+    registrations.request_registration(w.family_a, w.lea, w.period_wed)
+    with read() as session:
+        res = list(session.scalars(select(Reservation.id).where(
+            Reservation.registration_id == reg).order_by(Reservation.id)))
+        charge = session.scalars(select(Charge.id).where(Charge.family_id == w.family_b_id)
+                                 .order_by(Charge.id)).first()
+        mail = session.scalars(select(Mail.id).where(Mail.family_id == w.family_b_id)).first()
+        guardian = session.scalars(select(Guardian.id)
+                                   .where(Guardian.family_id == w.family_b_id)).first()
+        link_mail = session.scalars(select(Mail.id).where(Mail.link_user_id == user)
+                                    .order_by(Mail.id.desc())).first()
+    assert charge and mail and guardian and link_mail
+    return Target(w.family_b_id, w.zoe, reg, res, charge, ref, doc, change, mail, guardian,
+                  user, w.first_day.replace(day=1), link_mail)
+
+
+def everything_of(family_id: int) -> list[Any]:
+    """Every row belonging to the family, to prove a refused call changed nothing."""
+    with read() as session:
+        def rows(model: Any, *where: Any) -> list[tuple[Any, ...]]:
+            cols = list(model.__table__.columns)
+            return sorted(tuple(r) for r in session.execute(select(*cols).where(*where)).all())
+
+        users = select(UserAccount.id).where(UserAccount.family_id == family_id)
+        return [*fingerprint(family_id), rows(Payment, Payment.family_id == family_id),
+                rows(Document, Document.family_id == family_id),
+                rows(ChangeRequest, ChangeRequest.family_id == family_id),
+                rows(Mail, Mail.family_id == family_id),
+                rows(LinkToken, LinkToken.user_id.in_(users)),
+                session.query(AuditEntry).count()]
+
+
+Call = Callable[[Any, World, Target], Any]
+STAFF, FAMILY, MANAGER = "staff", "family", "manager"
+ZOE = ChildForm("Zoé", "DURAND", date(2016, 1, 15))
+
+
+def _staff(actor: Any) -> bool:
+    return bool(actor.is_staff)
+
+
+# module.function -> (how to call it with B's ids, who may: staff of both sites / family B /
+# the manager). Calls that change something come last, so that the allowed calls before
+# them see the data as built.
+CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
+    "auth.links.send_invitation": (lambda a, w, t: links.send_invitation(a, t.user), (STAFF,)),
+    "billing.accounts.family_scope": (
+        lambda a, w, t: billing_accounts.family_scope(a, t.family), (STAFF, FAMILY)),
+    "billing.accounts.get_account": (
+        lambda a, w, t: billing_accounts.get_account(a, w.today, t.family), (STAFF, FAMILY)),
+    "billing.accounts.get_payment": (
+        lambda a, w, t: billing_accounts.get_payment(a, t.payment), (STAFF, FAMILY)),
+    "billing.accounts.list_payments": (
+        lambda a, w, t: billing_accounts.list_payments(a, t.family), (STAFF, FAMILY)),
+    "billing.documents.invoice_months": (
+        lambda a, w, t: documents.invoice_months(a, t.family), (STAFF, FAMILY)),
+    "billing.documents.invoice_pdf": (
+        lambda a, w, t: documents.invoice_pdf(a, t.month, t.family), (STAFF, FAMILY)),
+    "billing.documents.registration_certificate_pdf": (
+        lambda a, w, t: documents.registration_certificate_pdf(a, t.registration),
+        (STAFF, FAMILY)),
+    "billing.documents.tax_certificate_pdf": (
+        lambda a, w, t: documents.tax_certificate_pdf(a, t.child, w.today.year),
+        (STAFF, FAMILY)),
+    "billing.documents.tax_children": (
+        lambda a, w, t: documents.tax_children(a, w.today.year, t.family), (STAFF, FAMILY)),
+    "staff.audit_log.family_history": (
+        lambda a, w, t: audit_log.family_history(a, t.family), (STAFF,)),
+    "staff.audit_log.list_entries": (
+        lambda a, w, t: audit_log.list_entries(a, w.today - timedelta(days=31), w.today,
+                                               family_id=t.family), (STAFF,)),
+    "staff.corrections.list_cancellable_days": (
+        lambda a, w, t: corrections.list_cancellable_days(a, t.family, t.registration,
+                                                          w.first_day), (STAFF,)),
+    "staff.corrections.list_desk_payments": (
+        lambda a, w, t: corrections.list_desk_payments(a, t.family), (STAFF,)),
+    "booking.memo.get_booking_memo": (
+        lambda a, w, t: memo.get_booking_memo(a, t.registration), (STAFF, FAMILY)),
+    "booking.grid.get_month": (
+        lambda a, w, t: grid.get_month(a, t.registration, t.month.year, t.month.month),
+        (STAFF, FAMILY)),
+    "booking.typical_week.plan_typical_week": (
+        lambda a, w, t: typical_week.plan_typical_week(a, t.registration,
+                                                       {(1, w.units_peri[2])}), (STAFF, FAMILY)),
+    "catalogue.offer.list_offer": (lambda a, w, t: offer.list_offer(a, t.child, w.today),
+                                   (STAFF, FAMILY)),
+    "families.file.get_file": (lambda a, w, t: family_file.get_file(a, t.family),
+                               (STAFF, FAMILY)),
+    "families.overview.get_overview": (
+        lambda a, w, t: overview.get_overview(a, w.today, t.family), (STAFF, FAMILY)),
+    "mail.outbox.list_mails": (lambda a, w, t: outbox.list_mails(a, t.family), (STAFF, FAMILY)),
+    "payments.desk.open_charges": (lambda a, w, t: desk.open_charges(a, t.family), (STAFF,)),
+    "payments.receipts.receipt_pdf": (lambda a, w, t: receipts.receipt_pdf(a, t.payment),
+                                      (STAFF, FAMILY)),
+    "staff.family_files.get_balance": (lambda a, w, t: family_files.get_balance(a, t.family),
+                                       (STAFF,)),
+    "staff.family_files.get_family_file": (
+        lambda a, w, t: family_files.get_family_file(a, t.family), (STAFF,)),
+    "staff.family_files.list_family_registrations": (
+        lambda a, w, t: family_files.list_family_registrations(a, t.family), (STAFF,)),
+    "staff.family_files.list_family_reservations": (
+        lambda a, w, t: family_files.list_family_reservations(a, t.family), (STAFF,)),
+    "staff.family_files.validated_registrations": (
+        lambda a, w, t: family_files.validated_registrations(a, t.family), (STAFF,)),
+    "staff.mails.list_outbox": (lambda a, w, t: staff_mails.list_outbox(a, family_id=t.family),
+                                (STAFF,)),
+    # From here on, calls that write (when allowed).
+    "auth.links.resend_link": (lambda a, w, t: links.resend_link(a, t.link_mail), (STAFF,)),
+    # Staff accounts are the manager's alone: a family's account is none of them.
+    "config.accounts.update_access": (
+        lambda a, w, t: staff_accounts.update_access(a, t.user, "staff", []), ()),
+    "config.accounts.deactivate": (lambda a, w, t: staff_accounts.deactivate(a, t.user), ()),
+    "config.accounts.reactivate": (lambda a, w, t: staff_accounts.reactivate(a, t.user), ()),
+    "mail.outbox.resend": (lambda a, w, t: outbox.resend(a, t.mail), (STAFF,)),
+    "staff.mails.resend": (lambda a, w, t: staff_mails.resend(a, t.mail), (STAFF,)),
+    "registrations.request_registration": (
+        lambda a, w, t: registrations.request_registration(a, t.child, w.period_peri),
+        (STAFF, FAMILY)),
+    "registrations.decide": (lambda a, w, t: registrations.decide(a, t.registration, True),
+                             (STAFF,)),
+    "staff.decisions.decide_registrations": (
+        lambda a, w, t: decisions.decide_registrations(a, [t.registration], True), (STAFF,)),
+    "staff.decisions.decide_bookings": (
+        lambda a, w, t: decisions.decide_bookings(a, t.reservations[:1], True), (STAFF,)),
+    "staff.decisions.decide_cancellations": (
+        lambda a, w, t: decisions.decide_cancellations(a, t.reservations[:1], False), (STAFF,)),
+    "staff.waitlist.move": (lambda a, w, t: waitlist.move(a, t.reservations[0], True, "raison"),
+                            (STAFF,)),
+    "staff.attendance.mark": (
+        lambda a, w, t: attendance.mark(a, {t.reservations[0]: "present"}), (STAFF,)),
+    "staff.attendance.add_late_arrival": (
+        lambda a, w, t: attendance.add_late_arrival(a, t.child, w.units_peri[3], w.first_day),
+        (STAFF,)),
+    "families.changes.request_change": (
+        lambda a, w, t: changes.request_change(a, "health_notes", "Allergie", t.child),
+        (FAMILY,)),
+    "families.changes.decide_change": (lambda a, w, t: changes.decide_change(a, t.change, True),
+                                       (STAFF,)),
+    "staff.family_edit.update_family": (
+        lambda a, w, t: family_edit.update_family(a, t.family, family_edit.FamilyDetails(
+            "DURAND", qf=900)), (STAFF,)),
+    "staff.family_edit.update_child": (
+        lambda a, w, t: family_edit.update_child(a, t.child, ZOE), (STAFF,)),
+    "staff.family_edit.update_guardian": (
+        lambda a, w, t: family_edit.update_guardian(a, t.guardian, GuardianForm(
+            "Marc", "DURAND", "durand@test.example")), (STAFF,)),
+    "staff.family_edit.add_guardian": (
+        lambda a, w, t: family_edit.add_guardian(a, t.family, GuardianForm(
+            "Paul", "DURAND", "", "0600000000", family_edit.CONTACT)), (STAFF,)),
+    "staff.family_edit.record_document": (
+        lambda a, w, t: family_edit.record_document(a, t.family, "Jugement", w.today, t.child),
+        (STAFF,)),
+    "staff.family_edit.invite_family": (lambda a, w, t: family_edit.invite_family(a, t.family),
+                                        (STAFF,)),
+    "staff.family_edit.add_child": (
+        lambda a, w, t: family_edit.add_child(a, t.family, ChildForm("Max", "DURAND",
+                                                                     date(2017, 3, 1))),
+        (STAFF,)),
+    "families.children.add_child": (
+        lambda a, w, t: children.add_child(a, t.family, ChildForm("Ana", "DURAND",
+                                                                  date(2018, 3, 1))), (STAFF,)),
+    "families.accounts.set_password_directly": (
+        lambda a, w, t: accounts.set_password_directly(a, t.user, "motdepasse2026"), (MANAGER,)),
+    "booking.reserve.reserve": (
+        lambda a, w, t: reserve.reserve(a, t.registration, [(w.first_day, w.units_peri[2])],
+                                        by_staff=_staff(a)), (STAFF, FAMILY)),
+    "booking.typical_week.apply_typical_week": (
+        lambda a, w, t: typical_week.apply_typical_week(a, t.registration,
+                                                        {(1, w.units_peri[3])}), (STAFF, FAMILY)),
+    "payments.card.start_card_payment": (
+        lambda a, w, t: card.start_card_payment(a, {t.registration: None}), (FAMILY,)),
+    "payments.desk.record_desk_payment": (
+        lambda a, w, t: desk.record_desk_payment(a, t.family, "cash", 100), (STAFF,)),
+    "demo_history.pay_at_desk": (lambda a, w, t: demo_history.pay_at_desk(a, t.family),
+                                 (STAFF,)),
+    "billing.credits.use_credit": (
+        lambda a, w, t: credits.use_credit(a, [t.registration], t.family), (STAFF, FAMILY)),
+    "demo_history.book_and_mark": (
+        lambda a, w, t: demo_history.book_and_mark(a, [t.registration], w.today), (MANAGER,)),
+    "demo_history.backdate_due_dates": (
+        lambda a, w, t: demo_history.backdate_due_dates(a, [t.family], w.today), (MANAGER,)),
+    "staff.corrections.reverse_desk_payment": (
+        lambda a, w, t: corrections.reverse_desk_payment(a, t.family, t.payment, "erreur"),
+        (STAFF,)),
+    "staff.corrections.cancel_for_family": (
+        lambda a, w, t: corrections.cancel_for_family(a, t.family, t.registration,
+                                                      t.reservations[1:], "appel de la famille"),
+        (STAFF,)),
+    "booking.cancel.cancel": (
+        lambda a, w, t: cancel.cancel(a, t.registration, t.reservations[1:]), (STAFF, FAMILY)),
+}
+
+
+def pending_at_chats(w: World) -> None:
+    """A registration request of family B waiting at Les Chats Perchés, and a failed mail."""
+    opened = datetime.combine(w.today - timedelta(days=1), time(7), tzinfo=LOCAL)
+    period = setup.create_period(w.manager, w.activity_peri, w.age_groups["6/12 ans"],
+                                 "Péri bis", w.first_day, w.first_day + timedelta(days=30),
+                                 opened, weekdays="1245", auto_validate=False)
+    registrations.request_registration(w.family_b, w.zoe, period)
+    with transaction() as session:
+        session.execute(update(Mail).values(state="failed", attempts=5))

@@ -1,0 +1,126 @@
+"""Every list a desk reads (families, payments, mails, queues, sheets, change requests, the
+audit log): the Saint Gabriel desk never finds family B (Les Chats Perchés only) in it,
+while the desk of both sites does. Lists are found by introspection: a new one without a
+line here fails until it is given one."""
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from typing import Any
+
+import services
+from services import audit
+from services.errors import Forbidden
+from services.families import changes
+from services.payments import desk
+from services.staff import attendance, family_files, mails, queue, waitlist
+from tests.security.scope_calls import (ID_PARAMS, build_target, pending_at_chats,
+                                        services_taking_ids)
+from tests.world import World
+
+B_MARKS = ("DURAND", "durand@", "Zoé")
+
+# module.function -> call(actor, world, site_id, unit_id); the desk of both sites is called
+# with Les Chats Perchés, the Saint Gabriel desk with its own site.
+Read = Callable[[Any, World, int, int], Any]
+READS: dict[str, Read] = {
+    "payments.desk.list_families_due": lambda a, w, s, u: desk.list_families_due(a, ""),
+    "payments.desk.list_received": lambda a, w, s, u: desk.list_received(a),
+    "staff.family_files.search_families": lambda a, w, s, u: family_files.search_families(
+        a, "dur"),
+    "staff.mails.list_outbox": lambda a, w, s, u: mails.list_outbox(a),
+    "staff.mails.count_outbox": lambda a, w, s, u: mails.count_outbox(a),
+    "staff.mails.count_failed": lambda a, w, s, u: mails.count_failed(a),
+    "families.changes.list_changes": lambda a, w, s, u: changes.list_changes(a),
+    "staff.queue.list_queue": lambda a, w, s, u: queue.list_queue(a),
+    "staff.attendance.get_sheet": lambda a, w, s, u: attendance.get_sheet(a, s, w.first_day),
+    "staff.attendance.late_candidates": lambda a, w, s, u: attendance.late_candidates(
+        a, u, w.first_day),
+    "staff.waitlist.list_board": lambda a, w, s, u: waitlist.list_board(a, s, w.first_day),
+    "audit.list_entries": lambda a, w, s, u: audit.list_entries(a),
+}
+# Reads whose result names no family (counts are compared below, not searched for names).
+COUNTS = {"staff.mails.count_outbox", "staff.mails.count_failed", "staff.waitlist.list_board"}
+# Found by the introspection but about no other family's data, and why.
+OTHER = {
+    "families.accounts.create_family": "creates a new file",
+    "families.accounts.create_staff_user": "manager only, no family",
+    "families.file.update_contact": "the signed-in family's own contact",
+    "staff.family_edit.register_family": "creates a new file",
+    "staff.overview.get_overview": "counts: tests/security/test_access.py, dashboard test",
+    "staff.waitlist.list_waiting_days": "site named and checked; days and counts only",
+    "staff.waitlist.promote": "slot's site checked; waitlist tests",
+    # The centre's own words, the same for every family: tests/services/test_content.py and
+    # test_first_run.py check the writes are the manager's alone.
+    "content.create_news": "the centre's news, manager only",
+    "content.delete_news": "the centre's news, manager only",
+    "content.update_news": "the centre's news, manager only",
+    "content.list_news": "the centre's news, public to signed-in accounts",
+    "content.get_welcome": "the centre's welcome and contact",
+    "content.get_family_texts": "the centre's texts, manager's form",
+    "content.update_family_texts": "the centre's texts, manager only",
+    "organisation.update_profile": "the centre's profile, manager only",
+    "staff.audit_log.list_people": "names of staff and managers, for the journal's filter",
+}
+LEFT_OUT = ("services.reports.",  # dashboards and exports: test_scope_exports.py
+            "services.config.", "services.catalogue.",  # configuration, no family data
+            "services.staff.choices", "services.staff.scope")  # pickers; the mechanism itself
+
+
+def _reads() -> set[str]:
+    found = set()
+    for info in pkgutil.walk_packages(services.__path__, "services."):
+        if info.name.startswith(LEFT_OUT):
+            continue
+        module = importlib.import_module(info.name)
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            params = set(inspect.signature(fn).parameters)
+            if (fn.__module__ == info.name and not name.startswith("_") and "actor" in params
+                    and "session" not in params and not params & ID_PARAMS):
+                found.add(f"{info.name.removeprefix('services.')}.{name}")
+    return found
+
+
+def test_every_list_is_in_the_sweep():
+    found = _reads()
+    assert sorted(found - set(READS) - set(OTHER)) == [], "add these to READS or OTHER"
+    gone = (set(READS) | set(OTHER)) - found - services_taking_ids()  # lists may take an id too
+    assert sorted(gone) == [], "these are gone: remove them"
+
+
+def test_no_list_shows_another_sites_family(world):
+    build_target(world)
+    pending_at_chats(world)
+    w = world
+    leaks, missing = [], []
+    for name, call in READS.items():
+        try:
+            mine = repr(call(w.staff_gabriel, w, w.site_gabriel, w.units_wed[3]))
+        except Forbidden:
+            mine = ""
+        both_actor = w.manager if name == "audit.list_entries" else w.staff
+        both = repr(call(both_actor, w, w.site_chats, w.units_peri[3]))
+        if name in COUNTS:
+            continue
+        leaks += [f"{name}: {mark}" for mark in B_MARKS if mark in mine]
+        if not any(mark in both for mark in B_MARKS):
+            missing.append(name)  # the data is there: the desk of both sites sees it
+    assert leaks == []
+    assert missing == []
+    # Counts: the Saint Gabriel desk counts only family A's mails.
+    assert mails.count_outbox(w.staff_gabriel).by_state == {"failed": _mails_of(w.family_a_id)}
+    assert mails.count_failed(w.staff_gabriel) == _mails_of(w.family_a_id)
+    assert mails.count_failed(w.staff) > mails.count_failed(w.staff_gabriel)
+
+
+def _mails_of(family_id: int) -> int:
+    from sqlalchemy import func, select
+
+    from db.engine import read
+    from db.models import Mail
+
+    with read() as session:
+        return int(session.scalar(select(func.count(Mail.id))
+                                  .where(Mail.family_id == family_id)) or 0)
