@@ -11,26 +11,12 @@ from sqlalchemy.orm import Session
 from db.engine import read, transaction
 from db.models import NewsItem, Organisation
 from services import audit, validate
+from services.organisation import Profile, get_profile
 from services.actor import Actor
 from services.errors import InvalidInput, NotFound
 
 MAX_TEXT = 4000
 MAX_NEWS_BODY = 2000
-
-
-@dataclass(frozen=True)
-class Contact:
-    """What the "Contactez-nous" block and the footer show; empty strings when unknown."""
-
-    name: str = ""
-    address: str = ""
-    postal_code: str = ""
-    city: str = ""
-    phone: str = ""
-    email: str = ""
-    opening_hours: str = ""
-    website: str = ""
-    legal_notice: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,7 +41,7 @@ class FamilyTexts:
 class Welcome:
     """The families' Accueil page: contact, texts and published news, newest first."""
 
-    contact: Contact
+    contact: Profile
     texts: FamilyTexts
     news: list[News]
 
@@ -65,23 +51,16 @@ def _organisation(session: Session) -> Organisation | None:
     return session.scalar(select(Organisation).order_by(Organisation.id).limit(1))
 
 
-def _contact(org: Organisation | None) -> Contact:
-    if org is None:
-        return Contact()
-    return Contact(org.name, org.address, org.postal_code, org.city, org.phone, org.email,
-                   org.opening_hours, org.website, org.legal_notice)
-
-
 def _texts(org: Organisation | None) -> FamilyTexts:
     if org is None:
         return FamilyTexts()
     return FamilyTexts(org.welcome_message, org.booking_memo, org.canteen_notice, org.canteen_url)
 
 
-def get_contact() -> Contact:
-    """The centre's contact and legal notice: public, read also before signing in."""
-    with read() as session:
-        return _contact(_organisation(session))
+def get_contact() -> Profile:
+    """The centre's contact and legal notice: public, read also before signing in (the cached
+    profile every page's footer reads, not a query of its own)."""
+    return get_profile()
 
 
 def get_canteen_notice() -> tuple[str, str]:
@@ -104,7 +83,7 @@ def get_welcome(actor: Actor, today: date) -> Welcome:
     with read() as session:
         org = _organisation(session)
         news = _news(session, org.id, today) if org else []
-        return Welcome(_contact(org), _texts(org), news)
+        return Welcome(get_profile(), _texts(org), news)
 
 
 def list_news(actor: Actor) -> list[News]:

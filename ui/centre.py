@@ -7,7 +7,8 @@ import streamlit as st
 
 from services import content
 from services.booking.memo import BookingMemo
-from services.content import Contact, News
+from services.content import News
+from services.organisation import Profile
 from ui.format import day
 from ui.safe import md
 
@@ -17,7 +18,7 @@ def paragraphs(text: str) -> str:
     return "  \n".join(md(line.strip()) if line.strip() else "" for line in text.splitlines())
 
 
-def contact_block(contact: Contact) -> None:
+def contact_block(contact: Profile) -> None:
     """Address, phone, e-mail, opening hours and web site of the centre."""
     if not contact.name:
         st.write("Les coordonnées du centre ne sont pas encore renseignées.")
