@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from db.engine import reset_engine
 from db.states import Role
@@ -143,8 +144,10 @@ def test_a_new_centre_sets_itself_up_and_runs_under_its_own_name(tmp_path, brows
             sign_in(page, base, MANAGER, PASSWORD)
             page.get_by_role("heading", name="Tableau de bord de la direction").wait_for()
             go(page, "Mon centre")
-            assert page.get_by_label("Nom de la structure *", exact=True).input_value() == CENTRE
-            assert page.get_by_label("Ville", exact=True).input_value() == "Rennes"
+            # expect() waits for the form to settle: the page draws its fields in turn.
+            expect(page.get_by_label("Nom de la structure *", exact=True)).to_have_value(CENTRE)
+            expect(page.get_by_label("Ville", exact=True)).to_have_value("Rennes")
+            expect(page.get_by_label("Code postal", exact=True)).to_have_value("35000")
             shot(page, "first_run_mon_centre_desktop")
 
             registration = _offer_and_family(base, db, monkeypatch)
