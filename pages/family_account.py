@@ -10,6 +10,7 @@ from services.billing.accounts import METHOD_LABELS
 from services.booking.rules import LOCAL
 from services.errors import PortalError
 from services.payments import card, receipts
+from ui import attendance_certificate
 from ui.documents import family_documents
 from ui.format import day, euros
 from ui.guard import require_family
@@ -121,3 +122,4 @@ for view in payments:
         st.caption(line)
 
 family_documents(actor, account, today)
+attendance_certificate.for_family(actor, today)

@@ -3,7 +3,7 @@ import streamlit as st
 
 from services.errors import PortalError
 from services.staff.family_files import get_family_file, search_families
-from ui import corrections, family_forms, family_panels, staff_grid
+from ui import corrections, desk_documents, family_forms, family_panels, staff_grid
 from ui.guard import require_staff
 from ui.safe import md
 
@@ -47,7 +47,7 @@ except PortalError as error:
 
 st.header(f"Famille {md(file.name)}")
 tabs = st.tabs(["Dossier", "Inscriptions et réservations", "Réserver pour la famille",
-                "Solde et mails", "Modifier", "Historique"])
+                "Solde et mails", "Documents", "Modifier", "Historique"])
 with tabs[0]:
     family_panels.the_file(actor, file)
 with tabs[1]:
@@ -63,10 +63,12 @@ with tabs[3]:
     corrections.reverse_payment(actor, file)
     family_panels.money_and_mails(actor, file)
 with tabs[4]:
+    desk_documents.documents_tab(actor, file)
+with tabs[5]:
     if family_forms.edit_details(actor, file):
         family_panels.flash("Dossier enregistré.")
     saved = family_forms.edit_guardians(actor, file) or family_forms.edit_children(actor, file)
     if saved:
         family_panels.flash(saved)
-with tabs[5]:
+with tabs[6]:
     corrections.history(actor, file)

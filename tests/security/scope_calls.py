@@ -23,7 +23,7 @@ from db.models import (AuditEntry, ChangeRequest, Charge, Document, Guardian, Li
 from services import demo_history, registrations
 from services.auth import links
 from services.billing import accounts as billing_accounts
-from services.billing import credits, documents
+from services.billing import attendance_certificate, credits, documents
 from services.booking import cancel, grid, memo, reserve, typical_week
 from services.booking.rules import LOCAL
 from services.catalogue import offer, setup
@@ -146,6 +146,12 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
         lambda a, w, t: billing_accounts.get_payment(a, t.payment), (STAFF, FAMILY)),
     "billing.accounts.list_payments": (
         lambda a, w, t: billing_accounts.list_payments(a, t.family), (STAFF, FAMILY)),
+    "billing.attendance_certificate.attendance_certificate_pdf": (
+        lambda a, w, t: attendance_certificate.attendance_certificate_pdf(
+            a, t.child, t.month, t.month + timedelta(days=60)), (STAFF, FAMILY)),
+    "billing.attendance_certificate.get_attendance_statement": (
+        lambda a, w, t: attendance_certificate.get_attendance_statement(
+            a, t.child, t.month, t.month + timedelta(days=60)), (STAFF, FAMILY)),
     "billing.documents.invoice_months": (
         lambda a, w, t: documents.invoice_months(a, t.family), (STAFF, FAMILY)),
     "billing.documents.invoice_pdf": (

@@ -1,0 +1,83 @@
+"""The « Documents » tab of a family file at the desk: invoices, receipts, registration and
+tax certificates and the attendance certificate, each generated when downloaded (the
+services check that the family is one the staff member works with)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import streamlit as st
+
+from services.actor import Actor
+from services.billing import accounts, documents
+from services.billing.accounts import METHOD_LABELS
+from services.booking.rules import LOCAL
+from services.families.names import full_name
+from services.payments import receipts
+from services.staff import family_files
+from services.staff.family_files import FamilyFile
+from ui.attendance_certificate import attendance_certificate
+from ui.format import euros, month_title
+from ui.money import pdf_button, when
+from ui.safe import md
+
+
+def documents_tab(actor: Actor, file: FamilyFile) -> None:
+    """Every document of the family, for printing at the desk."""
+    today = datetime.now(LOCAL).date()
+    st.subheader("Factures")
+    months = documents.invoice_months(actor, file.id)
+    if months:
+        month = st.selectbox("Facture du mois", months, key="desk_invoice_month",
+                             index=documents.opening_month(months, today),
+                             format_func=lambda m: month_title(m.year, m.month))
+        pdf_button("Facture (PDF)", lambda: documents.invoice_pdf(actor, month, file.id),
+                   f"facture-{month:%Y-%m}-{file.id}.pdf", key="desk_invoice")
+    else:
+        st.caption("Aucune prestation facturée.")
+    _receipts(actor, file.id)
+    st.subheader("Attestations d'inscription")
+    regs = family_files.validated_registrations(actor, file.id)
+    if regs.empty:
+        st.caption("Aucune inscription validée sur vos lieux d'accueil.")
+    else:
+        choices = dict(zip(regs["id"].astype(int), regs["Choix"]))
+        reg_id = st.selectbox("Inscription", list(choices), format_func=choices.__getitem__,
+                              key="desk_registration")
+        pdf_button("Attestation d'inscription (PDF)",
+                   lambda: documents.registration_certificate_pdf(actor, reg_id),
+                   f"attestation-inscription-{reg_id}.pdf", key="desk_registration_pdf")
+    _tax_certificates(actor, file.id, today)
+    st.subheader("Attestation de paiement et de présence")
+    attendance_certificate(actor, [(c.id, full_name(c.first_name, c.last_name))
+                                   for c in file.children], "desk_att", today)
+
+
+def _receipts(actor: Actor, family_id: int) -> None:
+    """Receipts, credit notes and counter-entries of the payments received."""
+    st.subheader("Reçus de paiement")
+    paid = {p.reference: p for p in accounts.list_payments(actor, family_id)
+            if p.state == "paid"}
+    if not paid:
+        st.caption("Aucun paiement reçu.")
+        return
+    reference = st.selectbox(
+        "Paiement", list(paid), key="desk_receipt",
+        format_func=lambda r: f"{when(paid[r])} · {METHOD_LABELS.get(paid[r].method, '')} · "
+                              f"{euros(paid[r].amount_cents)} · réf. {r}")
+    pdf_button("Reçu (PDF)", lambda: receipts.receipt_pdf(actor, reference),
+               f"recu-{reference}.pdf", key="desk_receipt_pdf")
+
+
+def _tax_certificates(actor: Actor, family_id: int, today: date) -> None:
+    """Attestation de frais de garde: children under 6 with something paid in the year."""
+    st.subheader("Attestations de frais de garde (moins de 6 ans)")
+    year = st.selectbox("Année", [today.year, today.year - 1], key="desk_tax_year")
+    children = documents.tax_children(actor, year, family_id)
+    if not children:
+        st.caption(f"Aucun enfant de moins de 6 ans au 1er janvier {year} avec des frais de "
+                   f"garde payés en {year}.")
+    for child_id, name in children:
+        pdf_button(f"Attestation de frais de garde {year} – {md(name)}",
+                   lambda cid=child_id: documents.tax_certificate_pdf(actor, cid, year),
+                   f"attestation-frais-de-garde-{year}-{child_id}.pdf",
+                   key=f"desk_tax_{child_id}")
