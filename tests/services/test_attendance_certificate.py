@@ -20,7 +20,7 @@ from tests.pdf import pdf_text
 from tests.world import _born
 
 
-def _zoe_s_fortnight(w) -> tuple[date, date]:  # type: ignore[no-untyped-def]
+def zoe_s_fortnight(w) -> tuple[date, date]:  # type: ignore[no-untyped-def]
     """Zoé (9) at the after-school club: Monday present on two units (1 € + 2 €), Tuesday
     absent without reason (1 €, billed), Thursday absent with reason (3 €, not billed), and
     the next Monday present (4 €, after the period asked). Paid: 1 € in CESU on Monday's
@@ -49,7 +49,7 @@ def _zoe_s_fortnight(w) -> tuple[date, date]:  # type: ignore[no-untyped-def]
 
 
 def test_a_child_of_nine_gets_days_present_and_amounts_charged_and_paid(world):
-    start, end = _zoe_s_fortnight(world)
+    start, end = zoe_s_fortnight(world)
     statement = certificate.get_attendance_statement(world.family_b, world.zoe, start, end)
     assert [(line.activity, line.days_present, line.charged_cents, line.paid_cents)
             for line in statement.lines] == [("CHATS PERCHES PERISCOLAIRE", [start], 400, 250)]
@@ -78,7 +78,7 @@ def test_a_period_without_anything_says_so(world):
 
 
 def test_another_family_s_child_and_another_site_s_desk_are_refused(world):
-    start, end = _zoe_s_fortnight(world)
+    start, end = zoe_s_fortnight(world)
     for actor in (world.family_a, world.staff_gabriel):
         with pytest.raises(Forbidden):
             certificate.attendance_certificate_pdf(actor, world.zoe, start, end)
@@ -109,6 +109,6 @@ def test_two_whole_years_are_accepted(world):
 def test_names_from_any_script_are_printed(world):
     family_edit.update_child(world.staff, world.zoe, ChildForm(
         "Nguyễn Thị Ánh", "Иванов", _born(world.today, 9)))
-    start, end = _zoe_s_fortnight(world)
+    start, end = zoe_s_fortnight(world)
     text = pdf_text(certificate.attendance_certificate_pdf(world.family_b, world.zoe, start, end))
     assert "Nguyễn Thị Ánh" in text and "ИВАНОВ" in text
