@@ -22,39 +22,54 @@ from ui.safe import md
 
 
 def documents_tab(actor: Actor, file: FamilyFile) -> None:
-    """Every document of the family, for printing at the desk."""
+    """Every document of the family, for printing at the desk: four cards, then the
+    attendance certificate."""
     today = datetime.now(LOCAL).date()
-    st.subheader("Factures")
-    months = documents.invoice_months(actor, file.id)
-    if months:
-        month = st.selectbox("Facture du mois", months, key="desk_invoice_month",
-                             index=documents.opening_month(months, today),
-                             format_func=lambda m: month_title(m.year, m.month))
-        pdf_button("Facture (PDF)", lambda: documents.invoice_pdf(actor, month, file.id),
-                   f"facture-{month:%Y-%m}-{file.id}.pdf", key="desk_invoice")
-    else:
+    top, bottom = st.columns(2), st.columns(2)
+    with top[0].container(border=True):
+        _invoices(actor, file.id, today)
+    with top[1].container(border=True):
+        _receipts(actor, file.id)
+    with bottom[0].container(border=True):
+        _registration_certificates(actor, file.id)
+    with bottom[1].container(border=True):
+        _tax_certificates(actor, file.id, today)
+    with st.container(border=True):
+        st.markdown("**Attestation de paiement et de présence**")
+        attendance_certificate(actor, [(c.id, full_name(c.first_name, c.last_name))
+                                       for c in file.children], "desk_att", today)
+
+
+def _invoices(actor: Actor, family_id: int, today: date) -> None:
+    st.markdown("**Factures**")
+    months = documents.invoice_months(actor, family_id)
+    if not months:
         st.caption("Aucune prestation facturée.")
-    _receipts(actor, file.id)
-    st.subheader("Attestations d'inscription")
-    regs = family_files.validated_registrations(actor, file.id)
+        return
+    month = st.selectbox("Facture du mois", months, key="desk_invoice_month",
+                         index=documents.opening_month(months, today),
+                         format_func=lambda m: month_title(m.year, m.month))
+    pdf_button("Facture (PDF)", lambda: documents.invoice_pdf(actor, month, family_id),
+               f"facture-{month:%Y-%m}-{family_id}.pdf", key="desk_invoice")
+
+
+def _registration_certificates(actor: Actor, family_id: int) -> None:
+    st.markdown("**Attestations d'inscription**")
+    regs = family_files.validated_registrations(actor, family_id)
     if regs.empty:
         st.caption("Aucune inscription validée sur vos lieux d'accueil.")
-    else:
-        choices = dict(zip(regs["id"].astype(int), regs["Choix"]))
-        reg_id = st.selectbox("Inscription", list(choices), format_func=choices.__getitem__,
-                              key="desk_registration")
-        pdf_button("Attestation d'inscription (PDF)",
-                   lambda: documents.registration_certificate_pdf(actor, reg_id),
-                   f"attestation-inscription-{reg_id}.pdf", key="desk_registration_pdf")
-    _tax_certificates(actor, file.id, today)
-    st.subheader("Attestation de paiement et de présence")
-    attendance_certificate(actor, [(c.id, full_name(c.first_name, c.last_name))
-                                   for c in file.children], "desk_att", today)
+        return
+    choices = dict(zip(regs["id"].astype(int), regs["Choix"]))
+    reg_id = st.selectbox("Inscription", list(choices), format_func=choices.__getitem__,
+                          key="desk_registration")
+    pdf_button("Attestation d'inscription (PDF)",
+               lambda: documents.registration_certificate_pdf(actor, reg_id),
+               f"attestation-inscription-{reg_id}.pdf", key="desk_registration_pdf")
 
 
 def _receipts(actor: Actor, family_id: int) -> None:
     """Receipts, credit notes and counter-entries of the payments received."""
-    st.subheader("Reçus de paiement")
+    st.markdown("**Reçus de paiement**")
     paid = {p.reference: p for p in accounts.list_payments(actor, family_id)
             if p.state == "paid"}
     if not paid:
@@ -70,7 +85,7 @@ def _receipts(actor: Actor, family_id: int) -> None:
 
 def _tax_certificates(actor: Actor, family_id: int, today: date) -> None:
     """Attestation de frais de garde: children under 6 with something paid in the year."""
-    st.subheader("Attestations de frais de garde (moins de 6 ans)")
+    st.markdown("**Attestations de frais de garde (moins de 6 ans)**")
     year = st.selectbox("Année", [today.year, today.year - 1], key="desk_tax_year")
     children = documents.tax_children(actor, year, family_id)
     if not children:
