@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from services.reports import export
+from ui.safe import md
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -25,7 +26,7 @@ def export_buttons(source: pd.DataFrame | Callable[[], pd.DataFrame], name: str,
     else:
         csv, xlsx = export.csv_bytes(source), export.xlsx_bytes(source, sheet)
     c1, c2 = st.columns(2)
-    c1.download_button(f"{label} en CSV", csv, file_name=f"{name}.csv", mime="text/csv",
+    c1.download_button(f"{md(label)} en CSV", csv, file_name=f"{name}.csv", mime="text/csv",
                        key=f"{key}_csv", icon=":material/download:")
-    c2.download_button(f"{label} en Excel", xlsx, file_name=f"{name}.xlsx", mime=XLSX,
+    c2.download_button(f"{md(label)} en Excel", xlsx, file_name=f"{name}.xlsx", mime=XLSX,
                        key=f"{key}_xlsx", icon=":material/table_view:")
