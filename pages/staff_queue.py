@@ -42,7 +42,7 @@ counts = {label: sum(1 for i in items if KIND_LABELS[i.kind] == label)
 st.write(" · ".join(f"**{n}** {md(label.lower())}(s)" for label, n in counts.items() if n))
 export_buttons(lambda: validation_queue(actor, chosen_filter, [k for k, label in
                                                             KIND_LABELS.items() if label in kinds]),
-               "file_de_validation", "queue_export")
+               "file_de_validation", "queue_export", "File de validation")
 select_all = st.checkbox("Tout sélectionner", key="queue_all")
 chosen = []
 for item in items[:200]:

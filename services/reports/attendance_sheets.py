@@ -21,6 +21,13 @@ MARKS_FR = {R.VALIDATED.value: "à pointer", R.PRESENT.value: "présent",
 DAY_COLUMNS = ["Jour", "Lieu", "Activité", "Unité", "Enfant", "Tranche d'âge", "Famille",
                "Téléphone", "Pointage", "Réservation facilitée"]
 KEYS = ["Lieu", "Activité", "Unité", "Enfant", "Famille"]
+# A day's column says its weekday: a bare "09/11" would also become a date in Excel.
+WEEKDAYS_FR = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
+
+
+def day_title(d: date) -> str:
+    """The title of a day's column in the month's sheet: "lun. 09/11"."""
+    return f"{WEEKDAYS_FR[d.weekday()]} {d:%d/%m}"
 
 
 def _expected(actor: Actor, start: date, end: date,
@@ -69,7 +76,7 @@ def month_sheet(actor: Actor, month: date, site_ids: list[int] | None = None) ->
         # Units in the day's order (morning, lunch, evening), then families and children.
         order[key] = (site, activity, position, unit, family, key[3])
         days.add(d)
-    columns = [f"{d:%d/%m}" for d in sorted(days)]
+    columns = [day_title(d) for d in sorted(days)]
     counts = ["présent", "absent", "justifié"]
     rows = []
     for key in sorted(cells, key=order.__getitem__):

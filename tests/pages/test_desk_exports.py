@@ -81,12 +81,12 @@ def test_attendance_page_offers_the_day_and_the_month(busy, files):
     assert "Léa DUPONT" in text and ";présent;" in text and "Saint Gabriel" not in text
     assert rows[1][0].date() == busy.day
     text, rows = pair(at, files, "Feuille du mois", f"pointage_{busy.day:%Y-%m}")
-    assert f"{busy.day:%d/%m}" in rows[0] and "Zoé DURAND" in text
+    assert f"lun. {busy.day:%d/%m}" in rows[0] and "Zoé DURAND" in text
 
 
 def test_queue_waitlist_and_families_pages_offer_their_lists(busy, files):
     at = page_as("pages/staff_queue.py", STAFF)
-    text, _ = pair(at, files, "Exporter", "file_de_validation")
+    text, _ = pair(at, files, "File de validation", "file_de_validation")
     assert "Inscription;Léa DUPONT;DUPONT;Saint Gabriel" in text
     at = page_as("pages/staff_waitlist.py", STAFF)
     text, _ = pair(at, files, "Listes d'attente", f"listes_d_attente_{date.today():%Y-%m-%d}")

@@ -96,7 +96,8 @@ def test_attendance_sheet_of_a_day_and_of_a_month(desk_world):
     assert {r[6] for r in rows[1:]} == {"DUPONT", "DURAND"}
     month, _ = both(attendance_sheets.month_sheet(w.staff, d, [w.site_chats]), "mois")
     assert month[0][:5] == ["Lieu", "Activité", "Unité", "Enfant", "Famille"]
-    assert month[0][5:7] == [f"{d:%d/%m}", f"{d + timedelta(days=1):%d/%m}"]
+    # D is a Monday.
+    assert month[0][5:7] == [f"lun. {d:%d/%m}", f"mar. {d + timedelta(days=1):%d/%m}"]
     assert month[0][-3:] == ["Présences", "Absences", "Absences justifiées"]
     lea = [r for r in month[1:] if r[3] == "Léa DUPONT"]
     # Léa: u0 present on D and expected (not marked yet) on D+1; u1 absent on D.
