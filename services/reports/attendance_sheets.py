@@ -67,7 +67,7 @@ def month_sheet(actor: Actor, month: date, site_ids: list[int] | None = None) ->
     first = month.replace(day=1)
     last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
     cells: dict[tuple[str, ...], dict[date, str]] = {}
-    order: dict[tuple[str, ...], tuple[object, ...]] = {}
+    order: dict[tuple[str, ...], tuple[str, str, int, str, str, str]] = {}
     days: set[date] = set()
     for d, site, activity, unit, first_name, last_name, _, family, _, state, _, position in \
             _expected(actor, first, last, site_ids):
