@@ -4,8 +4,10 @@ from datetime import date
 import streamlit as st
 
 from services.errors import PortalError
+from services.reports import attendance_sheets
 from services.staff import attendance, choices
 from ui import pickers
+from ui.downloads import export_buttons
 from ui.format import day
 from ui.guard import require_staff
 from ui.safe import md
@@ -27,6 +29,10 @@ if sheet.totals:
                   for t in sheet.totals], hide_index=True, width="stretch")
 else:
     st.info(f"Aucun enfant attendu le {day(chosen_day)} sur ce lieu.")
+export_buttons(lambda: attendance_sheets.day_sheet(actor, chosen_day, [site_id]),
+               f"pointage_{chosen_day:%Y-%m-%d}", "att_day", "Feuille du jour")
+export_buttons(lambda: attendance_sheets.month_sheet(actor, chosen_day, [site_id]),
+               f"pointage_{chosen_day:%Y-%m}", "att_month", "Feuille du mois")
 
 for total in sheet.totals:
     rows = [r for r in sheet.rows if f"{r.activity} · {r.unit}" == total.unit]

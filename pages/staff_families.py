@@ -2,8 +2,10 @@
 import streamlit as st
 
 from services.errors import PortalError
+from services.reports.contacts import family_contacts
 from services.staff.family_files import get_family_file, search_families
 from ui import corrections, desk_documents, family_forms, family_panels, staff_grid
+from ui.downloads import export_buttons
 from ui.guard import require_staff
 from ui.safe import md
 
@@ -35,6 +37,8 @@ if query.strip():
         if st.button(label, key=f"open_{row.id}", width="stretch"):
             st.session_state["family_id"] = row.id
 
+export_buttons(lambda: family_contacts(actor), "familles_contacts", "families_export",
+               "Liste des familles (contacts)")
 family_id = st.session_state.get("family_id")
 if family_id is None:
     st.caption("Recherchez une famille pour ouvrir son dossier.")

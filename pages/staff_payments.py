@@ -1,10 +1,14 @@
 """Encaissements: payments received at the desk (cheque, cash, CESU, card), allocated to a
 family's charges, with a receipt; and the latest payments received."""
+from datetime import date
+
 import streamlit as st
 
 from services.errors import PortalError
 from services.payments import desk, receipts
 from services.payments.receipts import METHODS_FR
+from services.reports import payments
+from ui.downloads import export_buttons
 from ui.format import euros
 from ui.guard import require_staff
 from ui.money import cents, pdf_button
@@ -12,6 +16,26 @@ from ui.money import cents, pdf_button
 actor = require_staff()
 
 st.title("Encaissements")
+with st.expander("Export pour la comptabilité (encaissements d'une période, par mode)"):
+    cols = st.columns(2)
+    start = cols[0].date_input("Du", date.today().replace(day=1), format="DD/MM/YYYY",
+                               key="pay_from")
+    end = cols[1].date_input("Au", date.today(), format="DD/MM/YYYY", key="pay_to")
+    try:
+        if start is None or end is None:
+            raise PortalError("Choisissez les deux dates de la période.")
+        totals = payments.totals_by_method(actor, start, end)
+    except PortalError as error:
+        st.error(error.message)
+    else:
+        st.dataframe(totals.assign(**{"Montant (€)": [euros(round(e * 100)) for e in
+                                                      totals["Montant (€)"]]}),
+                     hide_index=True, width="stretch")
+        export_buttons(lambda: payments.payments_received(actor, start, end),
+                       f"encaissements_{start:%Y-%m-%d}_{end:%Y-%m-%d}", "pay_list",
+                       "Encaissements", sheet="Encaissements")
+        export_buttons(totals, f"totaux_par_mode_{start:%Y-%m-%d}_{end:%Y-%m-%d}", "pay_totals",
+                       "Totaux par mode", sheet="Totaux par mode")
 search = st.text_input("Rechercher une famille (nom)")
 families = desk.list_families_due(actor, search)
 if not families:

@@ -2,11 +2,13 @@
 import streamlit as st
 
 from services.errors import PortalError
+from services.reports.queue_sheet import validation_queue
 from services.staff import decisions
 from services.staff.queue import KIND_LABELS, QueueFilter, list_queue
 from ui import pickers
 from ui.format import day, moment
 from ui.guard import require_staff
+from ui.downloads import export_buttons
 from ui.safe import md
 
 actor = require_staff()
@@ -24,8 +26,9 @@ with st.expander("Filtres", expanded=False):
                            default=list(KIND_LABELS.values()), placeholder="Choisir…")
     since = st.date_input("Jours réservés à partir du", value=None, format="DD/MM/YYYY")
 
+chosen_filter = QueueFilter(site_id, activity_id, period_id, since)
 try:
-    items = list_queue(actor, QueueFilter(site_id, activity_id, period_id, since))
+    items = list_queue(actor, chosen_filter)
 except PortalError as error:
     st.error(error.message)
     st.stop()
@@ -37,6 +40,9 @@ if not items:
 counts = {label: sum(1 for i in items if KIND_LABELS[i.kind] == label)
           for label in KIND_LABELS.values()}
 st.write(" · ".join(f"**{n}** {md(label.lower())}(s)" for label, n in counts.items() if n))
+export_buttons(lambda: validation_queue(actor, chosen_filter, [k for k, label in
+                                                            KIND_LABELS.items() if label in kinds]),
+               "file_de_validation", "queue_export", "File de validation")
 select_all = st.checkbox("Tout sélectionner", key="queue_all")
 chosen = []
 for item in items[:200]:

@@ -1,11 +1,13 @@
 """Listes d'attente: who waits for which unit, day and age group, and places free."""
-from datetime import date
+from datetime import date, timedelta
 
 import streamlit as st
 
 from services.errors import PortalError
+from services.reports.waiting_lists import waiting_lists
 from services.staff import waitlist
 from ui import pickers
+from ui.downloads import export_buttons
 from ui.format import day, moment
 from ui.guard import require_staff
 from ui.safe import md
@@ -26,6 +28,10 @@ if waiting_days:
 default = waiting_days[0][0] if waiting_days else date.today()
 chosen_day = pickers.day("Jour", "wl_day", default)
 show_all = st.toggle("Afficher aussi les créneaux sans attente", key="wl_all")
+# Every list of the site from today on (a school year ahead), as the reader will share it.
+export_buttons(lambda: waiting_lists(actor, date.today(), date.today() + timedelta(days=365),
+                                     [site_id]),
+               f"listes_d_attente_{date.today():%Y-%m-%d}", "wl_export", "Listes d'attente")
 
 boards = [b for b in waitlist.list_board(actor, site_id, chosen_day) if show_all or b.waiting]
 if not boards:

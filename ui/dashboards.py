@@ -10,9 +10,9 @@ import streamlit as st
 
 from services.actor import Actor
 from services.booking.rules import LOCAL
-from services.reports import export
 from services.reports.scope import get_options
 from ui import pickers
+from ui.downloads import export_buttons
 from ui.format import MONTHS_FR
 
 MODES = ["Semaine", "Mois", "Période"]
@@ -89,13 +89,7 @@ def table(frame: pd.DataFrame, columns: dict[str, str], name: str, key: str) -> 
     numbers = {name: st.column_config.NumberColumn(format="localized")
                for name in shown.select_dtypes("number").columns}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=numbers)
-    c1, c2 = st.columns(2)
-    c1.download_button("Exporter en CSV", export.csv_bytes(shown),
-                       file_name=f"{name}.csv", mime="text/csv", key=f"{key}_csv",
-                       icon=":material/download:")
-    c2.download_button("Exporter en Excel", export.xlsx_bytes(shown, name), file_name=f"{name}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       key=f"{key}_xlsx", icon=":material/table_view:")
+    export_buttons(shown, name, key)
 
 
 def chart(figure, name: str, key: str) -> None:  # type: ignore[no-untyped-def]

@@ -6,10 +6,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, Date, and_, bindparam, select
+from sqlalchemy import ColumnElement, Date, and_, bindparam, exists, select, true
 
 from db.engine import read
-from db.models import Activity, AgeGroup, Site, Unit
+from db.models import Activity, AgeGroup, Child, Period, Registration, Site, Unit
 from services.actor import Actor
 from services.errors import Forbidden, PortalError
 
@@ -118,17 +118,37 @@ def resolve(actor: Actor, start: date, end: date, site_ids: Iterable[int] | None
         raise InvertedRange()
     if end - start > timedelta(days=MAX_DAYS):
         raise RangeTooLong()
-    sites: tuple[int, ...] | None
-    if site_ids is None:
-        # A manager's "every site" needs no list; staff get theirs.
-        sites = None if actor.site_ids is None else tuple(sorted(actor.site_ids))
-    else:
-        sites = tuple(sorted(set(site_ids)))
-        for site_id in sites:
-            if actor.site_ids is not None and site_id not in actor.site_ids:
-                raise Forbidden("Ce lieu d'accueil ne fait pas partie de vos sites.")
+    sites = resolve_sites(actor, site_ids)
     groups = None if age_group_ids is None else tuple(sorted(set(age_group_ids)))
-    if sites == () or groups == ():
+    if groups == ():
         raise EmptySelection()
     return Selection(start, end, sites, groups)
 
+
+def resolve_sites(actor: Actor, site_ids: Iterable[int] | None = None) -> tuple[int, ...] | None:
+    """The sites asked for, if all are the caller's (None: every site, managers only)."""
+    actor.require_staff()
+    if site_ids is None:
+        # A manager's "every site" needs no list; staff get theirs.
+        return None if actor.site_ids is None else tuple(sorted(actor.site_ids))
+    sites = tuple(sorted(set(site_ids)))
+    for site_id in sites:
+        if actor.site_ids is not None and site_id not in actor.site_ids:
+            raise Forbidden("Ce lieu d'accueil ne fait pas partie de vos sites.")
+    if sites == ():
+        raise EmptySelection()
+    return sites
+
+
+
+def families_on(site_ids: tuple[int, ...] | None,
+                family_column: ColumnElement) -> ColumnElement[bool]:  # type: ignore[type-arg]
+    """SQL condition: the family has (or asked for) a registration on one of these sites
+    (None: every family)."""
+    if site_ids is None:
+        return true()
+    return exists(select(Registration.id).join(Child, Child.id == Registration.child_id)
+                  .join(Period, Period.id == Registration.period_id)
+                  .join(Activity, Activity.id == Period.activity_id)
+                  .where(Child.family_id == family_column, Activity.site_id.in_(site_ids))
+                  .correlate_except(Registration, Child, Period, Activity))

@@ -1,7 +1,8 @@
 """Exports and PDFs out of scope. Every CSV/Excel export is a table a services/reports
-function returns (ui/dashboards.py writes it as it is shown): each such function, found by
-introspection, refuses another site to a site-limited desk and, asked for "my sites",
-returns nothing of the other site. Every PDF service (*_pdf) is in the id sweep
+function returns, offered through ui/downloads.export_buttons (the dashboards, and the
+desk's pages: payments, attendance sheets, queue, waiting lists, family contacts): each such
+function, found by introspection, refuses another site to a site-limited desk and, asked
+for "my sites", returns nothing of the other site. Every PDF service (*_pdf) is in the id sweep
 (test_scope.py). Any other download button in ui/ or pages/ fails here until its data's
 scope is tested."""
 from __future__ import annotations
@@ -20,15 +21,34 @@ import pytest
 import services
 from db.settings import ROOT
 from services.errors import Forbidden
-from tests.security.scope_calls import CALLS, build_target
+from services.booking import reserve
+from tests.money import registered
+from tests.security.scope_calls import CALLS, build_target, pending_at_chats
+from tests.world import World, add_child
 
 CHATS = ("Chats", "CHATS", "DURAND", "Zoé")
 # Files drawing download buttons, and where what they download is swept.
-DOWNLOADS = {"ui/dashboards.py": "services/reports tables: this file",
+DOWNLOADS = {"ui/downloads.py": "export_buttons: EXPORTS below and ui/dashboards.table",
              "ui/money.py": "pdf_button: *_pdf services, test_scope.py",
              # The centre's règlement intérieur: the same public file for everyone.
              "ui/centre.py": "rules PDF, no family data",
              "pages/manager_centre.py": "rules PDF, no family data"}
+# Files offering tables through ui/downloads.export_buttons, and the services/reports
+# functions whose tables they offer (each one in the sweep below). ui/dashboards.table offers
+# the dashboards' services/reports tables, and the journal (test_scope_lists.py).
+EXPORTS = {"pages/staff_payments.py": {"payments.payments_received", "payments.totals_by_method"},
+           "pages/staff_attendance.py": {"attendance_sheets.day_sheet",
+                                         "attendance_sheets.month_sheet"},
+           "pages/staff_queue.py": {"queue_sheet.validation_queue"},
+           "pages/staff_waitlist.py": {"waiting_lists.waiting_lists"},
+           "pages/staff_families.py": {"contacts.family_contacts"},
+           "ui/dashboards.py": set()}
+# Reports that must show Les Chats Perchés' data to the desk of both sites (so that the
+# Saint Gabriel desk's empty answer proves something).
+# (Totals per payment method name no family: their own check below.)
+SEEN = {"occupancy", "money", "summary", "glance", *(name.split(".")[1] for names in
+                                                    EXPORTS.values() for name in names)}
+SEEN.remove("totals_by_method")
 # PDF services that carry no family's data (the centre's own documents), and the PDF checks.
 CENTRE_PDFS = {"content.get_rules_pdf", "organisation.rules_pdf", "organisation.check_pdf"}
 
@@ -65,6 +85,18 @@ def test_only_known_files_offer_downloads():
     assert offering - callers == set(DOWNLOADS), "say where the new download's scope is tested"
 
 
+def test_every_table_download_is_a_swept_report():
+    calling = {p.relative_to(ROOT).as_posix() for folder in ("ui", "pages")
+               for p in (ROOT / folder).rglob("*.py")
+               if "export_buttons(" in (text := p.read_text()) and "def export_buttons" not in text}
+    assert calling == set(EXPORTS), "say which services/reports function the export offers"
+    swept = set(report_services())
+    for path, names in EXPORTS.items():
+        for name in names:
+            assert f"services.reports.{name}" in swept
+            assert name.split(".")[1] in (ROOT / path).read_text()
+
+
 def test_every_pdf_service_is_in_the_id_sweep():
     pdfs = set()
     for info in pkgutil.walk_packages(services.__path__, "services."):
@@ -76,17 +108,33 @@ def test_every_pdf_service_is_in_the_id_sweep():
     assert pdfs and pdfs - CENTRE_PDFS <= set(CALLS)
 
 
+def waitlisted_at_chats(w: World) -> None:
+    """Two more children of family B after school on the first day: one place left, the
+    second waits."""
+    for name in ("Paul", "Jeanne"):
+        child = add_child(w, w.family_b_id, name, 9)
+        reserve.reserve(w.family_b, registered(w, w.family_b, child, w.period_peri),
+                        [(w.first_day, w.units_peri[0])])
+
+
 def test_reports_give_a_site_limited_desk_nothing_of_another_site(world):
     build_target(world)  # family B booked and paid at Les Chats Perchés
+    pending_at_chats(world)
+    waitlisted_at_chats(world)
     w = world
     found = report_services()
-    assert len(found) >= 8
+    assert len(found) >= 15
     args = {"start": w.first_day - timedelta(days=7), "end": w.first_day + timedelta(days=30),
-            "today": w.first_day + timedelta(days=20)}
+            "today": w.first_day + timedelta(days=20), "day": w.first_day,
+            "month": w.first_day}
+    # Payments are dated by the day they were received: today.
+    received = {"start": w.today, "end": w.today}
     leaks, unseen = [], []
     for name, fn in found.items():
         params = inspect.signature(fn).parameters
         kwargs = {k: v for k, v in args.items() if k in params}
+        if name.startswith("services.reports.payments."):
+            kwargs.update(received)
         if "site_ids" in params:
             with pytest.raises(Forbidden):
                 fn(w.staff_gabriel, **kwargs, site_ids=[w.site_chats])
@@ -95,5 +143,8 @@ def test_reports_give_a_site_limited_desk_nothing_of_another_site(world):
         if not any(mark in flat(fn(w.staff, **kwargs)) for mark in CHATS):
             unseen.append(name.rsplit(".", 1)[1])
     assert leaks == []
-    # Occupancy and money have Chats data to show the desk of both sites.
-    assert not {"occupancy", "money", "summary", "glance"} & set(unseen)
+    assert not SEEN & set(unseen)
+    # B's cheque (1,23 €, an amount of no family of Saint Gabriel) in the totals of one desk.
+    totals = found["services.reports.payments.totals_by_method"]
+    assert 1.23 in list(totals(w.staff, **received)["Montant (€)"])
+    assert 1.23 not in list(totals(w.staff_gabriel, **received)["Montant (€)"])

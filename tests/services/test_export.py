@@ -81,3 +81,19 @@ def test_a_family_named_like_a_formula_reaches_the_direction_s_export_as_text(da
     assert rows[1] == ["'" + name, "durand@test.example", "300"]
     assert read_xlsx(export.xlsx_bytes(shown, "familles_impayes"))[1] == [
         "'" + name, "durand@test.example", 300]
+
+
+def test_dates_are_french_in_csv_and_real_in_excel_and_euros_have_two_decimals():
+    from datetime import date, datetime
+
+    frame = pd.DataFrame({"Jour": [date(2026, 11, 3)], "Reçu le": [datetime(2026, 11, 3, 9, 5)],
+                          "Montant (€)": [34.65], "Reste (€)": [-3.0], "Taux": [3.0]})
+    assert read_csv(export.csv_bytes(frame))[1] == ["03/11/2026", "03/11/2026 09:05", "34,65",
+                                                    "-3,00", "3,0"]
+    sheet = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes(frame, "x"))).active
+    day, moment, amount, rest, rate = next(sheet.iter_rows(min_row=2))
+    assert (day.value, day.number_format) == (datetime(2026, 11, 3), "DD/MM/YYYY")
+    assert moment.number_format == "DD/MM/YYYY HH:MM"
+    assert (amount.value, rest.value, rate.value) == (34.65, -3, 3)
+    assert amount.number_format == rest.number_format == '#,##0.00 "€"'
+    assert rate.number_format == "General"
