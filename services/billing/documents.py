@@ -44,13 +44,13 @@ def invoice_pdf(actor: Actor, month: date, family_id: int | None = None) -> byte
     then the very same PDF at every download (services/billing/invoices.py)."""
     family_id = family_scope(actor, family_id)
     first = month.replace(day=1)
-    if first > invoices.now().astimezone(LOCAL).date().replace(day=1):
-        raise InvalidInput(f"La facture de {month_name(first)} sera établie à partir du "
-                           f"1er {month_name(first)}.")
     with read() as session:
         issued = invoices.find_issued(session, family_id, first)
         if issued is not None and issued.pdf is not None:
             return issued.pdf
+    if first > invoices.now().astimezone(LOCAL).date().replace(day=1):
+        raise InvalidInput(f"La facture de {month_name(first)} sera établie à partir du "
+                           f"1er {month_name(first)}.")
     with transaction() as session:
         pdf = invoices.issue(session, actor, _family(session, family_id), first).pdf
         assert pdf is not None
