@@ -48,7 +48,7 @@ def invoice_pdf(actor: Actor, month: date, family_id: int | None = None) -> byte
         issued = invoices.find_issued(session, family_id, first)
         if issued is not None and issued.pdf is not None:
             return issued.pdf
-    if first > invoices.now().astimezone(LOCAL).date().replace(day=1):
+    if not invoices.may_issue(first):
         raise InvalidInput(f"La facture de {month_name(first)} sera établie à partir du "
                            f"1er {month_name(first)}.")
     with transaction() as session:

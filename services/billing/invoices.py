@@ -35,6 +35,11 @@ def now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def may_issue(month: date) -> bool:
+    """Whether the month has begun, so that its invoice can be issued."""
+    return month.replace(day=1) <= now().astimezone(LOCAL).date().replace(day=1)
+
+
 def month_end(first: date) -> date:
     return (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
 
