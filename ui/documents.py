@@ -24,10 +24,10 @@ def issued_invoices(actor: Actor) -> None:
         st.caption("Aucune facture émise pour le moment.")
     for view in issued:
         title, slug = KINDS.get(view.kind, ("Document", "document"))
-        st.markdown(f"**{title} n° {md(view.number)}** · "
+        st.markdown(f"**{md(title)} n° {md(view.number)}** · "
                     f"{month_title(view.month.year, view.month.month)} · "
                     f"{euros(view.total_cents)} · émise le {day(view.issued_at.astimezone(LOCAL))}")
-        pdf_button(f"{title} {view.number} (PDF)",
+        pdf_button(f"{md(title)} {md(view.number)} (PDF)",
                    lambda i=view.invoice_id: invoices.issued_pdf(actor, i),
                    f"{slug}-{view.number}.pdf", key=f"issued_{view.invoice_id}")
 
