@@ -116,18 +116,15 @@ def issue(session: Session, actor: Actor, family: Family, first: date) -> Invoic
     return invoice
 
 
-def _view(invoice: Invoice) -> InvoiceView:
-    return InvoiceView(invoice.id, invoice.number, invoice.kind, invoice.month,
-                       invoice.total_cents, invoice.issued_at)
-
-
 def list_invoices(actor: Actor, family_id: int | None = None) -> list[InvoiceView]:
     """The family's issued invoices and credit notes, latest first."""
     with read() as session:
         family_id = scope.family_of(session, actor, family_id)
-        found = session.scalars(select(Invoice).where(Invoice.family_id == family_id)
-                                .order_by(Invoice.sequence.desc()))
-        return [_view(i) for i in found]
+        rows = session.execute(  # not the PDFs: they are read one at a time, when downloaded
+            select(Invoice.id, Invoice.number, Invoice.kind, Invoice.month, Invoice.total_cents,
+                   Invoice.issued_at).where(Invoice.family_id == family_id)
+            .order_by(Invoice.sequence.desc())).all()
+        return [InvoiceView(*row) for row in rows]
 
 
 def issued_pdf(actor: Actor, invoice_id: int) -> bytes:

@@ -121,3 +121,23 @@ def test_no_invoice_for_a_month_not_begun_nor_for_a_month_without_charges(world,
     assert invoices.list_invoices(world.family_b) == []
     with pytest.raises(Forbidden):
         invoices.list_invoices(world.family_b, world.family_a_id)
+
+
+def test_a_justified_absence_on_an_invoiced_day_gets_a_credit_note_from_the_desk(world,
+                                                                                 monkeypatch):
+    from services.staff import attendance
+
+    invoicing_on(monkeypatch, world.first_day)
+    reg = registered(world, world.family_a, world.lea, world.period_peri)
+    reserve(world.family_a, reg, [(world.first_day, world.units_peri[1])])  # 2 €
+    month = world.first_day.replace(day=1)
+    pdf = documents.invoice_pdf(world.family_a, month)
+    (cell,) = _cells(world, reg)
+    assert attendance.mark(world.staff, {cell: "absent_justified"}) == 1
+    assert documents.invoice_pdf(world.family_a, month) == pdf
+    note, invoice = invoices.list_invoices(world.staff, world.family_a_id)
+    assert (note.kind, note.total_cents, invoice.total_cents) == ("credit_note", -200, 200)
+    with read() as session:
+        entry = session.scalars(select(AuditEntry).where(
+            AuditEntry.action == "issue_credit_note")).one()
+    assert entry.family_id == world.family_a_id and entry.entity_id == note.invoice_id
