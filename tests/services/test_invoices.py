@@ -141,3 +141,18 @@ def test_a_justified_absence_on_an_invoiced_day_gets_a_credit_note_from_the_desk
         entry = session.scalars(select(AuditEntry).where(
             AuditEntry.action == "issue_credit_note")).one()
     assert entry.family_id == world.family_a_id and entry.entity_id == note.invoice_id
+
+
+def test_the_pdf_is_dated_at_issue_so_the_same_frozen_lines_give_the_same_bytes():
+    from datetime import date, datetime, timezone
+
+    from services.billing.invoice_render import Heading, Row, invoice_document
+
+    heading = Heading("Centre", "1 rue de la Paix", "Lille", "Famille DUPONT")
+    rows = [Row("MATIN – 14/12/2026 – Léa", 200, date(2026, 12, 21), 50)]
+    at = datetime(2026, 12, 14, 11, 0, tzinfo=timezone.utc)
+    pdf = invoice_document(heading, "F2026-000001", date(2026, 12, 1), rows, at)
+    assert invoice_document(heading, "F2026-000001", date(2026, 12, 1), rows, at) == pdf
+    assert b"/CreationDate (D:20261214" in pdf  # fpdf would stamp the time of drawing
+    later = datetime(2026, 12, 15, 9, 0, tzinfo=timezone.utc)
+    assert invoice_document(heading, "F2026-000001", date(2026, 12, 1), rows, later) != pdf
