@@ -34,3 +34,15 @@ def pay_rule(world, days_before_start: int) -> None:  # type: ignore[no-untyped-
     settings = offer.get_period(world.manager, world.period_peri)
     offer.update_period(world.manager, world.period_peri,
                         replace(settings, pay_days_before_start=days_before_start))
+
+
+def invoicing_on(monkeypatch, day) -> None:  # type: ignore[no-untyped-def]
+    """Issue invoices as if it were noon on `day`: the world's days are two weeks ahead, and
+    a month is invoiced once it has begun."""
+    from datetime import datetime, time, timezone
+
+    from services.billing import invoices
+    from services.booking.rules import LOCAL
+
+    at = datetime.combine(day, time(12), tzinfo=LOCAL).astimezone(timezone.utc)
+    monkeypatch.setattr(invoices, "now", lambda: at)

@@ -6,22 +6,55 @@ from datetime import date
 import streamlit as st
 
 from services.actor import Actor
-from services.billing import documents
+from services.billing import documents, invoices
 from services.billing.accounts import Account
-from ui.format import month_title
+from services.booking.rules import LOCAL
+from ui.format import day, euros, month_title
 from ui.money import pdf_button
 from ui.safe import md
 
 
+KINDS = {"invoice": ("Facture", "facture"), "credit_note": ("Avoir", "avoir")}
+
+
+def issued_invoices(actor: Actor) -> None:
+    """The family's issued invoices and credit notes, each as it was issued."""
+    issued = invoices.list_invoices(actor)
+    if not issued:
+        st.caption("Aucune facture émise pour le moment.")
+    for view in issued:
+        title, slug = KINDS.get(view.kind, ("Document", "document"))
+        st.markdown(f"**{md(title)} n° {md(view.number)}** · "
+                    f"{month_title(view.month.year, view.month.month)} · "
+                    f"{euros(view.total_cents)} · émise le {day(view.issued_at.astimezone(LOCAL))}")
+        pdf_button(f"{md(title)} {md(view.number)} (PDF)",
+                   lambda i=view.invoice_id: invoices.issued_pdf(actor, i),
+                   f"{slug}-{view.number}.pdf", key=f"issued_{view.invoice_id}")
+
+
+def month_invoice(actor: Actor, today: date) -> None:
+    """The month picker: a month's invoice is issued at its first download."""
+    months = documents.invoice_months(actor)
+    if not months:
+        return
+    month = st.selectbox("Facture du mois", months, index=documents.opening_month(months, today),
+                         format_func=lambda m: month_title(m.year, m.month))
+    if not invoices.may_issue(month):
+        st.caption(f"La facture de {month_title(month.year, month.month).lower()} sera "
+                   "disponible à partir du 1er du mois.")
+        return
+    st.caption("Une facture est émise à sa première demande, puis ne change plus : ce qui est "
+               "réservé ou annulé ensuite figure sur la facture suivante ou sur un avoir.")
+    pdf_button("Télécharger la facture", lambda: documents.invoice_pdf(actor, month),
+               f"facture-{month:%Y-%m}.pdf", key="invoice")
+
+
 def family_documents(actor: Actor, account: Account, today: date) -> None:
     st.header("Factures et attestations")
-    months = documents.invoice_months(actor)
-    if months:
-        month = st.selectbox("Facture du mois", months,
-                             index=documents.opening_month(months, today),
-                             format_func=lambda m: month_title(m.year, m.month))
-        pdf_button("Télécharger la facture", lambda: documents.invoice_pdf(actor, month),
-                   f"facture-{month:%Y-%m}.pdf", key="invoice")
+    st.subheader("Mes factures")
+    issued_invoices(actor)
+    month_invoice(actor, today)
+    st.subheader("Attestations")
     for reg in account.registrations:
         pdf_button(f"Attestation d'inscription – {md(reg.child)} – {md(reg.activity)}",
                    lambda rid=reg.registration_id:

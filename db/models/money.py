@@ -3,20 +3,54 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String,
+                        Text)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, UtcDateTime, utcnow
 
 
 class Invoice(Base):
+    """An issued invoice or credit note (avoir): frozen at issue, never changed afterwards
+    (see services/billing/invoices.py); its lines are InvoiceLine rows, its PDF kept as sent."""
+
     __tablename__ = "invoice"
     id: Mapped[int] = mapped_column(primary_key=True)
     family_id: Mapped[int] = mapped_column(ForeignKey("family.id"), index=True)
     number: Mapped[str] = mapped_column(String(30), unique=True)
     month: Mapped[date] = mapped_column(Date)  # first day of the month invoiced
     issued_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    total_cents: Mapped[int] = mapped_column(Integer)
+    total_cents: Mapped[int] = mapped_column(Integer)  # negative on a credit note
+    kind: Mapped[str] = mapped_column(String(20), default="invoice", server_default="invoice")
+    # The family's organisation, copied at issue (it numbers the document), and the place in
+    # its one unbroken sequence; no foreign key, like Charge.activity_id (a copy).
+    organisation_id: Mapped[int] = mapped_column(Integer, server_default="0")
+    sequence: Mapped[int] = mapped_column(Integer, server_default="0")
+    corrects_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # a credit note's
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    __table_args__ = (Index("ix_invoice_sequence", "organisation_id", "sequence", unique=True),
+                      Index("ix_invoice_family_month", "family_id", "month"))
+
+
+class InvoiceLine(Base):
+    """One line of an issued document, copied from its charge at issue."""
+
+    __tablename__ = "invoice_line"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), index=True)
+    charge_id: Mapped[int] = mapped_column(ForeignKey("charge.id"), index=True)
+    child: Mapped[str] = mapped_column(String(200))
+    label: Mapped[str] = mapped_column(String(300))
+    day: Mapped[date] = mapped_column(Date)
+    amount_cents: Mapped[int] = mapped_column(Integer)  # negative on a credit note
+
+
+class InvoiceCounter(Base):
+    """The last number issued by an organisation: locked by whoever issues the next one."""
+
+    __tablename__ = "invoice_counter"
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    last_number: Mapped[int] = mapped_column(Integer)
 
 
 class Charge(Base):

@@ -18,6 +18,7 @@ from db import settings
 from db.models import (Charge, Child, Family, Period, QfBracket, Registration, Reservation, Tariff,
                        Unit)
 from db.states import ReservationState as R
+from services.billing.credit_notes import credit_invoiced
 from services.billing.credits import credit_cancelled
 
 
@@ -179,6 +180,7 @@ def cancel_charges(session: Session, reservation_ids: Iterable[int], now: dateti
         charge.cancelled_at = now
     session.flush()
     credit_cancelled(session, [c.id for c in charges], now)
+    credit_invoiced(session, charges)  # an issued invoice stays as it is: an avoir
     return len(charges)
 
 

@@ -1,9 +1,9 @@
-"""PDFs on request, generated at once: monthly invoices, registration certificates, and the
+"""PDFs on request: monthly invoices (issued once, see invoices.py), registration certificates, and the
 yearly tax certificate for childcare costs of children under 6 (amounts paid in the year)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,21 +12,18 @@ from db.engine import read, transaction
 from db.models import (Activity, Charge, Child, Family, Invoice, Organisation, Payment,
                        PaymentAllocation, Period, Registration, Site)
 from db.states import PaymentMethod, PaymentState
-from services import audit, organisation
+from services import organisation
 from services.actor import Actor
+from services.billing import invoices
 from services.billing.accounts import family_scope
+from services.billing.invoice_render import month_name
 from services.billing.pdf import Document, euros
 from services.booking.rules import LOCAL
 from services.errors import InvalidInput, NotFound
 from services.families.scope import visible_child
-from services.payments import ledger
 from services.registrations import age_on
 from services.staff import scope
 from services.families.names import full_name
-
-MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-             "septembre", "octobre", "novembre", "décembre"]
-
 
 def _letterhead(session: Session, family: Family) -> tuple[str, str]:
     org = session.get(Organisation, family.organisation_id)
@@ -43,50 +40,32 @@ def _family(session: Session, family_id: int) -> Family:
 
 
 def invoice_pdf(actor: Actor, month: date, family_id: int | None = None) -> bytes:
-    """The family's invoice for a month (charges of the days of that month)."""
+    """The family's invoice for a month, issued (numbered and frozen) at the first request,
+    then the very same PDF at every download (services/billing/invoices.py)."""
     family_id = family_scope(actor, family_id)
     first = month.replace(day=1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    with read() as session:
+        issued = invoices.find_issued(session, family_id, first)
+        if issued is not None and issued.pdf is not None:
+            return issued.pdf
+    if not invoices.may_issue(first):
+        raise InvalidInput(f"La facture de {month_name(first)} sera établie à partir du "
+                           f"1er {month_name(first)}.")
     with transaction() as session:
-        family = _family(session, family_id)
-        charges = list(session.scalars(select(Charge).where(
-            Charge.family_id == family_id, Charge.cancelled_at.is_(None),
-            Charge.day.between(first, last)).order_by(Charge.day, Charge.id)))
-        if not charges:
-            raise NotFound(f"Aucune prestation en {MONTHS_FR[first.month - 1]} {first.year}.")
-        number = f"F{first:%Y%m}-{family_id:05d}"
-        invoice = session.scalar(select(Invoice).where(Invoice.number == number))
-        total = sum(c.amount_cents for c in charges)
-        if invoice is None:
-            invoice = Invoice(family_id=family_id, number=number, month=first, total_cents=total)
-            session.add(invoice)
-        invoice.total_cents = total  # late bookings of the month join the same invoice
-        session.flush()
-        for charge in charges:
-            charge.invoice_id = invoice.id
-        balances = ledger.charge_balances(session, charges)
-        audit.record(session, actor, "issue_invoice", "invoice", invoice.id, number=number,
-                     cents=total)
-        doc = Document(*_letterhead(session, family),
-                       f"Facture n° {number} – {MONTHS_FR[first.month - 1]} {first.year}")
-        doc.para(f"Famille {family.name}\n{family.address}\n{family.postal_code} {family.city}")
-        doc.rows_table(["Prestation", "Échéance", "Montant", "Reste dû"],
-                  [[c.label, f"{c.due_on:%d/%m/%Y}", euros(c.amount_cents),
-                    euros(balances[c.id])] for c in charges], [100, 25, 25, 30])
-        left = sum(balances.values())
-        doc.para(f"Total du mois : {euros(total)} – déjà réglé : {euros(total - left)} – "
-                 f"reste à payer : {euros(left)}", bold=True)
-        doc.signature(organisation.get_profile().city, datetime.now(LOCAL).date())
-        return doc.render()
+        pdf = invoices.issue(session, actor, _family(session, family_id), first).pdf
+        assert pdf is not None
+        return pdf
 
 
 def invoice_months(actor: Actor, family_id: int | None = None) -> list[date]:
-    """First days of the months in which the family has charges, latest first."""
+    """First days of the months in which the family has charges or an issued invoice,
+    latest first."""
     family_id = family_scope(actor, family_id)
     with read() as session:
-        days = session.scalars(select(Charge.day).where(Charge.family_id == family_id,
-                                                        Charge.cancelled_at.is_(None)))
-        return sorted({d.replace(day=1) for d in days}, reverse=True)
+        days = set(session.scalars(select(Charge.day).where(Charge.family_id == family_id,
+                                                            Charge.cancelled_at.is_(None))))
+        issued = session.scalars(select(Invoice.month).where(Invoice.family_id == family_id))
+        return sorted({d.replace(day=1) for d in days} | set(issued), reverse=True)
 
 
 def opening_month(months: list[date], today: date) -> int:

@@ -35,6 +35,7 @@ ACTIONS_FR = {
     "create_user": "Compte créé", "decide_change": "Demande de modification traitée",
     "decide_registration": "Inscription validée ou refusée",
     "invitation_sent": "Invitation envoyée", "issue_invoice": "Facture émise",
+    "issue_credit_note": "Avoir émis sur une facture",
     "mail_resend": "Mail renvoyé", "notification_ignored": "Notification bancaire ignorée",
     "password_reset_requested": "Mot de passe oublié", "password_set": "Mot de passe choisi",
     "payment_reminder": "Relance de paiement", "promote_waitlist": "Place donnée à la liste "

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from tests.money import booked, pay_rule
-from tests.pages.apptest import page_as, texts
+from tests.pages.apptest import page_as, shown, texts
 
 FAMILY, OTHER_FAMILY, STAFF = "dupont@test.example", "durand@test.example", "accueil@test.example"
 
@@ -120,8 +120,12 @@ def test_the_reservation_page_in_the_family_menu_carries_payer_to_mon_compte(bui
         ("mon_compte", "Payer 2,00 €", f"inscription={reg}")
 
 
-def test_account_offers_invoice_certificates_receipts_and_credit_notes(built):
+def test_account_offers_invoice_certificates_receipts_and_credit_notes(built, monkeypatch):
     from datetime import datetime
+
+    from tests.money import invoicing_on
+
+    invoicing_on(monkeypatch, built.first_day)  # the booked month has begun
 
     from sqlalchemy import select
 
@@ -223,3 +227,51 @@ def test_money_words_and_nothing_left_ticked_after_a_payment(built):
     assert metrics["Sélection à régler"] == "0,00 €" and "Montant dû" not in metrics
     assert f"pick_{reg}" not in at.session_state and "card_start" not in at.session_state
     assert not [c for c in at.checkbox if c.key and c.key.startswith("pick_") and c.value]
+
+
+def test_account_lists_the_issued_invoices_and_credit_notes_with_their_pdfs(built, monkeypatch):
+    """Mon compte lists what was issued (a month's invoice, then an avoir once one of its
+    days is cancelled), each with its PDF as issued; a month not begun offers no invoice."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from db.engine import read
+    from db.models import Reservation
+    from services.billing import documents, invoices
+    from services.booking.cancel import cancel
+    from tests.money import invoicing_on
+
+    reg = booked(built, days=2)
+    month = built.first_day.replace(day=1)
+    invoicing_on(monkeypatch, month - timedelta(days=1))
+    page = page_as("pages/family_account.py", FAMILY)
+    assert not page.exception
+    assert "Aucune facture émise pour le moment." in texts(page)
+    assert "sera disponible à partir du 1er du mois" in texts(page)
+    assert "Télécharger la facture" not in [b.label for b in page.get("download_button")]
+    invoicing_on(monkeypatch, built.first_day)
+    pdf = documents.invoice_pdf(built.family_a, month)  # the family's first download
+    with read() as session:
+        first = session.scalars(select(Reservation.id).where(
+            Reservation.registration_id == reg).order_by(Reservation.day)).first()
+    cancel(built.family_a, reg, [first])
+    at = page_as("pages/family_account.py", FAMILY)
+    assert not at.exception
+    year, shown_month = built.first_day.year, month_title(month)
+    page = texts(at)
+    assert f"**Facture n° F{year}-000001** · {shown_month} · 2,00 € · émise le " \
+           f"{built.first_day:%d/%m/%Y}" in page
+    assert f"**Avoir n° A{year}-000002** · {shown_month} · -1,00 € · émise le " in page
+    buttons = {shown(b.label): b for b in at.get("download_button")}  # labels are Markdown
+    assert {f"Facture F{year}-000001 (PDF)", f"Avoir A{year}-000002 (PDF)",
+            "Télécharger la facture"} <= set(buttons)
+    (issued, _) = sorted(invoices.list_invoices(built.family_a), key=lambda v: v.number)[::-1]
+    assert invoices.issued_pdf(built.family_a, issued.invoice_id) == pdf
+    assert "Aucune facture émise" not in page
+
+
+def month_title(month):  # type: ignore[no-untyped-def]
+    from ui.format import month_title as title
+
+    return title(month.year, month.month)

@@ -23,7 +23,7 @@ from db.models import (AuditEntry, ChangeRequest, Charge, Document, Guardian, Li
 from services import demo_history, registrations
 from services.auth import links
 from services.billing import accounts as billing_accounts
-from services.billing import attendance_certificate, credits, documents
+from services.billing import attendance_certificate, credits, documents, invoices
 from services.booking import cancel, grid, memo, reserve, typical_week
 from services.booking.rules import LOCAL
 from services.catalogue import offer, setup
@@ -78,6 +78,7 @@ class Target:
     user: int
     month: date
     link_mail: int
+    invoice: int = 0  # B's invoice of the month, issued
 
 
 def build_target(w: World) -> Target:
@@ -105,7 +106,20 @@ def build_target(w: World) -> Target:
                                     .order_by(Mail.id.desc())).first()
     assert charge and mail and guardian and link_mail
     return Target(w.family_b_id, w.zoe, reg, res, charge, ref, doc, change, mail, guardian,
-                  user, w.first_day.replace(day=1), link_mail)
+                  user, w.first_day.replace(day=1), link_mail, _invoice(w))
+
+
+def _invoice(w: World) -> int:
+    """Family B's invoice of the first day's month, issued as if that month had begun."""
+    import pytest
+
+    from tests.money import invoicing_on
+
+    with pytest.MonkeyPatch.context() as patch:
+        invoicing_on(patch, w.first_day)
+        documents.invoice_pdf(w.family_b, w.first_day)
+    (issued,) = invoices.list_invoices(w.family_b)
+    return issued.invoice_id
 
 
 def everything_of(family_id: int) -> list[Any]:
@@ -156,6 +170,10 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
         lambda a, w, t: documents.invoice_months(a, t.family), (STAFF, FAMILY)),
     "billing.documents.invoice_pdf": (
         lambda a, w, t: documents.invoice_pdf(a, t.month, t.family), (STAFF, FAMILY)),
+    "billing.invoices.list_invoices": (
+        lambda a, w, t: invoices.list_invoices(a, t.family), (STAFF, FAMILY)),
+    "billing.invoices.issued_pdf": (
+        lambda a, w, t: invoices.issued_pdf(a, t.invoice), (STAFF, FAMILY)),
     "billing.documents.registration_certificate_pdf": (
         lambda a, w, t: documents.registration_certificate_pdf(a, t.registration),
         (STAFF, FAMILY)),

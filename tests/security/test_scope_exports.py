@@ -148,3 +148,22 @@ def test_reports_give_a_site_limited_desk_nothing_of_another_site(world):
     totals = found["services.reports.payments.totals_by_method"]
     assert 1.23 in list(totals(w.staff, **received)["Montant (€)"])
     assert 1.23 not in list(totals(w.staff_gabriel, **received)["Montant (€)"])
+
+
+def test_an_issued_invoice_goes_to_its_family_and_its_sites_desks_only(world):
+    from services.billing import documents, invoices
+    from tests.pdf import pdf_text
+
+    t = build_target(world)  # B's invoice of the month, issued by B
+    pdf = invoices.issued_pdf(world.family_b, t.invoice)
+    assert "Famille DURAND" in pdf_text(pdf) and "Zoé" in pdf_text(pdf)
+    assert invoices.issued_pdf(world.staff, t.invoice) == pdf
+    assert documents.invoice_pdf(world.staff, t.month, t.family) == pdf
+    for outsider in (world.staff_gabriel, world.family_a):
+        with pytest.raises(Forbidden):
+            invoices.issued_pdf(outsider, t.invoice)
+        with pytest.raises(Forbidden):
+            documents.invoice_pdf(outsider, t.month, t.family)
+        with pytest.raises(Forbidden):
+            invoices.list_invoices(outsider, t.family)
+    assert invoices.list_invoices(world.family_a) == []

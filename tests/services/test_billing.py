@@ -15,7 +15,7 @@ from services.booking.reserve import reserve
 from services.catalogue import setup
 from services.errors import Forbidden, InvalidInput
 from services.payments import desk
-from tests.money import booked, pay_rule, registered
+from tests.money import booked, invoicing_on, pay_rule, registered
 
 
 def _reservations(reg: int) -> list[int]:
@@ -214,13 +214,14 @@ def test_at_the_deadline_unpaid_places_go_to_the_queue_head_only_if_released(
     assert (states[reg_lea], states[reg_zoe], states[reg_paul]) == expected
 
 
-def test_documents_are_pdfs_scoped_to_the_family(world):
+def test_documents_are_pdfs_scoped_to_the_family(world, monkeypatch):
+    invoicing_on(monkeypatch, world.first_day)
     reg = booked(world, days=2)
     desk.record_desk_payment(world.staff, world.family_a_id, "cash", 200)
     month = documents.invoice_months(world.family_a)[0]
     pdf = documents.invoice_pdf(world.family_a, month)
     assert pdf.startswith(b"%PDF")
-    assert documents.invoice_pdf(world.family_a, month).startswith(b"%PDF")  # same number
+    assert documents.invoice_pdf(world.family_a, month) == pdf  # issued once: the same bytes
     assert documents.registration_certificate_pdf(world.family_a, reg).startswith(b"%PDF")
     with pytest.raises(Forbidden):
         documents.registration_certificate_pdf(world.family_b, reg)

@@ -13,7 +13,7 @@ from services.families.accounts import ChildForm
 from services.payments import desk, receipts
 from services.staff import family_edit
 from services.staff.family_edit import FamilyDetails
-from tests.money import registered
+from tests.money import invoicing_on, registered
 from tests.world import _born
 from tests.pdf import pdf_text
 
@@ -21,7 +21,8 @@ NAMES = [("Łódzka", "Nguyễn Thị Ánh"), ("Ωμέγα", "Иванов"), ("
 
 
 @pytest.mark.parametrize(("family", "child"), NAMES)
-def test_every_document_prints_names_from_several_scripts(world, family, child):
+def test_every_document_prints_names_from_several_scripts(world, monkeypatch, family, child):
+    invoicing_on(monkeypatch, world.first_day)  # a month is invoiced once it has begun
     family_edit.update_family(world.staff, world.family_a_id, FamilyDetails(name=family))
     family_edit.update_child(world.staff, world.tom, ChildForm(
         first_name=child, last_name=family, birth_date=_born(date.today(), 4)))
