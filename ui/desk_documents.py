@@ -16,7 +16,8 @@ from services.payments import receipts
 from services.staff import family_files
 from services.staff.family_files import FamilyFile
 from ui.attendance_certificate import attendance_certificate
-from ui.format import euros, month_title
+from ui.documents import issued_invoices, month_invoice
+from ui.format import euros
 from ui.money import pdf_button, when
 from ui.safe import md
 
@@ -42,15 +43,9 @@ def documents_tab(actor: Actor, file: FamilyFile) -> None:
 
 def _invoices(actor: Actor, family_id: int, today: date) -> None:
     st.markdown("**Factures**")
-    months = documents.invoice_months(actor, family_id)
-    if not months:
-        st.caption("Aucune prestation facturée.")
-        return
-    month = st.selectbox("Facture du mois", months, key="desk_invoice_month",
-                         index=documents.opening_month(months, today),
-                         format_func=lambda m: month_title(m.year, m.month))
-    pdf_button("Facture (PDF)", lambda: documents.invoice_pdf(actor, month, family_id),
-               f"facture-{month:%Y-%m}-{family_id}.pdf", key="desk_invoice")
+    with st.expander("Factures et avoirs émis"):
+        issued_invoices(actor, family_id)
+    month_invoice(actor, today, family_id, key="desk_invoice", label="Facture (PDF)")
 
 
 def _registration_certificates(actor: Actor, family_id: int) -> None:

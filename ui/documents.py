@@ -17,9 +17,9 @@ from ui.safe import md
 KINDS = {"invoice": ("Facture", "facture"), "credit_note": ("Avoir", "avoir")}
 
 
-def issued_invoices(actor: Actor) -> None:
+def issued_invoices(actor: Actor, family_id: int | None = None) -> None:
     """The family's issued invoices and credit notes, each as it was issued."""
-    issued = invoices.list_invoices(actor)
+    issued = invoices.list_invoices(actor, family_id)
     if not issued:
         st.caption("Aucune facture émise pour le moment.")
     for view in issued:
@@ -32,21 +32,25 @@ def issued_invoices(actor: Actor) -> None:
                    f"{slug}-{view.number}.pdf", key=f"issued_{view.invoice_id}")
 
 
-def month_invoice(actor: Actor, today: date) -> None:
-    """The month picker: a month's invoice is issued at its first download."""
-    months = documents.invoice_months(actor)
+def month_invoice(actor: Actor, today: date, family_id: int | None = None,
+                  key: str = "invoice", label: str = "Télécharger la facture") -> None:
+    """The month picker: a month's invoice is issued at its first download (the family's own
+    page, and the desk's Documents tab with the family's id)."""
+    months = documents.invoice_months(actor, family_id)
     if not months:
+        st.caption("Aucune prestation facturée.")
         return
     month = st.selectbox("Facture du mois", months, index=documents.opening_month(months, today),
-                         format_func=lambda m: month_title(m.year, m.month))
+                         format_func=lambda m: month_title(m.year, m.month), key=f"{key}_month")
     if not invoices.may_issue(month):
         st.caption(f"La facture de {month_title(month.year, month.month).lower()} sera "
                    "disponible à partir du 1er du mois.")
         return
     st.caption("Une facture est émise à sa première demande, puis ne change plus : ce qui est "
                "réservé ou annulé ensuite figure sur la facture suivante ou sur un avoir.")
-    pdf_button("Télécharger la facture", lambda: documents.invoice_pdf(actor, month),
-               f"facture-{month:%Y-%m}.pdf", key="invoice")
+    suffix = f"-{family_id}" if family_id else ""
+    pdf_button(label, lambda: documents.invoice_pdf(actor, month, family_id),
+               f"facture-{month:%Y-%m}{suffix}.pdf", key=key)
 
 
 def family_documents(actor: Actor, account: Account, today: date) -> None:

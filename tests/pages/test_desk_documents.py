@@ -11,6 +11,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.apptest import page_as, texts
+from tests.money import invoicing_on
 from tests.pdf import pdf_text
 from tests.services.test_attendance_certificate import zoe_s_fortnight
 
@@ -55,8 +56,9 @@ def _period(at: AppTest, key: str, start, end) -> None:  # type: ignore[no-untyp
     assert not at.exception, at.exception
 
 
-def test_the_desk_prints_every_document_of_the_family(built):
+def test_the_desk_prints_every_document_of_the_family(built, monkeypatch):
     start, end = zoe_s_fortnight(built)
+    invoicing_on(monkeypatch, start)  # the month has begun: its invoice can be issued
     at = _open_durand(built)
     assert "Documents" in [t.label for t in at.tabs]
     # The PDFs of the Documents tab (the family list's CSV/Excel exports sit above the tabs).
