@@ -7,6 +7,7 @@ from services.config import places
 from services.errors import PortalError
 from services.staff import choices
 from ui import pickers
+from ui.failure import show_error
 from ui.guard import require_manager
 from ui.period_form import DAYS
 
@@ -44,7 +45,7 @@ if submitted:
             [g.id for g in groups if g.label in group_names], start, end, int(number),
             "".join(days))
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
     else:
         st.session_state["places_flash"] = (
             f"{change.slots} créneau(x) à {int(number)} place(s)"

@@ -6,6 +6,7 @@ import streamlit as st
 from services.errors import PortalError
 from services.staff import audit_log
 from ui import dashboards
+from ui.failure import show_error
 from ui.guard import require_staff
 
 actor = require_staff()
@@ -35,7 +36,7 @@ try:
                                     family_name=family, actions=tuple(kinds),
                                     page=int(page) - 1)
 except PortalError as error:
-    st.error(error.message)
+    show_error(error)
     st.stop()
 st.caption(f"{result.total} action(s) · page {result.page + 1} sur {result.pages} "
            f"({audit_log.PAGE_SIZE} par page, les plus récentes d'abord)")

@@ -4,6 +4,7 @@ import streamlit as st
 from services.errors import PortalError
 from services.staff.family_files import get_family_file, search_families
 from ui import corrections, family_forms, family_panels, staff_grid
+from ui.failure import show_error
 from ui.guard import require_staff
 from ui.safe import md
 
@@ -42,7 +43,7 @@ if family_id is None:
 try:
     file = get_family_file(actor, family_id)
 except PortalError as error:
-    st.error(error.message)
+    show_error(error)
     st.stop()
 
 st.header(f"Famille {md(file.name)}")
