@@ -121,3 +121,24 @@ def test_every_staff_day_picker_outside_a_form_is_the_shared_helper():
     for page in ("staff_waitlist", "staff_attendance", "staff_audit", "manager_places"):
         assert "pickers.day(" in (ROOT / "pages" / f"{page}.py").read_text()
     assert "pickers.day(" in (ROOT / "ui" / "dashboards.py").read_text()
+
+
+def test_a_hostile_name_moved_in_the_queue_is_said_as_text(built):
+    """The message after a move quotes the child's name: escaped, and braces in a name are
+    plain characters (the message was once built with str.format)."""
+    from tests.pages.apptest import shown
+
+    hostile = "{0} **Max**[x](http://evil.example)"
+    child = add_child(built, built.family_b_id, hostile, 10)
+    reg = registrations.request_registration(built.family_b, child, built.period_peri)
+    registrations.decide(built.staff, reg, True)
+    reserve(built.family_b, reg, [(built.first_day, built.units_peri[0])])
+    at = _open(built)
+    name = f"{hostile} TEST"
+    at.selectbox[1].select(name)
+    at.text_input[0].input("Fratrie")
+    at.button[2].click().run()  # "Monter d'une place"
+    assert not at.exception
+    said = [str(s.value) for s in at.success]
+    assert [shown(s) for s in said] == [f"{name} est maintenant en position 2."]
+    assert "\\*\\*Max\\*\\*\\[x\\]\\(" in said[0]
