@@ -260,7 +260,7 @@ def _whole(node: ast.expr, assigned: dict[str, list[ast.expr]], params: set[str]
         return _whole(node.body, assigned, params) and _whole(node.orelse, assigned, params)
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
             and node.func.attr in KEEPING | {"replace"}:
-        return _whole(node.func.value, assigned, params)
+        return all(_whole(n, assigned, params) for n in [node.func.value, *node.args])
     return isinstance(node, ast.JoinedStr) or _safe(node, assigned)
 
 
@@ -322,11 +322,12 @@ def test_the_check_judges_message_boxes_and_kept_messages_whole(tmp_path):
         "save(lambda: rename(x), f'{name} enregistré')\n"            # line 13: unsafe message
         "save(lambda: rename(x), f'{md(name)} enregistré')\n"
         "st.caption(LEGEND + ' ' + day(d))\n"
-        "st.toast(first_name)\n")                                    # line 16: unsafe
+        "st.toast(first_name)\n"                                     # line 16: unsafe
+        "st.info(LEGEND.replace('{}', first_name))\n")               # line 17: unsafe
     global ROOT
     saved, ROOT = ROOT, tmp_path
     try:
         lines = [p.split(":")[1] for p in unescaped(page)]
     finally:
         ROOT = saved
-    assert sorted(lines, key=int) == ["4", "5", "8", "12", "13", "16"]
+    assert sorted(lines, key=int) == ["4", "5", "8", "12", "13", "16", "17"]
