@@ -5,6 +5,7 @@ from services.errors import PortalError
 from services.reports import attendance as report
 from ui import charts
 from ui.dashboards import IMAGE_HINT, chart, nothing, selection, table
+from ui.failure import show_error
 from ui.guard import require_staff
 
 actor = require_staff()
@@ -19,7 +20,7 @@ try:
     absent = report.no_shows(actor, choice.start, choice.end, choice.site_ids,
                              choice.age_group_ids)
 except PortalError as error:
-    st.error(error.message)
+    show_error(error)
     st.stop()
 if frame.empty:
     nothing("Aucun pointage sur cette sélection.")

@@ -5,6 +5,7 @@ from services.errors import PortalError
 from services.reports import funder as report
 from ui import charts
 from ui.dashboards import IMAGE_HINT, chart, nothing, selection, table
+from ui.failure import show_error
 from ui.guard import require_staff
 
 actor = require_staff()
@@ -18,7 +19,7 @@ try:
     frame = report.presence(actor, choice.start, choice.end, choice.site_ids,
                             choice.age_group_ids)
 except PortalError as error:
-    st.error(error.message)
+    show_error(error)
     st.stop()
 if frame.empty:
     nothing("Aucune présence pointée sur cette sélection.")

@@ -5,6 +5,7 @@ from services.errors import PortalError
 from services.reports import money as report
 from ui import charts
 from ui.dashboards import IMAGE_HINT, chart, nothing, selection, table, today
+from ui.failure import show_error
 from ui.format import euros
 from ui.guard import require_staff
 
@@ -20,7 +21,7 @@ try:
     found = report.summary(actor, choice.start, choice.end, now, choice.site_ids,
                            choice.age_group_ids)
 except PortalError as error:
-    st.error(error.message)
+    show_error(error)
     st.stop()
 frame, late = found.by_month, found.overdue_families
 if frame.empty:

@@ -5,6 +5,7 @@ from services.errors import PortalError
 from services.reports import occupancy as report
 from ui import charts
 from ui.dashboards import IMAGE_HINT, chart, nothing, selection, table
+from ui.failure import show_error
 from ui.guard import require_staff
 
 actor = require_staff()
@@ -17,7 +18,7 @@ try:
     frame = report.occupancy(actor, choice.start, choice.end, choice.site_ids,
                              choice.age_group_ids)
 except PortalError as error:
-    st.error(error.message)
+    show_error(error)
     st.stop()
 if frame.empty:
     nothing("Aucune place ouverte sur cette sélection (jours fermés ou hors période).")

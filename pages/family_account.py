@@ -12,6 +12,7 @@ from services.errors import PortalError
 from services.payments import card, receipts
 from ui import attendance_certificate
 from ui.documents import family_documents
+from ui.failure import show_error
 from ui.format import day, euros
 from ui.guard import require_family
 from ui.money import (STATE_LABELS, cents, payment_state, pdf_button, unpick, watch_payment,
@@ -27,13 +28,13 @@ if reference:
     try:
         payment_state(accounts.get_payment(actor, reference))
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
 if st.button("Actualiser", icon=":material/refresh:"):
     st.session_state.pop("card_start", None)
     st.rerun()
 
 account = accounts.get_account(actor, today)
-st.info(accounts.deadline_policy() + ".", icon=":material/schedule:")
+st.info(md(accounts.deadline_policy() + "."), icon=":material/schedule:")
 try:
     preselected = int(st.query_params.get("inscription", "0"))
 except ValueError:
@@ -83,7 +84,7 @@ if account.credit_cents > 0:
         try:
             used = credits.use_credit(actor, list(selection))
         except PortalError as error:
-            st.error(error.message)
+            show_error(error)
         else:
             st.success(f"{euros(used)} de votre avoir ont été utilisés.")
             unpick()
@@ -93,7 +94,7 @@ if st.button("Règlement", type="primary", disabled=not selection, icon=":materi
     try:
         st.session_state["card_start"] = card.start_card_payment(actor, selection)
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
 start = st.session_state.get("card_start")
 if start is not None:
     st.write(f"Paiement {start.reference} de {euros(start.amount_cents)} prêt : la page de "

@@ -13,6 +13,7 @@ from services.errors import PortalError
 from services.families.overview import get_overview
 from ui import centre
 from ui import grid as ui_grid
+from ui.failure import show_error
 from ui.format import euros, month_title
 from ui.guard import require_family
 from ui.links import pay_button
@@ -43,7 +44,7 @@ try:
     grid = get_month(actor, reg_id, *(month or (None, None)))
     memo = get_booking_memo(actor, reg_id)
 except PortalError as error:
-    st.error(error.message)
+    show_error(error)
     st.stop()
 ui_grid.css()
 
@@ -63,7 +64,7 @@ centre.memo(memo)
 price_list(memo.prices)
 if grid.notice:
     st.info(md(grid.notice))
-if notice := st.session_state.pop("grid_notice", None):
+if notice := st.session_state.pop("grid_flash", None):
     st.info(notice)
 if result := st.session_state.pop("grid_result", None):
     ui_grid.show_outcomes(result)
@@ -87,7 +88,7 @@ if buttons[0].button("Valider", type="primary", icon=":material/send:", width="s
         if cancels:
             results.append(cancel(actor, reg_id, cancels))
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
     if results:
         ui_grid.clear_drafts(reg_id)
         st.session_state["grid_result"] = results

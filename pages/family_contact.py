@@ -5,12 +5,13 @@ from services.errors import PortalError
 from services.families.changes import request_change
 from services.families.file import get_file, update_contact
 from ui.changes import pending_changes
+from ui.failure import show_error
 from ui.guard import require_family
 
 actor = require_family()
 
 st.title("Mes coordonnées")
-if done := st.session_state.pop("contact_done", None):
+if done := st.session_state.pop("contact_flash", None):
     st.success(done)
 file = get_file(actor)
 with st.form("contact"):
@@ -24,9 +25,9 @@ with st.form("contact"):
         try:
             changed = update_contact(actor, address, postal_code, city, phone, email)
         except PortalError as error:
-            st.error(error.message)
+            show_error(error)
         else:
-            st.session_state["contact_done"] = ("Coordonnées enregistrées." if changed
+            st.session_state["contact_flash"] = ("Coordonnées enregistrées." if changed
                                                 else "Aucun changement.")
             st.rerun()
 
@@ -40,8 +41,8 @@ with st.form("qf"):
         try:
             request_change(actor, "qf", qf)
         except PortalError as error:
-            st.error(error.message)
+            show_error(error)
         else:
-            st.session_state["contact_done"] = ("Demande envoyée : l'accueil vérifie votre "
+            st.session_state["contact_flash"] = ("Demande envoyée : l'accueil vérifie votre "
                                                 "attestation et vous répond par mail.")
             st.rerun()

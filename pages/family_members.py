@@ -7,6 +7,7 @@ from services.errors import PortalError
 from services.families.changes import request_change
 from services.families.file import get_file
 from ui.changes import pending_changes
+from ui.failure import show_error
 from ui.format import day
 from ui.guard import require_family
 from ui.safe import md
@@ -17,7 +18,7 @@ actor = require_family()
 st.title("Ma famille")
 st.caption("Les changements de date de naissance, de santé ou de responsables légaux sont "
            "vérifiés par l'accueil avant d'être enregistrés : vous recevez un mail.")
-if sent := st.session_state.pop("change_sent", None):
+if sent := st.session_state.pop("change_flash", None):
     st.success(sent)
 file = get_file(actor)
 pending_changes(actor, ("birth_date", "health_notes", "guardian_add", "guardian_update"))
@@ -32,9 +33,9 @@ def ask(*changes: tuple[str, str], child_id: int | None = None) -> None:
         for field, value in changes:
             request_change(actor, field, value, child_id)
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
     else:
-        st.session_state["change_sent"] = ("Demande envoyée à l'accueil, qui la vérifie "
+        st.session_state["change_flash"] = ("Demande envoyée à l'accueil, qui la vérifie "
                                            "et vous répond par mail.")
         st.rerun()
 

@@ -9,6 +9,7 @@ from services.catalogue.offer import list_offer
 from services.catalogue.prices import get_family_prices
 from services.errors import PortalError
 from services.families.overview import get_overview
+from ui.failure import show_error
 from ui.format import day
 from ui.guard import require_family
 from ui.prices import price_list
@@ -21,7 +22,7 @@ st.title("Nouvelle inscription")
 st.caption("Demande d'inscription (pré-inscription) : l'accueil la valide"
            f"{md(organisation.get_profile().hours_sentence)}. Vous recevez un mail dans les "
            "deux cas.")
-if done := st.session_state.pop("registration_sent", None):
+if done := st.session_state.pop("registration_flash", None):
     st.success(done)
 
 overview = get_overview(actor, date.today())
@@ -70,9 +71,10 @@ if st.button("Enregistrer ma demande", type="primary", icon=":material/send:"):
     try:
         registrations.request_registration(actor, child_id, period)
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
     else:
-        st.session_state["registration_sent"] = (
-            f"Demande envoyée pour {offer.first_name} : « {chosen.activity} – {chosen.period} ». "
+        st.session_state["registration_flash"] = (
+            f"Demande envoyée pour {md(offer.first_name)} : « {md(chosen.activity)} – "
+            f"{md(chosen.period)} ». "
             "Elle apparaît avec « ? » (en attente de validation) sur votre tableau de bord.")
         st.rerun()

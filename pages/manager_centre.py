@@ -4,6 +4,7 @@ import streamlit as st
 from services import organisation
 from services.errors import PortalError
 from ui.centre_form import profile_fields, rules_upload
+from ui.failure import show_error
 from ui.guard import require_manager
 
 actor = require_manager()
@@ -26,7 +27,7 @@ if submitted:
     try:
         changed = organisation.update_profile(actor, form, rules_pdf, drop_pdf)
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
     else:
         st.session_state["centre_flash"] = ("Informations du centre enregistrées." if changed
                                             else "Aucune modification.")

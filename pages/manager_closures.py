@@ -6,6 +6,7 @@ import streamlit as st
 from services.config import closures
 from services.errors import PortalError
 from ui import pickers
+from ui.failure import show_error
 from ui.format import day
 from ui.guard import require_manager
 from ui.safe import md
@@ -31,7 +32,7 @@ if submitted:
     try:
         n = closures.add_closure(actor, site_id, start, end, label, activity_id)
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
     else:
         st.session_state["closures_flash"] = f"{n} jour(s) fermé(s)."
         st.rerun()
@@ -47,7 +48,7 @@ for item in items:
         try:
             closures.remove_closure(actor, item.id)
         except PortalError as error:
-            st.error(error.message)
+            show_error(error)
         else:
             st.session_state["closures_flash"] = f"{day(item.day)} rouvert."
             st.rerun()

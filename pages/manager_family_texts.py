@@ -7,6 +7,7 @@ import streamlit as st
 from services import content
 from services.content import FamilyTexts
 from services.errors import PortalError
+from ui.failure import show_error
 from ui.format import day
 from ui.guard import require_manager
 from ui.safe import md
@@ -41,7 +42,7 @@ if saved:
     try:
         content.update_family_texts(actor, FamilyTexts(welcome, memo, notice, url))
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
     else:
         _done("Textes enregistrés : les familles les voient dès maintenant.")
 
@@ -57,7 +58,7 @@ if added:
     try:
         content.create_news(actor, title, body, published)
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
     else:
         _done("Actualité publiée.")
 
@@ -83,4 +84,4 @@ for item in items:
                 content.delete_news(actor, item.id)
                 _done("Actualité supprimée.")
         except PortalError as error:
-            st.error(error.message)
+            show_error(error)

@@ -7,6 +7,7 @@ from services.config import places
 from services.errors import PortalError
 from services.staff import choices
 from ui import pickers
+from ui.failure import show_error
 from ui.guard import require_manager
 from ui.period_form import DAYS
 
@@ -44,7 +45,7 @@ if submitted:
             [g.id for g in groups if g.label in group_names], start, end, int(number),
             "".join(days))
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
     else:
         st.session_state["places_flash"] = (
             f"{change.slots} créneau(x) à {int(number)} place(s)"
@@ -55,9 +56,10 @@ if submitted:
 st.subheader("Places réservées / places")
 group = st.selectbox("Tranche d'âge", [g.label for g in groups], key="places_view_group")
 cols = st.columns(2)
-view_start = cols[0].date_input("Du", date.today(), format="DD/MM/YYYY", key="places_vs")
-view_end = cols[1].date_input("Au", date.today() + timedelta(days=30), format="DD/MM/YYYY",
-                              key="places_ve")
+with cols[0]:
+    view_start = pickers.day("Du", "places_vs", date.today())
+with cols[1]:
+    view_end = pickers.day("Au", "places_ve", date.today() + timedelta(days=30))
 table = places.places_table(actor, activity_id, next(g.id for g in groups if g.label == group),
                             view_start, view_end)
 if table.empty:

@@ -4,6 +4,7 @@ import streamlit as st
 from services.auth import links
 from services.errors import PortalError
 from ui import session
+from ui.failure import show_error
 from ui.safe import md
 
 st.title("Choisir mon mot de passe")
@@ -20,7 +21,7 @@ if done and done[0] == token:
 try:
     links.check(token)  # a used or expired link says so before any form
 except PortalError as error:
-    st.error(error.message)
+    show_error(error)
     st.page_link("pages/sign_in.py", label="Mot de passe oublié ? Aller à la connexion",
                  icon=":material/login:")
     st.stop()
@@ -40,7 +41,7 @@ if submitted:
         try:
             email = links.redeem(token, first, session.client_address())
         except PortalError as error:
-            st.error(error.message)
+            show_error(error)
         else:
             st.session_state["password_set"] = (token, email)
             st.rerun()  # the form goes; the success message stays

@@ -5,6 +5,7 @@ import streamlit as st
 from services import first_run
 from services.errors import PortalError
 from ui.centre_form import profile_fields, rules_upload
+from ui.failure import show_error
 from ui.guard import require_first_run
 from ui.safe import md
 
@@ -34,7 +35,7 @@ if submitted:
             profile=profile, site_name=site_name, site_address=site_address,
             manager_name=manager_name, manager_email=manager_email, rules_pdf=rules_pdf))
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
     else:
         st.success(f"Le centre est mis en service. Un lien pour choisir le mot de passe a été "
                    f"envoyé à {md(done.manager_email)}.")

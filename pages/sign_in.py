@@ -6,13 +6,14 @@ from services.auth import links, login
 from services.content import get_canteen_notice
 from services.errors import PortalError
 from ui import centre, session
+from ui.failure import show_error
 from ui.guard import current_actor
 from ui.safe import md
 
 if current_actor() is not None:
     st.info("Vous êtes déjà connecté.")
     st.stop()
-if ended := st.session_state.pop(session.ENDED_KEY, None):
+if ended := st.session_state.pop(session.ENDED_FLASH, None):
     st.warning(ended)
 client = session.client_address()
 
@@ -28,7 +29,7 @@ if submitted:
     try:
         signed_in = login.sign_in(email, password, client)
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
     else:
         session.start(signed_in)
 
@@ -39,7 +40,7 @@ with st.expander("Mot de passe oublié ?"):
             try:
                 links.request_reset(forgot_email, client)
             except PortalError as error:
-                st.error(error.message)
+                show_error(error)
             else:
                 st.success("Si un compte existe pour cette adresse, un lien vient de lui être "
                            f"envoyé. Il est valable {links.valid_hours()} heures et ne sert "

@@ -8,6 +8,7 @@ from services.reports import attendance_sheets
 from services.staff import attendance, choices
 from ui import pickers
 from ui.downloads import export_buttons
+from ui.failure import show_error
 from ui.format import day
 from ui.guard import require_staff
 from ui.safe import md
@@ -57,7 +58,7 @@ for total in sheet.totals:
             try:
                 n = attendance.mark(actor, marks)
             except PortalError as error:
-                st.error(error.message)
+                show_error(error)
             else:
                 st.session_state["attendance_flash"] = f"Pointage enregistré ({n} changement(s))."
                 st.rerun()
@@ -75,7 +76,7 @@ with st.expander("Ajouter un enfant arrivé sans réservation"):
             try:
                 attendance.add_late_arrival(actor, candidates[child], unit_id, chosen_day)
             except PortalError as error:
-                st.error(error.message)
+                show_error(error)
             else:
                 st.session_state["attendance_flash"] = (f"{md(child)} ajouté(e) et marqué(e) "
                                                         "présent(e).")

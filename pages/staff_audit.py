@@ -5,7 +5,8 @@ import streamlit as st
 
 from services.errors import PortalError
 from services.staff import audit_log
-from ui import dashboards
+from ui import dashboards, pickers
+from ui.failure import show_error
 from ui.guard import require_staff
 
 actor = require_staff()
@@ -16,9 +17,10 @@ st.caption("Chaque modification faite sur le portail ou à l'accueil, avec son a
               "Vous voyez les actions sur les familles de vos lieux d'accueil, et les vôtres."))
 today = date.today()
 cols = st.columns(2)
-start = cols[0].date_input("Du", value=today.replace(day=1), format="DD/MM/YYYY",
-                           key="audit_from")
-end = cols[1].date_input("Au", value=today, format="DD/MM/YYYY", key="audit_to")
+with cols[0]:
+    start = pickers.day("Du", "audit_from", today.replace(day=1))
+with cols[1]:
+    end = pickers.day("Au", "audit_to", today)
 people = audit_log.list_people(actor)
 cols = st.columns(3)
 person = cols[0].selectbox("Personne", [0, *people], key="audit_person",
@@ -35,7 +37,7 @@ try:
                                     family_name=family, actions=tuple(kinds),
                                     page=int(page) - 1)
 except PortalError as error:
-    st.error(error.message)
+    show_error(error)
     st.stop()
 st.caption(f"{result.total} action(s) · page {result.page + 1} sur {result.pages} "
            f"({audit_log.PAGE_SIZE} par page, les plus récentes d'abord)")

@@ -3,6 +3,7 @@ import streamlit as st
 
 from services.errors import PortalError
 from services.families.changes import decide_change, list_changes
+from ui.failure import show_error
 from ui.format import moment
 from ui.guard import require_staff
 from ui.safe import md
@@ -10,7 +11,7 @@ from ui.safe import md
 actor = require_staff()
 
 st.title("Demandes de modification")
-if done := st.session_state.pop("change_decided", None):
+if done := st.session_state.pop("decision_flash", None):
     st.success(done)
 changes = list_changes(actor)
 if not changes:
@@ -31,9 +32,9 @@ for change in changes:
                 try:
                     state = decide_change(actor, change.id, approve, reason)
                 except PortalError as error:
-                    st.error(error.message)
+                    show_error(error)
                 else:
-                    st.session_state["change_decided"] = (
+                    st.session_state["decision_flash"] = (
                         f"Demande {'acceptée et appliquée' if state == 'validated' else 'refusée'}"
                         f" ; la famille {md(change.family)} est prévenue par mail.")
                     st.rerun()

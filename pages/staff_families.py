@@ -6,6 +6,7 @@ from services.reports.contacts import family_contacts
 from services.staff.family_files import get_family_file, search_families
 from ui import corrections, desk_documents, family_forms, family_panels, staff_grid
 from ui.downloads import export_buttons
+from ui.failure import show_error
 from ui.guard import require_staff
 from ui.safe import md
 
@@ -46,7 +47,7 @@ if family_id is None:
 try:
     file = get_family_file(actor, family_id)
 except PortalError as error:
-    st.error(error.message)
+    show_error(error)
     st.stop()
 
 st.header(f"Famille {md(file.name)}")

@@ -5,6 +5,7 @@ from services.errors import PortalError
 from services.mail import outbox
 from services.staff import mails
 from services.staff.family_files import search_families
+from ui.failure import show_error
 from ui.format import moment
 from ui.guard import require_staff
 from ui.safe import md
@@ -50,7 +51,7 @@ if name.strip():
 try:
     shown = mails.list_outbox(actor, state=state, family_id=family_id)
 except PortalError as error:
-    st.error(error.message)
+    show_error(error)
     st.stop()
 if not shown:
     st.write("Aucun mail.")
@@ -68,7 +69,7 @@ for mail in shown:
             try:
                 new_link = mails.resend(actor, mail.id)
             except PortalError as error:
-                st.error(error.message)
+                show_error(error)
             else:
                 st.session_state["outbox_flash"] = (
                     "Un nouveau lien a été envoyé ; l'ancien ne fonctionne plus." if new_link

@@ -9,6 +9,7 @@ from services.payments import desk, receipts
 from services.payments.receipts import METHODS_FR
 from services.reports import payments
 from ui.downloads import export_buttons
+from ui.failure import show_error
 from ui.format import euros
 from ui.guard import require_staff
 from ui.money import cents, pdf_button
@@ -63,7 +64,7 @@ else:
                 reference = desk.record_desk_payment(actor, family.family_id, method,
                                                      cents(amount), chosen or None, note)
             except PortalError as error:
-                st.error(error.message)
+                show_error(error)
             else:
                 st.session_state["desk_receipt"] = reference
                 st.rerun()

@@ -6,6 +6,7 @@ from services.reports.queue_sheet import validation_queue
 from services.staff import decisions
 from services.staff.queue import KIND_LABELS, QueueFilter, list_queue
 from ui import pickers
+from ui.failure import show_error
 from ui.format import day, moment
 from ui.guard import require_staff
 from ui.downloads import export_buttons
@@ -30,7 +31,7 @@ chosen_filter = QueueFilter(site_id, activity_id, period_id, since)
 try:
     items = list_queue(actor, chosen_filter)
 except PortalError as error:
-    st.error(error.message)
+    show_error(error)
     st.stop()
 items = [i for i in items if KIND_LABELS[i.kind] in kinds]
 if not items:
@@ -75,7 +76,7 @@ if validate or refuse:
             if ids:
                 results += [(kind, r) for r in decide(actor, ids, bool(validate), reason)]
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
     else:
         st.session_state["queue_results"] = [
             f"{'✓' if r.ok else '✗'} {KIND_LABELS[k]} n° {r.id} : {md(r.message)}"

@@ -17,8 +17,10 @@ actor = require_staff()
 st.title("Listes d'attente")
 st.caption("Une place libérée va d'elle-même au premier de la liste. Vous pouvez aussi donner "
            "les places libres, ou changer l'ordre avec un motif écrit (gardé dans le journal).")
-for kind, text in st.session_state.pop("waitlist_flash", []):
-    getattr(st, kind)(text)
+if done := st.session_state.pop("waitlist_flash", None):
+    st.success(done)
+if failed := st.session_state.pop("waitlist_error_flash", None):
+    st.error(failed)
 
 site_id = pickers.site(actor, "wl_site")
 waiting_days = waitlist.list_waiting_days(actor, site_id, date.today())
@@ -39,12 +41,14 @@ if not boards:
 
 
 def act(call, success: str) -> None:  # type: ignore[no-untyped-def]
+    """Run a change and keep its outcome for the next run; `success` may hold "{}" for the
+    count or position returned (replaced, not str.format: a typed name may hold braces)."""
     try:
         result = call()
     except PortalError as error:
-        st.session_state["waitlist_flash"] = [("error", error.message)]
+        st.session_state["waitlist_error_flash"] = md(error.message)
     else:
-        st.session_state["waitlist_flash"] = [("success", success.format(result))]
+        st.session_state["waitlist_flash"] = success.replace("{}", f"{result:d}")
     st.rerun()
 
 
@@ -62,7 +66,7 @@ for board in boards:
         left, right = st.columns(2)
         if left.button("Donner une place au premier", key=f"head_{board.slot_id}",
                        disabled=board.free <= 0, width="stretch"):
-            act(lambda: waitlist.promote(actor, board.slot_id, head_only=True),
+            act(lambda: len(waitlist.promote(actor, board.slot_id, head_only=True)),
                 "Place attribuée au premier de la liste.")
         if right.button("Placer tous ceux qui tiennent", key=f"all_{board.slot_id}",
                         disabled=board.free <= 0, width="stretch"):
@@ -80,4 +84,4 @@ for board in boards:
         if go_up or go_down:
             target = next(w for w in board.waiting if w.child == who)
             act(lambda: waitlist.move(actor, target.reservation_id, bool(go_up), reason),
-                f"{who} est maintenant en position {{}}.")
+                f"{md(who)} est maintenant en position {{}}.")

@@ -10,6 +10,7 @@ from services.actor import Actor
 from services.errors import PortalError
 from services.staff import audit_log, corrections, family_files
 from services.staff.family_files import FamilyFile
+from ui.failure import show_error
 from ui.format import day, euros, moment
 from ui.safe import md
 
@@ -41,7 +42,7 @@ def cancel_days(actor: Actor, file: FamilyFile) -> None:
             try:
                 done = corrections.cancel_for_family(actor, file.id, reg_id, picked, reason)
             except PortalError as error:
-                st.error(error.message)
+                show_error(error)
             else:
                 for cell in done.cells:
                     st.write(f"{day(cell.day)} · {md(cell.unit_name)} : {md(cell.describe())}")
@@ -67,7 +68,7 @@ def reverse_payment(actor: Actor, file: FamilyFile) -> None:
             try:
                 counter = corrections.reverse_desk_payment(actor, file.id, ref, reason)
             except PortalError as error:
-                st.error(error.message)
+                show_error(error)
             else:
                 st.session_state["family_flash"] = (
                     f"Règlement {md(ref)} annulé par la contre-passation {md(counter)} : les "

@@ -1,5 +1,7 @@
-"""The last line of defence of every page: an error no page handled is shown in French and
-logged on the server, never shown as a traceback."""
+"""How an error reaches the screen: a service's French message, escaped (it may quote what
+someone typed: a child's first name, a unit's name), and the last line of defence of every
+page: an error no page handled is shown in French and logged on the server, never shown as a
+traceback."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -7,7 +9,13 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from services.errors import explain
+from services.errors import PortalError, explain
+from ui.safe import md
+
+
+def show_error(error: PortalError, icon: str | None = None) -> None:
+    """Show a named error's message as plain words: never a link, an image or markup."""
+    st.error(md(error.message), icon=icon)
 
 
 @contextmanager
@@ -17,5 +25,5 @@ def contained() -> Iterator[None]:
     try:
         yield
     except Exception as exc:  # noqa: BLE001  (turned into a French message, logged by explain)
-        st.error(explain(exc).message, icon=":material/cloud_off:")
+        show_error(explain(exc), icon=":material/cloud_off:")
         st.stop()

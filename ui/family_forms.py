@@ -13,6 +13,7 @@ from services.staff import choices, family_edit
 from services.staff.family_edit import FamilyDetails
 from services.staff.family_files import FamilyFile
 from services.families.names import full_name
+from ui.failure import show_error
 
 DOCUMENTS = ["Attestation d'assurance civile", "Attestation de QF (CAF)", "Mutuelle",
              "Jugement (garde des enfants)", "Carnet de vaccination", "Fiche sanitaire"]
@@ -98,7 +99,7 @@ def new_family(actor: Actor) -> int | None:
     except ValueError:
         st.error("Vérifiez le QF (un nombre entier) et la date de naissance de chaque enfant.")
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
     return None
 
 
@@ -124,7 +125,7 @@ def edit_details(actor: Actor, file: FamilyFile) -> bool:
         st.error("Le QF doit être un nombre entier.")
         return False
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
         return False
     return True
 
@@ -156,7 +157,7 @@ def edit_children(actor: Actor, file: FamilyFile) -> str | None:
         else:
             family_edit.add_child(actor, file.id, form)
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
         return None
     return "Enfant enregistré."
 
@@ -181,6 +182,6 @@ def edit_guardians(actor: Actor, file: FamilyFile) -> str | None:
         family_edit.update_guardian(actor, g.id, GuardianForm(first, last, email, phone,
                                                               relationship))
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
         return None
     return "Responsable enregistré."

@@ -14,6 +14,7 @@ from services.families.accounts import GuardianForm
 from services.staff import choices, family_edit, family_files
 from services.staff.family_files import FamilyFile
 from services.staff.mails import list_outbox
+from ui.failure import show_error
 from ui.family_forms import DOCUMENTS
 from ui.format import day, euros, moment
 from ui.safe import md
@@ -56,7 +57,7 @@ def the_file(actor: Actor, file: FamilyFile) -> None:
         try:
             n = family_edit.invite_family(actor, file.id)
         except PortalError as error:
-            st.error(error.message)
+            show_error(error)
         else:
             flash(f"Lien envoyé ({n} compte(s)). Il est valable 48 heures et ne sert qu'une fois.")
     with st.expander("Ajouter un contact ou une pièce reçue"):
@@ -81,7 +82,7 @@ def _run(call, success: str) -> None:  # type: ignore[no-untyped-def]
     try:
         call()
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
     else:
         flash(success)
 
@@ -146,7 +147,7 @@ def book_for_family(actor: Actor, file: FamilyFile) -> None:
         try:
             result = reserve(actor, reg_id, cells, by_staff=True)
         except PortalError as error:
-            st.error(error.message)
+            show_error(error)
         else:
             for cell in result.cells:
                 st.write(f"{day(cell.day)} · {md(cell.unit_name)} : {md(cell.describe())}")

@@ -6,6 +6,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from services.errors import PortalError
+from ui.failure import show_error
 
 
 def show(key: str) -> None:
@@ -19,7 +20,7 @@ def save(call: Callable[[], object], message: str, key: str) -> None:
     try:
         call()
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
     else:
         st.session_state[key] = message
         st.rerun()

@@ -139,7 +139,7 @@ def toggle(registration_id: int, cell: Cell, unit: str) -> None:
     elif cell.can_cancel and cell.reservation_id is not None:
         pending["cancel"] ^= {cell.reservation_id}
     else:
-        st.session_state["grid_notice"] = (f"{day_label(cell.day).capitalize()}, {md(unit)} : "
+        st.session_state["grid_flash"] = (f"{day_label(cell.day).capitalize()}, {md(unit)} : "
                                            f"{md(cell.why_not or 'case non modifiable.')}")
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 from db.states import Role
 from services import first_run
 from services.actor import Actor
-from ui.session import ENDED_KEY, current_actor
+from ui.session import ENDED_FLASH, current_actor
 
 STAFF_ROLES = (Role.STAFF, Role.MANAGER)
 
@@ -19,7 +19,7 @@ def require_role(*roles: Role) -> Actor:
     """The signed-in actor if its role is one of `roles`; otherwise stop the page."""
     actor = current_actor()
     if actor is None:
-        st.warning(st.session_state.pop(ENDED_KEY, None)
+        st.warning(st.session_state.pop(ENDED_FLASH, None)
                    or "Veuillez vous connecter pour accéder à cette page.")
         # A plain link: this page may run outside the anonymous menu (opened by URL).
         st.markdown("[Se connecter](/connexion)")

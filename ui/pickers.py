@@ -45,11 +45,11 @@ def period(actor: Actor, activity_id: int | None, key: str) -> int | None:
 def day(label: str, key: str, default: date, **options: object) -> date:
     """A date picker whose field and the board drawn from it never disagree.
 
-    Streamlit gives a date_input a new identity whenever its `value` argument changes; a
-    default computed from the data (the first day with a waiting list, today) then resets
-    the widget on the next run while the browser may still show the date typed, and staff
-    act on another day than the one they read. So the default is put in the session once
-    and the widget is drawn without `value`: the date on screen is the date used."""
+    The default (the first day with a waiting list, today) is put in the session once and the
+    widget is drawn without `value`: the day on screen, the day Streamlit would redraw the
+    field with, and the day returned are one value, whatever the data does meanwhile. (Streamlit
+    1.67 keys a keyed date_input on its key and format only, so a moving `value=` no longer
+    remounts it; older releases did, and this helper keeps the pages independent of that.)"""
     if key not in st.session_state:
         st.session_state[key] = default
     return st.date_input(label, key=key, format="DD/MM/YYYY", **options)  # type: ignore[arg-type, return-value]

@@ -13,13 +13,13 @@ from services.actor import Actor
 from services.auth import handoff, login
 from services.errors import SessionExpired
 from ui import nav
-from ui.safe import html
+from ui.safe import html, md
 
 TOKEN_KEY = "auth_token"
 COOKIE = "pf_session"
 BROWSER_COOKIE = "pf_browser"
 GO_SCRIPT = '<script src="/api/assets/go.js"></script>'
-ENDED_KEY = "session_ended"  # why the session just ended, said once on the sign-in page
+ENDED_FLASH = "session_ended"  # why the session just ended (escaped), said once on sign-in
 
 
 def _leave(markup: str, message: str) -> None:
@@ -54,7 +54,7 @@ def current_actor() -> Actor | None:
     except SessionExpired as expired:
         st.session_state.pop(TOKEN_KEY, None)
         if expired.message == login.IDLE_MESSAGE:
-            st.session_state[ENDED_KEY] = expired.message
+            st.session_state[ENDED_FLASH] = md(expired.message)
         return None
     st.session_state[TOKEN_KEY] = token
     return actor

@@ -11,6 +11,7 @@ from services.booking.grid import CellState, MonthGrid, get_month
 from services.errors import PortalError
 from services.staff import family_files
 from services.staff.family_files import FamilyFile
+from ui.failure import show_error
 from ui.format import WEEKDAY_LETTERS, month_title
 from ui.grid import short_label
 
@@ -46,7 +47,7 @@ def month_grid(actor: Actor, file: FamilyFile) -> None:
     try:
         grid = get_month(actor, reg_id, *(month or (None, None)))
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
         return
     chosen = st.selectbox("Mois", grid.months, index=grid.months.index((grid.year, grid.month)),
                           format_func=lambda ym: month_title(*ym), key=f"staff_grid_m_{reg_id}")

@@ -9,6 +9,7 @@ from services.actor import Actor
 from services.booking.grid import MonthGrid
 from services.booking.typical_week import apply_typical_week
 from services.errors import PortalError
+from ui.failure import show_error
 from ui.format import month_title
 from ui.safe import md
 
@@ -38,7 +39,7 @@ def typical_week_form(actor: Actor, registration_id: int, grid: MonthGrid) -> No
             try:
                 result = apply_typical_week(actor, registration_id, pattern, start)
             except PortalError as error:
-                st.error(error.message)
+                show_error(error)
             else:
                 st.session_state["grid_result"] = [result]
                 st.rerun()

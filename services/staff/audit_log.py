@@ -18,6 +18,7 @@ from db.states import Role
 from services.actor import Actor
 from services.booking.rules import LOCAL
 from services.errors import InvalidInput
+from services.families.names import full_name
 from services.staff.scope import require_family
 
 PAGE_SIZE = 200
@@ -172,16 +173,15 @@ def _children(session: Any, entries: list[AuditEntry]) -> dict[tuple[str, int], 
     for e in entries:
         if e.entity in ids and e.entity_id is not None:
             ids[e.entity].add(e.entity_id)
-    name = Child.first_name + " " + Child.last_name
     out: dict[tuple[str, int], str] = {}
     for entity, key, join in (("child", Child.id, None),
                               ("registration", Registration.id, Registration),
                               ("reservation", Reservation.id, Reservation)):
         if not ids[entity]:
             continue
-        query = select(key, name)
+        query = select(key, Child.first_name, Child.last_name)
         if join is not None:
             query = query.select_from(join).join(Child, Child.id == join.child_id)
-        for i, n in session.execute(query.where(key.in_(sorted(ids[entity])))).all():
-            out[(entity, i)] = n
+        for i, first, last in session.execute(query.where(key.in_(sorted(ids[entity])))).all():
+            out[(entity, i)] = full_name(first, last)
     return out

@@ -74,3 +74,28 @@ def test_a_hostile_unit_name_is_text_in_the_family_grid(built):
     assert any("&#60;img src&#61;x onerror&#61;alert&#40;1&#41;&#62;" in t for t in texts)
     helps = [shown(str(b.help)) for b in at.button if b.help]
     assert any(h.startswith(TAG + LINK + " : ") for h in helps)
+
+
+def test_a_hostile_child_name_quoted_by_an_error_is_text_on_the_staff_page(built):
+    """A service's error may quote what a family typed (here the age check names the child):
+    the desk reads it as text, never a link, an image or bold (ui.failure.show_error)."""
+    from services.families.accounts import ChildForm
+    from services.families.children import add_child
+    from tests.world import _born
+
+    hostile = f"**Zoé**{LINK}{TAG}"
+    add_child(built.staff, built.family_a_id, ChildForm(hostile, "DUPONT", _born(built.today, 8)))
+    at = page_as("pages/staff_families.py", STAFF)
+    at.text_input(key="family_query").input("dupont").run()
+    at.button(key=f"open_{built.family_a_id}").click().run()
+    period = next(s for s in at.selectbox if s.label == "Période")
+    period.select(next(o for o in period.options if "4/5" in o))  # Zoé is 8: refused
+    child = next(s for s in at.selectbox if s.label == "Enfant" and len(s.options) == 3)
+    child.select(next(o for o in child.options if o.startswith(hostile)))
+    at.button(key="FormSubmitter:staff_registration-Enregistrer la demande d'inscription") \
+        .click().run()
+    assert not at.exception
+    errors = [str(e.value) for e in at.error]
+    assert errors and not _unescaped(errors), errors
+    assert "\\*\\*Zoé\\*\\*" in errors[0]
+    assert shown(errors[0]).startswith(f"{hostile} aura ")

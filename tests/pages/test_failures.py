@@ -6,7 +6,7 @@ import pytest
 
 from db import engine as db_engine
 from tests.net import free_port
-from tests.pages.apptest import page_as, texts
+from tests.pages.apptest import page_as, shown, texts
 
 FAMILY, MANAGER = "dupont@test.example", "direction@test.example"
 
@@ -36,7 +36,7 @@ def test_a_database_outage_shows_a_french_message_not_a_traceback(built, monkeyp
     db_engine.reset_engine()
     at.run()
     assert not at.exception
-    assert [e.value for e in at.error] == [
+    assert [shown(e.value) for e in at.error] == [
         "Le portail ne parvient pas à joindre sa base de données pour le moment. Ce qui était "
         "déjà enregistré est intact : réessayez dans quelques instants, ou contactez l'accueil "
         "si cela dure."]

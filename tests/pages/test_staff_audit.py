@@ -8,7 +8,7 @@ import pytest
 from services.payments import desk
 from services.staff import corrections
 from tests.money import booked, registered
-from tests.pages.apptest import page_as, texts
+from tests.pages.apptest import page_as, shown, texts
 
 MANAGER, GABRIEL = "direction@test.example", "gabriel@test.example"
 
@@ -61,4 +61,4 @@ def test_bad_dates_say_why_without_a_traceback(busy):
     at = page_as("pages/staff_audit.py", MANAGER)
     at.date_input(key="audit_to").set_value(busy.today - timedelta(days=40)).run()
     assert not at.exception
-    assert "La date de fin précède la date de début." in [e.value for e in at.error]
+    assert "La date de fin précède la date de début." in [shown(e.value) for e in at.error]

@@ -90,3 +90,55 @@ def test_the_day_typed_stays_the_day_of_the_board_when_the_default_moves(built):
     assert not at.exception
     assert at.date_input(key="wl_day").value == typed
     assert f"· {day(typed)} ·" in texts(at) and f"· {day(built.first_day)} ·" not in texts(at)
+
+
+def _loose_date_inputs(source: str) -> list[int]:
+    """Lines of st.date_input calls drawn outside a form with a default (value=None aside)."""
+    import ast
+
+    tree = ast.parse(source)
+    in_form = {id(n) for w in ast.walk(tree) if isinstance(w, ast.With)
+               and any(isinstance(i.context_expr, ast.Call)
+                       and getattr(i.context_expr.func, "attr", "") == "form" for i in w.items)
+               for n in ast.walk(w)}
+    return [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Call)
+            and getattr(n.func, "attr", "") == "date_input" and id(n) not in in_form
+            and not any(k.arg == "value" and isinstance(k.value, ast.Constant)
+                        and k.value.value is None for k in n.keywords)]
+
+
+def test_every_staff_day_picker_outside_a_form_is_the_shared_helper():
+    """Issue #18: the day of a staff board (Listes d'attente, Pointage, the dashboards, the
+    journal, the places table) is picked through ui.pickers.day, one way for every page."""
+    from tests.pages.apptest import ROOT
+
+    staff = [p for p in sorted((ROOT / "pages").glob("*.py"))
+             if "require_staff()" in p.read_text() or "require_manager()" in p.read_text()]
+    assert len(staff) > 10
+    loose = [f"{p.name}:{n}" for p in staff + [ROOT / "ui" / "dashboards.py"]
+             for n in _loose_date_inputs(p.read_text())]
+    assert loose == []
+    for page in ("staff_waitlist", "staff_attendance", "staff_audit", "manager_places"):
+        assert "pickers.day(" in (ROOT / "pages" / f"{page}.py").read_text()
+    assert "pickers.day(" in (ROOT / "ui" / "dashboards.py").read_text()
+
+
+def test_a_hostile_name_moved_in_the_queue_is_said_as_text(built):
+    """The message after a move quotes the child's name: escaped, and braces in a name are
+    plain characters (the message was once built with str.format)."""
+    from tests.pages.apptest import shown
+
+    hostile = "{0} **Max**[x](http://evil.example)"
+    child = add_child(built, built.family_b_id, hostile, 10)
+    reg = registrations.request_registration(built.family_b, child, built.period_peri)
+    registrations.decide(built.staff, reg, True)
+    reserve(built.family_b, reg, [(built.first_day, built.units_peri[0])])
+    at = _open(built)
+    name = f"{hostile} TEST"
+    at.selectbox[1].select(name)
+    at.text_input[0].input("Fratrie")
+    at.button[2].click().run()  # "Monter d'une place"
+    assert not at.exception
+    said = [str(s.value) for s in at.success]
+    assert [shown(s) for s in said] == [f"{name} est maintenant en position 2."]
+    assert "\\*\\*Max\\*\\*\\[x\\]\\(" in said[0]

@@ -71,3 +71,18 @@ def test_pages_split_a_long_month_and_bad_dates_are_refused(world):
     assert len(first.frame) == 2 and len(last.frame) == total - 2 * (first.pages - 1)
     with pytest.raises(InvalidInput, match="fin"):
         audit_log.list_entries(world.manager, world.today, world.today - timedelta(days=3))
+
+
+def test_a_child_is_named_prenom_nom_in_the_journal_as_everywhere_else(world):
+    """Issue #18: a name typed "Zoé", " martin " reads "Zoé MARTIN" on every screen,
+    the journal's child column included."""
+    from services.families.accounts import ChildForm
+    from services.families.children import add_child
+    from tests.world import _born
+
+    child = add_child(world.staff, world.family_b_id,
+                      ChildForm("Zoé", " martin ", _born(world.today, 8)))
+    registered(world, world.family_b, child, world.period_peri)
+    frame = audit_log.list_entries(world.manager, *_month(world)).frame
+    named = set(frame[frame["Action"].str.startswith("Inscription")]["Enfant"])
+    assert named == {"Zoé MARTIN"}
