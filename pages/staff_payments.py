@@ -27,7 +27,7 @@ with st.expander("Export pour la comptabilité (encaissements d'une période, pa
             raise PortalError("Choisissez les deux dates de la période.")
         totals = payments.totals_by_method(actor, start, end)
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
     else:
         st.dataframe(totals.assign(**{"Montant (€)": [euros(round(e * 100)) for e in
                                                       totals["Montant (€)"]]}),

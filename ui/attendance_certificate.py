@@ -12,6 +12,7 @@ from services.errors import PortalError
 from services.families import file as family_file
 from services.families.names import full_name
 from ui import pickers
+from ui.failure import show_error
 from ui.format import euros
 from ui.money import pdf_button
 
@@ -43,7 +44,7 @@ def attendance_certificate(actor: Actor, children: list[tuple[int, str]], key: s
     try:
         statement = certificate.get_attendance_statement(actor, child_id, start, end)
     except PortalError as error:
-        st.error(error.message)
+        show_error(error)
         return
     st.caption(f"{int(statement.days_present)} jour(s) de présence · facturé "
                f"{euros(statement.charged_cents)} · réglé {euros(statement.paid_cents)}")

@@ -10,7 +10,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from tests.pages.apptest import page_as, texts
+from tests.pages.apptest import page_as, shown, texts
 from tests.money import invoicing_on
 from tests.pdf import pdf_text
 from tests.services.test_attendance_certificate import zoe_s_fortnight
@@ -85,7 +85,7 @@ def test_a_bad_period_at_the_desk_says_why_and_offers_no_pdf(built):
     at = _open_durand(built)
     _period(at, "desk_att", built.first_day, built.first_day - timedelta(days=1))
     assert f"« Au » ne peut pas être avant le {built.first_day:%d/%m/%Y}." in \
-        [e.value for e in at.error]
+        [shown(e.value) for e in at.error]
     assert CERTIFICATE not in [b.proto.label for b in at.get("download_button")]
 
 
