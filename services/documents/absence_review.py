@@ -18,7 +18,7 @@ from services.billing.charges import cancel_charges, create_charges, is_charged
 from services.booking.capacity import db_now
 from services.booking.rules import LOCAL
 from services.documents.absences import JUSTIFIED, REASONS, REQUESTED, UNJUSTIFIED
-from services.errors import InvalidTransition, NotFound
+from services.errors import InvalidTransition
 from services.families.names import full_name
 from services.mail import outbox
 from services.staff.scope import families_filter, require_reservation
@@ -66,7 +66,7 @@ def decide_absence(actor: Actor, reservation_id: int, justified: bool) -> None:
         notice = session.scalar(select(AbsenceNotice).where(
             AbsenceNotice.reservation_id == reservation_id).with_for_update())
         if notice is None:
-            raise NotFound("Aucune absence signalée pour ce jour.")
+            raise InvalidTransition("Aucune absence n'est signalée pour ce jour.")
         if notice.state != REQUESTED:
             raise InvalidTransition("Cette absence a déjà été traitée.")
         now = db_now(session)
