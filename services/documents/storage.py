@@ -100,7 +100,7 @@ def _write(stream: BinaryIO) -> Stored:
             out.flush()
             os.fsync(out.fileno())
         if kind == "application/pdf":
-            check_pdf(path.read_bytes())
+            refuse_active_content(path.read_bytes())
         _sync_folder(path.parent)
         return Stored(path.name, kind, size, path)
     except BaseException:
@@ -108,7 +108,7 @@ def _write(stream: BinaryIO) -> Stored:
         raise
 
 
-def check_pdf(data: bytes) -> None:
+def refuse_active_content(data: bytes) -> None:
     """Refuse a PDF carrying actions that run when it is opened (JavaScript, launching a
     program), looked for in its text and in its compressed streams."""
     for part in [data, *_inflated(data)]:

@@ -28,7 +28,9 @@ DOWNLOADS = {"ui/dashboards.py": "services/reports tables: this file",
              "ui/money.py": "pdf_button: *_pdf services, test_scope.py",
              # The centre's règlement intérieur: the same public file for everyone.
              "ui/centre.py": "rules PDF, no family data",
-             "pages/manager_centre.py": "rules PDF, no family data"}
+             "pages/manager_centre.py": "rules PDF, no family data",
+             # A family's uploaded files, read through documents.files.get_file: test_scope.py.
+             "ui/uploads.py": "documents.files.get_file, in the id sweep (test_scope.py)"}
 # PDF services that carry no family's data (the centre's own documents), and the PDF checks.
 CENTRE_PDFS = {"content.get_rules_pdf", "organisation.rules_pdf", "organisation.check_pdf"}
 
