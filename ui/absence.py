@@ -22,11 +22,12 @@ def absence_form(actor: Actor, registration_id: int, today: date) -> None:
     if not days:
         return
     st.subheader("Signaler une absence")
-    st.caption("Avant la date limite d'annulation, l'absence annule la journée. Après, "
+    st.caption("Avant la date limite d'annulation, l'absence annule la journée. Après (jour "
+               "marqué « hors délai »), "
                "l'accueil décide si elle est justifiée (un certificat médical aide) ; la place "
                "est rendue à la liste d'attente si la journée n'a pas commencé.")
     labels = {d.reservation_id: f"{day_words(d.day)} · {d.unit}"
-              + (" (après la date limite)" if d.late else "") for d in days}
+              + (" · hors délai" if d.late else "") for d in days}
     limit = settings.as_int(settings.DOCUMENT_MAX_MB)
     with st.form(f"absence_{registration_id}", clear_on_submit=True, border=True):
         chosen = st.selectbox("Jour réservé", list(labels), format_func=labels.__getitem__)

@@ -16,7 +16,7 @@ from ui.safe import md
 STATES = {"missing": "à fournir", "refused": "refusée, à renvoyer",
           "pending": "envoyée, en attente de vérification par l'accueil",
           "expiring": "expire bientôt", "expired": "expirée, à renouveler", "valid": "à jour"}
-STATUS = {"pending": "⏳ En attente de vérification", "accepted": "✓ Acceptée",
+STATUS = {"pending": "… En attente de vérification", "accepted": "✓ Acceptée",
           "refused": "✗ Refusée"}
 TODO = ("missing", "refused", "expiring", "expired")
 
@@ -36,7 +36,7 @@ def dashboard_notice(actor: Actor, today: date) -> None:
 
 def checklist(actor: Actor, today: date) -> None:
     for r in files.get_checklist(actor, today):
-        mark = "✓" if r.state == "valid" else "⏳" if r.state == "pending" else "!"
+        mark = "✓" if r.state == "valid" else "…" if r.state == "pending" else "!"
         until = f" · valable jusqu'au {day(r.valid_until)}" if r.valid_until else ""
         st.markdown(f"{mark} **{md(r.kind)}** : {STATES[r.state]}{until}")
 

@@ -94,7 +94,7 @@ def test_a_family_declares_an_absence_under_the_grid(built):
     at = page_as("pages/family_bookings.py", FAMILY)
     assert not at.exception and "Signaler une absence" in texts(at)
     day = next(s for s in at.selectbox if s.label == "Jour réservé")
-    assert [o.endswith("(après la date limite)") for o in day.options] == [True]
+    assert [o.endswith("· hors délai") for o in day.options] == [True]
     next(r for r in at.radio if r.label == "Motif").set_value("illness")
     next(b for b in at.button if b.label == "Signaler l'absence").click().run()
     assert not at.exception and "Absence signalée à l'accueil" in texts(at)
