@@ -84,7 +84,8 @@ def _write(stream: BinaryIO) -> Stored:
     limit = max_bytes()
     path = folder() / uuid.uuid4().hex
     try:
-        with open(path, "xb") as out:
+        # Readable by the portal's user only: these are children's health pages.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
             first = stream.read(CHUNK)
             kind = next((t for magic, t in MAGIC.items() if first.startswith(magic)), None)
             if kind is None:
