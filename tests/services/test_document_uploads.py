@@ -160,3 +160,12 @@ def test_managers_set_the_types(world):
     types.save_type(world.manager, kind, "Jugement de garde", 36, required=True)
     assert [(t.name, t.validity_months, t.required) for t in types.list_types(world.staff)] == \
         [("Jugement de garde", 36, True)]
+
+
+def test_a_new_centre_starts_with_the_usual_types(database):
+    from services import first_run
+    from tests.services.test_first_run import tilleuls
+
+    first_run.set_up(tilleuls())
+    names = [t.name for t in types.list_types(first_run.SYSTEM)]
+    assert VACCINES in names and types.MEDICAL_CERTIFICATE in names
