@@ -31,7 +31,9 @@ EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 _ACTIVE = {b"JavaScript", b"JS", b"Launch"}
 _NAME = re.compile(rb"/([A-Za-z0-9#_.+\-]+)")
 _STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
-_INFLATE_LIMIT = 20 * 1024 * 1024  # a compressed stream is read this far, no further
+# What all the compressed streams of one PDF may inflate to: enough for a scanned page, not
+# for a "zip bomb" (a few kilobytes inflating to gigabytes) to hold the server.
+INFLATE_BUDGET = 64 * 1024 * 1024
 
 
 class FileRefused(InvalidInput):
@@ -126,11 +128,17 @@ def _decoded(name: bytes) -> bytes:
 
 
 def _inflated(data: bytes) -> Iterator[bytes]:
+    budget = INFLATE_BUDGET
     for match in _STREAM.finditer(data):
         try:
-            yield zlib.decompressobj().decompress(match.group(1), _INFLATE_LIMIT)
+            out = zlib.decompressobj().decompress(match.group(1), budget + 1)
         except zlib.error:
-            continue  # not a Flate stream (an image): nothing to read in it
+            continue  # not a Flate stream (a JPEG image): nothing to read in it
+        budget -= len(out)
+        if budget < 0:
+            raise FileRefused("Ce PDF est trop lourd une fois décompressé : envoyez une photo "
+                              "ou un PDF simple.")
+        yield out
 
 
 def _sync_folder(path: Path) -> None:

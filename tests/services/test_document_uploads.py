@@ -74,6 +74,14 @@ def test_a_50_mb_file_is_refused_without_being_read_through(world, kinds, tmp_pa
     assert stored_files() == [] and document_count() == 0
 
 
+def test_a_pdf_inflating_beyond_the_budget_is_refused(world, kinds):
+    bomb = zlib.compress(bytes(storage.INFLATE_BUDGET + 1), 9)  # 64 MB of zeros in ~65 kB
+    content = PDF + b"2 0 obj << /Filter /FlateDecode >>\nstream\n" + bomb + b"\nendstream\n"
+    with pytest.raises(storage.FileRefused, match="trop lourd une fois décompressé"):
+        files.upload(world.family_a, kinds[VACCINES], io.BytesIO(content), "bombe.pdf")
+    assert stored_files() == []
+
+
 def test_the_size_limit_is_a_setting(world, kinds, monkeypatch):
     monkeypatch.setenv("DOCUMENT_MAX_MB", "1")
     with pytest.raises(storage.FileRefused, match="dépasse 1 Mo"):
