@@ -70,6 +70,10 @@ def declare_absence(actor: Actor, reservation_id: int, reason: str, note: str = 
         if res.state != R.VALIDATED.value or res.day < now.astimezone(LOCAL).date():
             raise InvalidTransition("Seul un jour réservé et validé, aujourd'hui ou à venir, "
                                     "peut être signalé absent.")
+        if session.scalar(select(AbsenceNotice.id).where(
+                AbsenceNotice.reservation_id == reservation_id)) is not None:
+            # Said before any certificate is stored, so a second click leaves no stray file.
+            raise InvalidTransition("Une absence est déjà signalée pour ce jour.")
         late = why_cannot_cancel(ctx.window, res.day, now)
         registration_id = res.registration_id
     if late is None:

@@ -88,7 +88,9 @@ def test_after_the_deadline_the_place_goes_at_once_and_the_charge_waits(world):
                                                            world.family_a_id)
     invariants.check_all()
     with pytest.raises(InvalidTransition):
-        absences.declare_absence(world.family_a, lea, "other")
+        absences.declare_absence(world.family_a, lea, "other", proof=io.BytesIO(PNG))
+    with read() as session:  # the second certificate was refused before being stored
+        assert len(session.scalars(select(Document.id)).all()) == 1
 
 
 @pytest.mark.parametrize("justified, setting, billed", [
@@ -116,6 +118,11 @@ def test_an_absence_today_keeps_the_place_and_becomes_a_pointage_mark(world):
     assert [(d.reservation_id, d.late) for d in days] == [(lea, True)]
     absences.declare_absence(world.family_a, lea, "illness")
     assert _state(lea) == "validated"
+    types.ensure_defaults(world.manager)
+    with pytest.raises(InvalidTransition, match="déjà signalée"):
+        absences.declare_absence(world.family_a, lea, "other", proof=io.BytesIO(PNG))
+    with read() as session:  # refused before the certificate was stored
+        assert session.scalar(select(Document.id)) is None
     absence_review.decide_absence(world.staff, lea, justified=True)
     assert _state(lea) == "absent_justified" and not _live_charge(lea)
     assert absences.absence_days(world.family_a, _registration(lea), world.today) == []
