@@ -76,6 +76,14 @@ UNPAID_POLICY = _declare(
 CHARGE_UNJUSTIFIED_ABSENCE = _declare(
     "CHARGE_UNJUSTIFIED_ABSENCE", "1", "1 keeps the charge of an unjustified absence; 0 removes it."
 )
+DOCUMENTS_DIR = _declare(
+    "DOCUMENTS_DIR", "var/documents",
+    "Folder where the families' uploaded documents are stored (relative to the project folder "
+    "unless absolute); back it up with the database.",
+)
+DOCUMENT_MAX_MB = _declare(
+    "DOCUMENT_MAX_MB", "5", "Largest document a family may upload, in megabytes (PDF, JPEG, PNG)."
+)
 MONETICO_URL = _declare(
     "MONETICO_URL", "",
     "Bank payment page; empty uses the local sandbox bank. Test: "

@@ -12,6 +12,7 @@ from services.booking.reserve import reserve
 from services.errors import PortalError
 from services.families.overview import get_overview
 from ui import centre
+from ui.absence import absence_form
 from ui import grid as ui_grid
 from ui.failure import show_error
 from ui.format import euros, month_title
@@ -107,4 +108,5 @@ if due > 0:
     pay_button(reg_id, label=f"Payer {euros(due)}")
 
 ui_grid.legend()
+absence_form(actor, reg_id, date.today())
 typical_week_form(actor, reg_id, grid)

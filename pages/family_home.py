@@ -7,6 +7,7 @@ from services.families.overview import get_overview
 from ui.format import day, euros
 from ui.guard import require_family
 from ui.progress import next_steps
+from ui.uploads import dashboard_notice
 from ui.safe import md
 from services.families.names import full_name
 
@@ -17,6 +18,7 @@ st.title("Mon tableau de bord")
 st.write(f"Famille {md(overview.name)}")
 if overview.amount_due_cents:
     st.warning(f"Montant à régler : {euros(overview.amount_due_cents)} (onglet « Mon compte »).")
+dashboard_notice(actor, date.today())
 STATE_LABELS = {"requested": "? En attente de validation par l'accueil",
                 "validated": "✓ Inscription validée", "refused": "Refusée",
                 "cancelled": "Annulée"}

@@ -1,11 +1,12 @@
-"""File de validation: registration, booking and cancellation requests, oldest first."""
+"""File de validation: documents and absences sent by families (ui/reviews.py), then
+registration, booking and cancellation requests, oldest first."""
 import streamlit as st
 
 from services.errors import PortalError
 from services.reports.queue_sheet import validation_queue
 from services.staff import decisions
 from services.staff.queue import KIND_LABELS, QueueFilter, list_queue
-from ui import pickers
+from ui import pickers, reviews
 from ui.failure import show_error
 from ui.format import day, moment
 from ui.guard import require_staff
@@ -17,6 +18,7 @@ actor = require_staff()
 st.title("File de validation")
 st.caption("Les demandes les plus anciennes d'abord. Cochez une ou plusieurs demandes, "
            "puis validez ou refusez-les ; la famille reçoit un mail dans tous les cas.")
+reviews.section(actor)
 for line in st.session_state.pop("queue_results", []):
     (st.success if line.startswith("✓") else st.warning)(line)
 with st.expander("Filtres", expanded=False):

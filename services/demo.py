@@ -20,6 +20,7 @@ from services.booking.rules import LOCAL
 from services.catalogue import setup
 from services.catalogue.setup import UnitSpec
 from services.config import closures
+from services.documents import types as document_types
 from services.families import accounts
 from services.families.accounts import ChildForm, FamilyForm, GuardianForm
 from services.families.queries import child_ids
@@ -120,6 +121,7 @@ def load(today: date | None = None) -> None:
                 partial_payment=short == "Été")
     _tariffs(actor, org)
     _family_texts(actor, today)
+    document_types.ensure_defaults(actor)
     _people(actor, org, gabriel, chats, today, periods)
     with transaction() as session:
         audit.record(session, actor, MARK, "organisation", org)

@@ -17,6 +17,7 @@ from db.states import LinkPurpose, Role
 from services import audit, organisation, validate
 from services.actor import SYSTEM
 from services.auth import links
+from services.documents import types as document_types
 from services.errors import PortalError
 from services.families.accounts import EmailTaken
 from services.mail import outbox
@@ -99,4 +100,6 @@ def set_up(form: SetupForm) -> SetupDone:
     # Without a mail server the outbox wrote the link on the server's console, where the
     # person installing the portal reads it; the stored mail shows it masked.
     organisation.clear_cache()
+    # The usual pièces à fournir, which the manager then edits (Pièces à fournir).
+    document_types.ensure_defaults(SYSTEM)
     return done

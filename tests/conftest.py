@@ -99,6 +99,12 @@ def _fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BCRYPT_ROUNDS", "4")
 
 
+@pytest.fixture(autouse=True)
+def _documents_dir(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Uploaded files go to a folder of the test's own, never to the project's var/."""
+    monkeypatch.setenv("DOCUMENTS_DIR", str(tmp_path_factory.mktemp("documents")))
+
+
 @pytest.fixture
 def world(database: str):  # type: ignore[no-untyped-def]
     """The reference world on each engine (see tests/world.py)."""

@@ -32,6 +32,7 @@ FAMILY = {
     "Mon dossier": [
         ("pages/family_members.py", "Ma famille", "ma_famille", "family_restroom"),
         ("pages/family_contact.py", "Mes coordonnées", "coordonnees", "contact_mail"),
+        ("pages/family_documents.py", "Mes documents", "mes_documents", "upload_file"),
         ("pages/family_account.py", "Mon compte", "mon_compte", "account_balance_wallet"),
     ],
     "Aide": [HELP],
@@ -73,6 +74,7 @@ MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {
         ("pages/manager_centre.py", "Mon centre", "mon_centre", "domain"),
         ("pages/manager_family_texts.py", "Accueil des familles", "accueil_familles",
          "campaign"),
+        ("pages/manager_documents.py", "Pièces à fournir", "pieces", "description"),
         ("pages/manager_sites.py", "Lieux d'accueil", "lieux", "location_on"),
         ("pages/manager_activities.py", "Activités", "activites", "category"),
         ("pages/manager_ages.py", "Tranches d'âge", "tranches_age", "cake"),

@@ -2,6 +2,7 @@
 from db.models.booking import Registration, Reservation
 from db.models.catalogue import (Activity, ActivityType, AgeGroup, CapacitySlot, Closure,
                                  NewsItem, Organisation, Period, QfBracket, Site, Tariff, Unit)
+from db.models.documents import AbsenceNotice, DocumentType
 from db.models.money import (Charge, Invoice, InvoiceCounter, InvoiceLine, Payment,
                              PaymentAllocation)
 from db.models.payments import CreditOrigin, PaymentLine, PaymentLink
@@ -11,7 +12,8 @@ from db.models.reports import Promotion
 from db.models.system import AuditEntry, Mail, Throttle
 
 __all__ = [
-    "Activity", "ActivityType", "AgeGroup", "AuditEntry", "CapacitySlot", "ChangeRequest",
+    "AbsenceNotice", "Activity", "ActivityType", "AgeGroup", "AuditEntry", "CapacitySlot",
+    "ChangeRequest", "DocumentType",
     "Charge", "Child", "Closure", "CreditOrigin", "Document", "Family", "Guardian", "Invoice",
     "InvoiceCounter", "InvoiceLine",
     "LinkToken", "Mail", "NewsItem", "Organisation", "Payment", "PaymentAllocation", "PaymentLine",

@@ -61,6 +61,19 @@ class Document(Base):
     received_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
     note: Mapped[str] = mapped_column(String(300), default="")
+    # Uploaded by the family (services/documents): the type asked for, the file kept under
+    # DOCUMENTS_DIR by its uuid name, and reception's review. Desk entries have no file and
+    # are accepted as they are recorded.
+    type_id: Mapped[int | None] = mapped_column(ForeignKey("document_type.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="accepted", server_default="accepted")
+    stored_name: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True,
+                                                    unique=True)
+    file_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    content_type: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    uploaded_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    refusal_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
 
 class UserAccount(Base):

@@ -51,7 +51,8 @@ def serving(tmp: Path, extra_env: dict[str, str] | None = None,
     url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
            "PORTAIL_DEMO": "1" if demo else "0",
-           "PORTAIL_PUBLIC_URL": url, "BCRYPT_ROUNDS": "4", **(extra_env or {})}
+           "PORTAIL_PUBLIC_URL": url, "BCRYPT_ROUNDS": "4",
+           "DOCUMENTS_DIR": str(tmp / "documents"), **(extra_env or {})}
     env.pop("SMTP_HOST", None) if "SMTP_HOST" not in (extra_env or {}) else None
     subprocess.run([sys.executable, "-m", "db.bootstrap"], cwd=ROOT, env=env, check=True,
                    capture_output=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import io
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,10 @@ from services.billing import attendance_certificate, credits, documents, invoice
 from services.booking import cancel, grid, memo, reserve, typical_week
 from services.booking.rules import LOCAL
 from services.catalogue import offer, setup
+from services.documents import absence_review, absences
+from services.documents import files as doc_files
+from services.documents import review as doc_review
+from services.documents import types as doc_types
 from services.config import accounts as staff_accounts
 from services.families import accounts, changes, children, overview
 from services.families import file as family_file
@@ -78,7 +83,15 @@ class Target:
     user: int
     month: date
     link_mail: int
+    upload: int  # a file family B uploaded, waiting for review
     invoice: int = 0  # B's invoice of the month, issued
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
+
+
+def _png() -> io.BytesIO:
+    return io.BytesIO(PNG)
 
 
 def build_target(w: World) -> Target:
@@ -90,6 +103,9 @@ def build_target(w: World) -> Target:
     ref = desk.record_desk_payment(w.staff, w.family_b_id, "cheque", 123, note="Banque B")
     doc = family_edit.record_document(w.staff, w.family_b_id, "Assurance", w.today)
     change = changes.request_change(w.family_b, "qf", "900")
+    doc_types.ensure_defaults(w.manager)
+    kind = doc_types.list_types(w.family_b)[0].id
+    upload = doc_files.upload(w.family_b, kind, _png(), "zoe.png")
     user = accounts.account_ids(w.family_b_id)[0]
     links.send_invitation(w.staff, user)  # a mail carrying a link, for "nouveau lien"
     # Family A at Saint Gabriel: the Saint Gabriel desk works with it.
@@ -106,7 +122,7 @@ def build_target(w: World) -> Target:
                                     .order_by(Mail.id.desc())).first()
     assert charge and mail and guardian and link_mail
     return Target(w.family_b_id, w.zoe, reg, res, charge, ref, doc, change, mail, guardian,
-                  user, w.first_day.replace(day=1), link_mail, _invoice(w))
+                  user, w.first_day.replace(day=1), link_mail, upload, _invoice(w))
 
 
 def _invoice(w: World) -> int:
@@ -304,6 +320,26 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
         lambda a, w, t: corrections.cancel_for_family(a, t.family, t.registration,
                                                       t.reservations[1:], "appel de la famille"),
         (STAFF,)),
+    "documents.files.list_documents": (
+        lambda a, w, t: doc_files.list_documents(a, t.family), (STAFF, FAMILY)),
+    "documents.files.get_file": (lambda a, w, t: doc_files.get_file(a, t.upload),
+                                 (STAFF, FAMILY, MANAGER)),
+    "documents.files.get_checklist": (
+        lambda a, w, t: doc_files.get_checklist(a, w.today, t.family), (STAFF, FAMILY)),
+    "documents.absences.absence_days": (
+        lambda a, w, t: absences.absence_days(a, t.registration, w.today), (STAFF, FAMILY)),
+    "documents.files.upload": (
+        lambda a, w, t: doc_files.upload(a, doc_types.list_types(a)[0].id, _png(), "b.png",
+                                         t.family), (STAFF, FAMILY)),
+    "documents.absence_review.decide_absence": (
+        # No absence declared on it: a business refusal for those allowed, not a scope one.
+        lambda a, w, t: absence_review.decide_absence(a, t.reservations[0], True), (STAFF,)),
+    "documents.review.refuse_document": (
+        lambda a, w, t: doc_review.refuse_document(a, t.upload, "illisible"), (STAFF,)),
+    "documents.review.accept_document": (
+        lambda a, w, t: doc_review.accept_document(a, t.upload), (STAFF,)),
+    "documents.absences.declare_absence": (
+        lambda a, w, t: absences.declare_absence(a, t.reservations[1], "illness"), (FAMILY,)),
     "booking.cancel.cancel": (
         lambda a, w, t: cancel.cancel(a, t.registration, t.reservations[1:]), (STAFF, FAMILY)),
 }
@@ -316,5 +352,16 @@ def pending_at_chats(w: World) -> None:
                                  "Péri bis", w.first_day, w.first_day + timedelta(days=30),
                                  opened, weekdays="1245", auto_validate=False)
     registrations.request_registration(w.family_b, w.zoe, period)
+    # An absence family B declared past the cancel deadline, waiting for the desk.
+    late = setup.create_period(w.manager, w.activity_peri, w.age_groups["6/12 ans"],
+                               "Péri ter", w.first_day, w.first_day + timedelta(days=30),
+                               opened, weekdays="1245", cancel_deadline=(40, time(15)))
+    reg = registrations.request_registration(w.family_b, w.zoe, late)
+    registrations.decide(w.staff, reg, validate=True)
+    day = w.first_day + timedelta(days=1)
+    reserve.reserve(w.family_b, reg, [(day, w.units_peri[2])])
+    with read() as session:
+        booked = session.scalar(select(Reservation.id).where(Reservation.registration_id == reg))
+    absences.declare_absence(w.family_b, booked, "illness")
     with transaction() as session:
         session.execute(update(Mail).values(state="failed", attempts=5))

@@ -32,7 +32,9 @@ DOWNLOADS = {"ui/downloads.py": "export_buttons: EXPORTS below and ui/dashboards
              "ui/money.py": "pdf_button: *_pdf services, test_scope.py",
              # The centre's règlement intérieur: the same public file for everyone.
              "ui/centre.py": "rules PDF, no family data",
-             "pages/manager_centre.py": "rules PDF, no family data"}
+             "pages/manager_centre.py": "rules PDF, no family data",
+             # A family's uploaded files, read through documents.files.get_file: test_scope.py.
+             "ui/uploads.py": "documents.files.get_file, in the id sweep (test_scope.py)"}
 # Files offering tables through ui/downloads.export_buttons, and the services/reports
 # functions whose tables they offer (each one in the sweep below). ui/dashboards.table offers
 # the dashboards' services/reports tables, and the journal (test_scope_lists.py).

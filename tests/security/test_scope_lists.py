@@ -13,6 +13,7 @@ from typing import Any
 import services
 from services import audit
 from services.errors import Forbidden
+from services.documents import absence_review, files
 from services.families import changes
 from services.payments import desk
 from services.staff import attendance, family_files, mails, queue, waitlist
@@ -40,6 +41,8 @@ READS: dict[str, Read] = {
         a, u, w.first_day),
     "staff.waitlist.list_board": lambda a, w, s, u: waitlist.list_board(a, s, w.first_day),
     "audit.list_entries": lambda a, w, s, u: audit.list_entries(a),
+    "documents.files.list_to_review": lambda a, w, s, u: files.list_to_review(a),
+    "documents.absence_review.list_absences": lambda a, w, s, u: absence_review.list_absences(a),
 }
 # Reads whose result names no family (counts are compared below, not searched for names).
 COUNTS = {"staff.mails.count_outbox", "staff.mails.count_failed", "staff.waitlist.list_board"}
@@ -63,6 +66,9 @@ OTHER = {
     "content.update_family_texts": "the centre's texts, manager only",
     "organisation.update_profile": "the centre's profile, manager only",
     "staff.audit_log.list_people": "names of staff and managers, for the journal's filter",
+    "documents.types.list_types": "the centre's document types, no family data",
+    "documents.types.save_type": "the centre's document types, manager only",
+    "documents.types.ensure_defaults": "the centre's document types, manager only",
 }
 LEFT_OUT = ("services.reports.",  # dashboards and exports: test_scope_exports.py
             "services.config.", "services.catalogue.",  # configuration, no family data

@@ -1,0 +1,1 @@
+"""Pièces à fournir: types set by managers, files uploaded by families, reviewed by reception."""

@@ -1,0 +1,150 @@
+"""Uploaded files on disk: checked by their content, written under a fresh uuid name before
+their row, and removed if that row is not committed.
+
+A file is never lost once its row is committed (it is complete and fsynced before the
+INSERT), and never left behind by a failed transaction (the `incoming` block removes it).
+Only a crash between the write and the commit can leave a file without a row: harmless,
+since nothing names it.
+"""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from db import settings
+from services.errors import InvalidInput, NotFound
+
+CHUNK = 64 * 1024
+# The first bytes of each accepted format: the extension and the browser's type are the
+# sender's words, the content is not.
+MAGIC = {b"%PDF-": "application/pdf", b"\xff\xd8\xff": "image/jpeg",
+         b"\x89PNG\r\n\x1a\n": "image/png"}
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+# PDF names that run something when the file is opened: such a file is refused, not stored.
+_ACTIVE = {b"JavaScript", b"JS", b"Launch"}
+_NAME = re.compile(rb"/([A-Za-z0-9#_.+\-]+)")
+_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
+# What all the compressed streams of one PDF may inflate to: enough for a scanned page, not
+# for a "zip bomb" (a few kilobytes inflating to gigabytes) to hold the server.
+INFLATE_BUDGET = 64 * 1024 * 1024
+
+
+class FileRefused(InvalidInput):
+    default_message = "Ce fichier n'est pas accepté : envoyez un PDF, une photo JPEG ou PNG."
+
+
+@dataclass(frozen=True)
+class Stored:
+    name: str
+    content_type: str
+    size: int
+    path: Path
+
+
+def folder() -> Path:
+    """The DOCUMENTS_DIR folder (relative to the project unless absolute), created if need be."""
+    path = Path(settings.DOCUMENTS_DIR.get())
+    path = path if path.is_absolute() else settings.ROOT / path
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def max_bytes() -> int:
+    return settings.as_int(settings.DOCUMENT_MAX_MB) * 1024 * 1024
+
+
+@contextmanager
+def incoming(stream: BinaryIO) -> Iterator[Stored]:
+    """Store an upload, checked, under a new uuid name; the caller commits its row inside the
+    block. If the block fails (the INSERT, the commit, anything), the file is removed."""
+    stored = _write(stream)
+    try:
+        yield stored
+    except BaseException:
+        stored.path.unlink(missing_ok=True)
+        raise
+
+
+def read_bytes(name: str) -> bytes:
+    """The content of a stored file (the caller has checked who asks)."""
+    if not re.fullmatch(r"[0-9a-f]{32}", name or ""):
+        raise NotFound("Ce fichier est introuvable.")
+    path = folder() / name
+    if not path.is_file():
+        raise NotFound("Ce fichier est introuvable : prévenez l'accueil.")
+    return path.read_bytes()
+
+
+def _write(stream: BinaryIO) -> Stored:
+    limit = max_bytes()
+    path = folder() / uuid.uuid4().hex
+    try:
+        # Readable by the portal's user only: these are children's health pages.
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+            first = stream.read(CHUNK)
+            kind = next((t for magic, t in MAGIC.items() if first.startswith(magic)), None)
+            if kind is None:
+                raise FileRefused()
+            size, chunk = 0, first
+            while chunk:
+                size += len(chunk)
+                if size > limit:  # stop reading at once: never more than limit + one chunk
+                    raise FileRefused(f"Ce fichier dépasse {limit // (1024 * 1024)} Mo : "
+                                      "envoyez une version plus légère (une photo suffit).")
+                out.write(chunk)
+                chunk = stream.read(CHUNK)
+            out.flush()
+            os.fsync(out.fileno())
+        if kind == "application/pdf":
+            refuse_active_content(path.read_bytes())
+        _sync_folder(path.parent)
+        return Stored(path.name, kind, size, path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
+def refuse_active_content(data: bytes) -> None:
+    """Refuse a PDF carrying actions that run when it is opened (JavaScript, launching a
+    program), looked for in its text and in its compressed streams."""
+    for part in [data, *_inflated(data)]:
+        for match in _NAME.finditer(part):
+            if _decoded(match.group(1)) in _ACTIVE:
+                raise FileRefused("Ce PDF contient des actions automatiques (JavaScript ou "
+                                  "lancement de programme) : il est refusé. Envoyez une photo "
+                                  "ou un PDF simple.")
+
+
+def _decoded(name: bytes) -> bytes:
+    """A PDF name with its #xx escapes decoded (/J#53 is /JS)."""
+    return re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), name)
+
+
+def _inflated(data: bytes) -> Iterator[bytes]:
+    budget = INFLATE_BUDGET
+    for match in _STREAM.finditer(data):
+        try:
+            out = zlib.decompressobj().decompress(match.group(1), budget + 1)
+        except zlib.error:
+            continue  # not a Flate stream (a JPEG image): nothing to read in it
+        budget -= len(out)
+        if budget < 0:
+            raise FileRefused("Ce PDF est trop lourd une fois décompressé : envoyez une photo "
+                              "ou un PDF simple.")
+        yield out
+
+
+def _sync_folder(path: Path) -> None:
+    """fsync the folder, so the new file's name survives a power cut too."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
