@@ -19,8 +19,8 @@ def section(actor: Actor) -> None:
     """Pending documents and absences; says nothing when there are none."""
     docs = files.list_to_review(actor)
     notices = absence_review.list_absences(actor)
-    for line in st.session_state.pop("review_results", []):
-        st.success(line)
+    if done := st.session_state.pop("review_flash", None):
+        st.success(done)
     if docs:
         st.subheader(f"Pièces à vérifier ({len(docs)})")
         for doc in docs[:SHOWN]:
@@ -34,7 +34,7 @@ def section(actor: Actor) -> None:
 
 
 def _done(message: str) -> None:
-    st.session_state.setdefault("review_results", []).append(message)
+    st.session_state["review_flash"] = message
     st.rerun()
 
 
@@ -50,10 +50,10 @@ def _document(actor: Actor, doc: files.DocumentRow) -> None:
         try:
             if left.button("Accepter", key=f"accept_{doc.id}", type="primary", width="stretch"):
                 until = review.accept_document(actor, doc.id)
-                _done(f"✓ {doc.kind} ({doc.family}) acceptée, valable jusqu'au {day(until)}.")
+                _done(f"✓ {md(doc.kind)} ({md(doc.family)}) acceptée, valable jusqu'au {day(until)}.")
             if right.button("Refuser", key=f"refuse_{doc.id}", width="stretch"):
                 review.refuse_document(actor, doc.id, reason)
-                _done(f"✓ {doc.kind} ({doc.family}) refusée ; la famille a reçu le motif.")
+                _done(f"✓ {md(doc.kind)} ({md(doc.family)}) refusée ; la famille a reçu le motif.")
         except PortalError as error:
             show_error(error)
 
@@ -72,9 +72,9 @@ def _absence(actor: Actor, row: absence_review.AbsenceRow) -> None:
             if left.button("Absence justifiée", key=f"justify_{rid}", type="primary",
                            width="stretch"):
                 absence_review.decide_absence(actor, rid, True)
-                _done(f"✓ Absence de {row.child} le {day(row.day)} justifiée : non facturée.")
+                _done(f"✓ Absence de {md(row.child)} le {day(row.day)} justifiée : non facturée.")
             if right.button("Non justifiée", key=f"unjustify_{rid}", width="stretch"):
                 absence_review.decide_absence(actor, rid, False)
-                _done(f"✓ Absence de {row.child} le {day(row.day)} non justifiée.")
+                _done(f"✓ Absence de {md(row.child)} le {day(row.day)} non justifiée.")
         except PortalError as error:
             show_error(error)

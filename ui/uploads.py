@@ -27,10 +27,10 @@ def dashboard_notice(actor: Actor, today: date) -> None:
     todo = [r for r in files.get_checklist(actor, today) if r.state in TODO]
     if not todo:
         return
-    lines = [f"- **{md(r.kind)}** : {STATES[r.state]}"
-             + (f" (valable jusqu'au {day(r.valid_until)})" if r.valid_until else "")
-             for r in todo]
-    st.warning("Pièces à fournir :\n\n" + "\n".join(lines))
+    st.warning("Pièces à fournir :\n\n" + "\n".join(
+        [f"- **{md(r.kind)}** : {STATES[r.state]}"
+         + (f" (valable jusqu'au {day(r.valid_until)})" if r.valid_until else "")
+         for r in todo]))
     if st.button("Envoyer mes documents", icon=":material/upload_file:", key="go_documents"):
         st.switch_page("pages/family_documents.py")
 
