@@ -11,6 +11,7 @@ from services.booking.rules import LOCAL
 from services.errors import PortalError
 from services.payments import card, receipts
 from ui.documents import family_documents
+from ui.rights import my_data
 from ui.format import day, euros
 from ui.guard import require_family
 from ui.money import (STATE_LABELS, cents, payment_state, pdf_button, unpick, watch_payment,
@@ -121,3 +122,4 @@ for view in payments:
         st.caption(line)
 
 family_documents(actor, account, today)
+my_data(actor)

@@ -3,7 +3,7 @@ import streamlit as st
 
 from services.errors import PortalError
 from services.staff.family_files import get_family_file, search_families
-from ui import corrections, family_forms, family_panels, staff_grid
+from ui import corrections, family_forms, family_panels, rights, staff_grid
 from ui.guard import require_staff
 from ui.safe import md
 
@@ -37,6 +37,7 @@ if query.strip():
 
 family_id = st.session_state.get("family_id")
 if family_id is None:
+    rights.closure_requests(actor)
     st.caption("Recherchez une famille pour ouvrir son dossier.")
     st.stop()
 try:
@@ -50,6 +51,7 @@ tabs = st.tabs(["Dossier", "Inscriptions et réservations", "Réserver pour la f
                 "Solde et mails", "Modifier", "Historique"])
 with tabs[0]:
     family_panels.the_file(actor, file)
+    rights.family_file(actor, file)
 with tabs[1]:
     family_panels.bookings(actor, file)
     st.markdown("**Grille**")

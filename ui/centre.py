@@ -123,3 +123,6 @@ def footer() -> None:
         st.markdown("·", width="content")
         if st.button("Contactez-nous", type="tertiary", key="footer_contact"):
             _contact()
+        st.markdown("·", width="content")
+        # A plain link (ui.nav.PRIVACY's address): the page is public and in every menu.
+        st.markdown("[Confidentialité](/confidentialite)", width="content")

@@ -28,7 +28,10 @@ DOWNLOADS = {"ui/dashboards.py": "services/reports tables: this file",
              "ui/money.py": "pdf_button: *_pdf services, test_scope.py",
              # The centre's règlement intérieur: the same public file for everyone.
              "ui/centre.py": "rules PDF, no family data",
-             "pages/manager_centre.py": "rules PDF, no family data"}
+             "pages/manager_centre.py": "rules PDF, no family data",
+             # A family's data ZIP: export_family_data is in the id sweep (test_scope.py);
+             # what a site-limited desk's ZIP holds: test_the_family_zip_keeps_to_the_sites.
+             "ui/rights.py": "family data ZIP"}
 # PDF services that carry no family's data (the centre's own documents), and the PDF checks.
 CENTRE_PDFS = {"content.get_rules_pdf", "organisation.rules_pdf", "organisation.check_pdf"}
 
@@ -97,3 +100,32 @@ def test_reports_give_a_site_limited_desk_nothing_of_another_site(world):
     assert leaks == []
     # Occupancy and money have Chats data to show the desk of both sites.
     assert not {"occupancy", "money", "summary", "glance"} & set(unseen)
+
+
+def test_the_family_zip_keeps_to_the_sites(world):
+    """Family A comes to both sites: the Saint Gabriel desk's ZIP of A holds A's Saint
+    Gabriel registration and nothing of Les Chats Perchés; family B's, it may not make."""
+    import io
+    import zipfile
+
+    from services.booking.reserve import reserve
+    from services.families.rights.export import export_family_data
+    from tests.money import registered
+
+    w = world
+    build_target(w)  # also A's request at Saint Gabriel
+    reg = registered(w, w.family_a, w.lea, w.period_peri)
+    reserve(w.family_a, reg, [(w.first_day, w.units_peri[0])])
+    with pytest.raises(Forbidden):
+        export_family_data(w.staff_gabriel, w.family_b_id)
+
+    def tables(actor: Any) -> str:
+        archive = zipfile.ZipFile(io.BytesIO(export_family_data(actor, w.family_a_id)))
+        # Mails and the journal are the family's whole history, as the desk reads them on
+        # the file (outbox.list_mails, audit_log.family_history): registrations are not.
+        return "\n".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist()
+                         if n in ("inscriptions.csv", "reservations.csv", "prestations.csv"))
+
+    mine, both = tables(w.staff_gabriel), tables(w.staff)
+    assert "Léa" in mine and not [mark for mark in CHATS if mark in mine]
+    assert any(mark in both for mark in CHATS)

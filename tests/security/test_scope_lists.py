@@ -63,6 +63,9 @@ OTHER = {
     "content.update_family_texts": "the centre's texts, manager only",
     "organisation.update_profile": "the centre's profile, manager only",
     "staff.audit_log.list_people": "names of staff and managers, for the journal's filter",
+    # Closing B's account cancels its days, which the other lists need: its own test below.
+    "families.rights.closure.list_closure_requests": "test_closure_requests_stay_on_their_sites",
+    "families.rights.closure.request_closure": "the signed-in family's own account",
 }
 LEFT_OUT = ("services.reports.",  # dashboards and exports: test_scope_exports.py
             "services.config.", "services.catalogue.",  # configuration, no family data
@@ -124,3 +127,13 @@ def _mails_of(family_id: int) -> int:
     with read() as session:
         return int(session.scalar(select(func.count(Mail.id))
                                   .where(Mail.family_id == family_id)) or 0)
+
+
+def test_closure_requests_stay_on_their_sites(world):
+    from services.families.rights import closure
+
+    build_target(world)  # B comes to Les Chats Perchés only
+    closure.request_closure(world.family_b)
+    assert closure.list_closure_requests(world.staff_gabriel).empty
+    assert list(closure.list_closure_requests(world.staff)["Famille"]) == ["DURAND"]
+    assert list(closure.list_closure_requests(world.manager)["Famille"]) == ["DURAND"]
