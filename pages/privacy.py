@@ -13,13 +13,13 @@ st.write("Cette page explique quelles données le portail famille conserve, pour
          "de temps, et comment exercer vos droits (Règlement général sur la protection des "
          "données, RGPD).")
 
-st.header("Qui est responsable de vos données")
+st.subheader("Qui est responsable de vos données")
 who = facts.centre.name or "le centre"
 st.markdown(f"Le responsable du traitement est **{md(who)}**, qui gère l'accueil de vos "
             "enfants. Vos données ne sont ni vendues, ni cédées, ni utilisées à des fins "
             "publicitaires.")
 
-st.header("Ce que nous conservons, et pourquoi")
+st.subheader("Ce que nous conservons, et pourquoi")
 st.markdown("""
 - **Votre dossier famille** : noms, adresse, téléphone, e-mail des responsables légaux et
   quotient familial, pour vous joindre et appliquer le tarif qui vous correspond.
@@ -33,7 +33,7 @@ st.markdown("""
   quand), pour répondre à vos questions et garder la trace des modifications.
 """)
 
-st.header("Combien de temps")
+st.subheader("Combien de temps")
 st.markdown(f"""
 - Tant que votre compte est ouvert, vos données restent disponibles pour vous et pour
   l'accueil.
@@ -46,7 +46,7 @@ st.markdown(f"""
   les dates et les numéros de facture restent, sans aucun nom.
 """)
 
-st.header("Vos droits")
+st.subheader("Vos droits")
 st.markdown("""
 - **Accès et portabilité** : dans « Mon compte », « Télécharger mes données » vous donne
   un fichier ZIP avec toutes vos données (tableaux lisibles avec un tableur, un fichier
@@ -56,5 +56,5 @@ st.markdown("""
 - **Réclamation** : vous pouvez saisir la CNIL (www.cnil.fr).
 """)
 
-st.header("Nous contacter")
+st.subheader("Nous contacter")
 contact_block(facts.centre)
