@@ -82,3 +82,19 @@ def test_reception_sees_the_request_and_only_a_manager_anonymises(built):
         assert session.scalar(select(Family.name).where(Family.id == built.family_a_id)) \
             == f"Famille anonymisée n°{built.family_a_id}"
 
+
+
+def test_the_footer_links_the_privacy_page_except_on_a_first_run(sqlite_db):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.apptest import ROOT
+    from tests.world import build
+
+    def footer_links() -> list[str]:
+        at = AppTest.from_file(str(ROOT / "Home.py"), default_timeout=30).run()
+        assert not at.exception
+        return [link.proto.label for link in at.get("page_link")]
+
+    assert "Confidentialité" not in footer_links()  # no centre yet: only the setup page
+    build()
+    assert "Confidentialité" in footer_links()
