@@ -102,6 +102,13 @@ def anonymise_family(actor: Actor, family_id: int, confirmation: str,
 
 def _scrub(session: Session, family: Family) -> None:
     """Neutral values in place of every name, contact and birth date; free texts emptied."""
+    neutral = _people(session, family)
+    _free_texts(session, family.id, neutral)
+    _accounts(session, family)
+
+
+def _people(session: Session, family: Family) -> dict[int, str]:
+    """The family, its guardians and children made neutral; the children's new names."""
     fid = family.id
     family.name = neutral_name(fid)
     family.address = family.postal_code = family.city = family.phone = family.email = ""
@@ -117,6 +124,12 @@ def _scrub(session: Session, family: Family) -> None:
         # The birth year stays: age-group statistics (CAF) count children by age.
         child.birth_date = date(child.birth_date.year, 1, 1)
         child.sex = child.school = child.health_notes = ""
+    return neutral
+
+
+def _free_texts(session: Session, fid: int, neutral: dict[int, str]) -> None:
+    """Charge labels renamed; reasons, notes, requested values and bank details emptied;
+    the family's mails deleted. Amounts, dates and numbers are not touched."""
     # A charge's label ends with the child's first name ("APRES-MIDI – 12/05/2026 – Léa").
     for charge, child_id in session.execute(select(Charge, Registration.child_id).join(
             Registration, Registration.id == Charge.registration_id)
@@ -129,7 +142,11 @@ def _scrub(session: Session, family: Family) -> None:
                     .values(new_value=""))
     session.execute(update(Payment).where(Payment.family_id == fid).values(bank_details=""))
     session.execute(delete(Mail).where(Mail.family_id == fid))
-    users = list(session.scalars(select(UserAccount).where(UserAccount.family_id == fid)))
+
+
+def _accounts(session: Session, family: Family) -> None:
+    """The family's accounts closed for good, and the audit log's names and free details."""
+    users = list(session.scalars(select(UserAccount).where(UserAccount.family_id == family.id)))
     for user in users:
         user.email, user.display_name = f"anonyme-{user.id}@invalid", family.name
         user.password_hash, user.active = None, False
@@ -138,7 +155,7 @@ def _scrub(session: Session, family: Family) -> None:
     session.execute(delete(LinkToken).where(LinkToken.user_id.in_(user_ids)))
     session.execute(delete(Mail).where(Mail.link_user_id.in_(user_ids)))
     for entry in session.scalars(select(AuditEntry).where(
-            (AuditEntry.family_id == fid) | AuditEntry.user_id.in_(user_ids))):
+            (AuditEntry.family_id == family.id) | AuditEntry.user_id.in_(user_ids))):
         if entry.user_id in user_ids:
             entry.actor = family.name
         details = json.loads(entry.details or "{}")
