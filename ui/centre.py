@@ -116,7 +116,10 @@ def footer() -> None:
     st.html("<style>div:has(> .st-key-portal_footer){order:9999}"
             ".st-key-portal_footer{margin-top:2rem;border-top:1px solid rgba(128,128,128,.3);"
             "padding-top:.4rem}.st-key-portal_footer button,.st-key-portal_footer a"
-            "{font-size:.85rem}.st-key-portal_footer a{padding:0 .25rem}</style>")
+            "{font-size:.85rem}.st-key-portal_footer a{padding:0 .25rem}"
+            # On a phone the three links fit one line without their separators.
+            "@media (max-width:640px){.st-key-portal_footer>div:has([data-testid=stMarkdown])"
+            "{display:none}}</style>")
     with st.container(key="portal_footer", horizontal=True, gap="small",
                       vertical_alignment="center"):
         if st.button("Mentions légales", type="tertiary", key="footer_legal"):
