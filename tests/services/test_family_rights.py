@@ -14,13 +14,14 @@ from sqlalchemy import func, select
 from db.engine import read
 from db.models import (AuditEntry, Charge, Child, Family, Guardian, Invoice, Mail, Payment,
                        Reservation, UserAccount)
-from services.auth import login
+from services.auth import links, login
 from services.billing.documents import invoice_pdf
 from services.booking.reserve import reserve
 from services.errors import Forbidden, InvalidCredentials, InvalidInput, SessionExpired
-from services.families import changes
+from services.families import accounts, changes
 from services.families.rights import anonymise, closure
 from services.families.rights.export import export_family_data
+from services.mail import outbox
 from services.payments import desk
 from tests.invariants import check_all, no_charge_without_its_reservation, no_payment_lost
 from tests.money import registered
@@ -42,7 +43,7 @@ def _states(reg: int) -> list[str]:
             Reservation.registration_id == reg).order_by(Reservation.id)))
 
 
-def test_a_family_downloads_all_its_data_and_nothing_of_another(world):
+def test_a_family_downloads_all_its_data_and_nothing_of_another(world, monkeypatch):
     reg_b = registered(world, world.family_b, world.zoe, world.period_peri)
     reserve(world.family_b, reg_b, [(world.first_day, world.units_peri[0])])
     reg_a = registered(world, world.family_a, world.lea, world.period_peri)
@@ -50,6 +51,8 @@ def test_a_family_downloads_all_its_data_and_nothing_of_another(world):
     ref = desk.record_desk_payment(world.staff, world.family_a_id, "cheque", 100,
                                    note="Chèque 1234")
     changes.request_change(world.family_a, "qf", "850")
+    monkeypatch.setenv("SMTP_HOST", "smtp.test.example")  # the link is kept for delivery...
+    links.send_invitation(world.staff, accounts.account_ids(world.family_a_id)[0])
     archive = _zip(export_family_data(world.family_a))
     names = set(archive.namelist())
     assert {"famille.csv", "responsables.csv", "enfants.csv", "inscriptions.csv",
@@ -61,6 +64,11 @@ def test_a_family_downloads_all_its_data_and_nothing_of_another(world):
     assert {"Léa", "Tom"} == {r["Prénom"] for r in children}
     assert [r["Montant (€)"] for r in _rows(archive, "paiements.csv")] == ["1,00"]
     assert _rows(archive, "reservations.csv")[0]["Jour"] == f"{world.first_day:%d/%m/%Y}"
+    mails = _rows(archive, "mails.csv")  # ...and never handed over
+    assert any(outbox.LINK_MASK in m["Message"] for m in mails)
+    assert not any("jeton=" in m["Message"] for m in mails)
+    with read() as session:
+        assert "jeton=" in session.scalars(select(Mail.link).where(Mail.link.is_not(None))).one()
     everything = json.loads(archive.read("donnees.json"))
     assert everything["famille"][0]["Nom"] == "DUPONT"
     assert everything["demandes_de_modification"][0]["Nouvelle valeur"] == "850"
