@@ -138,3 +138,8 @@ STAFF_IDLE_MINUTES = _declare(
     "STAFF_IDLE_MINUTES", "30",
     "Minutes without use after which a staff or manager session ends (shared reception PCs).",
 )
+RECORDS_RETENTION_YEARS = _declare(
+    "RECORDS_RETENTION_YEARS", "10",
+    "Years the accounting records of a closed family are kept, with its names, before a "
+    "manager may anonymise it (French commercial code, art. L123-22: 10 years).",
+)

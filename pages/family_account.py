@@ -13,6 +13,7 @@ from services.payments import card, receipts
 from ui import attendance_certificate
 from ui.documents import family_documents
 from ui.failure import show_error
+from ui.rights import my_data
 from ui.format import day, euros
 from ui.guard import require_family
 from ui.money import (STATE_LABELS, cents, payment_state, pdf_button, unpick, watch_payment,
@@ -124,3 +125,4 @@ for view in payments:
 
 family_documents(actor, account, today)
 attendance_certificate.for_family(actor, today)
+my_data(actor)

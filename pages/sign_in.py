@@ -50,3 +50,4 @@ st.info("Pas encore de compte ? Votre dossier d'inscription se fait d'abord à l
         f"{md(profile.hours_sentence)}. Vous recevez ensuite un lien par e-mail pour choisir "
         "votre mot de passe.")
 centre.canteen(*get_canteen_notice())
+st.caption("[Confidentialité : vos données et vos droits](/confidentialite)")

@@ -4,7 +4,7 @@ import streamlit as st
 from services.errors import PortalError
 from services.reports.contacts import family_contacts
 from services.staff.family_files import get_family_file, search_families
-from ui import corrections, desk_documents, family_forms, family_panels, staff_grid
+from ui import corrections, desk_documents, family_forms, family_panels, rights, staff_grid
 from ui.downloads import export_buttons
 from ui.failure import show_error
 from ui.guard import require_staff
@@ -42,6 +42,7 @@ export_buttons(lambda: family_contacts(actor), "familles_contacts", "families_ex
                "Liste des familles (contacts)")
 family_id = st.session_state.get("family_id")
 if family_id is None:
+    rights.closure_requests(actor)
     st.caption("Recherchez une famille pour ouvrir son dossier.")
     st.stop()
 try:
@@ -55,6 +56,7 @@ tabs = st.tabs(["Dossier", "Inscriptions et réservations", "Réserver pour la f
                 "Solde et mails", "Documents", "Modifier", "Historique"])
 with tabs[0]:
     family_panels.the_file(actor, file)
+    rights.family_file(actor, file)
 with tabs[1]:
     family_panels.bookings(actor, file)
     st.markdown("**Grille**")

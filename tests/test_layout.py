@@ -8,7 +8,8 @@ from pathlib import Path
 
 from db.settings import ROOT
 
-PUBLIC_PAGES = {"pages/sign_in.py", "pages/set_password.py", "pages/setup.py"}
+PUBLIC_PAGES = {"pages/sign_in.py", "pages/set_password.py", "pages/setup.py",
+                "pages/privacy.py"}
 GUARDS = {"require_family", "require_staff", "require_manager", "require_role",
           "require_signed_in"}
 MAX_LINES = 400

@@ -1,11 +1,11 @@
 """The centre's own words on screen: its contact, the canteen notice, news, the booking memo
-and the footer "Mentions légales · Contactez-nous" every page carries. Every value typed by
-a manager goes through ui.safe."""
+and the footer "Mentions légales · Contactez-nous · Confidentialité" every page carries.
+Every value typed by a manager goes through ui.safe."""
 from __future__ import annotations
 
 import streamlit as st
 
-from services import content
+from services import content, first_run
 from services.booking.memo import BookingMemo
 from services.content import News
 from services.organisation import Profile
@@ -115,7 +115,11 @@ def footer() -> None:
     # the footer under whatever the page draws after it.
     st.html("<style>div:has(> .st-key-portal_footer){order:9999}"
             ".st-key-portal_footer{margin-top:2rem;border-top:1px solid rgba(128,128,128,.3);"
-            "padding-top:.4rem}.st-key-portal_footer button{font-size:.85rem}</style>")
+            "padding-top:.4rem}.st-key-portal_footer button,.st-key-portal_footer a"
+            "{font-size:.85rem}.st-key-portal_footer a{padding:0 .25rem}"
+            # On a phone the three links fit one line without their separators.
+            "@media (max-width:640px){.st-key-portal_footer>div:has([data-testid=stMarkdown])"
+            "{display:none}}</style>")
     with st.container(key="portal_footer", horizontal=True, gap="small",
                       vertical_alignment="center"):
         if st.button("Mentions légales", type="tertiary", key="footer_legal"):
@@ -123,3 +127,7 @@ def footer() -> None:
         st.markdown("·", width="content")
         if st.button("Contactez-nous", type="tertiary", key="footer_contact"):
             _contact()
+        if not first_run.needs_setup():  # a first run's only page is the setup
+            st.markdown("·", width="content")
+            # ui.nav.PRIVACY: public, and in every role's menu.
+            st.page_link("pages/privacy.py", label="Confidentialité")

@@ -32,6 +32,10 @@ def cancel_days(actor: Actor, file: FamilyFile) -> None:
             st.write("Aucun jour à venir à annuler sur cette inscription.")
             return
         labels = {int(r.id): f"{day(r.Jour)} · {r.Unité} · {r.État}" for r in days.itertuples()}
+        if st.session_state.pop("fix_days_done", False):
+            # The days just cancelled are no longer options: a picker still holding them
+            # fails on the next run (whichever form sends it).
+            st.session_state.pop("fix_days", None)
         with st.form("fix_cancel"):
             picked = st.multiselect("Jours à annuler", list(labels), format_func=labels.get,
                                     placeholder="Choisir…", key="fix_days")
@@ -44,6 +48,7 @@ def cancel_days(actor: Actor, file: FamilyFile) -> None:
             except PortalError as error:
                 show_error(error)
             else:
+                st.session_state["fix_days_done"] = True
                 for cell in done.cells:
                     st.write(f"{day(cell.day)} · {md(cell.unit_name)} : {md(cell.describe())}")
 

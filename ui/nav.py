@@ -14,8 +14,11 @@ ANONYMOUS = [
     ("pages/sign_in.py", "Connexion", "connexion", "login"),
     ("pages/set_password.py", "Choisir mon mot de passe", "mot_de_passe", "key"),
     ("pages/setup.py", "Mise en service", "mise_en_service", "rocket_launch"),
+    ("pages/privacy.py", "Confidentialité", "confidentialite", "shield"),
 ]
 HELP = ("pages/portal_help.py", "Comment utiliser le portail ?", "aide", "help")
+# What the portal keeps, why and how long (RGPD): public, and in every role's menu.
+PRIVACY = ANONYMOUS[3]
 # Families land on their dashboard; the Accueil page comes first in their menu, as in the
 # tutorial's portal.
 LANDING = "pages/family_home.py"
@@ -35,7 +38,7 @@ FAMILY = {
         ("pages/family_documents.py", "Mes documents", "mes_documents", "upload_file"),
         ("pages/family_account.py", "Mon compte", "mon_compte", "account_balance_wallet"),
     ],
-    "Aide": [HELP],
+    "Aide": [HELP, PRIVACY],
 }
 STAFF = {
     "Accueil": [
@@ -50,6 +53,7 @@ STAFF = {
          "edit_note"),
         ("pages/staff_audit.py", "Journal des actions", "journal", "history"),
         HELP,
+        PRIVACY,
     ],
     "Tableaux de bord": [
         ("pages/dashboard_occupancy.py", "Occupation des places", "occupation", "event_seat"),
@@ -101,8 +105,9 @@ def _sections(groups: dict[str, list[tuple[str, str, str, str]]]) -> dict[str, l
 def _signed_out() -> list:  # type: ignore[type-arg]
     """Every signed-in address, signed out, shows the sign-in (not Streamlit's "Page not
     found"); the address stays, so that after signing in the user lands on that page."""
+    public = {spec[2] for spec in ANONYMOUS}
     urls = dict.fromkeys(url for groups in MENUS for specs in groups.values()
-                         for _, _, url, _ in specs)
+                         for _, _, url, _ in specs if url not in public)
     return [st.Page(ANONYMOUS[0][0], title="Connexion", url_path=url, visibility="hidden")
             for url in urls]
 
@@ -119,7 +124,8 @@ def pages_for(actor: Actor | None) -> dict[str, list] | list:  # type: ignore[ty
     if actor is None:
         if first_run.needs_setup():  # a new installation: setting up is all there is to do
             return [_page(ANONYMOUS[2], default=True)]
-        return [_page(ANONYMOUS[0], default=True), _page(ANONYMOUS[1]), *_signed_out()]
+        return [_page(ANONYMOUS[0], default=True), _page(ANONYMOUS[1]), _page(PRIVACY),
+                *_signed_out()]
     if actor.role == Role.FAMILY:
         return _sections(FAMILY)
     if actor.role != Role.MANAGER:

@@ -23,6 +23,12 @@ class Family(Base):
     qf: Mapped[int | None] = mapped_column(Integer, nullable=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Data rights (services/families/rights): the family asked to close its account (by
+    # which user; no foreign key, see 0024_rights), and, once the accounting records'
+    # retention has passed, a manager anonymised it.
+    closure_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    closure_requested_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class Guardian(Base):

@@ -27,6 +27,8 @@ SOURCES_FR = {"portal": "Portail", "back_office": "Accueil", "system": "Système
 ACTIONS_FR = {
     "add_child": "Enfant ajouté", "add_closure": "Fermeture ajoutée",
     "add_guardian": "Contact ajouté", "add_unit": "Unité ajoutée",
+    "anonymise_family": "Famille anonymisée", "export_family_data": "Données téléchargées",
+    "request_closure": "Clôture du compte demandée",
     "attendance": "Pointage", "cancel": "Annulation de réservations",
     "card_paid": "Paiement par carte accepté", "card_refused": "Paiement par carte refusé",
     "create_activity": "Activité créée", "create_activity_type": "Type d'activité créé",

@@ -35,6 +35,8 @@ from services.documents import types as doc_types
 from services.config import accounts as staff_accounts
 from services.families import accounts, changes, children, overview
 from services.families import file as family_file
+from services.families.rights import anonymise, closure
+from services.families.rights import export as rights_export
 from services.families.accounts import ChildForm, GuardianForm
 from services.mail import outbox
 from services.payments import card, desk, receipts
@@ -238,6 +240,13 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
         lambda a, w, t: family_files.validated_registrations(a, t.family), (STAFF,)),
     "staff.mails.list_outbox": (lambda a, w, t: staff_mails.list_outbox(a, family_id=t.family),
                                 (STAFF,)),
+    "families.rights.closure.closure_requested_at": (
+        lambda a, w, t: closure.closure_requested_at(a, t.family), (STAFF,)),
+    "families.rights.anonymise.get_retention": (
+        lambda a, w, t: anonymise.get_retention(a, t.family), (STAFF,)),
+    # A read that leaves an audit entry (who downloaded the family's data).
+    "families.rights.export.export_family_data": (
+        lambda a, w, t: rights_export.export_family_data(a, t.family), (STAFF, FAMILY)),
     # From here on, calls that write (when allowed).
     "auth.links.resend_link": (lambda a, w, t: links.resend_link(a, t.link_mail), (STAFF,)),
     # Staff accounts are the manager's alone: a family's account is none of them.
@@ -313,6 +322,8 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
         lambda a, w, t: demo_history.book_and_mark(a, [t.registration], w.today), (MANAGER,)),
     "demo_history.backdate_due_dates": (
         lambda a, w, t: demo_history.backdate_due_dates(a, [t.family], w.today), (MANAGER,)),
+    "families.rights.anonymise.anonymise_family": (
+        lambda a, w, t: anonymise.anonymise_family(a, t.family, "DURAND"), (MANAGER,)),
     "staff.corrections.reverse_desk_payment": (
         lambda a, w, t: corrections.reverse_desk_payment(a, t.family, t.payment, "erreur"),
         (STAFF,)),

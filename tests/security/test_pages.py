@@ -77,7 +77,8 @@ def test_the_menus_give_each_page_to_the_roles_expected(sqlite_db, monkeypatch):
     shown = menus(monkeypatch)
     assert shown["anonymous"] == {spec[0] for spec in nav.ANONYMOUS} - {SETUP}
     assert shown["staff_one"] == shown["staff_all"]
-    assert shown["family"] & shown["staff_all"] == {nav.HELP[0]}  # the help page is for all
+    # The help and privacy pages are for all.
+    assert shown["family"] & shown["staff_all"] == {nav.HELP[0], nav.PRIVACY[0]}
     assert shown["staff_all"] < shown["manager"]
     assert every_page() == set().union(*shown.values(), {SETUP})
 

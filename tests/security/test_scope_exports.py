@@ -34,7 +34,10 @@ DOWNLOADS = {"ui/downloads.py": "export_buttons: EXPORTS below and ui/dashboards
              "ui/centre.py": "rules PDF, no family data",
              "pages/manager_centre.py": "rules PDF, no family data",
              # A family's uploaded files, read through documents.files.get_file: test_scope.py.
-             "ui/uploads.py": "documents.files.get_file, in the id sweep (test_scope.py)"}
+             "ui/uploads.py": "documents.files.get_file, in the id sweep (test_scope.py)",
+             # A family's data ZIP: export_family_data is in the id sweep (test_scope.py);
+             # what a site-limited desk's ZIP holds: test_the_family_zip_keeps_to_the_sites.
+             "ui/rights.py": "family data ZIP"}
 # Files offering tables through ui/downloads.export_buttons, and the services/reports
 # functions whose tables they offer (each one in the sweep below). ui/dashboards.table offers
 # the dashboards' services/reports tables, and the journal (test_scope_lists.py).
@@ -169,3 +172,32 @@ def test_an_issued_invoice_goes_to_its_family_and_its_sites_desks_only(world):
         with pytest.raises(Forbidden):
             invoices.list_invoices(outsider, t.family)
     assert invoices.list_invoices(world.family_a) == []
+
+
+def test_the_family_zip_keeps_to_the_sites(world):
+    """Family A comes to both sites: the Saint Gabriel desk's ZIP of A holds A's Saint
+    Gabriel registration and nothing of Les Chats Perchés; family B's, it may not make."""
+    import io
+    import zipfile
+
+    from services.booking.reserve import reserve
+    from services.families.rights.export import export_family_data
+    from tests.money import registered
+
+    w = world
+    build_target(w)  # also A's request at Saint Gabriel
+    reg = registered(w, w.family_a, w.lea, w.period_peri)
+    reserve(w.family_a, reg, [(w.first_day, w.units_peri[0])])
+    with pytest.raises(Forbidden):
+        export_family_data(w.staff_gabriel, w.family_b_id)
+
+    def tables(actor: Any) -> str:
+        archive = zipfile.ZipFile(io.BytesIO(export_family_data(actor, w.family_a_id)))
+        # Mails and the journal are the family's whole history, as the desk reads them on
+        # the file (outbox.list_mails, audit_log.family_history): registrations are not.
+        return "\n".join(archive.read(n).decode("utf-8-sig") for n in archive.namelist()
+                         if n in ("inscriptions.csv", "reservations.csv", "prestations.csv"))
+
+    mine, both = tables(w.staff_gabriel), tables(w.staff)
+    assert "Léa" in mine and not [mark for mark in CHATS if mark in mine]
+    assert any(mark in both for mark in CHATS)

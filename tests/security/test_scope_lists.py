@@ -69,6 +69,9 @@ OTHER = {
     "documents.types.list_types": "the centre's document types, no family data",
     "documents.types.save_type": "the centre's document types, manager only",
     "documents.types.ensure_defaults": "the centre's document types, manager only",
+    # Closing B's account cancels its days, which the other lists need: its own test below.
+    "families.rights.closure.list_closure_requests": "test_closure_requests_stay_on_their_sites",
+    "families.rights.closure.request_closure": "the signed-in family's own account",
 }
 LEFT_OUT = ("services.reports.",  # dashboards and exports: test_scope_exports.py
             "services.config.", "services.catalogue.",  # configuration, no family data
@@ -130,3 +133,13 @@ def _mails_of(family_id: int) -> int:
     with read() as session:
         return int(session.scalar(select(func.count(Mail.id))
                                   .where(Mail.family_id == family_id)) or 0)
+
+
+def test_closure_requests_stay_on_their_sites(world):
+    from services.families.rights import closure
+
+    build_target(world)  # B comes to Les Chats Perchés only
+    closure.request_closure(world.family_b)
+    assert closure.list_closure_requests(world.staff_gabriel).empty
+    assert list(closure.list_closure_requests(world.staff)["Famille"]) == ["DURAND"]
+    assert list(closure.list_closure_requests(world.manager)["Famille"]) == ["DURAND"]

@@ -1,12 +1,18 @@
-"""Reception cancels a day for a family and reverses a cheque recorded by mistake, from the
-family file; the manager reads both in "Journal des actions"."""
+"""Records with a trail: reception cancels a day for a family and reverses a cheque recorded
+by mistake, from the family file; the manager reads both in "Journal des actions"; the
+family downloads its data (RGPD) from "Mon compte" and finds both in it."""
 from __future__ import annotations
+
+import csv
+import io
+import zipfile
 
 from services import registrations
 from services.booking.reserve import reserve
 from services.demo import DEMO_PASSWORDS
+from services.families import accounts
 from services.payments import desk
-from tests.e2e.conftest import go, shot, sign_in, wait_idle
+from tests.e2e.conftest import PHONE, go, shot, sign_in, wait_idle
 from tests.e2e.staff_data import (STAFF_EMAIL, actor, family_of, far, new_family, open_day,
                                   period, served)
 
@@ -14,7 +20,13 @@ __all__ = ["served"]
 MANAGER = "direction@csjacquard.example"
 
 
-def test_reception_corrects_and_the_manager_reads_the_journal(served, browser, desktop):
+def _rows(archive: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
+    text = archive.read(name).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text), delimiter=";"))
+
+
+def test_reception_corrects_the_manager_reads_the_journal_the_family_downloads(
+        served, browser, desktop):
     name, (child,) = new_family([("Lina", 8)])
     staff = actor(STAFF_EMAIL)
     peri = period("CHATS PERCHES PERISCOLAIRE", "6/12 ans")
@@ -57,6 +69,7 @@ def test_reception_corrects_and_the_manager_reads_the_journal(served, browser, d
     form.get_by_label("Motif").fill("chèque d'une autre famille")
     desktop.get_by_role("button", name="Annuler ce règlement (contre-passation)").click()
     desktop.get_by_text(f"Règlement {cheque} annulé").wait_for()
+    assert not desktop.get_by_text("Une erreur inattendue").count()
     shot(desktop, "staff_family_reverse_payment")
 
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="fr-FR")
@@ -78,3 +91,36 @@ def test_reception_corrects_and_the_manager_reads_the_journal(served, browser, d
     assert "Règlement annulé (contre-passation)" in text and "chèque d'une autre famille" in text
     assert "Accueil" in text and name in text
     context.close()
+
+    # The family signs in (its password set for the test) and downloads its data.
+    password = DEMO_PASSWORDS["direction@csjacquard.example"]
+    accounts.set_password_directly(actor(MANAGER), accounts.account_ids(family.family_id)[0],
+                                   password)
+    context = browser.new_context(viewport=PHONE, locale="fr-FR", is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    mobile = context.new_page()
+    mobile.set_default_timeout(20_000)
+    sign_in(mobile, served, f"{name.lower()}@example.org", password)
+    go(mobile, "Mon compte")
+    button = mobile.get_by_role("button", name="Télécharger mes données (ZIP)")
+    button.scroll_into_view_if_needed()
+    shot(mobile, "family_account_my_data_390")
+    with mobile.expect_download() as download:
+        button.click()
+    assert download.value.suggested_filename == "mes-donnees.zip"
+    archive = zipfile.ZipFile(io.BytesIO(download.value.path().read_bytes()))
+    assert {"enfants.csv", "reservations.csv", "paiements.csv", "donnees.json"} <= set(
+        archive.namelist())
+    assert [r["Prénom"] for r in _rows(archive, "enfants.csv")] == ["Lina"]
+    days = {r["Jour"]: r["État"] for r in _rows(archive, "reservations.csv")}
+    assert days == {f"{first[0]:%d/%m/%Y}": "annulée", f"{second[0]:%d/%m/%Y}": "validée"}
+    payments = {r["Référence"]: r["Montant (€)"] for r in _rows(archive, "paiements.csv")}
+    assert len(payments) == 2 and cheque in payments  # the cheque and its counter-entry
+    assert sorted(payments.values())[0].startswith("-")
+    mobile.locator(".st-key-portal_footer").get_by_role("link", name="Confidentialité").click()
+    mobile.get_by_role("heading", name="Combien de temps").wait_for()
+    shot(mobile, "privacy_390")
+    context.close()
+    desktop.goto(served + "/confidentialite")
+    desktop.get_by_role("heading", name="Combien de temps").wait_for()
+    shot(desktop, "privacy_1366")
