@@ -10,9 +10,10 @@ from services.errors import PortalError
 from services.families.rights import anonymise, closure
 from services.families.rights.export import export_family_data
 from services.staff.family_files import FamilyFile
+from ui.failure import show_error
 from ui.format import day, moment
 from ui.safe import md
-from ui.session import ENDED_KEY
+from ui.session import ENDED_FLASH
 
 CLOSED = ("Votre compte est clôturé : vous ne pouvez plus vous connecter. Un e-mail vous "
           "confirme la demande.")
@@ -42,9 +43,9 @@ def my_data(actor: Actor) -> None:
             try:
                 closure.request_closure(actor)
             except PortalError as error:
-                st.error(error.message)
+                show_error(error)
             else:
-                st.session_state[ENDED_KEY] = CLOSED
+                st.session_state[ENDED_FLASH] = CLOSED
                 st.rerun()
 
 
@@ -86,6 +87,6 @@ def family_file(actor: Actor, file: FamilyFile) -> None:
             try:
                 name = anonymise.anonymise_family(actor, file.id, typed)
             except PortalError as error:
-                st.error(error.message)
+                show_error(error)
             else:
                 st.success(f"La famille s'appelle désormais « {md(name)} ».")
