@@ -12,9 +12,13 @@ import pytest
 from sqlalchemy import func, select
 
 from db.engine import read
-from db.models import (AuditEntry, Charge, Child, Family, Guardian, Invoice, Mail, Payment,
+from db.models import (AuditEntry, Charge, Child, Family, Guardian, Invoice, InvoiceLine, Mail,
+                       Payment,
                        Reservation, UserAccount)
 from services.auth import links, login
+from services.billing import invoices
+from services.documents import files as doc_files
+from services.documents import types as doc_types
 from services.billing.documents import invoice_pdf
 from services.booking.reserve import reserve
 from services.errors import Forbidden, InvalidCredentials, InvalidInput, SessionExpired
@@ -24,7 +28,7 @@ from services.families.rights.export import export_family_data
 from services.mail import outbox
 from services.payments import desk
 from tests.invariants import check_all, no_charge_without_its_reservation, no_payment_lost
-from tests.money import registered
+from tests.money import invoicing_on, registered
 from tests.world import PASSWORD, add_child
 
 
@@ -51,10 +55,23 @@ def test_a_family_downloads_all_its_data_and_nothing_of_another(world, monkeypat
     ref = desk.record_desk_payment(world.staff, world.family_a_id, "cheque", 100,
                                    note="Chèque 1234")
     changes.request_change(world.family_a, "qf", "850")
+    doc_types.ensure_defaults(world.manager)
+    kind = doc_types.list_types(world.manager)[0].id
+    png = b"\x89PNG\r\n\x1a\n" + bytes(40)
+    sent = doc_files.upload(world.family_a, kind, io.BytesIO(png), "vaccins.png")
+    doc_files.upload(world.family_b, kind, io.BytesIO(png), "zoe.png")
+    invoicing_on(monkeypatch, world.first_day)
+    invoice_pdf(world.family_a, world.first_day)
+    (issued,) = invoices.list_invoices(world.family_a)
     monkeypatch.setenv("SMTP_HOST", "smtp.test.example")  # the link is kept for delivery...
     links.send_invitation(world.staff, accounts.account_ids(world.family_a_id)[0])
     archive = _zip(export_family_data(world.family_a))
     names = set(archive.namelist())
+    # Its own uploaded file and its issued invoice, as stored; nothing of B's upload.
+    assert archive.read(f"documents/envoyes/{sent}-vaccins.png") == png
+    assert archive.read(f"documents/facture-{issued.number}.pdf") == \
+        invoices.issued_pdf(world.family_a, issued.invoice_id)
+    assert not [n for n in names if "zoe" in n]
     assert {"famille.csv", "responsables.csv", "enfants.csv", "inscriptions.csv",
             "reservations.csv", "prestations.csv", "paiements.csv", "avoirs.csv", "mails.csv",
             "demandes_de_modification.csv", "journal.csv", "donnees.json",
@@ -132,10 +149,11 @@ def _money() -> tuple[object, ...]:
                 sorted(session.scalars(select(Invoice.number))))
 
 
-def test_anonymisation_waits_for_the_retention_then_keeps_only_the_accounts(world):
+def test_anonymisation_waits_for_the_retention_then_keeps_only_the_accounts(world, monkeypatch):
     reg = registered(world, world.family_a, world.lea, world.period_peri)
     reserve(world.family_a, reg, [(world.first_day, world.units_peri[0])])
     desk.record_desk_payment(world.staff, world.family_a_id, "cheque", 100, note="Chèque 99")
+    invoicing_on(monkeypatch, world.first_day)  # the month has begun: its invoice is issued
     invoice_pdf(world.family_a, world.first_day)
     changes.request_change(world.family_a, "health_notes", "Allergie aux Lilas", world.lea)
     with pytest.raises(InvalidInput, match="clôture"):
@@ -170,7 +188,12 @@ def test_anonymisation_waits_for_the_retention_then_keeps_only_the_accounts(worl
         users = session.scalars(select(UserAccount.email).where(
             UserAccount.family_id == family.id)).all()
         assert users and all(u.endswith("@invalid") for u in users)
+        issued = session.scalars(select(Invoice).where(Invoice.family_id == family.id)).all()
+        # The invoice keeps its number and total; its stored PDF (names in it) is gone.
+        assert issued and all(i.number and i.total_cents and i.pdf is None for i in issued)
         texts = " ".join([*session.scalars(select(Charge.label)),
+                          *session.scalars(select(InvoiceLine.child)),
+                          *session.scalars(select(InvoiceLine.label)),
                           *session.scalars(select(Payment.bank_details)),
                           *session.scalars(select(AuditEntry.details)),
                           *session.scalars(select(AuditEntry.actor))])

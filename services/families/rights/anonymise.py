@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from db.base import utcnow
 from db.engine import read, transaction
 from db.models import (AuditEntry, ChangeRequest, Charge, Child, Document, Family, Guardian,
-                       Invoice, LinkToken, Mail, Payment, Registration, UserAccount)
+                       Invoice, InvoiceLine, LinkToken, Mail, Payment, Registration, UserAccount)
 from services import audit, validate
 from services.actor import Actor
 from services.auth.login import revoke_all_sessions
@@ -135,6 +135,7 @@ def _free_texts(session: Session, fid: int, neutral: dict[int, str]) -> None:
             Registration, Registration.id == Charge.registration_id)
             .where(Charge.family_id == fid)):
         charge.label = f"{charge.label.rsplit(' – ', 1)[0]} – {neutral.get(child_id, '')}"
+    _invoices(session, fid, neutral)
     session.execute(update(Registration).where(Registration.child_id.in_(list(neutral)))
                     .values(reason=""))
     session.execute(update(Document).where(Document.family_id == fid).values(note=""))
@@ -142,6 +143,20 @@ def _free_texts(session: Session, fid: int, neutral: dict[int, str]) -> None:
                     .values(new_value=""))
     session.execute(update(Payment).where(Payment.family_id == fid).values(bank_details=""))
     session.execute(delete(Mail).where(Mail.family_id == fid))
+
+
+def _invoices(session: Session, fid: int, neutral: dict[int, str]) -> None:
+    """Issued invoices past the retention: numbers, months, totals and line amounts stay;
+    the children's names in their lines and the stored PDFs (which print the names) go."""
+    issued = select(Invoice.id).where(Invoice.family_id == fid)
+    for line, child_id in session.execute(select(InvoiceLine, Registration.child_id)
+                                          .join(Charge, Charge.id == InvoiceLine.charge_id)
+                                          .join(Registration,
+                                                Registration.id == Charge.registration_id)
+                                          .where(InvoiceLine.invoice_id.in_(issued))):
+        line.child = neutral.get(child_id, "")
+        line.label = f"{line.label.rsplit(' – ', 1)[0]} – {line.child}"
+    session.execute(update(Invoice).where(Invoice.family_id == fid).values(pdf=None))
 
 
 def _accounts(session: Session, family: Family) -> None:

@@ -13,11 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
-from db.models import Activity, Child, Payment, Period, Registration
+from db.models import Activity, Child, Document, Invoice, Payment, Period, Registration
 from services import audit
 from services.actor import Actor
 from services.billing.documents import registration_certificate_pdf
 from services.booking.rules import LOCAL
+from services.documents.files import get_file
 from services.families.rights import sections
 from services.families.rights.sections import Part, Scope, Section
 from services.mail import outbox
@@ -29,7 +30,8 @@ README = """Vos données personnelles conservées par le portail.
 
 Chaque fichier .csv s'ouvre avec un tableur (Excel, LibreOffice) ; le fichier
 donnees.json contient les mêmes informations dans un format lisible par un programme.
-Le dossier documents/ contient vos attestations et reçus.
+Le dossier documents/ contient vos factures, attestations et reçus, et les pièces que
+vous avez envoyées (documents/envoyes/).
 """
 
 
@@ -57,8 +59,26 @@ def documents(session: Session, scope: Scope) -> Part:
     return Part(files=files)
 
 
+def issued_invoices(session: Session, scope: Scope) -> Part:
+    """Invoices and credit notes as they were issued (their stored PDFs: reading writes nothing)."""
+    rows = session.execute(select(Invoice.number, Invoice.kind, Invoice.pdf).where(
+        Invoice.family_id == scope.family_id, Invoice.pdf.is_not(None)).order_by(Invoice.sequence))
+    return Part(files={f"documents/{'avoir' if kind == 'credit_note' else 'facture'}-{number}.pdf":
+                       pdf for number, kind, pdf in rows})
+
+
+def uploads(session: Session, scope: Scope) -> Part:
+    """The files the family sent (vaccinations, certificates…), through the scoped reader."""
+    files = {}
+    for doc_id, name in session.execute(select(Document.id, Document.file_name).where(
+            Document.family_id == scope.family_id, Document.stored_name.is_not(None))
+            .order_by(Document.id)):
+        files[f"documents/envoyes/{doc_id}-{name}"] = get_file(scope.actor, doc_id).data
+    return Part(files=files)
+
+
 SECTIONS: list[Section] = [sections.family, sections.bookings, sections.money,
-                           sections.requests_and_log, mails, documents]
+                           sections.requests_and_log, mails, documents, issued_invoices, uploads]
 
 
 def _visible_registrations(session: Session, actor: Actor, family_id: int) -> list[int]:
