@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, fields, replace
-from datetime import date
+from datetime import date, datetime
 
 from services import validate
 from services.errors import InvalidInput
@@ -128,3 +128,19 @@ def describe_pickup(value: str) -> str:
                              ("contact d'urgence", d.get("emergency"))) if on]
     relation = f" ({d['relationship']})" if d.get("relationship") else ""
     return f"{d.get('name', '')}{relation} · {d.get('phone', '')} · {', '.join(roles) or '—'}"
+
+
+def parse_dates(value: str, label: str) -> tuple[date, ...]:
+    """Dates typed as jj/mm/aaaa (or aaaa-mm-jj), separated by commas or spaces."""
+    text = validate.text(value, label, max_len=300)
+    found = []
+    for part in text.replace(";", ",").replace(" ", ",").split(","):
+        if not part:
+            continue
+        try:
+            found.append(date.fromisoformat(part) if "-" in part
+                         else datetime.strptime(part, "%d/%m/%Y").date())
+        except ValueError:
+            raise InvalidInput(f"« {label} » : « {part} » n'est pas une date "
+                               "(exemple : 15/03/2018).") from None
+    return tuple(found)

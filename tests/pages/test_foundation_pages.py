@@ -21,7 +21,8 @@ MANAGER_PAGES = ["pages/manager_home.py", "pages/manager_offer.py", "pages/manag
                  "pages/manager_places.py", "pages/manager_closures.py", "pages/manager_centre.py",
                  "pages/manager_family_texts.py", "pages/manager_sites.py",
                  "pages/manager_activities.py", "pages/manager_ages.py",
-                 "pages/manager_brackets.py", "pages/manager_accounts.py"]
+                 "pages/manager_brackets.py", "pages/manager_accounts.py",
+                 "pages/manager_consents.py"]
 FAMILY_PAGES = ["pages/family_home.py", "pages/family_account.py", "pages/family_bookings.py",
                 "pages/family_registration_new.py", "pages/family_members.py",
                 "pages/family_contact.py", "pages/family_welcome.py"]

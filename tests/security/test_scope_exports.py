@@ -31,6 +31,8 @@ DOWNLOADS = {"ui/dashboards.py": "services/reports tables: this file",
              "pages/manager_centre.py": "rules PDF, no family data"}
 # PDF services that carry no family's data (the centre's own documents), and the PDF checks.
 CENTRE_PDFS = {"content.get_rules_pdf", "organisation.rules_pdf", "organisation.check_pdf"}
+# PDFs of a site's day (no family id in their arguments): swept below, site by site.
+SITE_PDFS = {"staff.health_day.day_list_pdf"}
 
 
 def report_services() -> dict[str, Any]:
@@ -73,7 +75,7 @@ def test_every_pdf_service_is_in_the_id_sweep():
                  for name, fn in inspect.getmembers(module, inspect.isfunction)
                  if fn.__module__ == info.name and name.endswith("_pdf")
                  and not name.startswith("_")}
-    assert pdfs and pdfs - CENTRE_PDFS <= set(CALLS)
+    assert pdfs and pdfs - CENTRE_PDFS - SITE_PDFS <= set(CALLS)
 
 
 def test_reports_give_a_site_limited_desk_nothing_of_another_site(world):
@@ -97,3 +99,19 @@ def test_reports_give_a_site_limited_desk_nothing_of_another_site(world):
     assert leaks == []
     # Occupancy and money have Chats data to show the desk of both sites.
     assert not {"occupancy", "money", "summary", "glance"} & set(unseen)
+
+
+def test_the_day_list_pdf_stays_on_its_site(world):
+    """The Pointage's printable list: another site's desk and families are refused; the
+    Saint Gabriel desk's own list names nothing of Les Chats Perchés."""
+    from services.staff.health_day import day_list_pdf
+    from tests.pdf import pdf_text
+
+    build_target(world)  # Zoé DURAND expected at Les Chats Perchés on first_day
+    w = world
+    for actor in (w.staff_gabriel, w.family_a, w.family_b):
+        with pytest.raises(Forbidden):
+            day_list_pdf(actor, w.site_chats, w.first_day)
+    assert "Zoé DURAND" in pdf_text(day_list_pdf(w.staff, w.site_chats, w.first_day))
+    own = pdf_text(day_list_pdf(w.staff_gabriel, w.site_gabriel, w.first_day))
+    assert not [word for word in CHATS + ("Papi",) if word in own]
