@@ -31,7 +31,7 @@ def show_flash() -> None:
 
 def health_sheets(actor: Actor, children: list[Any]) -> None:
     """One expander per child: the fiche sanitaire, then the centre's consents."""
-    st.header("Santé et autorisations")
+    st.header("Santé et autorisations", anchor=False)
     st.caption("Les allergies, le PAI et le traitement sont vérifiés par l'accueil avant d'être "
                "enregistrés ; le régime, le médecin, les vaccins et les autorisations sont "
                "enregistrés aussitôt.")
@@ -117,7 +117,7 @@ def _consents_form(actor: Actor, child_id: int) -> None:
 
 def pickup_persons(actor: Actor) -> None:
     """The family's pick-up persons and emergency contacts, with requests to change them."""
-    st.header("Personnes autorisées et contacts d'urgence")
+    st.header("Personnes autorisées et contacts d'urgence", anchor=False)
     if why := pickup.booking_blocker(actor):
         st.warning(md(why))
     people = pickup.list_pickup_persons(actor)

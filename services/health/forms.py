@@ -81,13 +81,9 @@ def sensitive_json(form: HealthForm) -> str:
 def describe_sensitive(value: str) -> str:
     """A pending health change as reception reads it, one line per field."""
     data = json.loads(value) if value else {}
-    lines = []
-    for key in SENSITIVE:
-        shown = data.get(key, "")
-        if key == "pai":
-            shown = "oui" if shown else "non"
-        lines.append(f"{LABELS[key]} : {shown or '—'}")
-    return "\n".join(lines)
+    lines = [f"{LABELS[key]} : {data[key]}" for key in SENSITIVE
+             if key != "pai" and data.get(key)]
+    return "\n".join([*lines, f"PAI : {'oui' if data.get('pai') else 'non'}"])
 
 
 @dataclass(frozen=True)
