@@ -22,6 +22,9 @@ from services.health.sheet import form_of
 from services.staff.attendance import EXPECTED
 
 
+NBSP = "\u00a0"
+
+
 @dataclass(frozen=True)
 class ChildCare:
     child_id: int
@@ -90,9 +93,10 @@ def _allergies(form: HealthForm) -> str:
 
 
 def _people(care: ChildCare) -> str:
+    # No-break spaces: a phone number is never cut across two lines of the cell.
     return "\n".join(f"{p.name}{' (urgence)' if p.emergency else ''}"
-                     f"{'' if p.may_pick_up else ' – ne récupère pas'} : {p.phone}"
-                     for p in care.pickups) or "—"
+                     f"{'' if p.may_pick_up else ' – ne récupère pas'} : "
+                     f"{p.phone.replace(' ', NBSP)}" for p in care.pickups) or "—"
 
 
 def day_list_pdf(actor: Actor, site_id: int, day: date) -> bytes:
