@@ -15,7 +15,7 @@ from services import audit
 from services.errors import Forbidden
 from services.families import changes
 from services.payments import desk
-from services.staff import attendance, family_files, mails, queue, waitlist
+from services.staff import attendance, family_files, health_day, mails, queue, waitlist
 from tests.security.scope_calls import (ID_PARAMS, build_target, pending_at_chats,
                                         services_taking_ids)
 from tests.world import World
@@ -40,6 +40,8 @@ READS: dict[str, Read] = {
         a, u, w.first_day),
     "staff.waitlist.list_board": lambda a, w, s, u: waitlist.list_board(a, s, w.first_day),
     "audit.list_entries": lambda a, w, s, u: audit.list_entries(a),
+    "staff.health_day.list_day_health": lambda a, w, s, u: health_day.list_day_health(
+        a, s, w.first_day),
 }
 # Reads whose result names no family (counts are compared below, not searched for names).
 COUNTS = {"staff.mails.count_outbox", "staff.mails.count_failed", "staff.waitlist.list_board"}
@@ -63,6 +65,12 @@ OTHER = {
     "content.update_family_texts": "the centre's texts, manager only",
     "organisation.update_profile": "the centre's profile, manager only",
     "staff.audit_log.list_people": "names of staff and managers, for the journal's filter",
+    "staff.health_day.day_list_pdf": "site checked: test_scope_exports.py, day list PDF test",
+    "health.pickup.booking_blocker": "the signed-in family's own contacts",
+    "health.consents.list_consent_kinds": "the centre's consents, the same for every family",
+    "health.consents.create_consent_kind": "the centre's consents, manager only",
+    "health.consents.update_consent_kind": "the centre's consents, manager only",
+    "demo_health.seed": "the demo's own families, loaded once by services/demo.py",
 }
 LEFT_OUT = ("services.reports.",  # dashboards and exports: test_scope_exports.py
             "services.config.", "services.catalogue.",  # configuration, no family data
