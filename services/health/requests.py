@@ -35,7 +35,9 @@ def clean(field: str, value: str) -> str:
     """The request's value as stored, or InvalidInput."""
     data = _data(value)
     if field == "health_sheet":
-        known = {k: data[k] for k in SENSITIVE if k in data}
+        # Typed as the form types them, whatever JSON a crafted request carries.
+        known = {k: (data[k] is True if k == "pai" else str(data[k]))
+                 for k in SENSITIVE if k in data}
         return sensitive_json(clean_health(HealthForm(**known)))
     pickup_id = None
     if field in ("pickup_update", "pickup_remove"):
@@ -43,7 +45,8 @@ def clean(field: str, value: str) -> str:
                                      maximum=2**31 - 1)
     if field == "pickup_remove":
         return json.dumps({"pickup_id": pickup_id})
-    form = clean_pickup(PickupForm(*(data.get(k, "") for k in PICKUP_KEYS)))
+    form = clean_pickup(PickupForm(*(data.get(k) is True if k in ("may_pick_up", "emergency")
+                                     else str(data.get(k, "")) for k in PICKUP_KEYS)))
     return pickup_json(form, pickup_id)
 
 

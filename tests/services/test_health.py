@@ -151,3 +151,24 @@ def test_pointage_health_list_has_badges_and_stays_on_its_site(world):
     for expected in ("Zoé DURAND", "Kiwi", "Sans viande", "Papi DURAND", "Liste du jour"):
         assert expected in text
     assert "06 00 00 00 00" in text.replace("\u00a0", " ")
+
+
+@pytest.mark.parametrize("field, value, shown", [
+    ("health_sheet", '{"treatment": 5, "pai": "yes"}', "Traitement régulier : 5\nPAI : non"),
+    ("health_sheet", "[1]", None),
+    ("pickup_add", '{"name": "Ana", "phone": 612345678, "emergency": true, "may_pick_up": 1}',
+     "Ana · 612345678 · contact d'urgence"),
+    ("pickup_update", '{"name": "A", "phone": "0600000000"}', None),
+    ("pickup_remove", '{"pickup_id": "abc"}', None)])
+def test_crafted_requests_are_refused_or_typed(world, field, value, shown):
+    """A request built by hand (not by the forms) is refused or stored as the forms type it."""
+    from services.families.changes import request_change
+
+    child = world.lea if field == "health_sheet" else None
+    if shown is None:
+        with pytest.raises(InvalidInput):
+            request_change(world.family_a, field, value, child)
+        return
+    change = request_change(world.family_a, field, value, child)
+    (stored,) = [c for c in list_changes(world.staff) if c.id == change]
+    assert stored.new_value == shown
