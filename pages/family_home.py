@@ -4,6 +4,7 @@ from datetime import date
 import streamlit as st
 
 from services.families.overview import get_overview
+from services.health.pickup import booking_blocker
 from ui.format import day, euros
 from ui.guard import require_family
 from ui.progress import next_steps
@@ -16,6 +17,8 @@ actor = require_family()
 overview = get_overview(actor, date.today())
 st.title("Mon tableau de bord")
 st.write(f"Famille {md(overview.name)}")
+if why := booking_blocker(actor):
+    st.warning(md(why))
 if overview.amount_due_cents:
     st.warning(f"Montant à régler : {euros(overview.amount_due_cents)} (onglet « Mon compte »).")
 dashboard_notice(actor, date.today())

@@ -6,6 +6,7 @@ import streamlit as st
 from services.errors import PortalError
 from services.families.changes import request_change
 from services.families.file import get_file
+from ui import health_forms
 from ui.changes import pending_changes
 from ui.failure import show_error
 from ui.format import day
@@ -16,12 +17,15 @@ from services.families.names import full_name
 actor = require_family()
 
 st.title("Ma famille")
-st.caption("Les changements de date de naissance, de santé ou de responsables légaux sont "
-           "vérifiés par l'accueil avant d'être enregistrés : vous recevez un mail.")
+st.caption("Les changements de date de naissance, de santé, de responsables légaux ou de "
+           "personnes autorisées sont vérifiés par l'accueil avant d'être enregistrés : vous "
+           "recevez un mail.")
 if sent := st.session_state.pop("change_flash", None):
     st.success(sent)
+health_forms.show_flash()
 file = get_file(actor)
-pending_changes(actor, ("birth_date", "health_notes", "guardian_add", "guardian_update"))
+pending_changes(actor, ("birth_date", "health_notes", "guardian_add", "guardian_update",
+                        *health_forms.FIELDS))
 
 
 def ask(*changes: tuple[str, str], child_id: int | None = None) -> None:
@@ -45,18 +49,18 @@ for child in file.children:
     with st.container(border=True):
         st.subheader(md(full_name(child.first_name, child.last_name)))
         st.write(f"Né(e) le {day(child.birth_date)} · {md(child.school or 'école non renseignée')}")
-        st.write(f"Santé : {md(child.health_notes or 'rien de signalé')}")
+        if child.health_notes:
+            st.write(f"Notes de santé : {md(child.health_notes)}")
         with st.expander("Demander une modification"):
             with st.form(f"child_{child.id}"):
                 born = st.date_input("Date de naissance", value=child.birth_date,
                                      format="DD/MM/YYYY")
-                notes = st.text_area("Informations de santé (allergies, traitements…)",
-                                     value=child.health_notes)
                 if st.form_submit_button("Envoyer à l'accueil"):
                     wanted = [("birth_date", born.isoformat())] if born != child.birth_date else []
-                    if notes.strip() != child.health_notes.strip():
-                        wanted.append(("health_notes", notes))
                     ask(*wanted, child_id=child.id)
+
+health_forms.health_sheets(actor, file.children)
+health_forms.pickup_persons(actor)
 
 st.header("Responsables légaux")
 for g in file.guardians:

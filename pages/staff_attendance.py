@@ -5,10 +5,11 @@ import streamlit as st
 
 from services.errors import PortalError
 from services.reports import attendance_sheets
-from services.staff import attendance, choices
-from ui import pickers
+from services.staff import attendance, choices, health_day
+from ui import health_panels, pickers
 from ui.downloads import export_buttons
 from ui.failure import show_error
+from ui.money import pdf_button
 from ui.format import day
 from ui.guard import require_staff
 from ui.safe import md
@@ -23,6 +24,7 @@ if "attendance_flash" in st.session_state:
 site_id = pickers.site(actor, "att_site")
 chosen_day = pickers.day("Jour", "att_day", date.today())
 sheet = attendance.get_sheet(actor, site_id, chosen_day)
+care = {c.child_id: c for c in health_day.list_day_health(actor, site_id, chosen_day)}
 
 if sheet.totals:
     st.dataframe([{"Unité": t.unit, "Attendus": t.expected, "Présents": t.present,
@@ -43,11 +45,15 @@ for total in sheet.totals:
                    f"{total.absent + total.justified} absent(s) · {total.unmarked} à pointer")
         picks = {}
         for r in rows:
-            label = f"{md(r.child)} · {md(r.age_group)}" + (" · réservation facilitée" if r.by_staff
-                                                    else "")
+            label = (f"{md(r.child)} · {md(r.age_group)}"
+                     + (" · réservation facilitée" if r.by_staff else "")
+                     + f" {health_panels.badges(care.get(r.child_id))}").rstrip()
             picks[r.reservation_id] = st.segmented_control(
                 label, list(MARKS), format_func=MARKS.get, key=f"mark_{r.reservation_id}",
                 default=r.state if r.state in MARKS else None)
+            if r.child_id in care:
+                with st.expander(f"Santé et sortie · {md(r.child)}"):
+                    health_panels.details(care[r.child_id])
         everyone = st.checkbox("Marquer présents tous ceux qui ne sont pas pointés")
         if st.form_submit_button("Enregistrer le pointage", type="primary",
                                  width="stretch"):
@@ -62,6 +68,11 @@ for total in sheet.totals:
             else:
                 st.session_state["attendance_flash"] = f"Pointage enregistré ({n} changement(s))."
                 st.rerun()
+
+if care:
+    pdf_button("Liste du jour à imprimer (santé et sorties)",
+               lambda: health_day.day_list_pdf(actor, site_id, chosen_day),
+               f"liste-{chosen_day.isoformat()}.pdf", "att_pdf")
 
 with st.expander("Ajouter un enfant arrivé sans réservation"):
     activity_id = pickers.activity(actor, site_id, "late_activity", allow_all=False)

@@ -12,6 +12,7 @@ from db.engine import read, transaction
 from db.models import AuditEntry, CapacitySlot, Organisation, Period, Registration, Unit
 from db.states import Role
 from services import audit, content
+from services import demo_health
 from services import demo_history as history
 from services import registrations
 from services.actor import SYSTEM, Actor
@@ -190,6 +191,7 @@ def _people(actor: Actor, org: int, gabriel: int, chats: int, today: date,
                      [("Emma", _years_ago(today, 7), "F"), ("Hugo", _years_ago(today, 3), "M")])
     benali, (ines,) = _family(actor, org, "BENALI", "famille.benali@example.org", "Nadia", 1500,
                      [("Inès", _years_ago(today, 11), "F")])
+    demo_health.seed(actor, [tavernier, martin, benali], emma)
 
     # TAVERNIER: Lyn registered at the Chats Perchés after school.
     lyn_peri = _registered(actor, lyn, periods[("CHATS PERCHES PERISCOLAIRE", "6/12 ans")])

@@ -15,6 +15,8 @@ from services.catalogue.setup import UnitSpec
 from services.families import accounts
 from services.families.accounts import ChildForm, FamilyForm, GuardianForm
 from services.families.queries import child_ids
+from services.health import pickup
+from services.health.forms import PickupForm
 
 PASSWORD = "Tulipe-Verte-8421"
 UNITS = ["ACCUEIL RELAI MATIN", "MATIN AVEC REPAS", "APRES-MIDI", "ACCUEIL RELAI SOIR"]
@@ -89,6 +91,9 @@ def build(capacity: int = 2) -> World:
     for fam in (fam_a, fam_b):
         for user in accounts.account_ids(fam):
             accounts.set_password_directly(a, user, PASSWORD)
+    for fam, contact in ((fam_a, "Mamie DUPONT"), (fam_b, "Papi DURAND")):
+        pickup.add_pickup_person(a, fam, PickupForm(contact, "Grand-parent", "06 00 00 00 00",
+                                                    emergency=True))
     lea, tom = _children(fam_a)
     (zoe,) = child_ids(fam_b)
     return World(

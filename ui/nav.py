@@ -79,6 +79,8 @@ MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {
         ("pages/manager_family_texts.py", "Accueil des familles", "accueil_familles",
          "campaign"),
         ("pages/manager_documents.py", "Pièces à fournir", "pieces", "description"),
+        ("pages/manager_consents.py", "Autorisations parentales", "autorisations",
+         "verified_user"),
         ("pages/manager_sites.py", "Lieux d'accueil", "lieux", "location_on"),
         ("pages/manager_activities.py", "Activités", "activites", "category"),
         ("pages/manager_ages.py", "Tranches d'âge", "tranches_age", "cake"),

@@ -3,6 +3,7 @@ from db.models.booking import Registration, Reservation
 from db.models.catalogue import (Activity, ActivityType, AgeGroup, CapacitySlot, Closure,
                                  NewsItem, Organisation, Period, QfBracket, Site, Tariff, Unit)
 from db.models.documents import AbsenceNotice, DocumentType
+from db.models.health import ConsentAnswer, ConsentKind, HealthSheet, PickupPerson
 from db.models.money import (Charge, Invoice, InvoiceCounter, InvoiceLine, Payment,
                              PaymentAllocation)
 from db.models.payments import CreditOrigin, PaymentLine, PaymentLink
@@ -13,10 +14,10 @@ from db.models.system import AuditEntry, Mail, Throttle
 
 __all__ = [
     "AbsenceNotice", "Activity", "ActivityType", "AgeGroup", "AuditEntry", "CapacitySlot",
-    "ChangeRequest", "DocumentType",
-    "Charge", "Child", "Closure", "CreditOrigin", "Document", "Family", "Guardian", "Invoice",
-    "InvoiceCounter", "InvoiceLine",
-    "LinkToken", "Mail", "NewsItem", "Organisation", "Payment", "PaymentAllocation", "PaymentLine",
-    "PaymentLink", "Period", "Promotion", "QfBracket", "Registration", "Reservation",
-    "SessionToken", "Site", "StaffSite", "Tariff", "Throttle", "Unit", "UserAccount",
+    "ChangeRequest", "Charge", "Child", "Closure", "ConsentAnswer", "ConsentKind",
+    "CreditOrigin", "Document", "DocumentType", "Family", "Guardian", "HealthSheet", "Invoice",
+    "InvoiceCounter", "InvoiceLine", "LinkToken", "Mail", "NewsItem", "Organisation",
+    "Payment", "PaymentAllocation", "PaymentLine", "PaymentLink", "Period", "PickupPerson",
+    "Promotion", "QfBracket", "Registration", "Reservation", "SessionToken", "Site",
+    "StaffSite", "Tariff", "Throttle", "Unit", "UserAccount",
 ]

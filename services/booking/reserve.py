@@ -26,6 +26,7 @@ from services.booking.notify import mail_submission
 from services.booking.outcomes import CellOutcome, Submission
 from services.booking.rules import LOCAL, why_cannot_add
 from services.errors import InvalidInput
+from services.health.pickup import require_emergency_contact
 
 MAX_CELLS = 800  # a school year's typical week (4 units x 5 days) fits; more is not human
 
@@ -75,6 +76,8 @@ def _reserve_once(actor: Actor, registration_id: int, wanted: list[tuple[date, i
         # Everything that does not move with places is read before the locks: every
         # statement after them makes the families queued on the same slots wait.
         ctx = context.load(session, actor, registration_id)
+        if not actor.is_staff:  # a family names an emergency contact before its first booking
+            require_emergency_contact(session, ctx.family_id)
         slots = context.slot_ids(session, ctx, wanted)
         pricing = get_pricing(session, ctx.registration_id, {u for _, u in slots})
         outcomes = [CellOutcome(d, u, ctx.units.get(u, "?"), "rejected",

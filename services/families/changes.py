@@ -17,6 +17,7 @@ from services.actor import Actor
 from services.errors import (Forbidden, InvalidInput, InvalidTransition, NotFound,
                              TooManyRequests)
 from services.families.accounts import GuardianForm, clean_guardian
+from services.health import requests as health
 from services.mail import outbox
 from services.staff.scope import families_filter
 
@@ -26,8 +27,8 @@ FIELD_LABELS = {
     "health_notes": "Informations de santé",
     "guardian_add": "Nouveau responsable légal",
     "guardian_update": "Responsable légal",
-}
-CHILD_FIELDS = ("birth_date", "health_notes")
+} | health.LABELS
+CHILD_FIELDS = ("birth_date", "health_notes", *health.CHILD_FIELDS)
 GUARDIAN_KEYS = ("first_name", "last_name", "email", "phone", "relationship")
 
 
@@ -53,6 +54,8 @@ def _clean(field: str, value: str, child_id: int | None) -> str:
         raise InvalidInput("Cette information ne peut pas être modifiée ici.")
     if (field in CHILD_FIELDS) != (child_id is not None):
         raise InvalidInput("Choisissez l'enfant concerné.")
+    if field in health.LABELS:
+        return health.clean(field, value)
     if field == "qf":
         return str(validate.integer(value, "Quotient familial", minimum=0, maximum=100_000))
     if field == "birth_date":
@@ -91,7 +94,7 @@ def _kind(field: str, value: str) -> str:
     """What a request is about: the field, and for a guardian's update, which guardian."""
     if field == "guardian_update":
         return f"{field}:{json.loads(value).get('guardian_id')}"
-    return field
+    return health.kind(field, value)
 
 
 def _refuse_a_second_pending(session, family_id: int, field: str,  # type: ignore[no-untyped-def]
@@ -112,37 +115,45 @@ def _refuse_a_second_pending(session, family_id: int, field: str,  # type: ignor
 
 def request_change(actor: Actor, field: str, new_value: str, child_id: int | None = None) -> int:
     """A family asks reception to change a sensitive field of its file; returns the request id."""
+    actor.require_family()
+    with transaction() as session:
+        return queue_request(session, actor, field, new_value, child_id)
+
+
+def queue_request(session, actor: Actor, field: str, new_value: str,  # type: ignore[no-untyped-def]
+                  child_id: int | None = None) -> int:
+    """request_change inside the caller's transaction (a form that also saves other fields)."""
     family_id = actor.require_family()
     value = _clean(field, new_value, child_id)
-    with transaction() as session:
-        if child_id is not None:
-            child = session.get(Child, child_id)
-            if child is None or child.family_id != family_id:
-                raise Forbidden()
-        if field == "guardian_update":
-            guardian = session.get(Guardian, int(json.loads(value)["guardian_id"] or 0))
-            if guardian is None or guardian.family_id != family_id:
-                raise Forbidden()
-        pending = session.scalar(select(ChangeRequest.id).where(
-            ChangeRequest.family_id == family_id, ChangeRequest.field == field,
-            ChangeRequest.child_id.is_(child_id) if child_id is None
-            else ChangeRequest.child_id == child_id,
-            ChangeRequest.new_value == value, ChangeRequest.state == S.REQUESTED.value))
-        if pending is not None:
-            return pending  # a double click asks once
-        _refuse_a_second_pending(session, family_id, field, child_id, value)
-        change = ChangeRequest(family_id=family_id, child_id=child_id, field=field,
-                               new_value=value, state=S.REQUESTED.value, requested_at=utcnow())
-        session.add(change)
-        session.flush()
-        audit.record(session, actor, "request_change", "change_request", change.id,
-                     field=field, child_id=child_id)
-        outbox.queue(session, outbox.family_recipient(session, family_id),
-                     "Demande de modification reçue",
-                     f"Bonjour,\n\nNous avons bien reçu votre demande de modification "
-                     f"({FIELD_LABELS[field]}). L'accueil la vérifie et vous répond par mail.\n\n"
-                     + organisation.signature(), family_id=family_id)
-        return change.id
+    if child_id is not None:
+        child = session.get(Child, child_id)
+        if child is None or child.family_id != family_id:
+            raise Forbidden()
+    if field == "guardian_update":
+        guardian = session.get(Guardian, int(json.loads(value)["guardian_id"] or 0))
+        if guardian is None or guardian.family_id != family_id:
+            raise Forbidden()
+    health.check(session, family_id, field, value)
+    pending = session.scalar(select(ChangeRequest.id).where(
+        ChangeRequest.family_id == family_id, ChangeRequest.field == field,
+        ChangeRequest.child_id.is_(child_id) if child_id is None
+        else ChangeRequest.child_id == child_id,
+        ChangeRequest.new_value == value, ChangeRequest.state == S.REQUESTED.value))
+    if pending is not None:
+        return int(pending)  # a double click asks once
+    _refuse_a_second_pending(session, family_id, field, child_id, value)
+    change = ChangeRequest(family_id=family_id, child_id=child_id, field=field,
+                           new_value=value, state=S.REQUESTED.value, requested_at=utcnow())
+    session.add(change)
+    session.flush()
+    audit.record(session, actor, "request_change", "change_request", change.id,
+                 field=field, child_id=child_id, family_id=family_id)
+    outbox.queue(session, outbox.family_recipient(session, family_id),
+                 "Demande de modification reçue",
+                 f"Bonjour,\n\nNous avons bien reçu votre demande de modification "
+                 f"({FIELD_LABELS[field]}). L'accueil la vérifie et vous répond par mail.\n\n"
+                 + organisation.signature(), family_id=family_id)
+    return change.id
 
 
 def _visible(actor: Actor, query):  # type: ignore[no-untyped-def]
@@ -151,6 +162,8 @@ def _visible(actor: Actor, query):  # type: ignore[no-untyped-def]
 
 
 def _current(session, change: ChangeRequest) -> str:  # type: ignore[no-untyped-def]
+    if change.field in health.LABELS:
+        return health.current(session, change)
     if change.field == "qf":
         family = session.get(Family, change.family_id)
         return "" if family.qf is None else str(family.qf)
@@ -162,6 +175,10 @@ def _current(session, change: ChangeRequest) -> str:  # type: ignore[no-untyped-
         return json.dumps({k: getattr(g, k) for k in GUARDIAN_KEYS}, ensure_ascii=False,
                           sort_keys=True) if g else ""
     return ""
+
+
+def _shown(field: str, value: str) -> str:
+    return health.shown(field, value) if field in health.LABELS else value
 
 
 def list_changes(actor: Actor, state: str = S.REQUESTED.value) -> list[ChangeView]:
@@ -179,8 +196,10 @@ def list_changes(actor: Actor, state: str = S.REQUESTED.value) -> list[ChangeVie
             child = session.get(Child, change.child_id) if change.child_id else None
             out.append(ChangeView(change.id, family.id, family.name,
                                   child.first_name if child else "", change.field,
-                                  FIELD_LABELS[change.field], _current(session, change),
-                                  change.new_value, change.state, change.requested_at))
+                                  FIELD_LABELS[change.field],
+                                  _shown(change.field, _current(session, change)),
+                                  _shown(change.field, change.new_value), change.state,
+                                  change.requested_at))
         return out
 
 
@@ -199,7 +218,7 @@ def decide_change(actor: Actor, change_id: int, approve: bool, reason: str = "")
             raise InvalidTransition("Cette demande a déjà été traitée.")
         before = _current(session, change)
         if approve:
-            _apply(session, change)
+            _apply(session, change, actor.label)
         change.state = (S.VALIDATED if approve else S.REFUSED).value
         change.decided_at = utcnow()
         change.decided_by = actor.user_id
@@ -217,8 +236,10 @@ def decide_change(actor: Actor, change_id: int, approve: bool, reason: str = "")
         return change.state
 
 
-def _apply(session, change: ChangeRequest) -> None:  # type: ignore[no-untyped-def]
-    if change.field == "qf":
+def _apply(session, change: ChangeRequest, label: str) -> None:  # type: ignore[no-untyped-def]
+    if change.field in health.LABELS:
+        health.apply(session, change, label)
+    elif change.field == "qf":
         session.get(Family, change.family_id).qf = int(change.new_value)
     elif change.field == "birth_date":
         session.get(Child, change.child_id).birth_date = date.fromisoformat(change.new_value)

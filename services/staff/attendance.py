@@ -44,6 +44,7 @@ class AttendanceRow:
     age_group: str
     state: str
     by_staff: bool
+    child_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def get_sheet(actor: Actor, site_id: int, day: date) -> Sheet:
     with read() as session:
         found = session.execute(
             select(Reservation.id, Activity.name, Unit.name, Child.first_name, Child.last_name,
-                   AgeGroup.label, Reservation.state, Reservation.by_staff)
+                   AgeGroup.label, Reservation.state, Reservation.by_staff, Child.id)
             .join(Unit, Unit.id == Reservation.unit_id)
             .join(Activity, Activity.id == Unit.activity_id)
             .join(Child, Child.id == Reservation.child_id)
@@ -80,8 +81,8 @@ def get_sheet(actor: Actor, site_id: int, day: date) -> Sheet:
             .where(Activity.site_id == site_id, Reservation.day == day,
                    Reservation.state.in_([s.value for s in EXPECTED]))
             .order_by(Activity.name, Unit.position, Child.last_name, Child.first_name)).all()
-    rows = [AttendanceRow(rid, act, unit, full_name(first, last), group, state, by_staff)
-            for rid, act, unit, first, last, group, state, by_staff in found]
+    rows = [AttendanceRow(rid, act, unit, full_name(first, last), group, state, by_staff, cid)
+            for rid, act, unit, first, last, group, state, by_staff, cid in found]
     counts: dict[str, list[int]] = {}
     for r in rows:
         c = counts.setdefault(f"{r.activity} · {r.unit}", [0, 0, 0, 0])

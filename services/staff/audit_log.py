@@ -56,6 +56,11 @@ ACTIONS_FR = {
     "update_guardian": "Contact modifié", "update_period": "Période modifiée",
     "update_site": "Lieu d'accueil modifié", "update_unit": "Unité modifiée",
     "use_credit": "Avoir utilisé",
+    "update_health_sheet": "Fiche sanitaire modifiée",
+    "answer_consent": "Autorisation parentale répondue",
+    "add_pickup_person": "Personne autorisée ajoutée",
+    "create_consent_kind": "Autorisation parentale créée",
+    "update_consent_kind": "Autorisation parentale modifiée",
 }
 
 

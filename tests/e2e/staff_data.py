@@ -20,6 +20,8 @@ from services.demo import DEMO_PASSWORDS
 from services.families import accounts
 from services.families.accounts import ChildForm, FamilyForm, GuardianForm
 from services.families.queries import child_ids
+from services.health import pickup
+from services.health.forms import PickupForm
 from services.staff import choices
 
 STAFF_EMAIL = "accueil@csjacquard.example"
@@ -49,6 +51,8 @@ def new_family(kids: list[tuple[str, int]], email: bool = True) -> tuple[str, li
     family = accounts.create_family(staff, choices.organisation_id(staff), FamilyForm(
         name, [GuardianForm("Alex", name, f"{name.lower()}@example.org" if email else "")],
         [ChildForm(first, name, date(today.year - age, 2, 1)) for first, age in kids]))
+    pickup.add_pickup_person(staff, family, PickupForm("Mamie", "Grand-mère", "06 00 00 00 00",
+                                                       emergency=True))
     return name, child_ids(family)
 
 

@@ -23,6 +23,8 @@ from services.catalogue.setup import UnitSpec
 from services.families import accounts
 from services.families.accounts import ChildForm, FamilyForm, GuardianForm
 from services.families.queries import child_ids
+from services.health import pickup
+from services.health.forms import PickupForm
 from tests.e2e.conftest import go, serving, shot, sign_in, wait_idle
 from tests.links import LINK, last_token
 from tests.pdf import pdf_text
@@ -94,6 +96,8 @@ def _offer_and_family(base: str, db: Path, monkeypatch: pytest.MonkeyPatch) -> i
         "LE GOFF", [GuardianForm("Maël", "LE GOFF", FAMILY)],
         [ChildForm("Nolwenn", "LE GOFF", date(today.year - 8, 3, 1), "F")],
         city="Rennes", postal_code="35000"))
+    pickup.add_pickup_person(manager, family, PickupForm("Soazig LE GOFF", "Tante",
+                                                         "06 00 00 00 00", emergency=True))
     registration = registrations.request_registration(manager, child_ids(family)[0], period)
     registrations.decide(manager, registration, validate=True)
     with sqlite3.connect(db) as conn:

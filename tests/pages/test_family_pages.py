@@ -237,19 +237,6 @@ def test_new_registration_offers_fitting_periods_and_refuses_a_duplicate(built):
     assert "Une demande d'inscription existe déjà" in texts(at)
 
 
-def test_ma_famille_sends_a_health_change_to_reception_who_accepts_it(built):
-    at = page_as("pages/family_members.py", FAMILY)
-    at.text_area[0].input("Asthme : ventoline dans le sac")
-    at.button[0].click().run()
-    assert not at.exception and "Demande envoyée à l'accueil" in texts(at)
-    assert "En attente de vérification par l'accueil" in texts(at)
-    staff = page_as("pages/staff_changes.py", STAFF)
-    assert "Informations de santé" in texts(staff)
-    press(staff, "Accepter")
-    assert "acceptée et appliquée" in texts(staff)
-    assert "Asthme" in texts(page_as("pages/family_members.py", FAMILY))
-
-
 def test_mes_coordonnees_saves_at_once_and_refuses_a_bad_email(built):
     at = page_as("pages/family_contact.py", FAMILY)
     at.text_input[3].input("06 11 22 33 44")

@@ -22,7 +22,7 @@ MANAGER_PAGES = ["pages/manager_home.py", "pages/manager_offer.py", "pages/manag
                  "pages/manager_family_texts.py", "pages/manager_sites.py",
                  "pages/manager_activities.py", "pages/manager_ages.py",
                  "pages/manager_brackets.py", "pages/manager_accounts.py",
-                 "pages/manager_documents.py"]
+                 "pages/manager_documents.py", "pages/manager_consents.py"]
 FAMILY_PAGES = ["pages/family_home.py", "pages/family_account.py", "pages/family_bookings.py",
                 "pages/family_registration_new.py", "pages/family_members.py",
                 "pages/family_contact.py", "pages/family_welcome.py",

@@ -19,8 +19,9 @@ from sqlalchemy import select, update
 
 import services
 from db.engine import read, transaction
-from db.models import (AuditEntry, ChangeRequest, Charge, Document, Guardian, LinkToken, Mail,
-                       Payment, Reservation, UserAccount)
+from db.models import (AuditEntry, ChangeRequest, Charge, Child, ConsentAnswer, Document,
+                       Guardian, HealthSheet, LinkToken, Mail, Payment, PickupPerson,
+                       Reservation, UserAccount)
 from services import demo_history, registrations
 from services.auth import links
 from services.billing import accounts as billing_accounts
@@ -38,6 +39,8 @@ from services.families import file as family_file
 from services.families.rights import anonymise, closure
 from services.families.rights import export as rights_export
 from services.families.accounts import ChildForm, GuardianForm
+from services.health import consents, pickup, sheet
+from services.health.forms import HealthForm, PickupForm
 from services.mail import outbox
 from services.payments import card, desk, receipts
 from services.staff import (attendance, audit_log, corrections, decisions, family_edit,
@@ -50,7 +53,7 @@ from tests.world import World
 ID_PARAMS = {"family_id", "family_ids", "child_id", "registration_id", "registration_ids",
              "reservation_id", "reservation_ids", "charge_id", "charge_ids", "payment_id",
              "reference", "document_id", "mail_id", "guardian_id", "change_id", "invoice_id",
-             "user_id", "marks", "selection"}
+             "user_id", "marks", "selection", "pickup_id"}
 
 
 def services_taking_ids() -> set[str]:
@@ -148,11 +151,15 @@ def everything_of(family_id: int) -> list[Any]:
             return sorted(tuple(r) for r in session.execute(select(*cols).where(*where)).all())
 
         users = select(UserAccount.id).where(UserAccount.family_id == family_id)
+        children = select(Child.id).where(Child.family_id == family_id)
         return [*fingerprint(family_id), rows(Payment, Payment.family_id == family_id),
                 rows(Document, Document.family_id == family_id),
                 rows(ChangeRequest, ChangeRequest.family_id == family_id),
                 rows(Mail, Mail.family_id == family_id),
                 rows(LinkToken, LinkToken.user_id.in_(users)),
+                rows(PickupPerson, PickupPerson.family_id == family_id),
+                rows(HealthSheet, HealthSheet.child_id.in_(children)),
+                rows(ConsentAnswer, ConsentAnswer.child_id.in_(children)),
                 session.query(AuditEntry).count()]
 
 
@@ -163,6 +170,14 @@ ZOE = ChildForm("Zoé", "DURAND", date(2016, 1, 15))
 
 def _staff(actor: Any) -> bool:
     return bool(actor.is_staff)
+
+
+def _pickup_of(family_id: int) -> int:
+    with read() as session:
+        found = session.scalars(select(PickupPerson.id)
+                                .where(PickupPerson.family_id == family_id)).first()
+    assert found is not None
+    return int(found)
 
 
 # module.function -> (how to call it with B's ids, who may: staff of both sites / family B /
@@ -277,6 +292,23 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
     "families.changes.request_change": (
         lambda a, w, t: changes.request_change(a, "health_notes", "Allergie", t.child),
         (FAMILY,)),
+    "health.sheet.get_health_sheet": (lambda a, w, t: sheet.get_health_sheet(a, t.child),
+                                      (STAFF, FAMILY)),
+    "health.consents.get_consents": (lambda a, w, t: consents.get_consents(a, t.child),
+                                     (STAFF, FAMILY)),
+    "health.pickup.list_pickup_persons": (
+        lambda a, w, t: pickup.list_pickup_persons(a, t.family), (STAFF, FAMILY)),
+    "health.sheet.save_health_sheet": (
+        lambda a, w, t: sheet.save_health_sheet(a, t.child, HealthForm(diet="no_pork")),
+        (FAMILY,)),
+    "health.consents.answer_consents": (
+        lambda a, w, t: consents.answer_consents(a, t.child, {}), (FAMILY,)),
+    "health.pickup.add_pickup_person": (
+        lambda a, w, t: pickup.add_pickup_person(a, t.family, PickupForm(
+            "Tonton DURAND", "Oncle", "06 10 20 30 40", emergency=True)), (STAFF,)),
+    "health.pickup.request_pickup": (
+        lambda a, w, t: pickup.request_pickup(a, PickupForm(""), _pickup_of(t.family),
+                                              remove=True), (FAMILY,)),
     "families.changes.decide_change": (lambda a, w, t: changes.decide_change(a, t.change, True),
                                        (STAFF,)),
     "staff.family_edit.update_family": (

@@ -56,6 +56,8 @@ SEEN = {"occupancy", "money", "summary", "glance", *(name.split(".")[1] for name
 SEEN.remove("totals_by_method")
 # PDF services that carry no family's data (the centre's own documents), and the PDF checks.
 CENTRE_PDFS = {"content.get_rules_pdf", "organisation.rules_pdf", "organisation.check_pdf"}
+# PDFs of a site's day (no family id in their arguments): swept below, site by site.
+SITE_PDFS = {"staff.health_day.day_list_pdf"}
 
 
 def report_services() -> dict[str, Any]:
@@ -110,7 +112,7 @@ def test_every_pdf_service_is_in_the_id_sweep():
                  for name, fn in inspect.getmembers(module, inspect.isfunction)
                  if fn.__module__ == info.name and name.endswith("_pdf")
                  and not name.startswith("_")}
-    assert pdfs and pdfs - CENTRE_PDFS <= set(CALLS)
+    assert pdfs and pdfs - CENTRE_PDFS - SITE_PDFS <= set(CALLS)
 
 
 def waitlisted_at_chats(w: World) -> None:
@@ -201,3 +203,19 @@ def test_the_family_zip_keeps_to_the_sites(world):
     mine, both = tables(w.staff_gabriel), tables(w.staff)
     assert "Léa" in mine and not [mark for mark in CHATS if mark in mine]
     assert any(mark in both for mark in CHATS)
+
+
+def test_the_day_list_pdf_stays_on_its_site(world):
+    """The Pointage's printable list: another site's desk and families are refused; the
+    Saint Gabriel desk's own list names nothing of Les Chats Perchés."""
+    from services.staff.health_day import day_list_pdf
+    from tests.pdf import pdf_text
+
+    build_target(world)  # Zoé DURAND expected at Les Chats Perchés on first_day
+    w = world
+    for actor in (w.staff_gabriel, w.family_a, w.family_b):
+        with pytest.raises(Forbidden):
+            day_list_pdf(actor, w.site_chats, w.first_day)
+    assert "Zoé DURAND" in pdf_text(day_list_pdf(w.staff, w.site_chats, w.first_day))
+    own = pdf_text(day_list_pdf(w.staff_gabriel, w.site_gabriel, w.first_day))
+    assert not [word for word in CHATS + ("Papi",) if word in own]

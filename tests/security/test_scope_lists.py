@@ -16,7 +16,7 @@ from services.errors import Forbidden
 from services.documents import absence_review, files
 from services.families import changes
 from services.payments import desk
-from services.staff import attendance, family_files, mails, queue, waitlist
+from services.staff import attendance, family_files, health_day, mails, queue, waitlist
 from tests.security.scope_calls import (ID_PARAMS, build_target, pending_at_chats,
                                         services_taking_ids)
 from tests.world import World
@@ -43,6 +43,8 @@ READS: dict[str, Read] = {
     "audit.list_entries": lambda a, w, s, u: audit.list_entries(a),
     "documents.files.list_to_review": lambda a, w, s, u: files.list_to_review(a),
     "documents.absence_review.list_absences": lambda a, w, s, u: absence_review.list_absences(a),
+    "staff.health_day.list_day_health": lambda a, w, s, u: health_day.list_day_health(
+        a, s, w.first_day),
 }
 # Reads whose result names no family (counts are compared below, not searched for names).
 COUNTS = {"staff.mails.count_outbox", "staff.mails.count_failed", "staff.waitlist.list_board"}
@@ -72,6 +74,12 @@ OTHER = {
     # Closing B's account cancels its days, which the other lists need: its own test below.
     "families.rights.closure.list_closure_requests": "test_closure_requests_stay_on_their_sites",
     "families.rights.closure.request_closure": "the signed-in family's own account",
+    "staff.health_day.day_list_pdf": "site checked: test_scope_exports.py, day list PDF test",
+    "health.pickup.booking_blocker": "the signed-in family's own contacts",
+    "health.consents.list_consent_kinds": "the centre's consents, the same for every family",
+    "health.consents.create_consent_kind": "the centre's consents, manager only",
+    "health.consents.update_consent_kind": "the centre's consents, manager only",
+    "demo_health.seed": "the demo's own families, loaded once by services/demo.py",
 }
 LEFT_OUT = ("services.reports.",  # dashboards and exports: test_scope_exports.py
             "services.config.", "services.catalogue.",  # configuration, no family data

@@ -1,0 +1,1 @@
+"""Health sheets, authorised pick-up persons and consents (fiche sanitaire de liaison)."""
