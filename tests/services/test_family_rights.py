@@ -13,8 +13,7 @@ from sqlalchemy import func, select
 
 from db.engine import read
 from db.models import (AuditEntry, Charge, Child, Family, Guardian, Invoice, InvoiceLine, Mail,
-                       Payment,
-                       Reservation, UserAccount)
+                       Payment, PickupPerson, Reservation, UserAccount)
 from services.auth import links, login
 from services.billing import invoices
 from services.documents import files as doc_files
@@ -77,6 +76,8 @@ def test_a_family_downloads_all_its_data_and_nothing_of_another(world, monkeypat
             "demandes_de_modification.csv", "journal.csv", "donnees.json",
             f"documents/attestation-inscription-{reg_a}.pdf",
             f"documents/recu-{ref}.pdf"} <= names
+    assert [r["Nom"] for r in _rows(archive, "personnes_autorisees.csv")] == ["Mamie DUPONT"]
+    assert "fiches_sanitaires.csv" in names and "autorisations.csv" in names
     children = _rows(archive, "enfants.csv")
     assert {"Léa", "Tom"} == {r["Prénom"] for r in children}
     assert [r["Montant (€)"] for r in _rows(archive, "paiements.csv")] == ["1,00"]
@@ -188,6 +189,8 @@ def test_anonymisation_waits_for_the_retention_then_keeps_only_the_accounts(worl
         users = session.scalars(select(UserAccount.email).where(
             UserAccount.family_id == family.id)).all()
         assert users and all(u.endswith("@invalid") for u in users)
+        # Health data and pick-up persons go; B's contact stays.
+        assert session.scalars(select(PickupPerson.name)).all() == ["Papi DURAND"]
         issued = session.scalars(select(Invoice).where(Invoice.family_id == family.id)).all()
         # The invoice keeps its number and total; its stored PDF (names in it) is gone.
         assert issued and all(i.number and i.total_cents and i.pdf is None for i in issued)

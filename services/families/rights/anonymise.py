@@ -12,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from db.base import utcnow
 from db.engine import read, transaction
-from db.models import (AuditEntry, ChangeRequest, Charge, Child, Document, Family, Guardian,
-                       Invoice, InvoiceLine, LinkToken, Mail, Payment, Registration, UserAccount)
+from db.models import (AuditEntry, ChangeRequest, Charge, Child, ConsentAnswer, Document, Family,
+                       Guardian, HealthSheet, Invoice, InvoiceLine, LinkToken, Mail, Payment,
+                       PickupPerson, Registration, UserAccount)
 from services import audit, validate
 from services.actor import Actor
 from services.auth.login import revoke_all_sessions
@@ -124,6 +125,11 @@ def _people(session: Session, family: Family) -> dict[int, str]:
         # The birth year stays: age-group statistics (CAF) count children by age.
         child.birth_date = date(child.birth_date.year, 1, 1)
         child.sex = child.school = child.health_notes = ""
+    # Health sheets, consents and pick-up persons are personal data with no accounting use.
+    children = list(neutral)
+    session.execute(delete(HealthSheet).where(HealthSheet.child_id.in_(children)))
+    session.execute(delete(ConsentAnswer).where(ConsentAnswer.child_id.in_(children)))
+    session.execute(delete(PickupPerson).where(PickupPerson.family_id == fid))
     return neutral
 
 
