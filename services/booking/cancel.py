@@ -1,7 +1,7 @@
 """Cancelling cells: within the deadline, or as a request to staff; a freed place goes
 at once to the head of that cell's waiting list.
 
-Set-based (issue #17, bench/bench_cancel_surge.py measures it): one statement locks the
+Set-based (issue #17, bench/bench_cancellations.py measures it): one statement locks the
 slots, one reads the cells and the clock, one UPDATE per new state, then the charges,
 the places and the promotions of every freed slot each in a bounded number of
 statements, whatever the number of cells and the length of the queues.

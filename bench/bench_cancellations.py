@@ -8,8 +8,8 @@ cells and queue. Measured: every holder cancels its whole month through
 services.booking.cancel.cancel, all pool workers released together. pgbench's
 simple-update runs right before and right after, in the same run, as the yardstick.
 
-    python -m bench.run cancel_surge
-    CANCEL_FAMILIES=200 CANCEL_WAITING=400 python -m bench.run cancel_surge
+    python -m bench.run cancellations
+    CANCEL_FAMILIES=200 CANCEL_WAITING=400 python -m bench.run cancellations
 """
 from __future__ import annotations
 
