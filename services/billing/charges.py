@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db import settings
+from db.bulk import insert_rows
 from db.models import (Charge, Child, Family, Period, QfBracket, Registration, Reservation, Tariff,
                        Unit)
 from db.states import ReservationState as R
@@ -94,11 +95,11 @@ def charge_promoted(session: Session, items: list[tuple[Priced, Payer, tuple[str
     if not items:
         return 0
     tariffs = _tariffs(session, {r.unit_id for r, _, _ in items}, {p.qf for _, p, _ in items})
-    session.execute(insert(Charge).values([
+    insert_rows(session, Charge, [
         _charge_row(p.family_id, p.activity_id, p.first_name,
                     _price(unit, r.unit_id, p.qf, tariffs), r,
                     due_date(today, p.period_start, p.pay_days_before_start))
-        for r, p, unit in items]))
+        for r, p, unit in items])
     return len(items)
 
 

@@ -14,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from db.base import utcnow
+from db.bulk import insert_rows
 from db.engine import transaction
 from db.models import Charge, CreditOrigin, Family, Payment, PaymentAllocation
 from db.states import PaymentMethod, PaymentState
@@ -81,14 +82,14 @@ def credit_cancelled(session: Session, charge_ids: Iterable[int], now: datetime)
     if not owed:
         return []
     notes = [ledger.new_reference("AV") for _ in owed]
-    made = dict(session.execute(insert(Payment).values([
+    made = dict(insert_rows(session, Payment, [
         dict(family_id=fam, reference=ref, method=PaymentMethod.CREDIT_NOTE.value,
              state=PaymentState.PAID.value, amount_cents=int(amount), created_at=now,
              paid_at=now, recorded_by=None, bank_details=f"Avoir : {label}")
-        for ref, (_, fam, label, _, amount) in zip(notes, owed)])
-        .returning(Payment.reference, Payment.id)).all())
-    session.execute(insert(CreditOrigin).values(
-        [dict(payment_id=made[ref], charge_id=cid) for ref, (cid, *_) in zip(notes, owed)]))
+        for ref, (_, fam, label, _, amount) in zip(notes, owed)],
+        returning=(Payment.reference, Payment.id)))  # type: ignore[arg-type]
+    insert_rows(session, CreditOrigin, [dict(payment_id=made[ref], charge_id=cid)
+                                        for ref, (cid, *_) in zip(notes, owed)])
     outbox.queue_many(session, [
         (email or "", "Avoir sur votre compte",
          f"Bonjour,\n\nLa prestation « {label} » a été annulée alors qu'elle "

@@ -12,9 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, exists, func, insert, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.orm import Session
 
+from db.bulk import insert_rows
 from db.models import (Activity, CapacitySlot, Charge, Child, Family, Period, Promotion,
                        Registration, Reservation, Unit)
 from db.states import ReservationState as R
@@ -98,9 +99,9 @@ def promote(session: Session, slot_ids: Iterable[int], now: datetime,
                 queue_rank=None), execution_options={"synchronize_session": False})
     expire(session, Reservation, [h.id for h in heads])
     # Kept for the waiting-list dashboard: how many got a place, after how long.
-    session.execute(insert(Promotion).values([
+    insert_rows(session, Promotion, [
         dict(reservation_id=h.id, slot_id=h.slot_id, requested_at=h.requested_at,
-             promoted_at=now, state=h.state) for h in heads]))
+             promoted_at=now, state=h.state) for h in heads])
     taken: dict[int, int] = {}
     for h in heads:
         taken[h.slot_id] = taken.get(h.slot_id, 0) + 1

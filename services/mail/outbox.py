@@ -7,11 +7,12 @@ import sys
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import settings
 from db.base import utcnow
+from db.bulk import insert_rows
 from db.engine import read, transaction
 from db.models import Family, Mail
 from db.states import MailState
@@ -50,7 +51,7 @@ def queue_many(session: Session, mails: list[tuple[str, str, str, int | None]]) 
                  attempts=0, last_error="", created_at=utcnow())
             for to, subject, body, family_id in mails if to]
     if rows:
-        session.execute(insert(Mail).values(rows))
+        insert_rows(session, Mail, rows)
     return len(rows)
 
 

@@ -54,3 +54,15 @@ def test_the_count_does_not_grow_with_cells_or_queues(database):
     organisation.clear_cache()
     large = len(_cancel_counted(build(capacity=1), days=10, waiting=30))
     assert large == small, (small, large)
+
+
+def test_rows_past_one_statement_s_worth_go_in_more_statements(database, monkeypatch):
+    """SQLite binds at most 32,766 values a statement: a promotion of thousands of rows
+    (places raised over a whole year) is written in chunks, all of it."""
+    from db import bulk
+
+    monkeypatch.setattr(bulk, "ROWS_PER_STATEMENT", 7)
+    sent = _cancel_counted(build(capacity=1), days=10, waiting=3)
+    assert _promoted() == 40
+    assert sum(s.startswith("INSERT INTO promotion") for s in sent) == 6  # 40 rows by 7
+    check_all()
