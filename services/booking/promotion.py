@@ -45,7 +45,11 @@ class Promoted:
     activity: str
 
 
-def _heads(limit: int | None):  # type: ignore[no-untyped-def]
+_SLOTS = bindparam("slots", expanding=True)
+
+
+def _heads(limited: bool):  # type: ignore[no-untyped-def]
+    """The heads of the slots' queues, as many as each has free places (at most :limit)."""
     r = Reservation
     ranked = select(r.id, r.slot_id, r.registration_id, r.unit_id, r.day, r.requested_at,
                     func.row_number().over(partition_by=r.slot_id, order_by=(r.queue_rank, r.id))
@@ -66,10 +70,11 @@ def _heads(limit: int | None):  # type: ignore[no-untyped-def]
              .join(Unit, Unit.id == q.c.unit_id)
              .where(q.c.rn <= CapacitySlot.places - CapacitySlot.booked)
              .order_by(q.c.slot_id, q.c.rn))
-    return query.where(q.c.rn <= limit) if limit is not None else query
+    return query.where(q.c.rn <= bindparam("limit")) if limited else query
 
 
-_SLOTS = bindparam("slots", expanding=True)
+# Built once: they run under the slots' locks, where every microsecond of Python counts.
+_HEADS = {False: _heads(False), True: _heads(True)}
 
 
 def promote(session: Session, slot_ids: Iterable[int], now: datetime,
@@ -88,7 +93,8 @@ def promote(session: Session, slot_ids: Iterable[int], now: datetime,
                       (uname, price, meal if has_meal else 0), bool(charged), email or "", aname)
              for (rid, sid, reg, unit, day, at, auto, fam, qf, act, first, start, before,
                   uname, price, meal, has_meal, charged, email, aname)
-             in session.execute(_heads(limit), {"slots": ids}).all()]
+             in session.execute(_HEADS[limit is not None],
+                                {"slots": ids, "limit": limit}).all()]
     if not heads:
         return []
     for state in (R.VALIDATED.value, R.REQUESTED.value):
