@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, exists, func, select, update
+from sqlalchemy import bindparam, exists, func, select, text, true, update
 from sqlalchemy.orm import Session
 
 from db.bulk import insert_rows
@@ -46,35 +46,56 @@ class Promoted:
 
 
 _SLOTS = bindparam("slots", expanding=True)
+# Literally the predicate of ix_reservation_queue, so PostgreSQL reads each queue from it.
+_WAITING = text("reservation.state = 'waitlisted'")
 
 
-def _heads(limited: bool):  # type: ignore[no-untyped-def]
-    """The heads of the slots' queues, as many as each has free places (at most :limit)."""
+def _ranked_window():  # type: ignore[no-untyped-def]
+    """SQLite: every waiting request of the slots, numbered per slot in queue order, kept
+    up to the slot's free places."""
     r = Reservation
-    ranked = select(r.id, r.slot_id, r.registration_id, r.unit_id, r.day, r.requested_at,
-                    func.row_number().over(partition_by=r.slot_id, order_by=(r.queue_rank, r.id))
-                    .label("rn")).where(r.slot_id.in_(_SLOTS), r.state == R.WAITLISTED.value)
-    q = ranked.subquery("q")
+    q = select(r.id, r.slot_id, r.registration_id, r.unit_id, r.day, r.requested_at,
+               func.row_number().over(partition_by=r.slot_id, order_by=(r.queue_rank, r.id))
+               .label("rn")).where(r.slot_id.in_(_SLOTS), _WAITING).subquery("q")
+    return q, (q.c.rn,), [q.c.rn <= CapacitySlot.places - CapacitySlot.booked]
+
+
+def _ranked_lateral(limited: bool):  # type: ignore[no-untyped-def]
+    """PostgreSQL: for each slot, only its first free-places requests in queue order (read
+    from ix_reservation_queue, however long the queue)."""
+    r = Reservation
+    room = func.greatest(CapacitySlot.places - CapacitySlot.booked, 0)
+    q = (select(r.id, r.slot_id, r.registration_id, r.unit_id, r.day, r.requested_at,
+                r.queue_rank).where(r.slot_id == CapacitySlot.id, _WAITING)
+         .order_by(r.queue_rank, r.id)
+         .limit(func.least(room, bindparam("limit")) if limited else room).lateral("q"))
+    return q, (q.c.queue_rank, q.c.id), []
+
+
+def _heads(postgres: bool, limited: bool):  # type: ignore[no-untyped-def]
+    """The heads of the slots' queues, as many as each has free places (at most :limit),
+    with what their charges and mails need."""
+    q, order, keep = _ranked_lateral(limited) if postgres else _ranked_window()
     live_charge = exists().where(Charge.reservation_id == q.c.id, Charge.cancelled_at.is_(None))
-    query = (select(q.c.id, q.c.slot_id, q.c.registration_id, q.c.unit_id, q.c.day,
-                    q.c.requested_at, Period.auto_validate, Family.id, Family.qf,
-                    Period.activity_id, Child.first_name, Period.start_date,
-                    Period.pay_days_before_start, Unit.name, Unit.price_cents, Unit.meal_cents,
-                    Unit.has_meal, live_charge, Family.email, Activity.name)
-             .join(CapacitySlot, CapacitySlot.id == q.c.slot_id)
-             .join(Registration, Registration.id == q.c.registration_id)
+    query = select(q.c.id, q.c.slot_id, q.c.registration_id, q.c.unit_id, q.c.day,
+                   q.c.requested_at, Period.auto_validate, Family.id, Family.qf,
+                   Period.activity_id, Child.first_name, Period.start_date,
+                   Period.pay_days_before_start, Unit.name, Unit.price_cents, Unit.meal_cents,
+                   Unit.has_meal, live_charge, Family.email, Activity.name)
+    query = (query.select_from(CapacitySlot).join(q, true()).where(CapacitySlot.id.in_(_SLOTS))
+             if postgres else query.join(CapacitySlot, CapacitySlot.id == q.c.slot_id))
+    query = (query.join(Registration, Registration.id == q.c.registration_id)
              .join(Period, Period.id == Registration.period_id)
              .join(Activity, Activity.id == Period.activity_id)
              .join(Child, Child.id == Registration.child_id)
              .join(Family, Family.id == Child.family_id)
              .join(Unit, Unit.id == q.c.unit_id)
-             .where(q.c.rn <= CapacitySlot.places - CapacitySlot.booked)
-             .order_by(q.c.slot_id, q.c.rn))
-    return query.where(q.c.rn <= bindparam("limit")) if limited else query
+             .where(*keep).order_by(q.c.slot_id, *order))
+    return query.where(q.c.rn <= bindparam("limit")) if limited and not postgres else query
 
 
 # Built once: they run under the slots' locks, where every microsecond of Python counts.
-_HEADS = {False: _heads(False), True: _heads(True)}
+_HEADS = {(pg, limited): _heads(pg, limited) for pg in (False, True) for limited in (False, True)}
 
 
 def promote(session: Session, slot_ids: Iterable[int], now: datetime,
@@ -88,12 +109,13 @@ def promote(session: Session, slot_ids: Iterable[int], now: datetime,
     ids = sorted(set(slot_ids))
     if not ids:
         return []
+    postgres = session.get_bind().dialect.name == "postgresql"
     heads = [Promoted(rid, sid, reg, unit, day, (R.VALIDATED if auto else R.REQUESTED).value,
                       at, Payer(fam, qf, act, first, start, before),
                       (uname, price, meal if has_meal else 0), bool(charged), email or "", aname)
              for (rid, sid, reg, unit, day, at, auto, fam, qf, act, first, start, before,
                   uname, price, meal, has_meal, charged, email, aname)
-             in session.execute(_HEADS[limit is not None],
+             in session.execute(_HEADS[postgres, limit is not None],
                                 {"slots": ids, "limit": limit}).all()]
     if not heads:
         return []
