@@ -1,6 +1,6 @@
 """The cancellation surge on PostgreSQL (issue #17): N families cancel a month of days at
-once while as many requests again wait on the same slots, every freed place going to the
-head of its queue in the cancelling transaction.
+once while the requests of 0.9 N other families wait on the same slots, every freed place
+going to the head of its queue in the cancelling transaction.
 
 Setup (not measured) goes through services.booking.reserve: N families take every place
 of a month (4 units, each family 2 of them), then W waiting families ask for the same
@@ -32,7 +32,8 @@ from services.booking.cancel import cancel
 from services.booking.reserve import reserve
 
 FAMILIES = int(os.environ.get("CANCEL_FAMILIES", "500"))
-# 0.9 x 500 families x 40 cells: the 18,000 waiting requests of shared/docs/concurrency.md.
+# 0.9 x 500 families x 40 cells: the 18,000 waiting requests of shared/docs/concurrency.md
+# (16,200 here: the bench's month has 18 open days).
 WAITING = int(os.environ.get("CANCEL_WAITING", str(int(FAMILIES * 0.9))))
 WORKERS = surge.WORKERS
 
