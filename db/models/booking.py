@@ -10,6 +10,7 @@ from db.base import Base, UtcDateTime, utcnow
 
 _OPEN_REGISTRATION = text("state IN ('requested', 'validated')")
 _ACTIVE_RESERVATION = text("state NOT IN ('cancelled', 'refused')")
+_WAITING = text("state = 'waitlisted'")
 
 
 class Registration(Base):
@@ -57,4 +58,8 @@ class Reservation(Base):
         # Dashboards count cells by state over a range of days (waiting, present, absent):
         # with slot_id in the index those counts never touch the table.
         Index("ix_reservation_state_day", "state", "day", "slot_id"),
+        # Each slot's waiting list in queue order: promotion reads only the heads it needs
+        # (services/booking/promotion.py, on PostgreSQL; migration 0026_cancel).
+        Index("ix_reservation_queue", "slot_id", "queue_rank", "id",
+              sqlite_where=_WAITING, postgresql_where=_WAITING),
     )

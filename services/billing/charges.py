@@ -2,24 +2,23 @@
 cancelled in time. Prices come from the unit's tariff for the family's QF bracket.
 
 Money already allocated to a charge that gets cancelled comes back to the family as a
-credit note (see services/billing/credits.py).
+credit note: services/billing/credits.py cancels charges and issues those notes.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Protocol
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from db import settings
+from db.bulk import insert_rows
 from db.models import (Charge, Child, Family, Period, QfBracket, Registration, Reservation, Tariff,
                        Unit)
 from db.states import ReservationState as R
-from services.billing.credit_notes import credit_invoiced
-from services.billing.credits import credit_cancelled
 
 
 def due_date(validated_on: date, period_start: date | None = None,
@@ -75,6 +74,33 @@ class Priced(Protocol):
     def unit_id(self) -> int: ...
     @property
     def day(self) -> date: ...
+
+
+@dataclass(frozen=True)
+class Payer:
+    """Who pays for a reservation, read with it (so charging it needs no query of its own)."""
+
+    family_id: int
+    qf: int | None
+    activity_id: int
+    first_name: str
+    period_start: date
+    pay_days_before_start: int
+
+
+def charge_promoted(session: Session, items: list[tuple[Priced, Payer, tuple[str, int, int]]],
+                    today: date) -> int:
+    """One charge per reservation given (each with its payer and its unit's name, price and
+    meal part), priced by the payer's QF tariff: one query for the tariffs, one INSERT."""
+    if not items:
+        return 0
+    tariffs = _tariffs(session, {r.unit_id for r, _, _ in items}, {p.qf for _, p, _ in items})
+    insert_rows(session, Charge, [
+        _charge_row(p.family_id, p.activity_id, p.first_name,
+                    _price(unit, r.unit_id, p.qf, tariffs), r,
+                    due_date(today, p.period_start, p.pay_days_before_start))
+        for r, p, unit in items])
+    return len(items)
 
 
 def _label(unit_name: str, day: date, first_name: str) -> str:
@@ -147,17 +173,28 @@ def _prices(session: Session, unit_ids: set[int],
              for uid, name, cents, meal, has_meal in session.execute(
                  select(Unit.id, Unit.name, Unit.price_cents, Unit.meal_cents, Unit.has_meal)
                  .where(Unit.id.in_(unit_ids))).all()}
-    known = [qf for qf in qfs if qf is not None]
-    tariffs = session.execute(
+    tariffs = _tariffs(session, unit_ids, qfs)
+    return {(uid, qf): _price(unit, uid, qf, tariffs) for uid, unit in units.items() for qf in qfs}
+
+
+Tariffs = list[tuple[int, int, int, int]]  # (unit id, QF min, QF max, price in cents)
+
+
+def _tariffs(session: Session, unit_ids: set[int], qfs: Iterable[int | None]) -> Tariffs:
+    """The QF tariffs of these units, in their order (none needed when no QF is known)."""
+    if not any(qf is not None for qf in qfs):
+        return []
+    return [tuple(t) for t in session.execute(  # type: ignore[misc]
         select(Tariff.unit_id, QfBracket.qf_min, QfBracket.qf_max, Tariff.price_cents)
         .join(QfBracket, QfBracket.id == Tariff.bracket_id)
-        .where(Tariff.unit_id.in_(unit_ids)).order_by(Tariff.id)).all() if known else []
-    prices: dict[tuple[int, int | None], tuple[str, int, int]] = {}
-    for uid, (name, cents, meal) in units.items():
-        for qf in qfs:
-            match = [p for u, lo, hi, p in tariffs if u == uid and qf is not None and lo <= qf <= hi]
-            prices[(uid, qf)] = (name, match[0] if match else cents, meal)
-    return prices
+        .where(Tariff.unit_id.in_(unit_ids)).order_by(Tariff.id)).all()]
+
+
+def _price(unit: tuple[str, int, int], unit_id: int, qf: int | None,
+           tariffs: Tariffs) -> tuple[str, int, int]:
+    name, cents, meal = unit
+    match = [p for u, lo, hi, p in tariffs if u == unit_id and qf is not None and lo <= qf <= hi]
+    return name, match[0] if match else cents, meal
 
 
 def unit_prices(session: Session, unit_ids: set[int], qf: int | None) -> dict[int, tuple[int, int]]:
@@ -165,23 +202,6 @@ def unit_prices(session: Session, unit_ids: set[int], qf: int | None) -> dict[in
     will charge, shown before booking."""
     return {uid: (price, meal) for (uid, _), (_, price, meal)
             in _prices(session, unit_ids, {qf}).items()}
-
-
-def cancel_charges(session: Session, reservation_ids: Iterable[int], now: datetime) -> int:
-    """Cancel the live charges of these reservations, giving back as a credit note what was
-    already paid on them; returns how many charges were cancelled."""
-    ids = list(reservation_ids)
-    if not ids:
-        return 0
-    charges = list(session.scalars(select(Charge).where(
-        Charge.reservation_id.in_(ids), Charge.cancelled_at.is_(None))
-        .order_by(Charge.id).with_for_update()))
-    for charge in charges:
-        charge.cancelled_at = now
-    session.flush()
-    credit_cancelled(session, [c.id for c in charges], now)
-    credit_invoiced(session, charges)  # an issued invoice stays as it is: an avoir
-    return len(charges)
 
 
 def is_charged(state: str) -> bool:

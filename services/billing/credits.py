@@ -1,4 +1,4 @@
-"""Credit notes (avoirs).
+"""Cancelled charges and the credit notes (avoirs) they give back.
 
 Design: money a family has paid but that settles nothing is its credit. A credit note is
 a Payment of method `credit_note`, state paid, whose amount is what had been allocated to a
@@ -14,15 +14,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from db.base import utcnow
+from db.bulk import insert_rows
 from db.engine import transaction
-from db.models import Charge, CreditOrigin, Payment, PaymentAllocation
+from db.models import Charge, CreditOrigin, Family, Payment, PaymentAllocation
 from db.states import PaymentMethod, PaymentState
 from services import audit, organisation
 from services.actor import Actor
+from services.billing.credit_notes import credit_invoiced
 from services.errors import PortalError
 from services.mail import outbox
 from services.payments import ledger
@@ -33,32 +35,75 @@ class NoCredit(PortalError):
     default_message = "Vous n'avez pas d'avoir disponible, ou rien à régler."
 
 
+def cancel_charges(session: Session, reservation_ids: Iterable[int], now: datetime) -> int:
+    """Cancel the live charges of these reservations, giving back as a credit note what was
+    already paid on them; returns how many charges were cancelled.
+
+    One UPDATE whatever their number; the charges are locked in id order by its subquery
+    (the order a payment locks them in), and credit notes are looked for only when the
+    UPDATE says some money had been allocated to them."""
+    ids = list(reservation_ids)
+    if not ids:
+        return 0
+    live = (select(Charge.id).where(Charge.reservation_id.in_(ids), Charge.cancelled_at.is_(None))
+            .order_by(Charge.id).with_for_update())
+    done = session.execute(update(Charge).where(Charge.id.in_(live.scalar_subquery()))
+                           .values(cancelled_at=now)
+                           .returning(Charge.id, Charge.paid_cents, Charge.invoice_id),
+                           execution_options={"synchronize_session": False}).all()
+    expire(session, Charge, [cid for cid, _, _ in done])
+    if any(paid for _, paid, _ in done):
+        credit_cancelled(session, sorted(cid for cid, _, _ in done), now)
+    invoiced = sorted(cid for cid, _, invoice in done if invoice is not None)
+    if invoiced:  # an issued invoice stays as it is: what it billed is cancelled by an avoir
+        credit_invoiced(session, list(session.scalars(
+            select(Charge).where(Charge.id.in_(invoiced)).order_by(Charge.id))))
+    return len(done)
+
+
+def expire(session: Session, model: type, ids: Iterable[int]) -> None:
+    """Forget what the session holds of rows a bulk statement just changed."""
+    wanted = set(ids)
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, model) and getattr(obj, "id", None) in wanted:
+            session.expire(obj)
+
+
 def credit_cancelled(session: Session, charge_ids: Iterable[int], now: datetime) -> list[int]:
-    """Issue a credit note for what was paid on each cancelled charge; returns their ids."""
+    """Issue a credit note for what was paid on each cancelled charge; returns their ids.
+
+    Set-based: one query for what was paid on which charge and who to tell, then the credit
+    notes, their origins and their mails each in one INSERT, in the charges' id order."""
     ids = list(charge_ids)
     if not ids:
         return []
-    paid = ledger.allocated_to_charges(session, ids)
-    done = set(session.scalars(select(CreditOrigin.charge_id)
-                               .where(CreditOrigin.charge_id.in_(ids))))
-    notes = []
-    for charge in session.scalars(select(Charge).where(Charge.id.in_(ids)).order_by(Charge.id)):
-        amount = int(paid.get(charge.id, 0))
-        if amount <= 0 or charge.id in done or charge.cancelled_at is None:
-            continue
-        note = ledger.record_paid(session, charge.family_id, PaymentMethod.CREDIT_NOTE.value,
-                                  amount, now, None, f"Avoir : {charge.label}", prefix="AV")
-        session.add(CreditOrigin(payment_id=note.id, charge_id=charge.id))
-        outbox.queue(session, outbox.family_recipient(session, charge.family_id),
-                     "Avoir sur votre compte",
-                     f"Bonjour,\n\nLa prestation « {charge.label} » a été annulée alors qu'elle "
-                     f"était déjà réglée. Un avoir n° {note.reference} de "
-                     f"{ledger_euros(amount)} est disponible sur votre compte : il servira à "
-                     "régler vos prochaines réservations (« Mon compte »).\n\n"
-                     + organisation.signature(), family_id=charge.family_id)
-        notes.append(note.id)
-    session.flush()
-    return notes
+    paid = (select(func.coalesce(func.sum(PaymentAllocation.amount_cents), 0))
+            .where(PaymentAllocation.charge_id == Charge.id).scalar_subquery())
+    owed = [row for row in session.execute(
+        select(Charge.id, Charge.family_id, Charge.label, Family.email, paid)
+        .join(Family, Family.id == Charge.family_id)
+        .where(Charge.id.in_(ids), Charge.cancelled_at.is_not(None),
+               ~exists().where(CreditOrigin.charge_id == Charge.id))
+        .order_by(Charge.id)).all() if row[4] > 0]
+    if not owed:
+        return []
+    notes = [ledger.new_reference("AV") for _ in owed]
+    made = dict(insert_rows(session, Payment, [
+        dict(family_id=fam, reference=ref, method=PaymentMethod.CREDIT_NOTE.value,
+             state=PaymentState.PAID.value, amount_cents=int(amount), created_at=now,
+             paid_at=now, recorded_by=None, bank_details=f"Avoir : {label}")
+        for ref, (_, fam, label, _, amount) in zip(notes, owed)],
+        returning=(Payment.reference, Payment.id)))  # type: ignore[arg-type]
+    insert_rows(session, CreditOrigin, [dict(payment_id=made[ref], charge_id=cid)
+                                        for ref, (cid, *_) in zip(notes, owed)])
+    outbox.queue_many(session, [
+        (email or "", "Avoir sur votre compte",
+         f"Bonjour,\n\nLa prestation « {label} » a été annulée alors qu'elle "
+         f"était déjà réglée. Un avoir n° {ref} de {ledger_euros(int(amount))} est disponible "
+         "sur votre compte : il servira à régler vos prochaines réservations "
+         "(« Mon compte »).\n\n" + organisation.signature(), fam)
+        for ref, (_, fam, label, email, amount) in zip(notes, owed)])
+    return [made[ref] for ref in notes]
 
 
 def ledger_euros(cents: int) -> str:

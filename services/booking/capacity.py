@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import bindparam, case, exists, func, select, text, update
+from sqlalchemy import bindparam, case, exists, func, literal, select, text, update
 from sqlalchemy.orm import Session
 
-from db.models import CapacitySlot, Period, Promotion, Registration, Reservation
+from db.models import CapacitySlot, Reservation
 from db.states import ACTIVE_RESERVATION
 from db.states import ReservationState as R
 
@@ -173,6 +173,29 @@ def join_queue(session: Session, counts: dict[int, int]) -> None:
                         execution_options={"synchronize_session": False})
 
 
+def _per_slot(amounts: dict[int, int]):  # type: ignore[no-untyped-def]
+    """The amount of the slot being updated (0 for slots not named)."""
+    named = {sid: n for sid, n in amounts.items() if n}
+    return case(named, value=CapacitySlot.id, else_=0) if named else literal(0)
+
+
+def shift(session: Session, booked: dict[int, int], waiting: dict[int, int]) -> None:
+    """Move booked and waiting of locked slots by these amounts (per slot), all slots in
+    one conditional UPDATE whatever the amounts (a cancellation frees one place here, the
+    queue's heads take two there); never past capacity."""
+    ids = sorted(sid for sid in set(booked) | set(waiting) if booked.get(sid) or waiting.get(sid))
+    if not ids:
+        return
+    more, longer = _per_slot(booked), _per_slot(waiting)
+    result = session.execute(
+        update(CapacitySlot).where(CapacitySlot.id.in_(ids),
+                                   CapacitySlot.booked + more <= CapacitySlot.places)
+        .values(booked=CapacitySlot.booked + more, waiting=CapacitySlot.waiting + longer),
+        execution_options={"synchronize_session": False})
+    if result.rowcount != len(ids):  # type: ignore[attr-defined]
+        raise RuntimeError("capacity changed under a held lock")
+
+
 def queue(session: Session, slot_id: int) -> list[Reservation]:
     """The waiting list of one slot, head first."""
     return list(session.scalars(
@@ -196,39 +219,3 @@ def positions(session: Session, reservation_ids: Iterable[int]) -> dict[int, int
                       | ((other.c.queue_rank == mine.c.queue_rank) & (other.c.id <= mine.c.id))))
              .group_by(mine.c.id))
     return {rid: n for rid, n in session.execute(ahead).all()}
-
-
-def promote(session: Session, slot_ids: Iterable[int], now: datetime,
-            limit: int | None = None) -> list[Reservation]:
-    """Give free places of locked slots to the heads of their queues, at once
-    (at most `limit` per slot when staff promote only the head).
-
-    A head under a period that validates by itself becomes validated; otherwise it
-    becomes a request for staff, its place held.
-    """
-    promoted: list[Reservation] = []
-    for slot_id in sorted(set(slot_ids)):
-        places, booked = session.execute(
-            select(CapacitySlot.places, CapacitySlot.booked).where(CapacitySlot.id == slot_id)).one()
-        free = places - booked
-        if free <= 0:
-            continue
-        heads = queue(session, slot_id)[:free if limit is None else min(free, limit)]
-        modes = dict(session.execute(
-            select(Registration.id, Period.auto_validate)
-            .join(Period, Period.id == Registration.period_id)
-            .where(Registration.id.in_({r.registration_id for r in heads}))).all())
-        for reservation in heads:
-            validated = modes.get(reservation.registration_id, True)
-            reservation.state = (R.VALIDATED if validated else R.REQUESTED).value
-            reservation.decided_at = now if validated else None
-            reservation.queue_rank = None
-            promoted.append(reservation)
-            # Kept for the waiting-list dashboard: how many got a place, after how long.
-            session.add(Promotion(reservation_id=reservation.id, slot_id=slot_id,
-                                  requested_at=reservation.requested_at, promoted_at=now,
-                                  state=reservation.state))
-        if heads:
-            take_places(session, {slot_id: len(heads)}, from_queue=True)
-    session.flush()
-    return promoted

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db.models import Activity, Child, Period, Registration, Reservation, Unit
 from services import organisation
+from services.billing.charges import Payer
 from services.booking.context import BookingContext
 from services.booking.outcomes import Submission, confirmation_body, day_label
 from services.mail import outbox
@@ -16,9 +19,16 @@ from services.mail import outbox
 
 def mail_submission(session: Session, ctx: BookingContext, submission: Submission) -> None:
     """The confirmation after a submission: every date and unit with its outcome."""
+    to, subject, body, family_id = submission_mail(ctx, submission)
+    outbox.queue(session, to, subject, body, family_id=family_id)
+
+
+def submission_mail(ctx: BookingContext,
+                    submission: Submission) -> tuple[str, str, str, int | None]:
+    """That confirmation as (recipient, subject, body, family), to queue with others."""
     subject = f"Vos réservations pour {ctx.child_name} – {ctx.activity.name}"
     body = confirmation_body(submission, ctx.activity.name, ctx.period.name)
-    outbox.queue(session, ctx.family_email, subject, body, family_id=ctx.family_id)
+    return ctx.family_email, subject, body, ctx.family_id
 
 
 def lines_by_family(session: Session, cells: list[Reservation],
@@ -40,16 +50,41 @@ def lines_by_family(session: Session, cells: list[Reservation],
     return by_family
 
 
-def mail_promoted(session: Session, promoted: list[Reservation]) -> None:
-    """Tell each family whose waiting request just got a place."""
-    if not promoted:
-        return
-    by_family = lines_by_family(
-        session, promoted, lambda r: "réservation validée" if r.state == "validated"
-        else "demande envoyée à l'accueil pour validation")
-    for fam, lines in by_family.items():
-        body = "\n".join(["Bonjour,", "", "Une place s'est libérée : votre demande en liste "
-                          "d'attente a obtenu une place.", "", *lines, "",
-                          organisation.signature()])
-        outbox.queue(session, outbox.family_recipient(session, fam),
-                     "Une place s'est libérée pour votre enfant", body, family_id=fam)
+class PromotedCell(Protocol):
+    """What the mail of a promotion says of each cell (services.booking.promotion.Promoted)."""
+
+    @property
+    def day(self) -> date: ...
+    @property
+    def unit_id(self) -> int: ...
+    @property
+    def state(self) -> str: ...
+    @property
+    def payer(self) -> Payer: ...
+    @property
+    def unit(self) -> tuple[str, int, int]: ...
+    @property
+    def family_email(self) -> str: ...
+    @property
+    def activity(self) -> str: ...
+
+
+PROMOTED_SUBJECT = "Une place s'est libérée pour votre enfant"
+
+
+def promoted_mails(promoted: Sequence[PromotedCell]) -> list[tuple[str, str, str, int | None]]:
+    """One mail to each family whose waiting requests just got a place (recipient, subject,
+    body, family), from what the promotion read: no query of its own."""
+    by_family: dict[int, list[str]] = defaultdict(list)
+    email: dict[int, str] = {}
+    for p in sorted(promoted, key=lambda p: (p.day, p.unit_id)):
+        status = ("réservation validée" if p.state == "validated"
+                  else "demande envoyée à l'accueil pour validation")
+        fam = p.payer.family_id
+        email[fam] = p.family_email
+        by_family[fam].append(f"- {p.payer.first_name}, {p.activity}, {day_label(p.day)}, "
+                              f"{p.unit[0]} : {status}")
+    return [(email[fam], PROMOTED_SUBJECT, "\n".join(
+        ["Bonjour,", "", "Une place s'est libérée : votre demande en liste d'attente a obtenu "
+         "une place.", "", *lines, "", organisation.signature()]), fam)
+        for fam, lines in by_family.items()]

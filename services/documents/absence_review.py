@@ -14,7 +14,8 @@ from db.models import AbsenceNotice, Activity, Child, Family, Reservation, Unit
 from db.states import ReservationState as R
 from services import audit, organisation
 from services.actor import Actor
-from services.billing.charges import cancel_charges, create_charges, is_charged
+from services.billing.charges import create_charges, is_charged
+from services.billing.credits import cancel_charges
 from services.booking.capacity import db_now
 from services.booking.rules import LOCAL
 from services.documents.absences import JUSTIFIED, REASONS, REQUESTED, UNJUSTIFIED

@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import settings
+from db.base import utcnow
+from db.bulk import insert_rows
 from db.engine import read, transaction
 from db.models import Family, Mail
 from db.states import MailState
@@ -39,6 +41,18 @@ def queue(session: Session, recipient: str, subject: str, body: str,
                 state=state.value)
     session.add(mail)
     return mail
+
+
+def queue_many(session: Session, mails: list[tuple[str, str, str, int | None]]) -> int:
+    """Queue many mails (recipient, subject, body, family id) in one INSERT, in this order;
+    those without a recipient are skipped, as by `queue`. Returns how many were queued."""
+    state = (MailState.QUEUED if smtp_configured() else MailState.LOCAL).value
+    rows = [dict(recipient=to, subject=subject, body=body, family_id=family_id, state=state,
+                 attempts=0, last_error="", created_at=utcnow())
+            for to, subject, body, family_id in mails if to]
+    if rows:
+        insert_rows(session, Mail, rows)
+    return len(rows)
 
 
 def queue_link(session: Session, recipient: str, subject: str, body: str, link: str,

@@ -17,7 +17,8 @@ from db.states import RESERVATION_TRANSITIONS, RegistrationState
 from db.states import ReservationState as R
 from services import audit
 from services.actor import Actor
-from services.billing.charges import cancel_charges, create_charges, is_charged
+from services.billing.charges import create_charges, is_charged
+from services.billing.credits import cancel_charges
 from services.booking.capacity import db_now
 from services.booking.reserve import reserve
 from services.booking.rules import LOCAL

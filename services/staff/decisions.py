@@ -14,7 +14,8 @@ from db.states import RESERVATION_TRANSITIONS
 from db.states import ReservationState as R
 from services import audit, organisation, registrations
 from services.actor import Actor
-from services.billing.charges import cancel_charges, create_charges
+from services.billing.charges import create_charges
+from services.billing.credits import cancel_charges
 from services.booking import capacity
 from services.booking.notify import lines_by_family
 from services.booking.promotion import promote_and_notify
