@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, insert, text
 
 from db import engine as db_engine
 from db.bootstrap import migrate
-from db.models import Child, Family, Registration, UserAccount
+from db.models import Child, Family, PickupPerson, Registration, UserAccount
 from db.states import HOLDS_PLACE, RegistrationState, Role
 from services.actor import SYSTEM, Actor
 from services.booking.reserve import reserve
@@ -100,6 +100,11 @@ def _families(org: int, period: int, n: int) -> list[tuple[Actor, int]]:
         kids = list(conn.execute(insert(Child).returning(Child.id), [
             {"family_id": fid, "first_name": f"Enfant{i}", "last_name": f"FAMILLE {i}",
              "birth_date": born} for i, fid in enumerate(fam_ids)]).scalars())
+        # Each family has named its emergency contact, as the portal asks before a first booking.
+        conn.execute(insert(PickupPerson), [
+            {"family_id": fid, "name": f"Contact {i}", "relationship": "Grand-parent",
+             "phone": "06 00 00 00 00", "may_pick_up": True, "emergency": True}
+            for i, fid in enumerate(fam_ids)])
         regs = list(conn.execute(insert(Registration).returning(Registration.id), [
             {"child_id": kid, "period_id": period, "state": RegistrationState.VALIDATED.value}
             for kid in kids]).scalars())

@@ -12,7 +12,7 @@ from db.models import (Activity, Child, ConsentAnswer, ConsentKind, HealthSheet,
                        Site, Unit)
 from services import organisation
 from services.actor import Actor
-from services.billing.documents import MONTHS_FR
+from services.billing.invoice_render import MONTHS_FR
 from services.billing.pdf import Document
 from services.booking.outcomes import WEEKDAYS_FR
 from services.families.names import full_name

@@ -16,6 +16,8 @@ from services.actor import SYSTEM, Actor
 from services.booking.reserve import reserve
 from services.families import accounts
 from services.families.accounts import ChildForm, FamilyForm, GuardianForm
+from services.health import pickup
+from services.health.forms import PickupForm
 from services.families.queries import child_ids
 from tests.world import PASSWORD, World, _born, sign_in
 
@@ -49,6 +51,10 @@ def families(world: World, n: int, kids: int, tag: str = "A") -> list[tuple[Acto
              for k in range(kids)], qf=400 + 300 * (i % 4)))
         for user in accounts.account_ids(fam):
             accounts.set_password_directly(SYSTEM, user, PASSWORD)
+        # An emergency contact, as every family names before its first booking.
+        pickup.add_pickup_person(SYSTEM, fam, PickupForm(f"Contact ATTENTE{tag}{i}",
+                                                         "Grand-parent", "06 00 00 00 00",
+                                                         emergency=True))
         made.append((sign_in(email), child_ids(fam)))
     return made
 
