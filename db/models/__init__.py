@@ -2,6 +2,7 @@
 from db.models.booking import Registration, Reservation
 from db.models.catalogue import (Activity, ActivityType, AgeGroup, CapacitySlot, Closure,
                                  NewsItem, Organisation, Period, QfBracket, Site, Tariff, Unit)
+from db.models.messages import Message, MessageThread
 from db.models.money import Charge, Invoice, Payment, PaymentAllocation
 from db.models.payments import CreditOrigin, PaymentLine, PaymentLink
 from db.models.people import (ChangeRequest, Child, Document, Family, Guardian, LinkToken,
@@ -12,7 +13,7 @@ from db.models.system import AuditEntry, Mail, Throttle
 __all__ = [
     "Activity", "ActivityType", "AgeGroup", "AuditEntry", "CapacitySlot", "ChangeRequest",
     "Charge", "Child", "Closure", "CreditOrigin", "Document", "Family", "Guardian", "Invoice",
-    "LinkToken", "Mail", "NewsItem", "Organisation", "Payment", "PaymentAllocation", "PaymentLine",
+    "LinkToken", "Mail", "Message", "MessageThread", "NewsItem", "Organisation", "Payment", "PaymentAllocation", "PaymentLine",
     "PaymentLink", "Period", "Promotion", "QfBracket", "Registration", "Reservation",
     "SessionToken", "Site", "StaffSite", "Tariff", "Throttle", "Unit", "UserAccount",
 ]
