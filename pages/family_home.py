@@ -4,6 +4,7 @@ from datetime import date
 import streamlit as st
 
 from services.families.overview import get_overview
+from services.messages.threads import count_unread
 from ui.format import day, euros
 from ui.guard import require_family
 from ui.progress import next_steps
@@ -15,6 +16,11 @@ actor = require_family()
 overview = get_overview(actor, date.today())
 st.title("Mon tableau de bord")
 st.write(f"Famille {md(overview.name)}")
+if unread := count_unread(actor):
+    st.info(f"Vous avez {int(unread)} conversation(s) avec un message non lu de l'accueil.",
+            icon=":material/mail:")
+    if st.button("Lire mes messages", icon=":material/mail:"):
+        st.switch_page("pages/family_messages.py")
 if overview.amount_due_cents:
     st.warning(f"Montant à régler : {euros(overview.amount_due_cents)} (onglet « Mon compte »).")
 STATE_LABELS = {"requested": "? En attente de validation par l'accueil",

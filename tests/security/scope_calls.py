@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 import services
 from db.engine import read, transaction
 from db.models import (AuditEntry, ChangeRequest, Charge, Document, Guardian, LinkToken, Mail,
-                       Payment, Reservation, UserAccount)
+                       Message, MessageThread, Payment, Reservation, UserAccount)
 from services import demo_history, registrations
 from services.auth import links
 from services.billing import accounts as billing_accounts
@@ -32,6 +32,8 @@ from services.families import accounts, changes, children, overview
 from services.families import file as family_file
 from services.families.accounts import ChildForm, GuardianForm
 from services.mail import outbox
+from services.messages import threads as message_threads
+from services.messages import writing as message_writing
 from services.payments import card, desk, receipts
 from services.staff import (attendance, audit_log, corrections, decisions, family_edit,
                             family_files, waitlist)
@@ -43,7 +45,7 @@ from tests.world import World
 ID_PARAMS = {"family_id", "family_ids", "child_id", "registration_id", "registration_ids",
              "reservation_id", "reservation_ids", "charge_id", "charge_ids", "payment_id",
              "reference", "document_id", "mail_id", "guardian_id", "change_id", "invoice_id",
-             "user_id", "marks", "selection"}
+             "user_id", "marks", "selection", "thread_id"}
 
 
 def services_taking_ids() -> set[str]:
@@ -78,6 +80,7 @@ class Target:
     user: int
     month: date
     link_mail: int
+    thread: int
 
 
 def build_target(w: World) -> Target:
@@ -91,6 +94,7 @@ def build_target(w: World) -> Target:
     change = changes.request_change(w.family_b, "qf", "900")
     user = accounts.account_ids(w.family_b_id)[0]
     links.send_invitation(w.staff, user)  # a mail carrying a link, for "nouveau lien"
+    thread = message_writing.start_thread(w.family_b, "Question de B", "Message de B")
     # Family A at Saint Gabriel: the Saint Gabriel desk works with it.
     registrations.request_registration(w.family_a, w.lea, w.period_wed)
     with read() as session:
@@ -105,7 +109,7 @@ def build_target(w: World) -> Target:
                                     .order_by(Mail.id.desc())).first()
     assert charge and mail and guardian and link_mail
     return Target(w.family_b_id, w.zoe, reg, res, charge, ref, doc, change, mail, guardian,
-                  user, w.first_day.replace(day=1), link_mail)
+                  user, w.first_day.replace(day=1), link_mail, thread)
 
 
 def everything_of(family_id: int) -> list[Any]:
@@ -121,6 +125,9 @@ def everything_of(family_id: int) -> list[Any]:
                 rows(ChangeRequest, ChangeRequest.family_id == family_id),
                 rows(Mail, Mail.family_id == family_id),
                 rows(LinkToken, LinkToken.user_id.in_(users)),
+                rows(MessageThread, MessageThread.family_id == family_id),
+                rows(Message, Message.thread_id.in_(select(MessageThread.id).where(
+                    MessageThread.family_id == family_id))),
                 session.query(AuditEntry).count()]
 
 
@@ -198,6 +205,8 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
         lambda a, w, t: family_files.validated_registrations(a, t.family), (STAFF,)),
     "staff.mails.list_outbox": (lambda a, w, t: staff_mails.list_outbox(a, family_id=t.family),
                                 (STAFF,)),
+    "messages.threads.get_thread": (
+        lambda a, w, t: message_threads.get_thread(a, t.thread), (STAFF, FAMILY)),
     # From here on, calls that write (when allowed).
     "auth.links.resend_link": (lambda a, w, t: links.resend_link(a, t.link_mail), (STAFF,)),
     # Staff accounts are the manager's alone: a family's account is none of them.
@@ -206,6 +215,12 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
     "config.accounts.deactivate": (lambda a, w, t: staff_accounts.deactivate(a, t.user), ()),
     "config.accounts.reactivate": (lambda a, w, t: staff_accounts.reactivate(a, t.user), ()),
     "mail.outbox.resend": (lambda a, w, t: outbox.resend(a, t.mail), (STAFF,)),
+    "messages.threads.mark_read": (
+        lambda a, w, t: message_threads.mark_read(a, t.thread), (STAFF, FAMILY)),
+    "messages.writing.reply": (
+        lambda a, w, t: message_writing.reply(a, t.thread, "Réponse"), (STAFF, FAMILY)),
+    "messages.writing.close_thread": (
+        lambda a, w, t: message_writing.close_thread(a, t.thread), (STAFF,)),
     "staff.mails.resend": (lambda a, w, t: staff_mails.resend(a, t.mail), (STAFF,)),
     "registrations.request_registration": (
         lambda a, w, t: registrations.request_registration(a, t.child, w.period_peri),

@@ -14,6 +14,7 @@ import services
 from services import audit
 from services.errors import Forbidden
 from services.families import changes
+from services.messages import mailing, threads
 from services.payments import desk
 from services.staff import attendance, family_files, mails, queue, waitlist
 from tests.security.scope_calls import (ID_PARAMS, build_target, pending_at_chats,
@@ -40,9 +41,14 @@ READS: dict[str, Read] = {
         a, u, w.first_day),
     "staff.waitlist.list_board": lambda a, w, s, u: waitlist.list_board(a, s, w.first_day),
     "audit.list_entries": lambda a, w, s, u: audit.list_entries(a),
+    "messages.threads.list_threads": lambda a, w, s, u: threads.list_threads(a),
+    "messages.threads.count_unread": lambda a, w, s, u: threads.count_unread(a),
+    "messages.mailing.list_recipients": lambda a, w, s, u: mailing.list_recipients(
+        a, mailing.Audience(s, w.activity_peri if s == w.site_chats else w.activity_wed)),
 }
 # Reads whose result names no family (counts are compared below, not searched for names).
-COUNTS = {"staff.mails.count_outbox", "staff.mails.count_failed", "staff.waitlist.list_board"}
+COUNTS = {"staff.mails.count_outbox", "staff.mails.count_failed", "staff.waitlist.list_board",
+          "messages.threads.count_unread"}
 # Found by the introspection but about no other family's data, and why.
 OTHER = {
     "families.accounts.create_family": "creates a new file",
@@ -63,6 +69,9 @@ OTHER = {
     "content.update_family_texts": "the centre's texts, manager only",
     "organisation.update_profile": "the centre's profile, manager only",
     "staff.audit_log.list_people": "names of staff and managers, for the journal's filter",
+    "messages.writing.start_thread": "the signed-in family's own new thread",
+    "messages.mailing.send_mailing": "the families of list_recipients (in READS), whose site "
+                                     "is checked: tests/services/test_messages_mailing.py",
 }
 LEFT_OUT = ("services.reports.",  # dashboards and exports: test_scope_exports.py
             "services.config.", "services.catalogue.",  # configuration, no family data
@@ -113,6 +122,8 @@ def test_no_list_shows_another_sites_family(world):
     assert mails.count_outbox(w.staff_gabriel).by_state == {"failed": _mails_of(w.family_a_id)}
     assert mails.count_failed(w.staff_gabriel) == _mails_of(w.family_a_id)
     assert mails.count_failed(w.staff) > mails.count_failed(w.staff_gabriel)
+    # B's thread waits unread for the desk of Les Chats Perchés, not for Saint Gabriel's.
+    assert (threads.count_unread(w.staff), threads.count_unread(w.staff_gabriel)) == (1, 0)
 
 
 def _mails_of(family_id: int) -> int:
