@@ -11,7 +11,7 @@ st.title("Messages")
 messages.show_flash()
 opened = st.session_state.get(messages.OPENED)
 if opened is not None and (detail := messages.open_thread(actor, opened)) is not None:
-    messages.back_button()
+    messages.back_button(staff=False)
     messages.conversation(False, detail)
     messages.reply_form(actor, detail.thread)
     st.stop()

@@ -12,7 +12,7 @@ st.title("Messages des familles")
 messages.show_flash()
 opened = st.session_state.get(messages.OPENED)
 if opened is not None and (detail := messages.open_thread(actor, opened)) is not None:
-    messages.back_button()
+    messages.back_button(staff=True)
     messages.conversation(True, detail)
     messages.reply_form(actor, detail.thread)
     if detail.thread.state == threads.OPEN and st.button(

@@ -53,10 +53,11 @@ def conversation(actor_is_staff: bool, detail: ThreadDetail) -> None:
     for message in detail.messages:
         mine = message.from_family != actor_is_staff
         if message.from_family:
-            author, icon = f"Famille {md(thread.family)} · {md(message.author)}", "family_restroom"
+            icon = "family_restroom"
+            author = (f"Famille {md(thread.family)} · {md(message.author)}" if actor_is_staff
+                      else f"Vous ({md(message.author)})")
         else:
-            author = f"Accueil · {md(message.author)}" if actor_is_staff else "Accueil"
-            icon = "support_agent"
+            author, icon = md(message.author) if actor_is_staff else "L'accueil", "support_agent"
         with st.chat_message("user" if mine else "assistant", avatar=f":material/{icon}:"):
             st.caption(f"{author} · {moment(message.created_at)}")
             st.markdown(lines(message.body))
@@ -91,8 +92,8 @@ def open_thread(actor, thread_id: int) -> ThreadDetail | None:  # type: ignore[n
     return detail
 
 
-def back_button() -> None:
-    if st.button("Retour à mes messages", icon=":material/arrow_back:", key="thread_back"):
+def back_button(staff: bool) -> None:
+    if st.button("Retour aux conversations" if staff else "Retour à mes messages", icon=":material/arrow_back:", key="thread_back"):
         st.session_state.pop(OPENED, None)
         st.rerun()
 
