@@ -80,7 +80,7 @@ def compose(actor, chosen: Audience, count: int) -> None:  # type: ignore[no-unt
         st.session_state.pop(CONFIRM)  # the choice or the text changed since: ask again
         return
     st.warning(f"Confirmez-vous l'envoi de ce message à {int(waiting[3])} famille(s) ?")
-    cols = st.columns(2)
+    cols = st.columns([1, 1, 3])
     if cols[0].button("Confirmer l'envoi", type="primary", key="mailing_confirm_button"):
         st.session_state.pop(CONFIRM)
         try:
