@@ -138,3 +138,12 @@ def test_a_family_opens_at_most_ten_threads_a_day(world):
     with transaction() as session:  # a day later, the family may open threads again
         session.execute(update(MessageThread).values(created_at=utcnow() - timedelta(hours=25)))
     writing.start_thread(world.family_a, "Le lendemain", "Bonjour")
+
+
+def test_a_family_registered_nowhere_yet_is_answered_by_every_desk(world):
+    """Like its file, a new family's message is open to every desk, and mails each."""
+    writing.start_thread(world.family_a, "Inscription", "Comment inscrire Léa ?")
+    assert len(mails_to("accueil@test.example")) == 1
+    assert len(mails_to("gabriel@test.example")) == 1
+    assert mails_to("direction@test.example") == []  # managers read the box, unmailed
+    assert threads.count_unread(world.staff_gabriel) == 1
