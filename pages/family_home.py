@@ -5,6 +5,7 @@ import streamlit as st
 
 from services.families.overview import get_overview
 from services.health.pickup import booking_blocker
+from services.messages.threads import count_unread
 from ui.format import day, euros
 from ui.guard import require_family
 from ui.progress import next_steps
@@ -19,6 +20,11 @@ st.title("Mon tableau de bord")
 st.write(f"Famille {md(overview.name)}")
 if why := booking_blocker(actor):
     st.warning(md(why))
+if unread := count_unread(actor):
+    st.info(f"Vous avez {int(unread)} conversation(s) avec un message non lu de l'accueil.",
+            icon=":material/mail:")
+    if st.button("Lire mes messages", icon=":material/mail:"):
+        st.switch_page("pages/family_messages.py")
 if overview.amount_due_cents:
     st.warning(f"Montant à régler : {euros(overview.amount_due_cents)} (onglet « Mon compte »).")
 dashboard_notice(actor, date.today())

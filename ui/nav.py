@@ -8,6 +8,8 @@ import streamlit as st
 from db.states import Role
 from services import first_run
 from services.actor import Actor
+from services.errors import PortalError
+from services.messages.threads import count_unread
 
 # (file, French title, url path, material icon), grouped by menu section.
 ANONYMOUS = [
@@ -26,6 +28,7 @@ FAMILY = {
     "Mon espace": [
         ("pages/family_welcome.py", "Accueil", "bienvenue", "cottage"),
         ("pages/family_home.py", "Mon tableau de bord", "tableau_de_bord", "home"),
+        ("pages/family_messages.py", "Messages", "messages", "mail"),
     ],
     "Mes inscriptions": [
         ("pages/family_registration_new.py", "Nouvelle inscription", "nouvelle_inscription",
@@ -44,6 +47,7 @@ STAFF = {
     "Accueil": [
         ("pages/staff_home.py", "Tableau de bord de l'accueil", "accueil", "dashboard"),
         ("pages/staff_queue.py", "File de validation", "validation", "checklist"),
+        ("pages/staff_messages.py", "Messages des familles", "messagerie", "forum"),
         ("pages/staff_waitlist.py", "Listes d'attente", "listes_attente", "hourglass_top"),
         ("pages/staff_families.py", "Familles", "familles", "family_restroom"),
         ("pages/staff_attendance.py", "Pointage", "pointage", "fact_check"),
@@ -92,6 +96,24 @@ MANAGER_EXTRA: dict[str, list[tuple[str, str, str, str]]] = {
 MENUS = (FAMILY, STAFF, MANAGER_HOME, MANAGER_EXTRA)  # every signed-in page is in one
 
 
+# The pages whose menu title carries the count of threads with an unread message.
+MESSAGE_PAGES = ("pages/family_messages.py", "pages/staff_messages.py")
+
+
+def _with_unread(groups: dict[str, list[tuple[str, str, str, str]]],
+                 actor: Actor) -> dict[str, list[tuple[str, str, str, str]]]:
+    """The menus, the messages page titled with its unread count (« Messages (2) »)."""
+    try:
+        unread = count_unread(actor)
+    except PortalError:  # the menu still draws when the count cannot be read
+        unread = 0
+    if not unread:
+        return groups
+    return {section: [(path, f"{title} ({unread})", url, icon) if path in MESSAGE_PAGES
+                      else (path, title, url, icon) for path, title, url, icon in specs]
+            for section, specs in groups.items()}
+
+
 def _page(spec: tuple[str, str, str, str], default: bool = False) -> st.Page:  # type: ignore[name-defined]
     path, title, url, icon = spec
     return st.Page(path, title=title, url_path=url, icon=f":material/{icon}:", default=default)
@@ -129,13 +151,13 @@ def pages_for(actor: Actor | None) -> dict[str, list] | list:  # type: ignore[ty
         return [_page(ANONYMOUS[0], default=True), _page(ANONYMOUS[1]), _page(PRIVACY),
                 *_signed_out()]
     if actor.role == Role.FAMILY:
-        return _sections(FAMILY)
+        return _sections(_with_unread(FAMILY, actor))
     if actor.role != Role.MANAGER:
-        return _sections(STAFF)
+        return _sections(_with_unread(STAFF, actor))
     groups = {**MANAGER_HOME, **STAFF}  # the direction lands on its own page
     for section, specs in MANAGER_EXTRA.items():
         groups[section] = groups.get(section, []) + specs
-    return _sections(groups)
+    return _sections(_with_unread(groups, actor))
 
 
 def url_of(path: str) -> str:

@@ -16,7 +16,7 @@ STAFF_PAGES = ["pages/staff_home.py", "pages/staff_outbox.py", "pages/staff_paym
                "pages/staff_attendance.py", "pages/staff_changes.py",
                "pages/dashboard_occupancy.py", "pages/dashboard_waitlist.py",
                "pages/dashboard_attendance.py", "pages/dashboard_money.py",
-               "pages/dashboard_funder.py", "pages/staff_audit.py"]
+               "pages/dashboard_funder.py", "pages/staff_audit.py", "pages/staff_messages.py"]
 MANAGER_PAGES = ["pages/manager_home.py", "pages/manager_offer.py", "pages/manager_units.py",
                  "pages/manager_places.py", "pages/manager_closures.py", "pages/manager_centre.py",
                  "pages/manager_family_texts.py", "pages/manager_sites.py",
@@ -26,7 +26,7 @@ MANAGER_PAGES = ["pages/manager_home.py", "pages/manager_offer.py", "pages/manag
 FAMILY_PAGES = ["pages/family_home.py", "pages/family_account.py", "pages/family_bookings.py",
                 "pages/family_registration_new.py", "pages/family_members.py",
                 "pages/family_contact.py", "pages/family_welcome.py",
-                "pages/family_documents.py"]
+                "pages/family_documents.py", "pages/family_messages.py"]
 # Pages every signed-in account opens (the help page: families read it, staff may too).
 EVERY_ROLE_PAGES = ["pages/portal_help.py"]
 

@@ -20,8 +20,8 @@ from sqlalchemy import select, update
 import services
 from db.engine import read, transaction
 from db.models import (AuditEntry, ChangeRequest, Charge, Child, ConsentAnswer, Document,
-                       Guardian, HealthSheet, LinkToken, Mail, Payment, PickupPerson,
-                       Reservation, UserAccount)
+                       Guardian, HealthSheet, LinkToken, Mail, Message, MessageThread, Payment,
+                       PickupPerson, Reservation, UserAccount)
 from services import demo_history, registrations
 from services.auth import links
 from services.billing import accounts as billing_accounts
@@ -42,6 +42,8 @@ from services.families.accounts import ChildForm, GuardianForm
 from services.health import consents, pickup, sheet
 from services.health.forms import HealthForm, PickupForm
 from services.mail import outbox
+from services.messages import threads as message_threads
+from services.messages import writing as message_writing
 from services.payments import card, desk, receipts
 from services.staff import (attendance, audit_log, corrections, decisions, family_edit,
                             family_files, waitlist)
@@ -53,7 +55,7 @@ from tests.world import World
 ID_PARAMS = {"family_id", "family_ids", "child_id", "registration_id", "registration_ids",
              "reservation_id", "reservation_ids", "charge_id", "charge_ids", "payment_id",
              "reference", "document_id", "mail_id", "guardian_id", "change_id", "invoice_id",
-             "user_id", "marks", "selection", "pickup_id"}
+             "user_id", "marks", "selection", "pickup_id", "thread_id"}
 
 
 def services_taking_ids() -> set[str]:
@@ -89,6 +91,7 @@ class Target:
     month: date
     link_mail: int
     upload: int  # a file family B uploaded, waiting for review
+    thread: int  # B's thread with reception
     invoice: int = 0  # B's invoice of the month, issued
 
 
@@ -113,6 +116,7 @@ def build_target(w: World) -> Target:
     upload = doc_files.upload(w.family_b, kind, _png(), "zoe.png")
     user = accounts.account_ids(w.family_b_id)[0]
     links.send_invitation(w.staff, user)  # a mail carrying a link, for "nouveau lien"
+    thread = message_writing.start_thread(w.family_b, "Question de B", "Message de B")
     # Family A at Saint Gabriel: the Saint Gabriel desk works with it.
     registrations.request_registration(w.family_a, w.lea, w.period_wed)
     with read() as session:
@@ -127,7 +131,7 @@ def build_target(w: World) -> Target:
                                     .order_by(Mail.id.desc())).first()
     assert charge and mail and guardian and link_mail
     return Target(w.family_b_id, w.zoe, reg, res, charge, ref, doc, change, mail, guardian,
-                  user, w.first_day.replace(day=1), link_mail, upload, _invoice(w))
+                  user, w.first_day.replace(day=1), link_mail, upload, thread, _invoice(w))
 
 
 def _invoice(w: World) -> int:
@@ -160,6 +164,9 @@ def everything_of(family_id: int) -> list[Any]:
                 rows(PickupPerson, PickupPerson.family_id == family_id),
                 rows(HealthSheet, HealthSheet.child_id.in_(children)),
                 rows(ConsentAnswer, ConsentAnswer.child_id.in_(children)),
+                rows(MessageThread, MessageThread.family_id == family_id),
+                rows(Message, Message.thread_id.in_(select(MessageThread.id).where(
+                    MessageThread.family_id == family_id))),
                 session.query(AuditEntry).count()]
 
 
@@ -262,6 +269,8 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
     # A read that leaves an audit entry (who downloaded the family's data).
     "families.rights.export.export_family_data": (
         lambda a, w, t: rights_export.export_family_data(a, t.family), (STAFF, FAMILY)),
+    "messages.threads.get_thread": (
+        lambda a, w, t: message_threads.get_thread(a, t.thread), (STAFF, FAMILY)),
     # From here on, calls that write (when allowed).
     "auth.links.resend_link": (lambda a, w, t: links.resend_link(a, t.link_mail), (STAFF,)),
     # Staff accounts are the manager's alone: a family's account is none of them.
@@ -270,6 +279,12 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
     "config.accounts.deactivate": (lambda a, w, t: staff_accounts.deactivate(a, t.user), ()),
     "config.accounts.reactivate": (lambda a, w, t: staff_accounts.reactivate(a, t.user), ()),
     "mail.outbox.resend": (lambda a, w, t: outbox.resend(a, t.mail), (STAFF,)),
+    "messages.threads.mark_read": (
+        lambda a, w, t: message_threads.mark_read(a, t.thread), (STAFF, FAMILY)),
+    "messages.writing.reply": (
+        lambda a, w, t: message_writing.reply(a, t.thread, "Réponse"), (STAFF, FAMILY)),
+    "messages.writing.close_thread": (
+        lambda a, w, t: message_writing.close_thread(a, t.thread), (STAFF,)),
     "staff.mails.resend": (lambda a, w, t: staff_mails.resend(a, t.mail), (STAFF,)),
     "registrations.request_registration": (
         lambda a, w, t: registrations.request_registration(a, t.child, w.period_peri),

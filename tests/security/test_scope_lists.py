@@ -15,6 +15,7 @@ from services import audit
 from services.errors import Forbidden
 from services.documents import absence_review, files
 from services.families import changes
+from services.messages import mailing, threads
 from services.payments import desk
 from services.staff import attendance, family_files, health_day, mails, queue, waitlist
 from tests.security.scope_calls import (ID_PARAMS, build_target, pending_at_chats,
@@ -45,9 +46,14 @@ READS: dict[str, Read] = {
     "documents.absence_review.list_absences": lambda a, w, s, u: absence_review.list_absences(a),
     "staff.health_day.list_day_health": lambda a, w, s, u: health_day.list_day_health(
         a, s, w.first_day),
+    "messages.threads.list_threads": lambda a, w, s, u: threads.list_threads(a),
+    "messages.threads.count_unread": lambda a, w, s, u: threads.count_unread(a),
+    "messages.mailing.list_recipients": lambda a, w, s, u: mailing.list_recipients(
+        a, mailing.Audience(s, w.activity_peri if s == w.site_chats else w.activity_wed)),
 }
 # Reads whose result names no family (counts are compared below, not searched for names).
-COUNTS = {"staff.mails.count_outbox", "staff.mails.count_failed", "staff.waitlist.list_board"}
+COUNTS = {"staff.mails.count_outbox", "staff.mails.count_failed", "staff.waitlist.list_board",
+          "messages.threads.count_unread"}
 # Found by the introspection but about no other family's data, and why.
 OTHER = {
     "families.accounts.create_family": "creates a new file",
@@ -80,6 +86,9 @@ OTHER = {
     "health.consents.create_consent_kind": "the centre's consents, manager only",
     "health.consents.update_consent_kind": "the centre's consents, manager only",
     "demo_health.seed": "the demo's own families, loaded once by services/demo.py",
+    "messages.writing.start_thread": "the signed-in family's own new thread",
+    "messages.mailing.send_mailing": "the families of list_recipients (in READS), whose site "
+                                     "is checked: tests/services/test_messages_mailing.py",
 }
 LEFT_OUT = ("services.reports.",  # dashboards and exports: test_scope_exports.py
             "services.config.", "services.catalogue.",  # configuration, no family data
@@ -130,6 +139,8 @@ def test_no_list_shows_another_sites_family(world):
     assert mails.count_outbox(w.staff_gabriel).by_state == {"failed": _mails_of(w.family_a_id)}
     assert mails.count_failed(w.staff_gabriel) == _mails_of(w.family_a_id)
     assert mails.count_failed(w.staff) > mails.count_failed(w.staff_gabriel)
+    # B's thread waits unread for the desk of Les Chats Perchés, not for Saint Gabriel's.
+    assert (threads.count_unread(w.staff), threads.count_unread(w.staff_gabriel)) == (1, 0)
 
 
 def _mails_of(family_id: int) -> int:

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from db.engine import read
 from db.models import (AuditEntry, Charge, Child, Family, Guardian, Invoice, InvoiceLine, Mail,
-                       Payment, PickupPerson, Reservation, UserAccount)
+                       Message, MessageThread, Payment, PickupPerson, Reservation,
+                       UserAccount)
 from services.auth import links, login
 from services.billing import invoices
 from services.documents import files as doc_files
@@ -25,6 +26,7 @@ from services.families import accounts, changes
 from services.families.rights import anonymise, closure
 from services.families.rights.export import export_family_data
 from services.mail import outbox
+from services.messages.writing import start_thread
 from services.payments import desk
 from tests.invariants import check_all, no_charge_without_its_reservation, no_payment_lost
 from tests.money import invoicing_on, registered
@@ -54,6 +56,8 @@ def test_a_family_downloads_all_its_data_and_nothing_of_another(world, monkeypat
     ref = desk.record_desk_payment(world.staff, world.family_a_id, "cheque", 100,
                                    note="Chèque 1234")
     changes.request_change(world.family_a, "qf", "850")
+    start_thread(world.family_a, "Sortie piscine", "Faut-il un bonnet ?")
+    start_thread(world.family_b, "Question de Zoé", "Texte de B")
     doc_types.ensure_defaults(world.manager)
     kind = doc_types.list_types(world.manager)[0].id
     png = b"\x89PNG\r\n\x1a\n" + bytes(40)
@@ -78,6 +82,8 @@ def test_a_family_downloads_all_its_data_and_nothing_of_another(world, monkeypat
             f"documents/recu-{ref}.pdf"} <= names
     assert [r["Nom"] for r in _rows(archive, "personnes_autorisees.csv")] == ["Mamie DUPONT"]
     assert "fiches_sanitaires.csv" in names and "autorisations.csv" in names
+    assert [(r["Conversation"], r["Message"]) for r in _rows(archive, "messages.csv")] == [
+        ("Sortie piscine", "Faut-il un bonnet ?")]
     children = _rows(archive, "enfants.csv")
     assert {"Léa", "Tom"} == {r["Prénom"] for r in children}
     assert [r["Montant (€)"] for r in _rows(archive, "paiements.csv")] == ["1,00"]
@@ -157,6 +163,7 @@ def test_anonymisation_waits_for_the_retention_then_keeps_only_the_accounts(worl
     invoicing_on(monkeypatch, world.first_day)  # the month has begun: its invoice is issued
     invoice_pdf(world.family_a, world.first_day)
     changes.request_change(world.family_a, "health_notes", "Allergie aux Lilas", world.lea)
+    start_thread(world.family_a, "Allergie de Léa", "Léa ne supporte pas les Lilas")
     with pytest.raises(InvalidInput, match="clôture"):
         anonymise.anonymise_family(world.manager, world.family_a_id, "DUPONT")
     closure.request_closure(world.family_a, today=world.first_day)  # days already past
@@ -189,6 +196,8 @@ def test_anonymisation_waits_for_the_retention_then_keeps_only_the_accounts(worl
         users = session.scalars(select(UserAccount.email).where(
             UserAccount.family_id == family.id)).all()
         assert users and all(u.endswith("@invalid") for u in users)
+        assert session.scalars(select(MessageThread.family_id)).all() == []
+        assert session.scalars(select(Message.body)).all() == []
         # Health data and pick-up persons go; B's contact stays.
         assert session.scalars(select(PickupPerson.name)).all() == ["Papi DURAND"]
         issued = session.scalars(select(Invoice).where(Invoice.family_id == family.id)).all()

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 from db.base import utcnow
 from db.engine import read, transaction
 from db.models import (AuditEntry, ChangeRequest, Charge, Child, ConsentAnswer, Document, Family,
-                       Guardian, HealthSheet, Invoice, InvoiceLine, LinkToken, Mail, Payment,
-                       PickupPerson, Registration, UserAccount)
+                       Guardian, HealthSheet, Invoice, InvoiceLine, LinkToken, Mail, Message,
+                       MessageThread, Payment, PickupPerson, Registration, UserAccount)
 from services import audit, validate
 from services.actor import Actor
 from services.auth.login import revoke_all_sessions
@@ -149,6 +149,9 @@ def _free_texts(session: Session, fid: int, neutral: dict[int, str]) -> None:
                     .values(new_value=""))
     session.execute(update(Payment).where(Payment.family_id == fid).values(bank_details=""))
     session.execute(delete(Mail).where(Mail.family_id == fid))
+    threads = select(MessageThread.id).where(MessageThread.family_id == fid)
+    session.execute(delete(Message).where(Message.thread_id.in_(threads)))
+    session.execute(delete(MessageThread).where(MessageThread.family_id == fid))
 
 
 def _invoices(session: Session, fid: int, neutral: dict[int, str]) -> None:

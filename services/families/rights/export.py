@@ -20,7 +20,7 @@ from services.billing.documents import registration_certificate_pdf
 from services.booking.rules import LOCAL
 from services.documents.files import get_file
 from services.families.rights import sections
-from services.families.rights.health_section import health
+from services.families.rights.health_section import health, messages
 from services.families.rights.sections import Part, Scope, Section
 from services.mail import outbox
 from services.payments.receipts import receipt_pdf
@@ -79,7 +79,7 @@ def uploads(session: Session, scope: Scope) -> Part:
 
 
 SECTIONS: list[Section] = [sections.family, sections.bookings, sections.money,
-                           sections.requests_and_log, health, mails, documents, issued_invoices,
+                           sections.requests_and_log, health, messages, mails, documents, issued_invoices,
                            uploads]
 
 

@@ -1,11 +1,13 @@
-"""The health sheets, consents and pick-up persons in a family's data download (RGPD)."""
+"""The health sheets, consents, pick-up persons and messages in a family's data download
+(RGPD)."""
 from __future__ import annotations
 
 import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Child, ConsentAnswer, ConsentKind, HealthSheet, PickupPerson
+from db.models import (Child, ConsentAnswer, ConsentKind, HealthSheet, Message, MessageThread,
+                       PickupPerson)
 from services.families.rights.sections import Part, Scope
 
 SHEET = {"food_allergies": "Allergies alimentaires",
@@ -48,3 +50,17 @@ def health(session: Session, scope: Scope) -> Part:
                  "À prévenir en cas d'urgence"])
     return Part({"fiches_sanitaires": sheets, "autorisations": consents,
                  "personnes_autorisees": pickups})
+
+
+def messages(session: Session, scope: Scope) -> Part:
+    """The family's conversations with the centre, every message in order."""
+    rows = session.execute(
+        select(MessageThread.subject, Message.created_at, Message.author, Message.from_family,
+               Message.body).join(Message, Message.thread_id == MessageThread.id)
+        .where(MessageThread.family_id == scope.family_id)
+        .order_by(MessageThread.id, Message.id))
+    return Part({"messages": pd.DataFrame(
+        [{"Conversation": subject, "Date": at, "Auteur": author,
+          "De": "la famille" if from_family else "l'accueil", "Message": body}
+         for subject, at, author, from_family, body in rows],
+        columns=["Conversation", "Date", "Auteur", "De", "Message"])})

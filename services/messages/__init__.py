@@ -1,0 +1,1 @@
+"""The message box between families and their centre, and mailings to an activity's families."""
