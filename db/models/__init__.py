@@ -6,6 +6,7 @@ from db.models.money import Charge, Invoice, Payment, PaymentAllocation
 from db.models.payments import CreditOrigin, PaymentLine, PaymentLink
 from db.models.people import (ChangeRequest, Child, Document, Family, Guardian, LinkToken,
                               SessionToken, StaffSite, UserAccount)
+from db.models.reminders import ReminderPreference, ReminderSent
 from db.models.reports import Promotion
 from db.models.system import AuditEntry, Mail, Throttle
 
@@ -13,6 +14,7 @@ __all__ = [
     "Activity", "ActivityType", "AgeGroup", "AuditEntry", "CapacitySlot", "ChangeRequest",
     "Charge", "Child", "Closure", "CreditOrigin", "Document", "Family", "Guardian", "Invoice",
     "LinkToken", "Mail", "NewsItem", "Organisation", "Payment", "PaymentAllocation", "PaymentLine",
-    "PaymentLink", "Period", "Promotion", "QfBracket", "Registration", "Reservation",
+    "PaymentLink", "Period", "Promotion", "QfBracket", "Registration", "ReminderPreference",
+    "ReminderSent", "Reservation",
     "SessionToken", "Site", "StaffSite", "Tariff", "Throttle", "Unit", "UserAccount",
 ]
