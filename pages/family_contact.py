@@ -6,6 +6,7 @@ from services.families.changes import request_change
 from services.families.file import get_file, update_contact
 from ui.changes import pending_changes
 from ui.guard import require_family
+from ui.reminders import reminder_choices
 
 actor = require_family()
 
@@ -45,3 +46,5 @@ with st.form("qf"):
             st.session_state["contact_done"] = ("Demande envoyée : l'accueil vérifie votre "
                                                 "attestation et vous répond par mail.")
             st.rerun()
+
+reminder_choices(actor)

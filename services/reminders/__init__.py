@@ -8,8 +8,8 @@ PAYMENT = "payment"            # a charge falls due (services/billing/deadlines.
 
 # What a family reads on "Mes coordonnées", in the order shown.
 KINDS: dict[str, str] = {
-    OPENING: "la veille de l'ouverture des réservations d'une période où mon enfant est inscrit",
-    ADD_DEADLINE: "avant la date limite de réservation d'un jour où mon enfant vient "
+    OPENING: "La veille de l'ouverture des réservations d'une période où mon enfant est inscrit",
+    ADD_DEADLINE: "Avant la date limite de réservation d'un jour où mon enfant vient "
                   "d'habitude, si rien n'est encore réservé",
-    PAYMENT: "avant la date limite de paiement de réservations non réglées",
+    PAYMENT: "Avant la date limite de paiement de réservations non réglées",
 }
