@@ -19,9 +19,10 @@ OPENING_SUBJECT = "Rappel : ouverture des réservations"
 DEADLINE_SUBJECT = "Rappel : date limite de réservation proche"
 
 
-def opening_later(world, children: list[tuple[object, int]]) -> tuple[int, datetime]:  # type: ignore[no-untyped-def]
-    """A new period opening to bookings in 20 days at 7:00, the children registered to it."""
-    opens_at = datetime.combine(world.today + timedelta(days=20), time(7), tzinfo=LOCAL)
+def opening_later(world, children: list[tuple[object, int]],  # type: ignore[no-untyped-def]
+                  days: int = 20) -> tuple[int, datetime]:
+    """A new period opening to bookings in `days` days at 7:00, the children registered."""
+    opens_at = datetime.combine(world.today + timedelta(days=days), time(7), tzinfo=LOCAL)
     start = world.today + timedelta(days=30)
     period = setup.create_period(world.manager, world.activity_peri, world.age_groups["6/12 ans"],
                                  "Vacances de printemps", start, start + timedelta(days=10),

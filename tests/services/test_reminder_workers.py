@@ -68,3 +68,12 @@ def test_two_worker_processes_send_each_opening_reminder_once(world, tmp_path):
     # And a third run afterwards finds nothing left to send.
     assert run_workers(tmp_path / "later", (opens_at - timedelta(hours=9)).isoformat(),
                        count=1) == [0]
+
+
+def test_the_app_worker_round_sends_tomorrows_opening_once(world):
+    from web import worker
+
+    opening_later(world, [(world.family_b, world.zoe)], days=1)  # opens tomorrow at 7:00
+    worker.run_jobs()
+    worker.run_jobs()  # the next round, 15 s later, finds it sent
+    assert [m.family_id for m in mails(OPENING_SUBJECT)] == [world.family_b_id]
