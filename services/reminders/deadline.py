@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Activity, CapacitySlot, Child, Period, Registration, Reservation, Unit
@@ -46,14 +46,17 @@ def _open_days(session: Session, period_ids: list[int], first: date, last: date
     return days
 
 
-def _history(session: Session, registration_ids: list[int], first: date, last: date
+def _history(session: Session, period_ids: list[int], days: list[date]
              ) -> tuple[set[tuple[int, date]], set[tuple[int, date]]]:
-    """(registration, day) pairs with any reservation, and those with an active one."""
-    rows = session.execute(select(Reservation.registration_id, Reservation.day, Reservation.state)
-                           .where(Reservation.registration_id.in_(registration_ids),
-                                  Reservation.day.between(first, last))).all()
-    active = {s.value for s in ACTIVE_RESERVATION}
-    return ({(r, d) for r, d, _ in rows}, {(r, d) for r, d, s in rows if s in active})
+    """(registration, day) pairs of these periods and days with any reservation, and those
+    with an active one: one row per pair, read as plain rows (no ORM loading per row)."""
+    active = case((Reservation.state.in_([s.value for s in ACTIVE_RESERVATION]), 1), else_=0)
+    rows = session.connection().execute(
+        select(Reservation.registration_id, Reservation.day, func.max(active))
+        .join(Registration, Registration.id == Reservation.registration_id)
+        .where(Registration.period_id.in_(period_ids), Reservation.day.in_(days))
+        .group_by(Reservation.registration_id, Reservation.day)).all()
+    return {(r, d) for r, d, _ in rows}, {(r, d) for r, d, a in rows if a}
 
 
 def usual(active: set[tuple[int, date]], registration_id: int, day: date) -> bool:
@@ -62,35 +65,52 @@ def usual(active: set[tuple[int, date]], registration_id: int, day: date) -> boo
     return sum((registration_id, d) in active for d in weeks) >= USUAL_MIN
 
 
+def _candidates(session: Session, now: datetime, today: date) -> dict[int, dict[date, datetime]]:
+    """Per period open to bookings, the open days whose add deadline falls within LEAD
+    from now, with that deadline. The deadline is the period's rule, so it is computed per
+    period and day, not per child: most rounds end here with nothing to look at."""
+    last = today + timedelta(days=LOOKAHEAD_DAYS)
+    periods = list(session.scalars(select(Period).where(
+        Period.end_date >= today, Period.start_date <= last, Period.booking_opens_at <= now)))
+    if not periods:
+        return {}
+    open_days = _open_days(session, [p.id for p in periods], max(today, min(
+        p.start_date for p in periods)), last)
+    found: dict[int, dict[date, datetime]] = {}
+    for period in periods:
+        window = period_window(period)
+        limits = {d: add_deadline(window, d) for d in open_days.get(period.id, ())}
+        near = {d: t for d, t in limits.items() if now < t <= now + LEAD}
+        if near:
+            found[period.id] = near
+    return found
+
+
 def due_add_deadlines(session: Session, now: datetime) -> list[Due]:
     """One reminder per registration and usual day whose add deadline falls within LEAD
     from now and which has nothing booked. A deadline already passed is not owed any more:
     after downtime, nothing is sent late."""
-    today = now.astimezone(LOCAL).date()
-    last = today + timedelta(days=LOOKAHEAD_DAYS)
+    candidates = _candidates(session, now, now.astimezone(LOCAL).date())
+    if not candidates:
+        return []
     rows = session.execute(
-        select(Registration.id, Child.family_id, Child.first_name, Period, Activity.name)
+        select(Registration.id, Registration.period_id, Child.family_id, Child.first_name,
+               Activity.name)
         .join(Child, Child.id == Registration.child_id)
         .join(Period, Period.id == Registration.period_id)
         .join(Activity, Activity.id == Period.activity_id)
         .where(Registration.state == RegistrationState.VALIDATED.value,
-               Period.end_date >= today, Period.start_date <= last,
-               Period.booking_opens_at <= now)
+               Registration.period_id.in_(list(candidates)))
         .order_by(Child.family_id, Child.birth_date, Registration.id)).all()
-    if not rows:
-        return []
-    open_days = _open_days(session, sorted({p.id for _, _, _, p, _ in rows}), today, last)
-    booked, active = _history(session, [r for r, *_ in rows],
-                              today - timedelta(weeks=USUAL_WEEKS), last)
+    days = {d - timedelta(weeks=n) for near in candidates.values() for d in near
+            for n in range(USUAL_WEEKS + 1)}
+    booked, active = _history(session, list(candidates), sorted(days))
     due = []
-    for registration_id, family_id, first_name, period, activity in rows:
-        window = period_window(period)
-        for day in sorted(open_days.get(period.id, ())):
-            limit = add_deadline(window, day)
-            if not now < limit <= now + LEAD or (registration_id, day) in booked:
+    for registration_id, period_id, family_id, first_name, activity in rows:
+        for day, limit in sorted(candidates[period_id].items()):
+            if (registration_id, day) in booked or not usual(active, registration_id, day):
                 continue
-            if usual(active, registration_id, day):
-                line = (f"- {first_name}, {activity} : {day_words(day)}, à réserver avant le "
-                        f"{moment_words(limit)}")
-                due.append(Due(family_id, ADD_DEADLINE, f"day:{registration_id}:{day}", line))
+            line = (f"- {first_name}, {activity} : {day_words(day)}, à réserver avant le "
+                    f"{moment_words(limit)}")
+            due.append(Due(family_id, ADD_DEADLINE, f"day:{registration_id}:{day}", line))
     return due

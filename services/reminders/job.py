@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from db.engine import transaction, with_retry
+from db.engine import read, transaction, with_retry
 from services import audit
 from services.actor import SYSTEM
 from services.booking.rules import LOCAL
@@ -45,19 +45,19 @@ FINDERS: dict[str, Callable[[Session, datetime], list[Due]]] = {
     OPENING: due_openings, ADD_DEADLINE: due_add_deadlines}
 
 
-def _send_kind(kind: str, now: datetime) -> int:
+def _send_kind(kind: str, due: list[Due], now: datetime) -> int:
     """Claim and mail what is due of one kind, in one transaction; returns families mailed."""
     with transaction() as session:
         off = switched_off(session, kind)
         lines: dict[int, list[str]] = defaultdict(list)
         keys: dict[int, list[str]] = defaultdict(list)
-        for due in FINDERS[kind](session, now):
+        for item in due:
             # The claim is inserted before the mail is queued, in the same transaction:
             # a second worker finds it and sends nothing; a rollback takes both away.
-            if due.family_id not in off and claim(session, due.family_id, kind, due.key,
-                                                  now.astimezone(LOCAL).date()):
-                lines[due.family_id].append(due.line)
-                keys[due.family_id].append(due.key)
+            if item.family_id not in off and claim(session, item.family_id, kind, item.key,
+                                                   now.astimezone(LOCAL).date()):
+                lines[item.family_id].append(item.line)
+                keys[item.family_id].append(item.key)
         wording = WORDING[kind]
         for family_id, family_lines in lines.items():
             outbox.queue(session, outbox.family_recipient(session, family_id), wording.subject,
@@ -72,5 +72,13 @@ def send_booking_reminders(now: datetime | None = None) -> int:
     """Send the booking reminders due now (opening tomorrow, add deadline near); returns
     how many mails were queued."""
     now = now or datetime.now(LOCAL)
-    # Two workers claim in the same order, but a deadlock is retried rather than lost.
-    return sum(with_retry(lambda kind=kind: _send_kind(kind, now)) for kind in FINDERS)
+    sent = 0
+    for kind, finder in FINDERS.items():
+        # Found in a read (on SQLite no write lock is taken every round for nothing);
+        # whether it is still owed is decided by the claim, in the write.
+        with read() as session:
+            due = finder(session, now)
+        if due:
+            # Two workers claim in the same order; a deadlock is retried rather than lost.
+            sent += with_retry(lambda kind=kind, due=due: _send_kind(kind, due, now))
+    return sent
