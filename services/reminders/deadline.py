@@ -39,7 +39,9 @@ def _open_days(session: Session, period_ids: list[int], first: date, last: date
         .join(Unit, Unit.activity_id == Period.activity_id)
         .join(CapacitySlot, (CapacitySlot.unit_id == Unit.id)
               & (CapacitySlot.age_group_id == Period.age_group_id))
-        .where(Period.id.in_(period_ids), CapacitySlot.day.between(first, last))).all()
+        .where(Period.id.in_(period_ids), CapacitySlot.day.between(first, last),
+               # Another period of the same activity and age group shares these slots.
+               CapacitySlot.day.between(Period.start_date, Period.end_date))).all()
     days: dict[int, set[date]] = defaultdict(set)
     for period_id, day in rows:
         days[period_id].add(day)

@@ -1,22 +1,28 @@
 """Reminders before it is too late: each once, never late, only if the family wants it."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from db.engine import read
-from db.models import AuditEntry, ReminderSent
+from db.models import AuditEntry, Period, ReminderSent, Reservation
+from services.booking.cancel import cancel
 from services.booking.reserve import reserve
+from services.booking.rules import LOCAL, add_deadline
+from services.booking.typical_week import plan_typical_week
+from services.catalogue import setup
 from services.errors import Forbidden, InvalidInput
 from services.reminders import ADD_DEADLINE, KINDS, OPENING, PAYMENT
+from services.reminders.deadline import period_window
 from services.reminders.job import send_booking_reminders
 from services.reminders.preferences import (get_reminder_preferences,
                                             update_reminder_preferences)
 from services.reminders.words import day_words
 from tests.services.reminders_world import (DEADLINE_SUBJECT, OPENING_SUBJECT, mails,
                                             mondays_regular, opening_later)
+from tests.money import registered
 from tests.world import add_child
 
 
@@ -89,10 +95,7 @@ def test_no_deadline_reminder_once_the_day_is_booked_or_the_deadline_passed(worl
 
 def test_a_day_booked_only_once_before_is_not_usual(world):
     reg, day, limit = mondays_regular(world)
-    from services.booking.cancel import cancel
-
     with read() as session:
-        from db.models import Reservation
         first = session.scalars(select(Reservation.id).where(
             Reservation.registration_id == reg, Reservation.day == day - timedelta(weeks=2))
         ).one()
@@ -130,3 +133,23 @@ def test_payment_reminders_follow_the_preference(world):
     update_reminder_preferences(world.family_a, {PAYMENT: True})
     # Switched off when it was due: that reminder is not sent late either.
     assert deadlines.send_reminders(due - timedelta(days=2)) == 0
+
+
+def test_days_of_the_next_period_are_not_reminded_to_this_periods_children(world):
+    """Two periods of one activity and age group share slots: Léa, registered to the
+    first, comes on Mondays; the next period's first Monday is not hers to book."""
+    reg = registered(world, world.family_a, world.lea, world.period_peri)
+    unit = world.units_peri[0]
+    end = world.first_day + timedelta(days=55)  # a Sunday: the next period starts on a Monday
+    nxt = setup.create_period(world.manager, world.activity_peri, world.age_groups["6/12 ans"],
+                              "Péri suite", end + timedelta(days=1), end + timedelta(days=20),
+                              datetime.combine(world.today, time(7), tzinfo=LOCAL))
+    day = end + timedelta(days=1)
+    history = [day - timedelta(weeks=n) for n in (1, 2)]
+    mondays = {d for d, _ in plan_typical_week(world.family_a, reg, {(1, unit)})}
+    if not set(history) <= mondays:
+        pytest.skip("a public holiday on one of the Mondays this year")
+    reserve(world.family_a, reg, [(d, unit) for d in history])
+    with read() as session:
+        limit = add_deadline(period_window(session.get(Period, nxt)), day)
+    assert send_booking_reminders(limit - timedelta(hours=2)) == 0
