@@ -21,6 +21,7 @@ from services.mail import outbox
 from services.payments import ledger
 from services.reminders import PAYMENT
 from services.reminders.preferences import switched_off
+from services.reminders.words import ACCOUNT_PAGE, link
 
 
 def send_reminders(today: date | None = None) -> int:
@@ -48,7 +49,8 @@ def send_reminders(today: date | None = None) -> int:
                      f"{c.due_on:%d/%m/%Y}" for c in due]
             body = "\n".join(["Bonjour,", "", "Des réservations restent à régler :", *lines, "",
                               deadline_policy() + ".", "",
-                              "Vous pouvez payer par carte dans « Mon compte » ou à l'accueil.",
+                              "Vous pouvez payer par carte dans « Mon compte » "
+                              f"({link(ACCOUNT_PAGE)}) ou à l'accueil.",
                               "", organisation.signature()])
             outbox.queue(session, outbox.family_recipient(session, family_id),
                          "Rappel : réservations à régler", body, family_id=family_id)

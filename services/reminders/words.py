@@ -13,6 +13,7 @@ MONTHS = ["janvier", "fÃ©vrier", "mars", "avril", "mai", "juin", "juillet", "aoÃ
 # Pages of the portal a reminder points at (url paths of ui/nav.py).
 BOOKINGS_PAGE = "reservations"
 CONTACT_PAGE = "coordonnees"
+ACCOUNT_PAGE = "mon_compte"
 
 
 def day_words(day: date) -> str:

@@ -133,6 +133,17 @@ def test_payment_reminders_follow_the_preference(world):
     update_reminder_preferences(world.family_a, {PAYMENT: True})
     # Switched off when it was due: that reminder is not sent late either.
     assert deadlines.send_reminders(due - timedelta(days=2)) == 0
+    assert mails("Rappel : réservations à régler") == []
+
+
+def test_the_payment_reminder_links_to_mon_compte(world):
+    from services.billing import deadlines
+    from tests.money import booked
+
+    booked(world, days=1)
+    assert deadlines.send_reminders(world.today + timedelta(days=5)) == 1
+    (mail,) = mails("Rappel : réservations à régler")
+    assert "« Mon compte » (http://localhost:8501/mon_compte)" in mail.body
 
 
 def test_days_of_the_next_period_are_not_reminded_to_this_periods_children(world):
