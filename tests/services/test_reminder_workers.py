@@ -4,14 +4,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
+from contextlib import nullcontext
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
-from db.engine import read
+from db.engine import read, transaction
 from db.models import ReminderSent
+from services.reminders import OPENING
+from services.reminders.once import claim
 from tests.services.reminders_world import OPENING_SUBJECT, mails, opening_later
 from tests.world import add_child
 
@@ -77,3 +82,29 @@ def test_the_app_worker_round_sends_tomorrows_opening_once(world):
     worker.run_jobs()
     worker.run_jobs()  # the next round, 15 s later, finds it sent
     assert [m.family_id for m in mails(OPENING_SUBJECT)] == [world.family_b_id]
+
+
+@pytest.mark.parametrize("first_commits", [True, False])
+def test_a_claim_waits_for_the_other_transaction_and_a_rollback_frees_it(world,
+                                                                          first_commits):
+    """Worker A claims and has not committed when worker B claims the same reminder: B
+    waits; if A commits, B sends nothing; if A rolls back (its mail with it), B sends."""
+    today = world.today
+    result: list[bool] = []
+
+    def second() -> None:
+        with transaction() as session:
+            result.append(claim(session, world.family_a_id, OPENING, "period:1:x", today))
+
+    thread = threading.Thread(target=second)
+    with pytest.raises(RuntimeError) if not first_commits else nullcontext():
+        with transaction() as session:
+            assert claim(session, world.family_a_id, OPENING, "period:1:x", today)
+            thread.start()
+            thread.join(timeout=0.5)  # B is waiting on A's claim (or lock) meanwhile
+            if not first_commits:
+                raise RuntimeError("the mail could not be queued: roll back")
+    thread.join(timeout=60)
+    assert result == [not first_commits]
+    with read() as session:
+        assert session.scalar(select(func.count()).select_from(ReminderSent)) == 1
