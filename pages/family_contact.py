@@ -7,6 +7,7 @@ from services.families.file import get_file, update_contact
 from ui.changes import pending_changes
 from ui.failure import show_error
 from ui.guard import require_family
+from ui.reminders import reminder_choices
 
 actor = require_family()
 
@@ -46,3 +47,5 @@ with st.form("qf"):
             st.session_state["contact_flash"] = ("Demande envoyée : l'accueil vérifie votre "
                                                 "attestation et vous répond par mail.")
             st.rerun()
+
+reminder_choices(actor)

@@ -10,6 +10,7 @@ from db.models.money import (Charge, Invoice, InvoiceCounter, InvoiceLine, Payme
 from db.models.payments import CreditOrigin, PaymentLine, PaymentLink
 from db.models.people import (ChangeRequest, Child, Document, Family, Guardian, LinkToken,
                               SessionToken, StaffSite, UserAccount)
+from db.models.reminders import ReminderPreference, ReminderSent
 from db.models.reports import Promotion
 from db.models.system import AuditEntry, Mail, Throttle
 
@@ -20,6 +21,7 @@ __all__ = [
     "InvoiceCounter", "InvoiceLine", "LinkToken", "Mail", "Message", "MessageThread",
     "NewsItem", "Organisation",
     "Payment", "PaymentAllocation", "PaymentLine", "PaymentLink", "Period", "PickupPerson",
-    "Promotion", "QfBracket", "Registration", "Reservation", "SessionToken", "Site",
+    "Promotion", "QfBracket", "Registration", "ReminderPreference",
+    "ReminderSent", "Reservation", "SessionToken", "Site",
     "StaffSite", "Tariff", "Throttle", "Unit", "UserAccount",
 ]

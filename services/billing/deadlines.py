@@ -19,11 +19,15 @@ from services.billing.pdf import euros
 from services.booking.rules import LOCAL
 from services.mail import outbox
 from services.payments import ledger
+from services.reminders import PAYMENT
+from services.reminders.preferences import switched_off
+from services.reminders.words import ACCOUNT_PAGE, link
 
 
 def send_reminders(today: date | None = None) -> int:
     """Mail each family whose unpaid charges fall due within PAYMENT_REMINDER_DAYS, once per
-    charge (charge.reminder_sent_at); returns how many families were reminded."""
+    charge (charge.reminder_sent_at, claimed under lock), unless the family switched payment
+    reminders off; returns how many families were reminded."""
     today = today or datetime.now(LOCAL).date()
     horizon = today + timedelta(days=settings.as_int(settings.PAYMENT_REMINDER_DAYS))
     with transaction() as session:
@@ -34,16 +38,19 @@ def send_reminders(today: date | None = None) -> int:
         balances = ledger.charge_balances(session, charges)
         by_family: dict[int, list[Charge]] = defaultdict(list)
         now = datetime.now(timezone.utc)
+        off = switched_off(session, PAYMENT)
         for charge in charges:
-            charge.reminder_sent_at = now  # also when paid meanwhile: nothing left to remind
-            if balances[charge.id] > 0:
+            # Marked also when paid meanwhile or switched off: nothing left to remind later.
+            charge.reminder_sent_at = now
+            if balances[charge.id] > 0 and charge.family_id not in off:
                 by_family[charge.family_id].append(charge)
         for family_id, due in by_family.items():
             lines = [f"- {c.label} : {euros(balances[c.id])}, à régler avant le "
                      f"{c.due_on:%d/%m/%Y}" for c in due]
             body = "\n".join(["Bonjour,", "", "Des réservations restent à régler :", *lines, "",
                               deadline_policy() + ".", "",
-                              "Vous pouvez payer par carte dans « Mon compte » ou à l'accueil.",
+                              "Vous pouvez payer par carte dans « Mon compte » "
+                              f"({link(ACCOUNT_PAGE)}) ou à l'accueil.",
                               "", organisation.signature()])
             outbox.queue(session, outbox.family_recipient(session, family_id),
                          "Rappel : réservations à régler", body, family_id=family_id)

@@ -45,6 +45,7 @@ from services.mail import outbox
 from services.messages import threads as message_threads
 from services.messages import writing as message_writing
 from services.payments import card, desk, receipts
+from services.reminders import preferences as reminder_prefs
 from services.staff import (attendance, audit_log, corrections, decisions, family_edit,
                             family_files, waitlist)
 from services.staff import mails as staff_mails
@@ -244,6 +245,11 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
                                    (STAFF, FAMILY)),
     "families.file.get_file": (lambda a, w, t: family_file.get_file(a, t.family),
                                (STAFF, FAMILY)),
+    "reminders.preferences.get_reminder_preferences": (
+        lambda a, w, t: reminder_prefs.get_reminder_preferences(a, t.family), (STAFF, FAMILY)),
+    "reminders.preferences.update_reminder_preferences": (
+        lambda a, w, t: reminder_prefs.update_reminder_preferences(a, {"payment": False},
+                                                                   t.family), (STAFF, FAMILY)),
     "families.overview.get_overview": (
         lambda a, w, t: overview.get_overview(a, w.today, t.family), (STAFF, FAMILY)),
     "mail.outbox.list_mails": (lambda a, w, t: outbox.list_mails(a, t.family), (STAFF, FAMILY)),
