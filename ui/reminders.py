@@ -7,6 +7,7 @@ from services.actor import Actor
 from services.errors import PortalError
 from services.reminders import KINDS
 from services.reminders.preferences import (get_reminder_preferences,
+from ui.failure import show_error
                                             update_reminder_preferences)
 
 
@@ -24,7 +25,7 @@ def reminder_choices(actor: Actor) -> None:
             try:
                 changed = update_reminder_preferences(actor, choices)
             except PortalError as error:
-                st.error(error.message)
+                show_error(error)
             else:
                 st.session_state["reminders_done"] = ("Choix des rappels enregistré."
                                                       if changed else "Aucun changement.")
