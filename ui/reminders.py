@@ -7,8 +7,8 @@ from services.actor import Actor
 from services.errors import PortalError
 from services.reminders import KINDS
 from services.reminders.preferences import (get_reminder_preferences,
-from ui.failure import show_error
                                             update_reminder_preferences)
+from ui.failure import show_error
 
 
 def reminder_choices(actor: Actor) -> None:
