@@ -14,12 +14,13 @@ from services import audit
 from services.actor import SYSTEM
 from services.booking.rules import LOCAL
 from services.mail import outbox
-from services.reminders import ADD_DEADLINE, OPENING
+from services.reminders import ADD_DEADLINE, DOCUMENT, OPENING
 from services.reminders.deadline import due_add_deadlines
+from services.reminders.documents import due_documents
 from services.reminders.once import claim
 from services.reminders.opening import Due, due_openings
 from services.reminders.preferences import switched_off
-from services.reminders.words import BOOKINGS_PAGE, body
+from services.reminders.words import BOOKINGS_PAGE, DOCUMENTS_PAGE, body
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,13 @@ WORDING = {
         "Votre enfant vient d'habitude ces jours-là, rien n'est encore réservé et la date "
         "limite approche :",
         "Pour réserver, rendez-vous dans « Mes réservations »", BOOKINGS_PAGE),
+    DOCUMENT: Wording(
+        "Rappel : une pièce de votre dossier expire bientôt",
+        "Une pièce demandée par le centre arrive bientôt à expiration :",
+        "Envoyez la nouvelle pièce depuis « Mes documents »", DOCUMENTS_PAGE),
 }
 FINDERS: dict[str, Callable[[Session, datetime], list[Due]]] = {
-    OPENING: due_openings, ADD_DEADLINE: due_add_deadlines}
+    OPENING: due_openings, ADD_DEADLINE: due_add_deadlines, DOCUMENT: due_documents}
 
 
 def _send_kind(kind: str, due: list[Due], now: datetime) -> int:

@@ -14,6 +14,7 @@ MONTHS = ["janvier", "fÃ©vrier", "mars", "avril", "mai", "juin", "juillet", "aoÃ
 BOOKINGS_PAGE = "reservations"
 CONTACT_PAGE = "coordonnees"
 ACCOUNT_PAGE = "mon_compte"
+DOCUMENTS_PAGE = "mes_documents"
 
 
 def day_words(day: date) -> str:

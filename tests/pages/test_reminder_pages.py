@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.reminders import ADD_DEADLINE, KINDS, OPENING, PAYMENT
+from services.reminders import ADD_DEADLINE, DOCUMENT, KINDS, OPENING, PAYMENT
 from services.reminders.preferences import get_reminder_preferences
 from tests.pages.apptest import page_as, texts
 from tests.world import sign_in
@@ -29,7 +29,7 @@ def test_every_reminder_is_on_until_the_family_switches_one_off(built):
     assert "Choix des rappels enregistré" in texts(at)
     assert at.toggle(key=f"reminder-{PAYMENT}").value is False
     assert get_reminder_preferences(built.family_a) == {OPENING: True, ADD_DEADLINE: True,
-                                                        PAYMENT: False}
+                                                        PAYMENT: False, DOCUMENT: True}
     # The other family's choices did not move.
     assert all(get_reminder_preferences(sign_in(OTHER)).values())
     at.button(key="FormSubmitter:reminders-Enregistrer mes rappels").click().run()

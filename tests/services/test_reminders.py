@@ -14,7 +14,7 @@ from services.booking.rules import LOCAL, add_deadline
 from services.booking.typical_week import plan_typical_week
 from services.catalogue import setup
 from services.errors import Forbidden, InvalidInput
-from services.reminders import ADD_DEADLINE, KINDS, OPENING, PAYMENT
+from services.reminders import ADD_DEADLINE, DOCUMENT, KINDS, OPENING, PAYMENT
 from services.reminders.deadline import period_window
 from services.reminders.job import send_booking_reminders
 from services.reminders.preferences import (get_reminder_preferences,
@@ -109,7 +109,7 @@ def test_preferences_are_on_by_default_switchable_and_audited(world):
         PAYMENT]
     assert update_reminder_preferences(world.family_a, {PAYMENT: False}) == []
     assert get_reminder_preferences(world.family_a) == {OPENING: True, ADD_DEADLINE: True,
-                                                        PAYMENT: False}
+                                                        PAYMENT: False, DOCUMENT: True}
     assert get_reminder_preferences(world.staff, world.family_a_id)[PAYMENT] is False
     assert get_reminder_preferences(world.family_b)[PAYMENT] is True
     with read() as session:
@@ -119,7 +119,7 @@ def test_preferences_are_on_by_default_switchable_and_audited(world):
     with pytest.raises(Forbidden):
         update_reminder_preferences(world.family_b, {PAYMENT: False}, world.family_a_id)
     with pytest.raises(InvalidInput):
-        update_reminder_preferences(world.family_a, {"document": False})
+        update_reminder_preferences(world.family_a, {"nothing_of_ours": False})
 
 
 def test_payment_reminders_follow_the_preference(world):
