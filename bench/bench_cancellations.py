@@ -14,17 +14,13 @@ simple-update runs right before and right after, in the same run, as the yardsti
 from __future__ import annotations
 
 import os
-import statistics
-import threading
-import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from typing import Any
 
 from sqlalchemy import event, text
 
 from bench import bench_surge as surge
+from bench.pool import run_pool
 from db import engine as db_engine
 from db.bootstrap import migrate
 from services.actor import Actor
@@ -36,42 +32,6 @@ FAMILIES = int(os.environ.get("CANCEL_FAMILIES", "500"))
 # (16,200 here: the bench's month has 18 open days).
 WAITING = int(os.environ.get("CANCEL_WAITING", str(int(FAMILIES * 0.9))))
 WORKERS = surge.WORKERS
-
-
-def _pool(jobs: list[Callable[[], object]]) -> dict[str, Any]:
-    """Run the jobs on WORKERS threads released together; elapsed, latencies, errors."""
-    barrier = threading.Barrier(WORKERS)
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    cursor = iter(jobs)
-
-    def worker() -> None:
-        barrier.wait()
-        while True:
-            with lock:
-                job = next(cursor, None)
-            if job is None:
-                return
-            t0 = time.perf_counter()
-            try:
-                job()
-            except Exception as exc:  # noqa: BLE001  (a bench counts failures, it does not stop)
-                with lock:
-                    errors.append(f"{exc.__class__.__name__}: {exc}"[:200])
-                continue
-            with lock:
-                latencies.append(time.perf_counter() - t0)
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(WORKERS) as pool:
-        for f in [pool.submit(worker) for _ in range(WORKERS)]:
-            f.result()
-    latencies.sort()
-    return {"elapsed": time.perf_counter() - started, "errors": errors,
-            "p50_ms": 1000 * statistics.median(latencies) if latencies else float("nan"),
-            "p95_ms": (1000 * latencies[int(0.95 * (len(latencies) - 1))]
-                       if latencies else float("nan"))}
 
 
 def _months(families: list[tuple[Actor, int]], units: list[int],
@@ -109,7 +69,7 @@ def _measure(holders: list[tuple[Actor, int]]) -> dict[str, Any]:
     jobs = [lambda a=actor, r=reg: cancel(a, r, cells[r]) for actor, reg in holders]
     event.listen(engine, "before_cursor_execute", count)
     try:
-        figures = _pool(jobs)
+        figures = run_pool(jobs, WORKERS)
     finally:
         event.remove(engine, "before_cursor_execute", count)
     figures["cells"] = sum(len(c) for c in cells.values())
@@ -129,8 +89,8 @@ def one_run(families: int, waiting: int) -> dict[str, Any]:
         everyone = surge._families(org, period, families + waiting)
         holders, queued = everyone[:families], everyone[families:]
         for group in (holders, queued):
-            _pool([lambda a=a, r=r, c=c: reserve(a, r, c) for a, r, c in
-                   _months(group, units, days)])
+            run_pool([lambda a=a, r=r, c=c: reserve(a, r, c) for a, r, c in
+                      _months(group, units, days)], WORKERS)
         with db_engine.get_engine().connect() as conn:
             before_waiting = int(conn.execute(text(
                 "SELECT count(*) FROM reservation WHERE state = 'waitlisted'")).scalar_one())

@@ -12,17 +12,15 @@ from __future__ import annotations
 
 import os
 import re
-import statistics
 import subprocess
-import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time as dtime, timedelta
 from typing import Any
 
 from sqlalchemy import create_engine, insert, text
 
+from bench.pool import run_pool
 from db import engine as db_engine
 from db.bootstrap import migrate
 from db.models import Child, Family, PickupPerson, Registration, UserAccount
@@ -118,41 +116,10 @@ def _surge(bookers: list[tuple[Actor, int]], units: list[int], days: list[date])
     for i, (actor, reg) in enumerate(bookers):
         mine = [units[(i + k) % len(units)] for k in range(UNITS_PER_FAMILY)]
         jobs.append((actor, reg, [(d, u) for d in days for u in mine]))
-    barrier = threading.Barrier(WORKERS)
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    cursor = iter(jobs)
-
-    def worker() -> None:
-        barrier.wait()
-        while True:
-            with lock:
-                job = next(cursor, None)
-            if job is None:
-                return
-            actor, reg, cells = job
-            t0 = time.perf_counter()
-            try:
-                reserve(actor, reg, cells)
-            except Exception as exc:  # noqa: BLE001  (a bench counts failures, it does not stop)
-                with lock:
-                    errors.append(f"{exc.__class__.__name__}: {exc}"[:200])
-                continue
-            with lock:
-                latencies.append(time.perf_counter() - t0)
-
-    started = time.perf_counter()
-    with ThreadPoolExecutor(WORKERS) as pool:
-        futures = [pool.submit(worker) for _ in range(WORKERS)]
-        for f in futures:
-            f.result()
-    elapsed = time.perf_counter() - started
+    run = run_pool([lambda job=job: reserve(*job) for job in jobs], WORKERS)
     cells = sum(len(c) for _, _, c in jobs)
-    latencies.sort()
-    return {"elapsed": elapsed, "requests": len(jobs), "cells": cells, "errors": errors,
-            "p50_ms": 1000 * statistics.median(latencies) if latencies else None,
-            "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else None}
+    return {"elapsed": run["elapsed"], "requests": len(jobs), "cells": cells,
+            "errors": run["errors"], "p50_ms": run["p50_ms"], "p95_ms": run["p95_ms"]}
 
 
 def check(conn) -> tuple[int, int]:  # type: ignore[no-untyped-def]
