@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import time
 import uuid
 from datetime import date, datetime, time as dtime, timedelta
 from typing import Any
