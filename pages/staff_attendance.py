@@ -5,7 +5,7 @@ import streamlit as st
 
 from services.errors import PortalError
 from services.staff import attendance, choices
-from ui import pickers
+from ui import pickers, tables
 from ui.format import day
 from ui.guard import require_staff
 from ui.safe import md
@@ -22,7 +22,7 @@ chosen_day = pickers.day("Jour", "att_day", date.today())
 sheet = attendance.get_sheet(actor, site_id, chosen_day)
 
 if sheet.totals:
-    st.dataframe([{"Unité": t.unit, "Attendus": t.expected, "Présents": t.present,
+    tables.table([{"Unité": t.unit, "Attendus": t.expected, "Présents": t.present,
                    "Absents": t.absent, "Justifiés": t.justified, "À pointer": t.unmarked}
                   for t in sheet.totals], hide_index=True, width="stretch")
 else:

@@ -52,6 +52,16 @@ ACTIONS_FR = {
     "update_guardian": "Contact modifié", "update_period": "Période modifiée",
     "update_site": "Lieu d'accueil modifié", "update_unit": "Unité modifiée",
     "use_credit": "Avoir utilisé",
+    "create_news": "Actualité publiée", "update_news": "Actualité modifiée",
+    "delete_news": "Actualité retirée", "deactivate_staff": "Compte du personnel désactivé",
+    "reactivate_staff": "Compte du personnel réactivé", "invite_staff": "Personnel invité",
+    "update_staff_access": "Accès du personnel modifiés", "link_resent": "Lien renvoyé",
+    "delete_age_group": "Tranche d'âge supprimée", "update_age_group": "Tranche d'âge modifiée",
+    "save_qf_brackets": "Tranches de QF enregistrées", "sign_out": "Déconnexion",
+    "setup_organisation": "Mise en service", "update_organisation": "Centre modifié",
+    "update_activity": "Activité modifiée", "update_activity_type": "Type d'activité modifié",
+    "update_family_texts": "Accueil des familles modifié", "demo_loaded": "Démo chargée",
+    "demo_history": "Historique de la démo",
 }
 
 
