@@ -87,6 +87,10 @@ def test_encaissements_records_a_cheque_and_refuses_a_family(built):
     next(b for b in at.button if b.label == "Enregistrer l'encaissement").click().run()
     assert not at.exception
     assert "enregistré" in texts(at)
+    received = at.dataframe[-1].value  # "Derniers encaissements", in French
+    assert set(received["État"]) == {"payé"}
+    assert received["Montant"].str.fullmatch(r"\d+,\d\d €").all()
+    assert received["Reçu le"].str.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d").all()
     from services.billing.accounts import get_account
     assert get_account(built.family_a, built.today).total_due == 50
     refused = page_as("pages/staff_payments.py", FAMILY)
