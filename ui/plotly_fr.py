@@ -15,7 +15,8 @@ DICTIONARY = {
     "Autoscale": "Échelle automatique",
     "Box Select": "Sélection rectangulaire",
     "Compare data on hover": "Comparer les données au survol",
-    "Double-click on legend to isolate one trace": "Double-cliquez sur la légende pour isoler une série",
+    "Double-click on legend to isolate one trace":
+        "Double-cliquez sur la légende pour isoler une série",
     "Double-click to zoom back out": "Double-cliquez pour dézoomer",
     "Download plot as a PNG": SAVE_PNG,
     "Download plot as a png": SAVE_PNG,

@@ -36,7 +36,8 @@ def test_a_table_shows_money_states_dates_and_paris_time_in_french():
     frame = pd.DataFrame({
         "Montant": [4220, -1050], "État": ["paid", "pending"],
         "Échéance": [date(2026, 12, 7), date(2026, 1, 31)],
-        "Reçu le": [datetime(2026, 12, 7, 9, 5, tzinfo=UTC), datetime(2026, 7, 1, 22, 0, tzinfo=UTC)],
+        "Reçu le": [datetime(2026, 12, 7, 9, 5, tzinfo=UTC),
+                    datetime(2026, 7, 1, 22, 0, tzinfo=UTC)],
         "Taux": [14.6, 2.0], "Enfants": [3, 4], "Nom": ["Émile", "Zoé"]})
     shown, config = tables.french(frame, money=["Montant"],
                                   states={"État": db_states.PaymentState})
@@ -89,3 +90,15 @@ def test_plotly_speaks_french():
     assert fr["format"]["decimal"] == "," and fr["format"]["months"][11] == "décembre"
     assert fr["format"]["days"][0] == "dimanche"  # d3 counts from Sunday
     assert config["toImageButtonOptions"]["filename"] == "occupation"
+
+
+def test_every_table_goes_through_the_french_helper():
+    """A page or widget calling st.dataframe itself would show ISO dates and raw states."""
+    from db.settings import ROOT
+
+    allowed = {"ui/tables.py", "ui/dashboards.py"}  # dashboards: tables.french + numbers
+    found = [str(p.relative_to(ROOT)) for folder in ("pages", "ui")
+             for p in sorted((ROOT / folder).rglob("*.py"))
+             if re.search(r"\bst\.(dataframe|table|data_editor)\(", p.read_text(encoding="utf-8"))
+             and str(p.relative_to(ROOT)) not in allowed]
+    assert found == []

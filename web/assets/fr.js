@@ -97,8 +97,10 @@
   var mend = function (root) {
     if (root.nodeType === 3) return text(root);
     if (root.nodeType !== 1) return;
-    [root].concat(Array.prototype.slice.call(root.querySelectorAll("[aria-label],[placeholder],[title],[data-title]")))
-      .forEach(function (e) { ATTRS.forEach(function (a) { if (e.hasAttribute(a)) attribute(e, a); }); });
+    var named = root.querySelectorAll("[aria-label],[placeholder],[title],[data-title]");
+    [root].concat(Array.prototype.slice.call(named)).forEach(function (e) {
+      ATTRS.forEach(function (a) { if (e.hasAttribute(a)) attribute(e, a); });
+    });
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) text(walker.currentNode);
   };
