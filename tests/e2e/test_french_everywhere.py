@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -83,13 +84,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def wide(browser):  # type: ignore[no-untyped-def]
+@contextmanager
+def _wide(browser) -> Iterator:  # type: ignore[no-untyped-def]
+    """A fresh browser (its own cookies) 1280 px wide."""
     context = browser.new_context(viewport=WIDE, locale="fr-FR")
     page = context.new_page()
     page.set_default_timeout(20_000)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def _menu(email: str) -> list[tuple[str, str]]:
@@ -124,26 +128,28 @@ def _visible(page) -> str:  # type: ignore[no-untyped-def]
     return page.evaluate(COLLECT)
 
 
-def test_every_screen_speaks_french(server, wide):
+def test_every_screen_speaks_french(server, browser):
     found: dict[str, list[str]] = {}
-    wide.goto(server + "/")
-    wait_idle(wide)
     with urllib.request.urlopen(server + "/", timeout=20) as response:
         served = response.read()
-    lang = wide.evaluate("document.documentElement.lang")
-    found["<html lang>"] = [] if lang == "fr" and b'<html lang="fr">' in served else [
-        f'<html lang="{lang}">']
-    wide.get_by_label("Adresse e-mail").first.fill("quelqu.un@example.org")
-    found["Connexion"] = english(_visible(wide))
-    wide.goto(server + "/mot_de_passe")
-    found["Choisir mon mot de passe"] = english(_visible(wide))
+    with _wide(browser) as page:
+        page.goto(server + "/")
+        wait_idle(page)
+        lang = page.evaluate("document.documentElement.lang")
+        found["<html lang>"] = [] if lang == "fr" and b'<html lang="fr">' in served else [
+            f'<html lang="{lang}">']
+        page.get_by_label("Adresse e-mail").first.fill("quelqu.un@example.org")
+        found["Connexion"] = english(_visible(page))
+        page.goto(server + "/mot_de_passe")
+        found["Choisir mon mot de passe"] = english(_visible(page))
     for email in ACCOUNTS:
-        sign_in(wide, server, email, DEMO_PASSWORDS[email])
-        for title, url in _menu(email):
-            _open(wide, title, url)
-            for table in wide.get_by_test_id("stDataFrame").all()[:1]:
-                table.hover()  # its toolbar
-            found[f"{email} · {title}"] = english(_visible(wide))
-        wide.context.clear_cookies()  # signed out for the next account
+        with _wide(browser) as page:
+            sign_in(page, server, email, DEMO_PASSWORDS[email])
+            page.get_by_role("button", name="Se déconnecter").wait_for(timeout=60_000)
+            for title, url in _menu(email):
+                _open(page, title, url)
+                for table in page.get_by_test_id("stDataFrame").all()[:1]:
+                    table.hover()  # its toolbar
+                found[f"{email} · {title}"] = english(_visible(page))
     bad = {where: sorted(set(lines)) for where, lines in found.items() if lines}
     assert not bad, "\n".join(f"{where}: {lines}" for where, lines in bad.items())
