@@ -45,11 +45,12 @@ def french_months(frame: pd.DataFrame, column: str) -> pd.DataFrame:
 
 def bars(frame: pd.DataFrame, x: str, y: str, color: str | None, title: str,
          labels: dict[str, str], facet: str | None = None, barmode: str = "group",
-         percent: bool = False) -> go.Figure:
-    """Grouped (or stacked) bars with French labels."""
+         percent: bool = False, money: bool = False) -> go.Figure:
+    """Grouped (or stacked) bars with French labels (euros written 95,20 on the bars)."""
     frame = french_months(frame, x)
     figure = px.bar(frame, x=x, y=y, color=color, facet_col=facet, barmode=barmode,
-                    labels=labels, title=title, text_auto=".0f" if percent else True)
+                    labels=labels, title=title,
+                    text_auto=".0f" if percent else ".2f" if money else True)
     if percent:
         figure.update_yaxes(range=[0, 105], ticksuffix=" %")
     figure.for_each_annotation(lambda a: a.update(text=a.text.split("=")[-1]))

@@ -80,6 +80,8 @@ def test_a_chart_by_month_names_its_months_in_french():
     frame = pd.DataFrame({"month": ["2026-10", "2026-11"], "euros": [1.5, 2.0]})
     figure = charts.bars(frame, "month", "euros", None, "Montants", {"month": "Mois"})
     assert list(figure.data[0].x) == ["octobre 2026", "novembre 2026"]
+    money = charts.bars(frame, "month", "euros", None, "Montants", {}, money=True)
+    assert money.data[0].texttemplate == "%{y:.2f}"  # 1,50 with the chart's decimal comma
 
 
 def test_plotly_speaks_french():
