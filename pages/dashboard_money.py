@@ -41,7 +41,8 @@ long = per_month.melt(id_vars=["site", "month"], value_vars=list(LABELS), var_na
 long["euros"] = long["cents"] / 100  # display only: the figures themselves stay in cents
 long["kind"] = long["kind"].map(LABELS)
 chart(charts.bars(long, "month", "euros", "kind", "Montants par mois (€)",
-                  {"month": "Mois", "euros": "Montant (€)", "kind": ""}, facet="site"),
+                  {"month": "Mois", "euros": "Montant (€)", "kind": ""}, facet="site",
+                  money=True),
       "facturation_par_mois", "money_bars")
 
 shown = frame.copy()

@@ -8,7 +8,8 @@ import streamlit as st
 from services.billing import accounts, credits
 from services.billing.accounts import METHOD_LABELS
 from services.booking.rules import LOCAL
-from services.errors import PortalError
+from services import validate
+from services.errors import InvalidInput, PortalError
 from services.payments import card, receipts
 from ui import attendance_certificate
 from ui.documents import family_documents
@@ -16,7 +17,7 @@ from ui.failure import show_error
 from ui.rights import my_data
 from ui.format import day, euros
 from ui.guard import require_family
-from ui.money import (STATE_LABELS, cents, payment_state, pdf_button, unpick, watch_payment,
+from ui.money import (STATE_LABELS, payment_state, pdf_button, unpick, watch_payment,
                       when)
 from ui.safe import md
 
@@ -66,11 +67,14 @@ for reg in account.registrations:
                        value=reg.registration_id == preselected and not reference):
             amount = None
             if reg.partial_allowed:
-                euros_value = st.number_input(
-                    "Montant à régler (€)", min_value=0.01, max_value=reg.balance_cents / 100,
-                    value=reg.balance_cents / 100, step=1.0, format="%.2f",
-                    key=f"amount_{reg.registration_id}")
-                amount = cents(euros_value)  # the service checks it again
+                typed = st.text_input("Montant à régler (€)",
+                                      euros(reg.balance_cents).removesuffix(" €"),
+                                      key=f"amount_{reg.registration_id}")
+                try:  # the service checks it again against what is due
+                    amount = validate.amount(typed, "Montant à régler")
+                except InvalidInput as error:
+                    st.error(error.message)
+                    continue
             selection[reg.registration_id] = amount
 
 to_pay = sum(a if a is not None else next(r.balance_cents for r in account.registrations

@@ -3,7 +3,7 @@ import streamlit as st
 
 from services.auth import links
 from services.config import accounts, sites
-from ui import flash
+from ui import flash, tables
 from ui.guard import require_manager
 from ui.safe import md
 
@@ -32,7 +32,7 @@ def places(a: accounts.AccountView) -> str:
     return ", ".join(sorted(site_names.get(s, "?") for s in a.site_ids))
 
 
-st.dataframe([{"Nom": a.name, "E-mail": a.email, "Rôle": ROLES[a.role].split(" (")[0],
+tables.table([{"Nom": a.name, "E-mail": a.email, "Rôle": ROLES[a.role].split(" (")[0],
                "Lieux d'accueil": places(a), "État": state(a)} for a in people],
              hide_index=True, width="stretch")
 

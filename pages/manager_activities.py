@@ -2,7 +2,7 @@
 import streamlit as st
 
 from services.config import activities, sites
-from ui import flash
+from ui import flash, tables
 from ui.guard import require_manager
 from ui.safe import md
 
@@ -20,7 +20,7 @@ def save(call, message: str) -> None:  # type: ignore[no-untyped-def]
 
 
 st.subheader("Types d'activité")
-st.dataframe([{"Code": t.code, "Nom": t.name} for t in kinds.values()], hide_index=True,
+tables.table([{"Code": t.code, "Nom": t.name} for t in kinds.values()], hide_index=True,
              width="stretch")
 with st.expander("Nouveau type ou modifier un type"):
     choice = st.selectbox("Type", [0, *kinds], key="types_pick",
@@ -36,7 +36,7 @@ with st.expander("Nouveau type ou modifier un type"):
                  f"Type « {md(label.strip())} » enregistré.")
 
 st.subheader("Offre de chaque lieu d'accueil")
-st.dataframe([{"Lieu d'accueil": a.site, "Type": a.type_name, "Activité": a.name,
+tables.table([{"Lieu d'accueil": a.site, "Type": a.type_name, "Activité": a.name,
                "Description": a.description} for a in offer], hide_index=True, width="stretch")
 if not kinds or not places:
     st.info("Créez d'abord un lieu d'accueil et un type d'activité.")

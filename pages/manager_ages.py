@@ -3,7 +3,7 @@ import streamlit as st
 
 from services.config import age_groups
 from services.staff import choices
-from ui import flash
+from ui import flash, tables
 from ui.guard import require_manager
 from ui.safe import md
 
@@ -18,7 +18,7 @@ def save(call, message: str) -> None:  # type: ignore[no-untyped-def]
     flash.save(call, message, "ages_flash")
 
 
-st.dataframe([{"Tranche": g.label, "De (ans)": g.min_age, "À (ans)": g.max_age,
+tables.table([{"Tranche": g.label, "De (ans)": g.min_age, "À (ans)": g.max_age,
                "Périodes": g.periods} for g in groups.values()], hide_index=True,
              width="stretch")
 st.caption("Un enfant entre dans une tranche si son âge en années est entre le minimum et le "

@@ -6,7 +6,7 @@ import streamlit as st
 from services.config import places
 from services.errors import PortalError
 from services.staff import choices
-from ui import pickers
+from ui import pickers, tables
 from ui.failure import show_error
 from ui.guard import require_manager
 from ui.period_form import DAYS
@@ -66,4 +66,4 @@ if table.empty:
     st.info("Aucun jour ouvert sur ces dates pour cette tranche d'âge.")
 else:
     table.index = [d.strftime("%d/%m/%Y") for d in table.index]
-    st.dataframe(table, width="stretch")
+    tables.table(table, hide_index=False, width="stretch")

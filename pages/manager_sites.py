@@ -3,7 +3,7 @@ import streamlit as st
 
 from services.config import sites
 from services.staff import choices
-from ui import flash
+from ui import flash, tables
 from ui.guard import require_manager
 from ui.safe import md
 
@@ -18,7 +18,7 @@ def save(call, message: str) -> None:  # type: ignore[no-untyped-def]
     flash.save(call, message, "sites_flash")
 
 
-st.dataframe([{"Lieu d'accueil": s.name, "Adresse": s.address} for s in places],
+tables.table([{"Lieu d'accueil": s.name, "Adresse": s.address} for s in places],
              hide_index=True, width="stretch")
 st.caption("Les familles voient le nom et l'adresse de chaque lieu quand elles inscrivent "
            "un enfant. L'accueil n'y a accès que si le lieu lui est attribué (« Comptes du "

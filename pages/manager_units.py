@@ -6,7 +6,7 @@ import streamlit as st
 from services.catalogue.setup import UnitSpec
 from services.config import offer
 from services.errors import InvalidInput
-from ui import flash, pickers
+from ui import flash, pickers, tables
 from ui.format import euros
 from ui.guard import require_manager
 from ui.money_input import cents
@@ -22,7 +22,7 @@ units = offer.list_units(actor, activity_id)
 brackets = offer.list_brackets(actor)
 tariffs = offer.list_tariffs(actor, activity_id)
 
-st.dataframe([{"Unité": u.name, "Horaires": f"{u.start:%H:%M}–{u.end:%H:%M}",
+tables.table([{"Unité": u.name, "Horaires": f"{u.start:%H:%M}–{u.end:%H:%M}",
                "Repas": f"oui, {euros(u.meal_cents)}" if u.has_meal else "",
                "Places par défaut": u.default_capacity,
                "Prix sans QF": euros(u.price_cents),

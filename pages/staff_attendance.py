@@ -6,7 +6,7 @@ import streamlit as st
 from services.errors import PortalError
 from services.reports import attendance_sheets
 from services.staff import attendance, choices, health_day
-from ui import health_panels, pickers
+from ui import health_panels, pickers, tables
 from ui.downloads import export_buttons
 from ui.failure import show_error
 from ui.money import pdf_button
@@ -27,7 +27,7 @@ sheet = attendance.get_sheet(actor, site_id, chosen_day)
 care = {c.child_id: c for c in health_day.list_day_health(actor, site_id, chosen_day)}
 
 if sheet.totals:
-    st.dataframe([{"Unité": t.unit, "Attendus": t.expected, "Présents": t.present,
+    tables.table([{"Unité": t.unit, "Attendus": t.expected, "Présents": t.present,
                    "Absents": t.absent, "Justifiés": t.justified, "À pointer": t.unmarked}
                   for t in sheet.totals], hide_index=True, width="stretch")
 else:

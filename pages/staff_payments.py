@@ -4,15 +4,18 @@ from datetime import date
 
 import streamlit as st
 
+from services import validate
 from services.errors import PortalError
 from services.payments import desk, receipts
 from services.payments.receipts import METHODS_FR
 from services.reports import payments
 from ui.downloads import export_buttons
+from ui import tables
 from ui.failure import show_error
 from ui.format import euros
 from ui.guard import require_staff
-from ui.money import cents, pdf_button
+from ui.money import pdf_button
+from ui.states import PaymentState
 
 actor = require_staff()
 
@@ -29,9 +32,8 @@ with st.expander("Export pour la comptabilité (encaissements d'une période, pa
     except PortalError as error:
         show_error(error)
     else:
-        st.dataframe(totals.assign(**{"Montant (€)": [euros(round(e * 100)) for e in
-                                                      totals["Montant (€)"]]}),
-                     hide_index=True, width="stretch")
+        tables.table(totals.assign(**{"Montant (€)": [euros(round(e * 100)) for e in
+                                                      totals["Montant (€)"]]}))
         export_buttons(lambda: payments.payments_received(actor, start, end),
                        f"encaissements_{start:%Y-%m-%d}_{end:%Y-%m-%d}", "pay_list",
                        "Encaissements", sheet="Encaissements")
@@ -48,13 +50,11 @@ charges = desk.open_charges(actor, family.family_id)
 if charges.empty:
     st.success("Rien à régler pour cette famille.")
 else:
-    shown = charges.assign(**{"Montant": charges["Montant"].map(euros),
-                              "Reste dû": charges["Reste dû"].map(euros)})
-    st.dataframe(shown.drop(columns=["id"]), hide_index=True, width="stretch")
+    tables.table(charges.drop(columns=["id"]), money=["Montant", "Reste dû"])
     with st.form("desk_payment", clear_on_submit=True):
         method = st.selectbox("Mode de règlement", [m.value for m in desk.DESK_METHODS],
                               format_func=lambda m: METHODS_FR[m])
-        amount = st.number_input("Montant reçu (€)", min_value=0.0, step=1.0, format="%.2f")
+        amount = st.text_input("Montant reçu (€)", placeholder="ex. 42,50")
         labels = dict(zip(charges["id"], charges["Prestation"]))
         chosen = st.multiselect("Prestations réglées (vide : les plus anciennes d'abord)",
                                 list(labels), format_func=lambda cid: labels[cid])
@@ -62,7 +62,8 @@ else:
         if st.form_submit_button("Enregistrer l'encaissement", type="primary"):
             try:
                 reference = desk.record_desk_payment(actor, family.family_id, method,
-                                                     cents(amount), chosen or None, note)
+                                                     validate.amount(amount, "Montant reçu"),
+                                                     chosen or None, note)
             except PortalError as error:
                 show_error(error)
             else:
@@ -80,5 +81,4 @@ received = desk.list_received(actor)
 if received.empty:
     st.write("Aucun encaissement pour le moment.")
 else:
-    st.dataframe(received.assign(Montant=received["Montant"].map(euros)), hide_index=True,
-                 width="stretch")
+    tables.table(received, money=["Montant"], states={"État": PaymentState})

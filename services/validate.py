@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from services.errors import InvalidInput
 
@@ -85,3 +86,19 @@ def day(value: date | None, label: str, *, earliest: date | None = None,
     if latest and value > latest:
         raise InvalidInput(f"« {label} » ne peut pas être après le {latest:%d/%m/%Y}.")
     return value
+
+
+_AMOUNT = re.compile(r"^\d{1,7}([.,]\d{1,2})?$")
+
+
+def amount(value: str | None, label: str, *, required: bool = True) -> int:
+    """Euros typed as the French write them ("42,50", "1 234", "42.5 €") -> integer cents."""
+    cleaned = re.sub(r"[\s\u202f€]", "", value or "")
+    if not cleaned and not required:
+        return 0
+    if not _AMOUNT.match(cleaned):
+        raise InvalidInput(f"« {label} » doit être un montant en euros (exemple : 42,50).")
+    try:
+        return int(Decimal(cleaned.replace(",", ".")) * 100)
+    except InvalidOperation:  # pragma: no cover  (the pattern already refuses it)
+        raise InvalidInput(f"« {label} » doit être un montant en euros.") from None

@@ -36,6 +36,8 @@ def profile_fields(current: Profile | None = None) -> ProfileForm:
 
 def rules_upload(key: str) -> bytes | None:
     """The règlement intérieur as a PDF file, if one is chosen."""
+    # Streamlit's own line under the field ("5 Mo par fichier", put in French by fr.js)
+    # then says the same limit as the label.
     uploaded = st.file_uploader("… ou le règlement intérieur en PDF (5 Mo au plus)",
-                                type=["pdf"], key=key)
+                                type=["pdf"], key=key, max_upload_size=5)
     return uploaded.getvalue() if uploaded is not None else None

@@ -25,11 +25,13 @@ def window_title() -> str:
         name = ""
     return f"{organisation.PRODUCT} – {name}" if name else organisation.PRODUCT
 # Streamlit's captions are too pale for WCAG AA (3.9:1); its sidebar menu's list semantics are
-# mended by the portal's own script (web/assets/a11y.js: the CSP forbids inline scripts).
+# mended by the portal's own script (web/assets/a11y.js: the CSP forbids inline scripts);
+# Streamlit's own English words are put in French, and lang="fr" set, by web/assets/fr.js.
 A11Y = """<style>
 [data-testid='stCaptionContainer'] {color:#5f5e5c !important; opacity:1 !important;}
 </style>
-<script src="/api/assets/a11y.js"></script>"""
+<script src="/api/assets/a11y.js"></script>
+<script src="/api/assets/fr.js"></script>"""
 
 
 def accessibility() -> None:

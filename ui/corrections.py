@@ -10,6 +10,7 @@ from services.actor import Actor
 from services.errors import PortalError
 from services.staff import audit_log, corrections, family_files
 from services.staff.family_files import FamilyFile
+from ui import tables
 from ui.failure import show_error
 from ui.format import day, euros, moment
 from ui.safe import md
@@ -61,7 +62,7 @@ def reverse_payment(actor: Actor, file: FamilyFile) -> None:
     with st.expander("Annuler un règlement saisi par erreur"):
         shown = table.assign(Montant=table["Montant"].map(euros),
                              **{"Reçu le": table["Reçu le"].map(moment)})
-        st.dataframe(shown, hide_index=True, width="stretch")
+        tables.table(shown, hide_index=True, width="stretch")
         open_ = table[(table["Correction"] == "") & (table["Montant"] > 0)]
         if open_.empty:
             return
@@ -87,4 +88,4 @@ def history(actor: Actor, file: FamilyFile) -> None:
     if frame.empty:
         st.write("Aucune action enregistrée pour cette famille.")
         return
-    st.dataframe(frame.drop(columns=["Famille"]), hide_index=True, width="stretch")
+    tables.table(frame.drop(columns=["Famille"]), hide_index=True, width="stretch")

@@ -11,13 +11,15 @@ import streamlit as st
 from services.actor import Actor
 from services.booking.rules import LOCAL
 from services.reports.scope import get_options
-from ui import pickers
+from ui import pickers, tables
 from ui.downloads import export_buttons
 from ui.format import MONTHS_FR
+from ui.plotly_fr import SAVE_PNG
+from ui.plotly_fr import config as plotly_config
 
 MODES = ["Semaine", "Mois", "Période"]
 IMAGE_HINT = ("Pour enregistrer un graphique en image (PNG), survolez-le et cliquez sur "
-              "l'icône d'appareil photo « Download plot as a png » en haut à droite.")
+              f"l'icône d'appareil photo « {SAVE_PNG} » en haut à droite.")
 
 
 @dataclass(frozen=True)
@@ -85,16 +87,15 @@ def nothing(message: str = "Aucune donnée pour cette sélection : choisissez un
 def table(frame: pd.DataFrame, columns: dict[str, str], name: str, key: str) -> None:
     """Show `frame` with French column titles, and offer it as CSV and as Excel."""
     shown = frame[list(columns)].rename(columns=columns)
+    french, config = tables.french(shown)
     # Numbers as the reader's browser writes them (14,6 and 1 250 in French).
     numbers = {name: st.column_config.NumberColumn(format="localized")
                for name in shown.select_dtypes("number").columns}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=numbers)
+    st.dataframe(french, hide_index=True, width="stretch", column_config={**numbers, **config})
     export_buttons(shown, name, key)
 
 
 def chart(figure, name: str, key: str) -> None:  # type: ignore[no-untyped-def]
     """A plotly chart whose camera button saves a PNG with a French file name."""
     figure.update_layout(margin=dict(l=10, r=10, t=50, b=10), separators=", ")
-    st.plotly_chart(figure, key=key, width="stretch", config={
-        "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2}})
+    st.plotly_chart(figure, key=key, width="stretch", config=plotly_config(name))

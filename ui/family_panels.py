@@ -14,6 +14,7 @@ from services.families.accounts import GuardianForm
 from services.staff import choices, family_edit, family_files
 from services.staff.family_files import FamilyFile
 from services.staff.mails import list_outbox
+from ui import tables
 from ui.failure import show_error
 from ui.family_forms import DOCUMENTS
 from ui.format import day, euros, moment
@@ -95,7 +96,7 @@ def bookings(actor: Actor, file: FamilyFile) -> None:
         st.write("Aucune inscription sur vos lieux d'accueil.")
     else:
         regs["État"] = regs["État"].map(REG_STATES)
-        st.dataframe(regs.drop(columns=["id", "activity_id"]), hide_index=True,
+        tables.table(regs.drop(columns=["id", "activity_id"]), hide_index=True,
                      width="stretch")
     st.markdown("**Réservations**")
     table = family_files.list_family_reservations(actor, file.id,
@@ -103,7 +104,7 @@ def bookings(actor: Actor, file: FamilyFile) -> None:
     if table.empty:
         st.write("Aucune réservation.")
     else:
-        st.dataframe(table, hide_index=True, width="stretch")
+        tables.table(table, hide_index=True, width="stretch")
 
 
 def register_child(actor: Actor, file: FamilyFile) -> None:

@@ -10,7 +10,7 @@ from services.errors import PortalError
 from services.messages import mailing, writing
 from services.messages.mailing import Audience
 from services.staff import choices
-from ui import pickers
+from ui import pickers, tables
 from ui.failure import show_error
 from ui.messages import flash_and_rerun
 
@@ -55,9 +55,8 @@ def recipients_table(actor, chosen: Audience) -> int:  # type: ignore[no-untyped
         st.info("Aucune famille ne correspond à ce choix.")
         return 0
     st.markdown(f"**{len(found)} famille(s) destinataire(s)**")
-    st.dataframe(pd.DataFrame([{"Famille": r.family, "Enfants": r.children,
-                                "E-mail": r.email or "pas d'e-mail"} for r in found]),
-                 hide_index=True, use_container_width=True)
+    tables.table(pd.DataFrame([{"Famille": r.family, "Enfants": r.children,
+                                "E-mail": r.email or "pas d'e-mail"} for r in found]))
     return len(found)
 
 

@@ -10,6 +10,7 @@ from services.errors import PortalError
 from services.families.rights import anonymise, closure
 from services.families.rights.export import export_family_data
 from services.staff.family_files import FamilyFile
+from ui import tables
 from ui.failure import show_error
 from ui.format import day, moment
 from ui.safe import md
@@ -56,7 +57,7 @@ def closure_requests(actor: Actor) -> None:
         return
     with st.expander(f"Demandes de clôture de compte ({len(requests)})",
                      icon=":material/person_off:"):
-        st.dataframe(requests.drop(columns=["id"]), hide_index=True, width="stretch")
+        tables.table(requests.drop(columns=["id"]))
 
 
 def family_file(actor: Actor, file: FamilyFile) -> None:

@@ -11,6 +11,7 @@ from services.booking.grid import CellState, MonthGrid, get_month
 from services.errors import PortalError
 from services.staff import family_files
 from services.staff.family_files import FamilyFile
+from ui import tables
 from ui.failure import show_error
 from ui.format import WEEKDAY_LETTERS, month_title
 from ui.grid import short_label
@@ -57,5 +58,5 @@ def month_grid(actor: Actor, file: FamilyFile) -> None:
     if not grid.open_days():
         st.caption("Aucun jour d'accueil ce mois-ci.")
         return
-    st.dataframe(table(grid), width="stretch")
+    tables.table(table(grid), hide_index=False, width="stretch")
     st.caption(LEGEND)

@@ -78,7 +78,7 @@ async def _signed_out(token: str | None) -> Response:
 
 
 # The portal's own scripts (the CSP allows no inline script): nothing else is served here.
-SCRIPTS = {"go.js", "a11y.js"}
+SCRIPTS = {"go.js", "a11y.js", "fr.js"}
 
 
 def script(request: Request) -> Response:

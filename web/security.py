@@ -72,6 +72,19 @@ def _browser_cookie() -> bytes:
             f"SameSite=Lax{secure}").encode()
 
 
+def _plain_html(headers: list[tuple[bytes, bytes]]) -> bool:
+    found = {name.lower(): value for name, value in headers}
+    return (found.get(b"content-type", b"").startswith(b"text/html")
+            and b"content-encoding" not in found)
+
+
+def french_page(body: bytes) -> bytes:
+    """Streamlit's page says lang="en"; screen readers must read the portal in French (same
+    length, so the Content-Length stays right; web/assets/fr.js sets it too, for a page that
+    arrives compressed)."""
+    return body.replace(b'<html lang="en">', b'<html lang="fr">', 1)
+
+
 class SecurityHeaders:
     """Pure ASGI middleware (it must not buffer Streamlit's responses nor touch websockets)."""
 
@@ -87,12 +100,18 @@ class SecurityHeaders:
         if not _has_browser_cookie(scope):
             extra.append((b"set-cookie", _browser_cookie()))
 
+        page = False
+
         async def send_with_headers(message: Message) -> None:
+            nonlocal page
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 message["headers"] = [*message.get("headers", []),
                                       *((n, v) for n, v in extra
                                         if n == b"set-cookie" or n not in present)]
+                page = _plain_html(message.get("headers", []))
+            elif page and message["type"] == "http.response.body":
+                message["body"] = french_page(message.get("body", b""))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -61,6 +61,16 @@ ACTIONS_FR = {
     "add_pickup_person": "Personne autorisée ajoutée",
     "create_consent_kind": "Autorisation parentale créée",
     "update_consent_kind": "Autorisation parentale modifiée",
+    "create_news": "Actualité publiée", "update_news": "Actualité modifiée",
+    "delete_news": "Actualité retirée", "deactivate_staff": "Compte du personnel désactivé",
+    "reactivate_staff": "Compte du personnel réactivé", "invite_staff": "Personnel invité",
+    "update_staff_access": "Accès du personnel modifiés", "link_resent": "Lien renvoyé",
+    "delete_age_group": "Tranche d'âge supprimée", "update_age_group": "Tranche d'âge modifiée",
+    "save_qf_brackets": "Tranches de QF enregistrées", "sign_out": "Déconnexion",
+    "setup_organisation": "Mise en service", "update_organisation": "Centre modifié",
+    "update_activity": "Activité modifiée", "update_activity_type": "Type d'activité modifié",
+    "update_family_texts": "Accueil des familles modifié", "demo_loaded": "Démo chargée",
+    "demo_history": "Historique de la démo",
 }
 
 

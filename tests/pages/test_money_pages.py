@@ -82,11 +82,15 @@ def test_encaissements_records_a_cheque_and_refuses_a_family(built):
     assert "Encaissements" in texts(at)
     at.selectbox[0].select(next(o for o in at.selectbox[0].options if "DUPONT" in o))
     at.run()
-    at.number_input[0].set_value(1.5)
-    at.text_input[1].input("Chèque n° 123")
+    at.text_input[1].input("1,50")
+    at.text_input[2].input("Chèque n° 123")
     next(b for b in at.button if b.label == "Enregistrer l'encaissement").click().run()
     assert not at.exception
     assert "enregistré" in texts(at)
+    received = at.dataframe[-1].value  # "Derniers encaissements", in French
+    assert set(received["État"]) == {"payé"}
+    assert received["Montant"].str.fullmatch(r"\d+,\d\d €").all()
+    assert received["Reçu le"].str.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d").all()
     from services.billing.accounts import get_account
     assert get_account(built.family_a, built.today).total_due == 50
     refused = page_as("pages/staff_payments.py", FAMILY)
@@ -181,14 +185,15 @@ def test_a_partial_amount_is_typed_only_where_the_activity_allows_it(built):
     reg = booked(built, days=2)
     at = page_as("pages/family_account.py", FAMILY)
     at.checkbox(key=f"pick_{reg}").check().run()
-    assert len(at.number_input) == 0  # whole balance only
+    assert len(at.text_input) == 0  # whole balance only
     assert next(m for m in at.metric if m.label == "Sélection à régler").value == "2,00 €"
     rules = offer.get_period(built.manager, built.period_peri)
     offer.update_period(built.manager, built.period_peri, replace(rules, partial_payment=True))
     at = page_as("pages/family_account.py", FAMILY)
     assert "Paiement partiel possible pour cette activité." in texts(at)
     at.checkbox(key=f"pick_{reg}").check().run()
-    at.number_input(key=f"amount_{reg}").set_value(1.5).run()
+    assert at.text_input(key=f"amount_{reg}").value == "2,00"  # what is due, decimal comma
+    at.text_input(key=f"amount_{reg}").input("1,5").run()
     assert next(m for m in at.metric if m.label == "Sélection à régler").value == "1,50 €"
     next(b for b in at.button if b.label == "Règlement").click().run()
     assert not at.exception

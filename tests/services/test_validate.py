@@ -102,3 +102,15 @@ def test_day_bounds():
             "« Début » ne peut pas être avant le 01/04/2026.")
     refused(lambda: validate.day(d, "Début", latest=date(2026, 1, 1)),
             "ne peut pas être après le 01/01/2026.")
+
+
+@pytest.mark.parametrize("typed, cents", [("42,50", 4250), ("42.5", 4250), ("1 234", 123400),
+                                          (" 7 € ", 700), ("0,05", 5), ("1\u202f000,00", 100000)])
+def test_an_amount_typed_the_french_way(typed, cents):
+    assert validate.amount(typed, "Montant") == cents
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "4,205", "-3", "1e3", "4,,2", "12,5,0"])
+def test_an_amount_that_is_not_one_is_refused_in_french(typed):
+    with pytest.raises(InvalidInput, match="« Montant » doit être un montant"):
+        validate.amount(typed, "Montant")
