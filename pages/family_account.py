@@ -73,7 +73,7 @@ for reg in account.registrations:
                 try:  # the service checks it again against what is due
                     amount = validate.amount(typed, "Montant à régler")
                 except InvalidInput as error:
-                    st.error(error.message)
+                    show_error(error)
                     continue
             selection[reg.registration_id] = amount
 

@@ -10,7 +10,7 @@ from services.payments import desk, receipts
 from services.payments.receipts import METHODS_FR
 from services.reports import payments
 from ui.downloads import export_buttons
-from ui import tables
+from ui import pickers, tables
 from ui.failure import show_error
 from ui.format import euros
 from ui.guard import require_staff
@@ -22,9 +22,10 @@ actor = require_staff()
 st.title("Encaissements")
 with st.expander("Export pour la comptabilité (encaissements d'une période, par mode)"):
     cols = st.columns(2)
-    start = cols[0].date_input("Du", date.today().replace(day=1), format="DD/MM/YYYY",
-                               key="pay_from")
-    end = cols[1].date_input("Au", date.today(), format="DD/MM/YYYY", key="pay_to")
+    with cols[0]:
+        start = pickers.day("Du", "pay_from", date.today().replace(day=1))
+    with cols[1]:
+        end = pickers.day("Au", "pay_to", date.today())
     try:
         if start is None or end is None:
             raise PortalError("Choisissez les deux dates de la période.")

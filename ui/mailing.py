@@ -90,7 +90,7 @@ def compose(actor, chosen: Audience, count: int) -> None:  # type: ignore[no-unt
         else:
             for key in ("mailing_subject", "mailing_body"):
                 st.session_state.pop(key, None)
-            flash_and_rerun(f"Message envoyé à {sent} famille(s).")
+            flash_and_rerun(f"Message envoyé à {int(sent)} famille(s).")
     if cols[1].button("Annuler", key="mailing_cancel"):
         st.session_state.pop(CONFIRM)
         st.rerun()

@@ -11,17 +11,17 @@ from ui.format import moment
 from ui.safe import md
 
 OPENED = "message_thread"   # the thread open on the page (its id)
-FLASH = "message_flash"
 STATE_LABELS = {threads.OPEN: "en cours", threads.CLOSED: "close"}
 
 
 def flash_and_rerun(text: str) -> None:
-    st.session_state[FLASH] = text
+    """Say `text` (Markdown: its callers are checked by the escaping sweep) after the rerun."""
+    st.session_state["message_flash"] = text
     st.rerun()
 
 
 def show_flash() -> None:
-    if text := st.session_state.pop(FLASH, None):
+    if text := st.session_state.pop("message_flash", None):
         st.success(text)
 
 

@@ -14,7 +14,7 @@ from ui.failure import show_error
 def reminder_choices(actor: Actor) -> None:
     """One switch per kind of reminder (all on until the family says otherwise)."""
     st.header("Rappels par e-mail")
-    if done := st.session_state.pop("reminders_done", None):
+    if done := st.session_state.pop("reminders_flash", None):
         st.success(done)
     st.caption("Le portail vous écrit avant qu'il ne soit trop tard, une seule fois par rappel.")
     current = get_reminder_preferences(actor)
@@ -27,6 +27,6 @@ def reminder_choices(actor: Actor) -> None:
             except PortalError as error:
                 show_error(error)
             else:
-                st.session_state["reminders_done"] = ("Choix des rappels enregistré."
+                st.session_state["reminders_flash"] = ("Choix des rappels enregistré."
                                                       if changed else "Aucun changement.")
                 st.rerun()

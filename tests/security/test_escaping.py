@@ -36,7 +36,7 @@ MARKDOWN_CALLS = {
     "slider", "select_slider", "file_uploader", "pills", "segmented_control",
     "form_submit_button", "color_picker", "feedback",
     # the project's own wrappers around them
-    "pdf_button", "pay_button", "to_page", "flash", "nothing", "_done",
+    "pdf_button", "pay_button", "to_page", "flash", "nothing", "_done", "flash_and_rerun",
 }
 # Message boxes: their whole first argument must be known safe (not only its f-strings).
 MESSAGE_CALLS = {"error", "warning", "info", "success", "toast", "exception", "caption"}
