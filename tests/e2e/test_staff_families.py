@@ -28,7 +28,7 @@ def test_staff_create_a_family_and_send_the_invitation(served, desktop):
     name = f"NOUVEAU{uuid.uuid4().hex[:5].upper()}"
     email = f"{name.lower()}@example.org"
     sign_in(desktop, served, STAFF_EMAIL, DEMO_PASSWORDS[STAFF_EMAIL])
-    desktop.get_by_role("link", name="Familles").click()
+    desktop.get_by_role("link", name="Familles", exact=True).click()
     desktop.get_by_role("heading", name="Familles").wait_for()
     desktop.get_by_text("Nouvelle famille (dossier papier)").click()
     desktop.get_by_label("Nom de la famille *").wait_for()
