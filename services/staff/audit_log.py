@@ -71,6 +71,16 @@ ACTIONS_FR = {
     "update_activity": "Activité modifiée", "update_activity_type": "Type d'activité modifié",
     "update_family_texts": "Accueil des familles modifié", "demo_loaded": "Démo chargée",
     "demo_history": "Historique de la démo",
+    "upload_document": "Pièce envoyée", "accept_document": "Pièce acceptée",
+    "refuse_document": "Pièce refusée", "save_document_type": "Pièce à fournir enregistrée",
+    "declare_absence": "Absence signalée", "decide_absence": "Absence justifiée ou non",
+    "message_thread_start": "Conversation commencée", "message_reply": "Message envoyé",
+    "message_read": "Message lu", "message_thread_close": "Conversation close",
+    "activity_mailing": "Message aux familles d'une activité",
+    "update_reminders": "Rappels par e-mail modifiés",
+    "reminder_opening": "Rappel : ouverture des réservations",
+    "reminder_add_deadline": "Rappel : date limite de réservation",
+    "reminder_document": "Rappel : pièce qui expire",
 }
 
 

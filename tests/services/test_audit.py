@@ -47,3 +47,24 @@ def test_every_write_transaction_records_an_audit_entry():
             silent.append(f"{path}:{name}")
     assert silent == []
     assert len(auditing) > 20  # the scan does see the services' audit calls
+
+
+def _actions() -> set[str]:
+    """The action names the services record: audit.record(session, actor, "<action>", …)."""
+    names = set()
+    for node in _functions().values():
+        for call in (n for n in ast.walk(node) if isinstance(n, ast.Call)):
+            if _records_audit(call.func) and len(call.args) > 2 and isinstance(
+                    call.args[2], ast.Constant):
+                names.add(call.args[2].value)
+    return names
+
+
+def test_every_recorded_action_reads_in_french_in_the_journal():
+    from services.reminders import KINDS
+    from services.staff.audit_log import ACTIONS_FR
+
+    # Reminders record "reminder_<kind>" (one f-string for every kind the worker sends).
+    recorded = _actions() | {f"reminder_{kind}" for kind in KINDS if kind != "payment"}
+    assert len(recorded) > 60  # the scan does see the services' actions
+    assert sorted(recorded - set(ACTIONS_FR)) == []
