@@ -14,6 +14,7 @@ from db.engine import read_rows
 from db.models import Activity, AgeGroup, CapacitySlot, Child, Family, Reservation, Site, Unit
 from db.states import ReservationState as R
 from services.actor import Actor
+from services.reports.joins import place_and_family
 from services.reports.frames import frame
 from services.reports.occupancy import percent
 from services.reports.scope import resolve
@@ -73,15 +74,9 @@ def no_shows(actor: Actor, start: date, end: date, site_ids: list[int] | None = 
              age_group_ids: list[int] | None = None) -> pd.DataFrame:
     """Unjustified absences of the range: who, when, where, and the family to call."""
     sel = resolve(actor, start, end, site_ids, age_group_ids)
-    query = (select(Reservation.day, Site.name, Activity.name, Unit.name, AgeGroup.label,
-                    Child.first_name, Child.last_name, Family.name, Family.phone)
-             .join(CapacitySlot, CapacitySlot.id == Reservation.slot_id)
-             .join(Unit, Unit.id == Reservation.unit_id)
-             .join(Activity, Activity.id == Unit.activity_id)
-             .join(Site, Site.id == Activity.site_id)
-             .join(AgeGroup, AgeGroup.id == CapacitySlot.age_group_id)
-             .join(Child, Child.id == Reservation.child_id)
-             .join(Family, Family.id == Child.family_id)
+    columns = select(Reservation.day, Site.name, Activity.name, Unit.name, AgeGroup.label,
+                     Child.first_name, Child.last_name, Family.name, Family.phone)
+    query = (place_and_family(columns)
              .where(Reservation.state == R.ABSENT.value,
                     sel.where(Activity.site_id, CapacitySlot.age_group_id, Reservation.day))
              .order_by(Reservation.day, Site.name, Unit.position, Child.last_name))

@@ -8,10 +8,11 @@ import pandas as pd
 from sqlalchemy import select
 
 from db.engine import read_rows
-from db.models import Activity, AgeGroup, CapacitySlot, Child, Family, Reservation, Site, Unit
+from db.models import Activity, AgeGroup, Child, Family, Reservation, Site, Unit
 from db.states import ReservationState as R
 from services.actor import Actor
 from services.families.names import full_name
+from services.reports.joins import place_and_family
 from services.reports.scope import resolve
 
 # Expected children: validated days, marked or not yet (as on the Pointage page).
@@ -33,16 +34,10 @@ def day_title(d: date) -> str:
 def _expected(actor: Actor, start: date, end: date,
               site_ids: list[int] | None) -> list[tuple]:  # type: ignore[type-arg]
     sel = resolve(actor, start, end, site_ids)
-    query = (select(Reservation.day, Site.name, Activity.name, Unit.name, Child.first_name,
-                    Child.last_name, AgeGroup.label, Family.name, Family.phone,
-                    Reservation.state, Reservation.by_staff, Unit.position)
-             .join(Unit, Unit.id == Reservation.unit_id)
-             .join(Activity, Activity.id == Unit.activity_id)
-             .join(Site, Site.id == Activity.site_id)
-             .join(CapacitySlot, CapacitySlot.id == Reservation.slot_id)
-             .join(AgeGroup, AgeGroup.id == CapacitySlot.age_group_id)
-             .join(Child, Child.id == Reservation.child_id)
-             .join(Family, Family.id == Child.family_id)
+    columns = select(Reservation.day, Site.name, Activity.name, Unit.name, Child.first_name,
+                     Child.last_name, AgeGroup.label, Family.name, Family.phone, Reservation.state,
+                     Reservation.by_staff, Unit.position)
+    query = (place_and_family(columns)
              .where(Reservation.day >= sel.start, Reservation.day <= sel.end,
                     Reservation.state.in_(EXPECTED), *sel.units(Reservation.unit_id))
              .order_by(Reservation.day, Site.name, Activity.name, Unit.position,

@@ -8,11 +8,12 @@ import pandas as pd
 from sqlalchemy import select
 
 from db.engine import read_rows
-from db.models import Activity, AgeGroup, CapacitySlot, Child, Family, Reservation, Site, Unit
+from db.models import Activity, AgeGroup, Child, Family, Reservation, Site, Unit
 from db.states import ReservationState as R
 from services.actor import Actor
 from services.booking.rules import LOCAL
 from services.families.names import full_name
+from services.reports.joins import place_and_family
 from services.reports.scope import resolve
 
 COLUMNS = ["Jour", "Lieu", "Activité", "Unité", "Tranche d'âge", "Rang", "Enfant", "Famille",
@@ -25,16 +26,10 @@ def waiting_lists(actor: Actor, start: date, end: date,
     chosen), head of each list first: "Rang" 1 gets the next free place."""
     sel = resolve(actor, start, end, site_ids)
     # The order of services/booking/capacity.queue: rank, then arrival.
-    query = (select(Reservation.slot_id, Reservation.day, Site.name, Activity.name, Unit.name,
-                    AgeGroup.label, Child.first_name, Child.last_name, Family.name,
-                    Family.phone, Reservation.requested_at)
-             .join(CapacitySlot, CapacitySlot.id == Reservation.slot_id)
-             .join(Unit, Unit.id == Reservation.unit_id)
-             .join(Activity, Activity.id == Unit.activity_id)
-             .join(Site, Site.id == Activity.site_id)
-             .join(AgeGroup, AgeGroup.id == CapacitySlot.age_group_id)
-             .join(Child, Child.id == Reservation.child_id)
-             .join(Family, Family.id == Child.family_id)
+    columns = select(Reservation.slot_id, Reservation.day, Site.name, Activity.name, Unit.name,
+                     AgeGroup.label, Child.first_name, Child.last_name, Family.name, Family.phone,
+                     Reservation.requested_at)
+    query = (place_and_family(columns)
              .where(Reservation.state == R.WAITLISTED.value, Reservation.day >= sel.start,
                     Reservation.day <= sel.end, *sel.units(Reservation.unit_id))
              .order_by(Reservation.day, Site.name, Activity.name, Unit.position,
