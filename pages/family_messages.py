@@ -9,11 +9,7 @@ actor = require_family()
 
 st.title("Messages")
 messages.show_flash()
-opened = st.session_state.get(messages.OPENED)
-if opened is not None and (detail := messages.open_thread(actor, opened)) is not None:
-    messages.back_button(staff=False)
-    messages.conversation(False, detail)
-    messages.reply_form(actor, detail.thread)
+if messages.opened_thread(actor, staff=False) is not None:
     st.stop()
 
 st.caption("Écrivez à l'accueil de votre centre : une question, une absence à signaler, un "

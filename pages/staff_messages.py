@@ -11,11 +11,7 @@ actor = require_staff()
 
 st.title("Messages des familles")
 messages.show_flash()
-opened = st.session_state.get(messages.OPENED)
-if opened is not None and (detail := messages.open_thread(actor, opened)) is not None:
-    messages.back_button(staff=True)
-    messages.conversation(True, detail)
-    messages.reply_form(actor, detail.thread)
+if (detail := messages.opened_thread(actor, staff=True)) is not None:
     if detail.thread.state == threads.OPEN and st.button(
             "Clore la conversation", icon=":material/task_alt:", key="thread_close"):
         try:

@@ -115,3 +115,15 @@ def new_thread_form(actor) -> None:  # type: ignore[no-untyped-def]
                 st.session_state[OPENED] = thread_id
                 flash_and_rerun("Message envoyé à l'accueil. Vous serez prévenu(e) par mail "
                                 "de sa réponse.")
+
+
+def opened_thread(actor, staff: bool) -> ThreadDetail | None:  # type: ignore[no-untyped-def]
+    """The thread open on the page, drawn with its back button and reply form; None when the
+    page shows the list instead."""
+    opened = st.session_state.get(OPENED)
+    if opened is None or (detail := open_thread(actor, opened)) is None:
+        return None
+    back_button(staff=staff)
+    conversation(staff, detail)
+    reply_form(actor, detail.thread)
+    return detail
