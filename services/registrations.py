@@ -16,7 +16,7 @@ from services import audit, organisation
 from services.actor import Actor
 from services.errors import InvalidTransition, NotFound, PortalError
 from services.families.scope import visible_child
-from services.mail import outbox
+from services.mail import recipients
 from services.staff.scope import require_family
 
 
@@ -84,13 +84,13 @@ def request_registration(actor: Actor, child_id: int, period_id: int) -> int:
             raise DuplicateRegistration() from exc
         audit.record(session, actor, "request_registration", "registration", registration.id,
                      child_id=child_id, period_id=period_id)
-        outbox.queue(session, outbox.family_recipient(session, child.family_id),
-                     "Demande d'inscription reçue",
+        recipients.queue_family(
+            session, child.family_id, "booking", "Demande d'inscription reçue",
                      f"Bonjour,\n\nNous avons bien reçu votre demande d'inscription de "
                      f"{child.first_name} à « {activity.name} – {period.name} ».\n"
                      f"L'accueil du centre la traite{organisation.get_profile().hours_sentence} ; "
                      "vous recevrez un mail dès qu'elle sera validée.\n\n"
-                     + organisation.signature(), family_id=child.family_id)
+            + organisation.signature(), caused_by=actor.user_id)
         return registration.id
 
 
@@ -131,7 +131,10 @@ def decide_in(session: Session, actor: Actor, registration_id: int, validate: bo
             f"« {activity.name} – {period.name} » {verdict}\n")
     if registration.reason:
         body += f"\nMotif : {registration.reason}\n"
-    outbox.queue(session, outbox.family_recipient(session, child.family_id),
-                 "Inscription validée" if validate else "Demande d'inscription refusée",
-                 body + "\n" + organisation.signature(), family_id=child.family_id)
+    recipients.queue_family(
+        session, child.family_id, "booking",
+        "Inscription validée" if validate else "Demande d'inscription refusée",
+        body + "\n" + organisation.signature(),
+        caused_by=recipients.asked_by(session, "registration", registration.id,
+                                      "request_registration"))
     return Decision(registration.id, registration.state)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, UtcDateTime, utcnow
@@ -42,6 +42,12 @@ class Guardian(Base):
     email: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     relationship: Mapped[str] = mapped_column(String(50), default="")
+    # Which of the family's mails this guardian receives (services/mail/recipients): 'all',
+    # 'mine' (those their own actions caused) or 'none'; the payer receives payment and
+    # safety mails whatever the preference. Exactly one payer per family.
+    mail_preference: Mapped[str] = mapped_column(String(10), default="all",
+                                                 server_default="all")
+    is_payer: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Child(Base):

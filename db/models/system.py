@@ -46,6 +46,11 @@ class Mail(Base):
     # Whose link it is and what for, so a resend issues a new link instead.
     link_user_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     link_purpose: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    # What the mail is about (services/mail/recipients.KINDS), which guardian it went to,
+    # and whose action caused it (a user id; no foreign key, as for audit entries).
+    kind: Mapped[str] = mapped_column(String(20), default="info", server_default="info")
+    guardian_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    caused_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Throttle(Base):

@@ -26,7 +26,7 @@ from services import audit, organisation
 from services.actor import Actor
 from services.billing.credit_notes import credit_invoiced
 from services.errors import PortalError
-from services.mail import outbox
+from services.mail import outbox, recipients
 from services.payments import ledger
 from services.staff import scope
 
@@ -96,13 +96,13 @@ def credit_cancelled(session: Session, charge_ids: Iterable[int], now: datetime)
         returning=(Payment.reference, Payment.id)))  # type: ignore[arg-type]
     insert_rows(session, CreditOrigin, [dict(payment_id=made[ref], charge_id=cid)
                                         for ref, (cid, *_) in zip(notes, owed)])
-    outbox.queue_many(session, [
+    outbox.queue_many(session, recipients.expand(session, [
         (email or "", "Avoir sur votre compte",
          f"Bonjour,\n\nLa prestation « {label} » a été annulée alors qu'elle "
          f"était déjà réglée. Un avoir n° {ref} de {ledger_euros(int(amount))} est disponible "
          "sur votre compte : il servira à régler vos prochaines réservations "
          "(« Mon compte »).\n\n" + organisation.signature(), fam)
-        for ref, (_, fam, label, email, amount) in zip(notes, owed)])
+        for ref, (_, fam, label, email, amount) in zip(notes, owed)], "payment"), kind="payment")
     return [made[ref] for ref in notes]
 
 

@@ -17,7 +17,7 @@ from services.actor import SYSTEM
 from services.billing.accounts import deadline_policy
 from services.billing.pdf import euros
 from services.booking.rules import LOCAL
-from services.mail import outbox
+from services.mail import recipients
 from services.payments import ledger
 from services.reminders import PAYMENT
 from services.reminders.preferences import switched_off
@@ -52,8 +52,8 @@ def send_reminders(today: date | None = None) -> int:
                               "Vous pouvez payer par carte dans « Mon compte » "
                               f"({link(ACCOUNT_PAGE)}) ou à l'accueil.",
                               "", organisation.signature()])
-            outbox.queue(session, outbox.family_recipient(session, family_id),
-                         "Rappel : réservations à régler", body, family_id=family_id)
+            recipients.queue_family(session, family_id, "payment",
+                                    "Rappel : réservations à régler", body)
             audit.record(session, SYSTEM, "payment_reminder", "family", family_id,
                          charges=[c.id for c in due])
         return len(by_family)

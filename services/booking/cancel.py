@@ -113,7 +113,8 @@ def _cancel_once(actor: Actor, registration_id: int, ids: list[int], why: str,
                                 sorted(outcomes.values(), key=lambda c: (c.day, c.unit_id)))
         # The family's confirmation goes in the same INSERT as the promotions' mails.
         promoted = promote_and_notify(session, freed, now,
-                                      mails=[submission_mail(ctx, submission)])
+                                      mails=[submission_mail(ctx, submission)],
+                                      caused_by=actor.user_id)
         audit.record(session, actor, "cancel", "registration", ctx.registration_id,
                      cells=[(c.day.isoformat(), c.unit_id, c.outcome) for c in submission.cells],
                      promoted=[p.id for p in promoted], family_id=ctx.family_id,

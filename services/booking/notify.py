@@ -14,13 +14,16 @@ from services import organisation
 from services.billing.charges import Payer
 from services.booking.context import BookingContext
 from services.booking.outcomes import Submission, confirmation_body, day_label
-from services.mail import outbox
+from services.mail import outbox, recipients
 
 
-def mail_submission(session: Session, ctx: BookingContext, submission: Submission) -> None:
-    """The confirmation after a submission: every date and unit with its outcome."""
-    to, subject, body, family_id = submission_mail(ctx, submission)
-    outbox.queue(session, to, subject, body, family_id=family_id)
+def mail_submission(session: Session, ctx: BookingContext, submission: Submission,
+                    caused_by: int | None = None) -> None:
+    """The confirmation after a submission: every date and unit with its outcome, to the
+    family's recipients (services.mail.recipients)."""
+    outbox.queue_many(session, recipients.expand(session, [submission_mail(ctx, submission)],
+                                                 "booking", caused_by),
+                      kind="booking", caused_by=caused_by)
 
 
 def submission_mail(ctx: BookingContext,

@@ -24,7 +24,7 @@ from services.billing.credits import expire
 from services.booking import capacity
 from services.booking.notify import promoted_mails
 from services.booking.rules import LOCAL
-from services.mail import outbox
+from services.mail import outbox, recipients
 
 
 @dataclass(frozen=True)
@@ -139,13 +139,15 @@ def promote(session: Session, slot_ids: Iterable[int], now: datetime,
 
 def promote_and_notify(session: Session, slot_ids: Iterable[int], now: datetime,
                        limit: int | None = None,
-                       mails: list[tuple[str, str, str, int | None]] | None = None
-                       ) -> list[Promoted]:
+                       mails: list[tuple[str, str, str, int | None]] | None = None,
+                       caused_by: int | None = None) -> list[Promoted]:
     """Promote (see `promote`), charge the validated ones and tell their families; the
     mails go in one INSERT, after `mails` when the caller has more to send with them."""
     promoted = promote(session, slot_ids, now, limit)
     charge_promoted(session, [(p, p.payer, p.unit) for p in promoted
                               if p.state == R.VALIDATED.value and not p.charged],
                     now.astimezone(LOCAL).date())
-    outbox.queue_many(session, [*promoted_mails(promoted), *(mails or [])])
+    outbox.queue_many(session, recipients.expand(
+        session, [*promoted_mails(promoted), *(mails or [])], "booking", caused_by),
+        kind="booking", caused_by=caused_by)
     return promoted

@@ -126,7 +126,7 @@ def _reserve_once(actor: Actor, registration_id: int, wanted: list[tuple[date, i
         audit.record(session, actor, "reserve_by_staff" if by_staff else "reserve",
                      "registration", ctx.registration_id,
                      cells=[(c.day.isoformat(), c.unit_id, c.outcome) for c in submission.cells])
-        mail_submission(session, ctx, submission)
+        mail_submission(session, ctx, submission, actor.user_id)
         return submission
 
 

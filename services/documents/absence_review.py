@@ -21,7 +21,7 @@ from services.booking.rules import LOCAL
 from services.documents.absences import JUSTIFIED, REASONS, REQUESTED, UNJUSTIFIED
 from services.errors import InvalidTransition
 from services.families.names import full_name
-from services.mail import outbox
+from services.mail import recipients
 from services.staff.scope import families_filter, require_reservation
 
 
@@ -81,9 +81,10 @@ def decide_absence(actor: Actor, reservation_id: int, justified: bool) -> None:
                 else "La journée reste facturée selon le règlement du centre."
                 if settings.as_bool(settings.CHARGE_UNJUSTIFIED_ABSENCE)
                 else "La journée ne vous sera pas facturée.", "", organisation.signature()]
-        outbox.queue(session, outbox.family_recipient(session, notice.family_id),
-                     f"Absence du {res.day:%d/%m/%Y} : {verdict}", "\n".join(body),
-                     family_id=notice.family_id)
+        recipients.queue_family(
+            session, notice.family_id, "safety", f"Absence du {res.day:%d/%m/%Y} : {verdict}",
+            "\n".join(body),
+            caused_by=recipients.asked_by(session, "reservation", res.id, "declare_absence"))
         audit.record(session, actor, "decide_absence", "reservation", res.id,
                      family_id=notice.family_id, justified=justified)
 

@@ -13,7 +13,7 @@ from services.booking.capacity import db_now
 from services.booking.rules import LOCAL
 from services.documents.files import ACCEPTED, PENDING, REFUSED
 from services.errors import InvalidTransition
-from services.mail import outbox
+from services.mail import recipients
 from services.staff.scope import require_document
 
 
@@ -58,7 +58,8 @@ def refuse_document(actor: Actor, document_id: int, reason: str) -> None:
                 "", f"Motif : {why}", "",
                 "Vous pouvez en envoyer une nouvelle depuis le portail (« Mes documents »).",
                 "", organisation.signature()]
-        outbox.queue(session, outbox.family_recipient(session, doc.family_id),
-                     "Pièce refusée : " + doc.kind, "\n".join(body), family_id=doc.family_id)
+        recipients.queue_family(
+            session, doc.family_id, "info", "Pièce refusée : " + doc.kind, "\n".join(body),
+            caused_by=recipients.asked_by(session, "document", doc.id, "upload_document"))
         audit.record(session, actor, "refuse_document", "document", doc.id,
                      family_id=doc.family_id, reason=why)

@@ -18,7 +18,7 @@ from services.errors import (Forbidden, InvalidInput, InvalidTransition, NotFoun
                              TooManyRequests)
 from services.families.accounts import GuardianForm, clean_guardian
 from services.health import requests as health
-from services.mail import outbox
+from services.mail import recipients
 from services.staff.scope import families_filter
 
 FIELD_LABELS = {
@@ -82,6 +82,12 @@ def _clean(field: str, value: str, child_id: int | None) -> str:
         cleaned["guardian_id"] = str(validate.integer(data.get("guardian_id"), "Responsable",
                                                       minimum=1, maximum=2**31 - 1))
     return json.dumps(cleaned, ensure_ascii=False, sort_keys=True)
+
+
+def mail_kind(field: str) -> str:
+    """A change to a child's health, care or pick-up persons is a safety mail: the payer
+    always hears of it."""
+    return "safety" if field == "health_notes" or field in health.LABELS else "info"
 
 
 # A family waits for reception's answer before asking again (one pending request per field,
@@ -148,11 +154,11 @@ def queue_request(session, actor: Actor, field: str, new_value: str,  # type: ig
     session.flush()
     audit.record(session, actor, "request_change", "change_request", change.id,
                  field=field, child_id=child_id, family_id=family_id)
-    outbox.queue(session, outbox.family_recipient(session, family_id),
-                 "Demande de modification reçue",
+    recipients.queue_family(
+        session, family_id, mail_kind(field), "Demande de modification reçue",
                  f"Bonjour,\n\nNous avons bien reçu votre demande de modification "
                  f"({FIELD_LABELS[field]}). L'accueil la vérifie et vous répond par mail.\n\n"
-                 + organisation.signature(), family_id=family_id)
+        + organisation.signature(), caused_by=actor.user_id)
     return change.id
 
 
@@ -230,9 +236,12 @@ def decide_change(actor: Actor, change_id: int, approve: bool, reason: str = "")
                 f"{verdict}.\n")
         if reason.strip():
             body += f"\nMotif : {reason.strip()[:1000]}\n"
-        outbox.queue(session, outbox.family_recipient(session, change.family_id),
-                     "Demande de modification " + ("acceptée" if approve else "refusée"),
-                     body + "\n" + organisation.signature(), family_id=change.family_id)
+        recipients.queue_family(
+            session, change.family_id, mail_kind(change.field),
+            "Demande de modification " + ("acceptée" if approve else "refusée"),
+            body + "\n" + organisation.signature(),
+            caused_by=recipients.asked_by(session, "change_request", change.id,
+                                          "request_change"))
         return change.state
 
 

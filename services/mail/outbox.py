@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,7 +16,7 @@ from db import settings
 from db.base import utcnow
 from db.bulk import insert_rows
 from db.engine import read, transaction
-from db.models import Family, Mail
+from db.models import Mail
 from db.states import MailState
 from services import audit
 from services.actor import Actor
@@ -32,24 +34,29 @@ def smtp_configured() -> bool:
 
 
 def queue(session: Session, recipient: str, subject: str, body: str,
-          family_id: int | None = None) -> Mail | None:
-    """Queue a mail; without SMTP settings it stays in the local outbox, readable by staff."""
+          family_id: int | None = None, kind: str = "info", guardian_id: int | None = None,
+          caused_by: int | None = None) -> Mail | None:
+    """Queue a mail; without SMTP settings it stays in the local outbox, readable by staff.
+    A family's mails go through services.mail.recipients, which picks its guardians."""
     if not recipient:
         return None
     state = MailState.QUEUED if smtp_configured() else MailState.LOCAL
     mail = Mail(recipient=recipient, subject=subject, body=body, family_id=family_id,
-                state=state.value)
+                state=state.value, kind=kind, guardian_id=guardian_id, caused_by=caused_by)
     session.add(mail)
     return mail
 
 
-def queue_many(session: Session, mails: list[tuple[str, str, str, int | None]]) -> int:
-    """Queue many mails (recipient, subject, body, family id) in one INSERT, in this order;
-    those without a recipient are skipped, as by `queue`. Returns how many were queued."""
+def queue_many(session: Session, mails: Sequence[tuple[Any, ...]], kind: str = "info",
+               caused_by: int | None = None) -> int:
+    """Queue many mails (recipient, subject, body, family id[, guardian id]) in one INSERT,
+    in this order; those without a recipient are skipped, as by `queue`. Returns how many
+    were queued."""
     state = (MailState.QUEUED if smtp_configured() else MailState.LOCAL).value
     rows = [dict(recipient=to, subject=subject, body=body, family_id=family_id, state=state,
-                 attempts=0, last_error="", created_at=utcnow())
-            for to, subject, body, family_id in mails if to]
+                 attempts=0, last_error="", created_at=utcnow(), kind=kind,
+                 guardian_id=rest[0] if rest else None, caused_by=caused_by)
+            for to, subject, body, family_id, *rest in mails if to]
     if rows:
         insert_rows(session, Mail, rows)
     return len(rows)
@@ -60,7 +67,8 @@ def queue_link(session: Session, recipient: str, subject: str, body: str, link: 
     """Queue a mail carrying a single-use link. The stored body shows the link masked; the
     link itself is kept apart until SMTP delivers it, or, without SMTP, written on the server's
     console (whoever runs the server hands it over), never in the local outbox."""
-    mail = queue(session, recipient, subject, body.replace(link, LINK_MASK), family_id)
+    mail = queue(session, recipient, subject, body.replace(link, LINK_MASK), family_id,
+                 kind="account")
     if mail is None:
         return None
     mail.link_user_id, mail.link_purpose = user_id, purpose
@@ -75,11 +83,6 @@ def queue_link(session: Session, recipient: str, subject: str, body: str, link: 
 def unmask(body: str, link: str | None) -> str:
     """The body as it is sent: the masked link replaced by the real one."""
     return body.replace(LINK_MASK, link) if link else body
-
-
-def family_recipient(session: Session, family_id: int) -> str:
-    family = session.get(Family, family_id)
-    return family.email if family else ""
 
 
 @dataclass(frozen=True)

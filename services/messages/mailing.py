@@ -15,7 +15,7 @@ from db.states import HOLDS_PLACE, RegistrationState
 from services import audit, organisation
 from services.actor import Actor
 from services.errors import InvalidInput, NotFound
-from services.mail import outbox
+from services.mail import recipients as mail
 from services.messages.writing import clean_body, clean_subject, open_from_centre
 
 MAX_DAYS = 62
@@ -93,8 +93,8 @@ def send_mailing(actor: Actor, audience: Audience, subject: str, body: str) -> i
             raise InvalidInput("Aucune famille ne correspond à ce choix : rien n'a été envoyé.")
         for recipient in recipients:
             thread = open_from_centre(session, actor, recipient.family_id, subject, signed)
-            outbox.queue(session, recipient.email, subject, signed,
-                         family_id=recipient.family_id)
+            mail.queue_family(session, recipient.family_id, "info", subject, signed,
+                              caused_by=actor.user_id)
             audit.record(session, actor, "message_thread_start", "message_thread", thread.id,
                          family_id=recipient.family_id, mailing=True)
         audit.record(session, actor, "activity_mailing", "activity", audience.activity_id,

@@ -9,7 +9,7 @@ from db import settings
 from db.models import Family, MessageThread, StaffSite, UserAccount
 from db.states import Role
 from services import organisation
-from services.mail import outbox
+from services.mail import outbox, recipients
 from services.staff.scope import family_site_ids
 
 # The pages' addresses (ui/nav.py; tests/services/test_messages.py checks they agree).
@@ -26,8 +26,8 @@ def tell_family(session: Session, thread: MessageThread) -> None:
     body = ("Bonjour,\n\nL'accueil vous a écrit dans votre messagerie du portail famille.\n"
             "Pour lire le message et y répondre : "
             f"{page_link(FAMILY_PAGE)}\n\n" + organisation.signature())
-    outbox.queue(session, outbox.family_recipient(session, thread.family_id),
-                 "Nouveau message de l'accueil", body, family_id=thread.family_id)
+    recipients.queue_family(session, thread.family_id, "message",
+                            "Nouveau message de l'accueil", body)
 
 
 def staff_recipients(session: Session, family_id: int) -> list[str]:

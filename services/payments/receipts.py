@@ -13,7 +13,7 @@ from services.actor import Actor
 from services.billing.pdf import Document, euros
 from services.booking.rules import LOCAL
 from services.errors import NotFound
-from services.mail import outbox
+from services.mail import recipients
 from services.staff import scope
 
 METHODS_FR = {"card_online": "carte bancaire (en ligne)",
@@ -41,8 +41,9 @@ def mail_receipt(session: Session, payment: Payment) -> None:
         "", "Il règle :", *(lines or ["- (montant gardé en avoir sur votre compte)"]), "",
         "Le reçu au format PDF est disponible dans « Mon compte ».", "",
         organisation.signature()])
-    outbox.queue(session, outbox.family_recipient(session, payment.family_id),
-                 f"Reçu de paiement {payment.reference}", body, family_id=payment.family_id)
+    recipients.queue_family(session, payment.family_id, "payment",
+                            f"Reçu de paiement {payment.reference}", body,
+                            caused_by=payment.recorded_by)
 
 
 def receipt_pdf(actor: Actor, reference: str) -> bytes:

@@ -13,7 +13,7 @@ from db.engine import read, transaction, with_retry
 from services import audit
 from services.actor import SYSTEM
 from services.booking.rules import LOCAL
-from services.mail import outbox
+from services.mail import recipients
 from services.reminders import ADD_DEADLINE, DOCUMENT, OPENING
 from services.reminders.deadline import due_add_deadlines
 from services.reminders.documents import due_documents
@@ -65,9 +65,9 @@ def _send_kind(kind: str, due: list[Due], now: datetime) -> int:
                 keys[item.family_id].append(item.key)
         wording = WORDING[kind]
         for family_id, family_lines in lines.items():
-            outbox.queue(session, outbox.family_recipient(session, family_id), wording.subject,
-                         body(wording.intro, family_lines, wording.action, wording.page),
-                         family_id=family_id)
+            recipients.queue_family(session, family_id, "reminder", wording.subject,
+                                    body(wording.intro, family_lines, wording.action,
+                                         wording.page))
             audit.record(session, SYSTEM, f"reminder_{kind}", "family", family_id,
                          family_id=family_id, keys=keys[family_id])
         return len(lines)

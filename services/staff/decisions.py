@@ -21,7 +21,7 @@ from services.booking.notify import lines_by_family
 from services.booking.promotion import promote_and_notify
 from services.booking.rules import LOCAL
 from services.errors import InvalidInput, PortalError
-from services.mail import outbox
+from services.mail import recipients
 
 MAX_BATCH = 500
 
@@ -160,7 +160,6 @@ def _mail(session: Session, done: list[Reservation], label: str, reason: str) ->
         if reason:
             body += ["", f"Motif : {reason}"]
         body += ["", organisation.signature()]
-        outbox.queue(session, outbox.family_recipient(session, family_id),
-                     "Décision de l'accueil sur vos réservations", "\n".join(body),
-                     family_id=family_id)
+        recipients.queue_family(session, family_id, "booking",
+                                "Décision de l'accueil sur vos réservations", "\n".join(body))
 

@@ -24,7 +24,7 @@ from services.booking.notify import lines_by_family, mail_submission
 from services.booking.outcomes import CellOutcome, Submission
 from services.booking.rules import LOCAL, why_cannot_cancel
 from services.errors import NotFound
-from services.mail import outbox
+from services.mail import recipients
 from services.payments import ledger
 
 
@@ -143,8 +143,8 @@ def mail_promoted(session: Session, promoted: list[Reservation]) -> None:
         body = "\n".join(["Bonjour,", "", "Une place s'est libérée : votre demande en liste "
                           "d'attente a obtenu une place.", "", *lines, "",
                           organisation.signature()])
-        outbox.queue(session, outbox.family_recipient(session, fam),
-                     "Une place s'est libérée pour votre enfant", body, family_id=fam)
+        recipients.queue_family(session, fam, "booking",
+                                "Une place s'est libérée pour votre enfant", body)
 
 
 def cancel_charges(session: Session, reservation_ids: Iterable[int], now: datetime) -> int:
@@ -176,13 +176,13 @@ def credit_cancelled(session: Session, charge_ids: Iterable[int], now: datetime)
         note = ledger.record_paid(session, charge.family_id, PaymentMethod.CREDIT_NOTE.value,
                                   amount, now, None, f"Avoir : {charge.label}", prefix="AV")
         session.add(CreditOrigin(payment_id=note.id, charge_id=charge.id))
-        outbox.queue(session, outbox.family_recipient(session, charge.family_id),
+        recipients.queue_family(session, charge.family_id, "payment",
                      "Avoir sur votre compte",
                      f"Bonjour,\n\nLa prestation « {charge.label} » a été annulée alors qu'elle "
                      f"était déjà réglée. Un avoir n° {note.reference} de "
                      f"{ledger_euros(amount)} est disponible sur votre compte : il servira à "
                      "régler vos prochaines réservations (« Mon compte »).\n\n"
-                     + organisation.signature(), family_id=charge.family_id)
+                     + organisation.signature())
         notes.append(note.id)
     session.flush()
     return notes
