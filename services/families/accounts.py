@@ -118,10 +118,11 @@ def create_family(actor: Actor, organisation_id: int, form: FamilyForm) -> int:
                         phone=form.phone, email=form.email.strip().lower(), qf=form.qf)
         session.add(family)
         session.flush()
-        for g in form.guardians:
+        for i, g in enumerate(form.guardians):
+            # The first guardian pays until staff name another (services/families/guardians).
             guardian = Guardian(family_id=family.id, first_name=g.first_name.strip(),
                                 last_name=g.last_name.strip(), email=g.email.strip().lower(),
-                                phone=g.phone, relationship=g.relationship)
+                                phone=g.phone, relationship=g.relationship, is_payer=i == 0)
             session.add(guardian)
             session.flush()
             if g.email.strip():

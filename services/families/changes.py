@@ -10,12 +10,13 @@ from sqlalchemy import select
 
 from db.base import utcnow
 from db.engine import read, transaction
-from db.models import ChangeRequest, Child, Family, Guardian
+from db.models import ChangeRequest, Child, Family, Guardian, UserAccount
 from db.states import ChangeRequestState as S
 from services import audit, organisation, validate
 from services.actor import Actor
 from services.errors import (Forbidden, InvalidInput, InvalidTransition, NotFound,
                              TooManyRequests)
+from services.families import guardians
 from services.families.accounts import GuardianForm, clean_guardian
 from services.health import requests as health
 from services.mail import recipients
@@ -258,8 +259,28 @@ def _apply(session, change: ChangeRequest, label: str) -> None:  # type: ignore[
         data = json.loads(change.new_value)
         if change.field == "guardian_add":
             session.add(Guardian(family_id=change.family_id,
+                                 is_payer=guardians.first_payer(session, change.family_id),
                                  **{k: data.get(k, "") for k in GUARDIAN_KEYS}))
         else:
             guardian = session.get(Guardian, int(data["guardian_id"]))
+            _move_login(session, guardian.id, data.get("email", ""))
             for key in GUARDIAN_KEYS:
                 setattr(guardian, key, data.get(key, ""))
+
+
+def _move_login(session, guardian_id: int, email: str) -> None:  # type: ignore[no-untyped-def]
+    """A guardian's new e-mail is their sign-in address too; refused (nothing changed) when
+    another account signs in with it."""
+    email = email.strip().lower()
+    for user in session.scalars(select(UserAccount).where(UserAccount.guardian_id == guardian_id)):
+        if user.email == email:
+            continue
+        if not email:
+            raise InvalidInput("Ce responsable a un accès au portail : son adresse e-mail ne "
+                               "peut pas être effacée. Refusez la demande ou gardez l'adresse.")
+        if session.scalar(select(UserAccount.id).where(UserAccount.email == email,
+                                                       UserAccount.id != user.id)):
+            raise InvalidInput(f"L'adresse {email} est déjà celle d'un autre compte du portail : "
+                               "la modification ne peut pas être acceptée. Refusez la demande "
+                               "en indiquant le motif, ou voyez avec la famille.")
+        user.email = email

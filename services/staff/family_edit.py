@@ -17,6 +17,7 @@ from services.errors import InvalidInput, NotFound
 from services.families.accounts import (ChildForm, EmailTaken, FamilyForm, GuardianForm,
                                        clean_child, clean_family, clean_guardian,
                                        check_email, create_family)
+from services.families import guardians
 from services.staff.scope import require_family
 
 CONTACT = "Contact"  # a person to call or who may fetch the child, without a portal account
@@ -77,7 +78,9 @@ def add_guardian(actor: Actor, family_id: int, form: GuardianForm) -> int:
         family = require_family(session, actor, family_id)
         guardian = Guardian(family_id=family_id, first_name=form.first_name.strip(),
                             last_name=form.last_name.strip(), email=email,
-                            phone=form.phone.strip(), relationship=form.relationship.strip())
+                            phone=form.phone.strip(), relationship=form.relationship.strip(),
+                            is_payer=form.relationship != CONTACT
+                            and guardians.first_payer(session, family_id))
         session.add(guardian)
         session.flush()
         if email and form.relationship != CONTACT:

@@ -29,7 +29,7 @@ from services.documents import files as doc_files
 from services.documents import review as doc_review
 from services.documents import types as doc_types
 from services.config import accounts as staff_accounts
-from services.families import accounts, changes, children, overview
+from services.families import accounts, changes, children, guardians, overview
 from services.families import file as family_file
 from services.families.rights import anonymise, closure
 from services.families.rights import export as rights_export
@@ -143,6 +143,8 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
                                                        {(1, w.units_peri[2])}), (STAFF, FAMILY)),
     "catalogue.offer.list_offer": (lambda a, w, t: offer.list_offer(a, t.child, w.today),
                                    (STAFF, FAMILY)),
+    "families.guardians.list_guardians": (
+        lambda a, w, t: guardians.list_guardians(a, t.family), (STAFF, FAMILY)),
     "families.file.get_file": (lambda a, w, t: family_file.get_file(a, t.family),
                                (STAFF, FAMILY)),
     "reminders.preferences.get_reminder_preferences": (
@@ -252,6 +254,10 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
         lambda a, w, t: family_edit.add_child(a, t.family, ChildForm("Max", "DURAND",
                                                                      date(2017, 3, 1))),
         (STAFF,)),
+    "families.guardians.invite_guardian": (
+        lambda a, w, t: guardians.invite_guardian(a, t.guardian), (STAFF, FAMILY)),
+    "families.guardians.set_payer": (
+        lambda a, w, t: guardians.set_payer(a, t.guardian), (STAFF,)),
     "families.children.add_child": (
         lambda a, w, t: children.add_child(a, t.family, ChildForm("Ana", "DURAND",
                                                                   date(2018, 3, 1))), (STAFF,)),
