@@ -1,0 +1,117 @@
+"""Who receives a family's mail: each guardian by their preference, the payer always the
+payment and safety mails, the household's address when no guardian has one; on both engines."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import select
+
+from db.engine import read, transaction
+from db.models import Mail, UserAccount
+from services.errors import Forbidden, InvalidInput
+from services.families import accounts, guardians
+from services.families.accounts import FamilyForm, GuardianForm
+from services.families.changes import decide_change, request_change
+from services.mail import recipients
+from services.mail.recipients import KINDS, TO_PAYER
+from services.staff import family_edit
+from tests.world import PASSWORD, sign_in
+
+FAMILY_KINDS = [k for k in KINDS if k != "account"]
+
+
+def user_id(email: str) -> int:
+    with read() as session:
+        found = session.scalar(select(UserAccount.id).where(UserAccount.email == email))
+    assert found is not None
+    return int(found)
+
+
+def second_guardian(world) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    """Julie joins the DURAND family with a login of her own; (her guardian id, user id)."""
+    gid = family_edit.add_guardian(world.staff, world.family_b_id,
+                                   GuardianForm("Julie", "DURAND", "julie@test.example"))
+    uid = user_id("julie@test.example")
+    accounts.set_password_directly(world.manager, uid, PASSWORD)
+    return gid, uid
+
+
+def resolve(family_id: int, kind: str, caused_by: int | None = None) -> list[str]:
+    with read() as session:
+        return sorted(r.email for r in recipients.family_recipients(session, family_id, kind,
+                                                                    caused_by))
+
+
+@pytest.mark.parametrize("preference", ["all", "mine", "none"])
+def test_each_preference_against_each_kind_and_cause(world, preference):
+    _, julie = second_guardian(world)
+    marc = user_id("durand@test.example")
+    guardians.set_mail_preference(sign_in("julie@test.example"), preference)
+    for kind in FAMILY_KINDS:
+        for cause in (julie, marc, None):
+            gets = preference == "all" or (preference == "mine" and cause == julie)
+            expected = sorted(["durand@test.example"] + (["julie@test.example"] if gets else []))
+            assert resolve(world.family_b_id, kind, cause) == expected, (kind, cause)
+
+
+def test_the_payer_gets_payment_and_safety_mails_whatever_the_preference(world):
+    gid, _ = second_guardian(world)
+    guardians.set_mail_preference(world.family_b, "none")  # Marc, the first guardian, pays
+    for kind in FAMILY_KINDS:
+        expected = ["durand@test.example"] * (kind in TO_PAYER) + ["julie@test.example"]
+        assert resolve(world.family_b_id, kind) == expected, kind
+    guardians.set_payer(world.staff, gid)
+    guardians.set_mail_preference(sign_in("julie@test.example"), "none")
+    assert resolve(world.family_b_id, "payment") == ["julie@test.example"]
+    assert resolve(world.family_b_id, "info") == []
+    assert [g.is_payer for g in guardians.list_guardians(world.staff, world.family_b_id)] == \
+        [False, True]
+
+
+def test_a_family_without_a_guardians_email_keeps_its_household_address(world):
+    family = accounts.create_family(world.staff, world.organisation, FamilyForm(
+        "MOREL", [GuardianForm("Anne", "MOREL")], email="foyer.morel@test.example"))
+    for kind in FAMILY_KINDS:
+        assert resolve(family, kind) == ["foyer.morel@test.example"]
+    # A household with guardians' addresses no longer mails the household's own address.
+    petit = accounts.create_family(world.staff, world.organisation, FamilyForm(
+        "PETIT", [GuardianForm("Luc", "PETIT", "luc@test.example")],
+        email="foyer.petit@test.example"))
+    assert resolve(petit, "info") == ["luc@test.example"]
+
+def test_no_address_twice_and_several_households_at_once(world):
+    change = request_change(world.family_b, "guardian_add", json.dumps(
+        {"first_name": "Marc", "last_name": "DURAND", "email": "Durand@Test.example"}))
+    decide_change(world.staff, change, approve=True)
+    assert resolve(world.family_b_id, "info") == ["durand@test.example"]
+    with read() as session:
+        both = recipients.for_families(session, [world.family_a_id, world.family_b_id,
+                                                 world.family_b_id], "safety")
+    assert sorted(r.email for r in both) == ["dupont@test.example", "durand@test.example"]
+
+
+def test_account_mails_never_go_through_the_family(world):
+    with read() as session, pytest.raises(ValueError):
+        recipients.family_recipients(session, world.family_b_id, "account")
+
+
+def test_queued_mails_say_their_kind_guardian_and_cause(world):
+    gid, julie = second_guardian(world)
+    with transaction() as session:
+        assert recipients.queue_family(session, world.family_b_id, "safety", "Sujet",
+                                       "Corps", caused_by=julie) == 2
+    with read() as session:
+        rows = session.execute(select(Mail.recipient, Mail.kind, Mail.guardian_id,
+                                      Mail.caused_by).where(Mail.subject == "Sujet")
+                               .order_by(Mail.id)).all()
+    assert [(r.recipient, r.kind, r.caused_by) for r in rows] == [
+        ("durand@test.example", "safety", julie), ("julie@test.example", "safety", julie)]
+    assert rows[1].guardian_id == gid
+
+
+def test_a_preference_is_one_of_three_and_only_a_guardian_chooses_it(world):
+    with pytest.raises(InvalidInput):
+        guardians.set_mail_preference(world.family_b, "some")
+    with pytest.raises(Forbidden):
+        guardians.set_mail_preference(world.staff, "all")
