@@ -6,7 +6,7 @@ import streamlit as st
 from services.errors import PortalError
 from services.families.changes import request_change
 from services.families.file import get_file
-from ui import health_forms
+from ui import guardians, health_forms
 from ui.changes import pending_changes
 from ui.failure import show_error
 from ui.format import day
@@ -63,11 +63,7 @@ health_forms.health_sheets(actor, file.children)
 health_forms.pickup_persons(actor)
 
 st.header("Responsables légaux")
-for g in file.guardians:
-    with st.container(border=True):
-        st.write(f"**{md(g.first_name)} {md(g.last_name)}** "
-                 f"({md(g.relationship or 'responsable')}) · "
-                 f"{md(g.email or 'sans e-mail')} · {md(g.phone or 'sans téléphone')}")
+guardians.family_panel(actor)
 with st.expander("Ajouter ou modifier un responsable légal"):
     with st.form("guardian"):
         options = {0: "Nouveau responsable légal"} | {

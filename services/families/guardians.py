@@ -30,6 +30,7 @@ class GuardianAccess:
     first_name: str
     last_name: str
     email: str
+    phone: str
     relationship: str
     is_payer: bool
     mail_preference: str
@@ -66,7 +67,8 @@ def list_guardians(actor: Actor, family_id: int | None = None) -> list[GuardianA
         logins = {g: (u, has) for u, g, has in session.execute(
             select(UserAccount.id, UserAccount.guardian_id, UserAccount.password_hash.is_not(None))
             .where(UserAccount.family_id == family_id, UserAccount.guardian_id.is_not(None)))}
-        return [GuardianAccess(g.id, g.first_name, g.last_name, g.email, g.relationship,
+        return [GuardianAccess(g.id, g.first_name, g.last_name, g.email, g.phone,
+                               g.relationship,
                                g.is_payer, g.mail_preference, g.id in logins,
                                bool(logins.get(g.id, (None, False))[1]),
                                not actor.is_staff and logins.get(g.id, (None,))[0]
