@@ -35,8 +35,8 @@ def _invite_button(actor: Actor, g: GuardianAccess, label: str) -> None:
     if g.may_be_invited and st.button(label, key=f"invite_guardian_{g.id}",
                                       icon=":material/send:"):
         flash.save(lambda: invite_guardian(actor, g.id),
-                   f"Lien envoyé à {g.first_name} {g.last_name} : il est valable {valid_hours()} "
-                   "heures et ne sert qu'une fois.", FLASH)
+                   f"Lien envoyé à {md(g.first_name)} {md(g.last_name)} : il est valable "
+                   f"{valid_hours()} heures et ne sert qu'une fois.", FLASH)
 
 
 def family_panel(actor: Actor) -> None:
@@ -69,7 +69,7 @@ def staff_panel(actor: Actor, family_id: int) -> None:
         return
     st.markdown("**Responsables légaux et accès au portail**")
     for g in people:
-        st.markdown(f"- {_line(g)}")
+        st.markdown(_line(g))
         _invite_button(actor, g, f"Ouvrir l'accès de {md(g.first_name)} {md(g.last_name)}")
     options = {g.id: f"{g.first_name} {g.last_name}" for g in people}
     payer = next((g.id for g in people if g.is_payer), None)

@@ -59,6 +59,8 @@ OTHER = {
     "families.accounts.create_family": "creates a new file",
     "families.accounts.create_staff_user": "manager only, no family",
     "families.file.update_contact": "the signed-in family's own contact",
+    "families.guardians.set_mail_preference": "the signed-in guardian's own choice: "
+                                              "tests/services/test_mail_recipients.py",
     "staff.family_edit.register_family": "creates a new file",
     "staff.overview.get_overview": "counts: tests/security/test_access.py, dashboard test",
     "staff.waitlist.list_waiting_days": "site named and checked; days and counts only",
