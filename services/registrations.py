@@ -17,6 +17,7 @@ from services.actor import Actor
 from services.errors import InvalidTransition, NotFound, PortalError
 from services.families.scope import visible_child
 from services.mail import outbox
+from services.mail.pages import go_line
 from services.staff.scope import require_family
 
 
@@ -90,6 +91,7 @@ def request_registration(actor: Actor, child_id: int, period_id: int) -> int:
                      f"{child.first_name} à « {activity.name} – {period.name} ».\n"
                      f"L'accueil du centre la traite{organisation.get_profile().hours_sentence} ; "
                      "vous recevrez un mail dès qu'elle sera validée.\n\n"
+                     f"{go_line('home', 'Votre tableau de bord')}\n\n"
                      + organisation.signature(), family_id=child.family_id)
         return registration.id
 
@@ -133,5 +135,6 @@ def decide_in(session: Session, actor: Actor, registration_id: int, validate: bo
         body += f"\nMotif : {registration.reason}\n"
     outbox.queue(session, outbox.family_recipient(session, child.family_id),
                  "Inscription validée" if validate else "Demande d'inscription refusée",
-                 body + "\n" + organisation.signature(), family_id=child.family_id)
+                 body + "\n" + go_line("bookings" if validate else "home") + "\n\n"
+                 + organisation.signature(), family_id=child.family_id)
     return Decision(registration.id, registration.state)

@@ -19,6 +19,7 @@ from services.errors import (Forbidden, InvalidInput, InvalidTransition, NotFoun
 from services.families.accounts import GuardianForm, clean_guardian
 from services.health import requests as health
 from services.mail import outbox
+from services.mail.pages import go_line
 from services.staff.scope import families_filter
 
 FIELD_LABELS = {
@@ -152,7 +153,7 @@ def queue_request(session, actor: Actor, field: str, new_value: str,  # type: ig
                  "Demande de modification reçue",
                  f"Bonjour,\n\nNous avons bien reçu votre demande de modification "
                  f"({FIELD_LABELS[field]}). L'accueil la vérifie et vous répond par mail.\n\n"
-                 + organisation.signature(), family_id=family_id)
+                 f"{go_line('family')}\n\n" + organisation.signature(), family_id=family_id)
     return change.id
 
 
@@ -232,7 +233,8 @@ def decide_change(actor: Actor, change_id: int, approve: bool, reason: str = "")
             body += f"\nMotif : {reason.strip()[:1000]}\n"
         outbox.queue(session, outbox.family_recipient(session, change.family_id),
                      "Demande de modification " + ("acceptée" if approve else "refusée"),
-                     body + "\n" + organisation.signature(), family_id=change.family_id)
+                     body + "\n" + go_line("family") + "\n\n" + organisation.signature(),
+                     family_id=change.family_id)
         return change.state
 
 
