@@ -3,7 +3,10 @@
 its first bytes: the name of an uploaded file says nothing of what it holds."""
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
+
+from PIL import Image, UnidentifiedImageError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,10 +39,19 @@ def media_type_of(data: bytes) -> str:
     if len(data) > MAX_LOGO:
         raise InvalidInput("Le logo ne doit pas dépasser 512 Ko : enregistrez-le en plus petit "
                            "(par exemple 400 pixels de large).")
-    for signature, media_type in _SIGNATURES.items():
-        if data.startswith(signature):
-            return media_type
-    raise InvalidInput("Le logo doit être une image PNG ou JPEG.")
+    media_type = next((kind for signature, kind in _SIGNATURES.items()
+                       if data.startswith(signature)), None)
+    if media_type is None:
+        raise InvalidInput("Le logo doit être une image PNG ou JPEG.")
+    # The right first bytes, then a whole image behind them: a truncated or forged file
+    # would show as a broken image in every mail (Pillow comes with fpdf2).
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise InvalidInput("Ce fichier n'est pas une image lisible : enregistrez le logo "
+                           "à nouveau en PNG ou JPEG.") from None
+    return media_type
 
 
 def _organisation(session: Session) -> Organisation:

@@ -18,12 +18,13 @@ from services.mail.dates import day_words
 from services.mail.delivery import deliver_pending
 from services.messages import mailing, writing
 from services.messages.mailing import Audience
+from tests.images import image
 from tests.money import registered
 from tests.smtp import html_of, text_of
 from tests.world import PASSWORD, sign_in
 
-PNG = b"\x89PNG\r\n\x1a\n" + bytes(200)
-JPEG = b"\xff\xd8\xff\xe0" + bytes(200)
+PNG = image("PNG")
+JPEG = image("JPEG")
 HOSTILE = "<script>alert('x')</script>"
 
 
@@ -98,6 +99,8 @@ def test_the_logo_travels_inside_the_mail_under_its_content_id(world, smtp_serve
 def test_the_logo_is_a_png_or_a_jpeg_of_at_most_512_kb(world):
     with pytest.raises(InvalidInput, match="PNG ou JPEG"):
         centre_logo.set_logo(world.manager, b"<svg onload=alert(1)>")
+    with pytest.raises(InvalidInput, match="pas une image lisible"):
+        centre_logo.set_logo(world.manager, b"\x89PNG\r\n\x1a\n" + bytes(300))  # forged
     with pytest.raises(InvalidInput, match="512 Ko"):
         centre_logo.set_logo(world.manager, PNG + bytes(512 * 1024))
     with pytest.raises(Forbidden):
