@@ -80,12 +80,12 @@ def _blocks(body: str) -> str:
 
 def _header(profile: Profile, logo_cid: str) -> str:
     name = escape(profile.signature)
-    logo = (f'<img src="cid:{escape(logo_cid)}" alt="Logo {name}" style="max-height:64px;'
-            'max-width:180px;vertical-align:middle;margin-right:12px;border:0">'
-            if logo_cid else "")
+    # The logo on its own line above the name: side by side, a long name wraps under the
+    # logo on a phone.
+    logo = (f'<img src="cid:{escape(logo_cid)}" alt="Logo {name}" style="display:block;'
+            'max-height:64px;max-width:180px;margin:0 0 8px;border:0">' if logo_cid else "")
     return (f'<div style="padding:16px 24px;border-bottom:3px solid {BLUE}">{logo}'
-            f'<span style="font-size:20px;font-weight:bold;vertical-align:middle">{name}</span>'
-            "</div>")
+            f'<div style="font-size:20px;font-weight:bold;line-height:1.3">{name}</div></div>')
 
 
 def _footer(profile: Profile) -> str:
