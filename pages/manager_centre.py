@@ -4,6 +4,7 @@ import streamlit as st
 from services import centre_logo, organisation
 from services.errors import PortalError
 from ui.centre_form import profile_fields, rules_upload
+from ui.chrome import logo_bytes
 from ui.failure import show_error
 from ui.guard import require_manager
 
@@ -51,6 +52,7 @@ if st.button("Enregistrer le logo", disabled=uploaded is None):
     except PortalError as error:
         show_error(error)
     else:
+        logo_bytes.clear()
         st.session_state["centre_flash"] = "Logo enregistré : il apparaît dans les mails."
         st.rerun()
 if logo and st.button("Retirer le logo"):
@@ -59,5 +61,6 @@ if logo and st.button("Retirer le logo"):
     except PortalError as error:
         show_error(error)
     else:
+        logo_bytes.clear()
         st.session_state["centre_flash"] = "Logo retiré."
         st.rerun()

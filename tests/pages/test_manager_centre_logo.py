@@ -56,3 +56,18 @@ def test_a_text_file_named_png_or_a_too_big_image_changes_nothing(sqlite_db):
     _upload(at, "grand.png", PNG + bytes(600 * 1024))
     assert "ne doit pas dépasser 512 Ko" in shown(at.error[0].value)
     assert centre_logo.get_logo() is None and _actions() == []
+
+
+def test_the_menu_is_given_the_logo_once_put_up(sqlite_db):
+    from ui.chrome import logo_bytes
+
+    # st.logo travels outside the page's elements, where AppTest does not collect it: the
+    # test checks the app runs with and without a logo, and what the menu is given.
+    world = _built()
+    logo_bytes.clear()
+    assert not page_as("Home.py", MANAGER).exception and logo_bytes() is None
+    at = page_as(PAGE, MANAGER)
+    _upload(at, "logo.png", PNG)  # the page clears the menu's copy
+    at = page_as("Home.py", MANAGER)
+    assert not at.exception and logo_bytes() == PNG
+    del world
