@@ -1,9 +1,10 @@
 """Mon centre: the organisation's identity as families and letters show it (managers)."""
 import streamlit as st
 
-from services import organisation
+from services import centre_logo, organisation
 from services.errors import PortalError
 from ui.centre_form import profile_fields, rules_upload
+from ui.chrome import logo_bytes
 from ui.failure import show_error
 from ui.guard import require_manager
 
@@ -36,3 +37,30 @@ if submitted:
 if profile.has_rules_pdf and (data := organisation.rules_pdf()):
     st.download_button("Télécharger le règlement intérieur (PDF)", data,
                        file_name="reglement_interieur.pdf", mime="application/pdf")
+
+st.subheader("Logo du centre")
+st.caption("Affiché en tête des mails envoyés aux familles. Une image PNG ou JPEG de 512 Ko "
+           "au plus, de préférence plus large que haute.")
+logo = centre_logo.get_logo()
+if logo:
+    st.image(logo.data, width=160)
+uploaded = st.file_uploader("Choisir le logo (PNG ou JPEG, 512 Ko au plus)",
+                            type=["png", "jpg", "jpeg"], key="centre_logo", max_upload_size=1)
+if st.button("Enregistrer le logo", disabled=uploaded is None):
+    try:
+        centre_logo.set_logo(actor, uploaded.getvalue() if uploaded is not None else b"")
+    except PortalError as error:
+        show_error(error)
+    else:
+        logo_bytes.clear()
+        st.session_state["centre_flash"] = "Logo enregistré : il apparaît dans les mails."
+        st.rerun()
+if logo and st.button("Retirer le logo"):
+    try:
+        centre_logo.remove_logo(actor)
+    except PortalError as error:
+        show_error(error)
+    else:
+        logo_bytes.clear()
+        st.session_state["centre_flash"] = "Logo retiré."
+        st.rerun()

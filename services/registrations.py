@@ -17,6 +17,7 @@ from services.actor import Actor
 from services.errors import InvalidTransition, NotFound, PortalError
 from services.families.scope import visible_child
 from services.mail import recipients
+from services.mail.pages import go_line
 from services.staff.scope import require_family
 
 
@@ -90,7 +91,8 @@ def request_registration(actor: Actor, child_id: int, period_id: int) -> int:
                      f"{child.first_name} à « {activity.name} – {period.name} ».\n"
                      f"L'accueil du centre la traite{organisation.get_profile().hours_sentence} ; "
                      "vous recevrez un mail dès qu'elle sera validée.\n\n"
-            + organisation.signature(), caused_by=actor.user_id)
+                     f"{go_line('home', 'Votre tableau de bord')}\n\n"
+                     + organisation.signature(), caused_by=actor.user_id)
         return registration.id
 
 
@@ -134,7 +136,8 @@ def decide_in(session: Session, actor: Actor, registration_id: int, validate: bo
     recipients.queue_family(
         session, child.family_id, "booking",
         "Inscription validée" if validate else "Demande d'inscription refusée",
-        body + "\n" + organisation.signature(),
+        body + "\n" + go_line("bookings" if validate else "home") + "\n\n"
+        + organisation.signature(),
         caused_by=recipients.asked_by(session, "registration", registration.id,
                                       "request_registration"))
     return Decision(registration.id, registration.state)

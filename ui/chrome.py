@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from db.states import Role
-from services import organisation
+from services import centre_logo, organisation
 from services.actor import Actor
 from ui import session
 from ui.safe import md
@@ -39,10 +39,23 @@ def accessibility() -> None:
     st.html(A11Y, unsafe_allow_javascript=True)
 
 
+@st.cache_data(ttl=60, show_spinner=False)
+def logo_bytes() -> bytes | None:
+    """The centre's logo for the menu, read at most once a minute (cleared by « Mon centre »)."""
+    logo = centre_logo.get_logo()
+    return logo.data if logo else None
+
+
 def sidebar(actor: Actor | None) -> None:
     accessibility()
     if actor is None:
         return
+    try:
+        logo = logo_bytes()
+    except Exception:  # noqa: BLE001  (the menu draws without its logo, not without menu)
+        logo = None
+    if logo:
+        st.logo(logo, size="large")
     with st.sidebar:
         st.caption(f"{ROLE_LABELS[actor.role]} · {md(actor.label)}")
         if st.button("Se déconnecter", icon=":material/logout:", key="sign_out"):

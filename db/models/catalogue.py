@@ -27,6 +27,9 @@ class Organisation(Base):
     # Règlement intérieur: a link, or a PDF kept in the database (small, and backed up with it).
     rules_url: Mapped[str] = mapped_column(String(300), default="", server_default="")
     rules_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # The logo at the top of every HTML mail: a small PNG or JPEG (services/centre_logo.py).
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    logo_type: Mapped[str] = mapped_column(String(20), default="", server_default="")
     # What families read: the Accueil page's welcome, the "MEMO" on Mes réservations, and the
     # canteen notice that links out (canteens are run by the town, not by the centre).
     welcome_message: Mapped[str] = mapped_column(Text, default="", server_default="")

@@ -27,6 +27,8 @@ from services.actor import Actor
 from services.billing.credit_notes import credit_invoiced
 from services.errors import PortalError
 from services.mail import outbox, recipients
+from services.mail import outbox
+from services.mail.pages import go_line
 from services.payments import ledger
 from services.staff import scope
 
@@ -101,7 +103,7 @@ def credit_cancelled(session: Session, charge_ids: Iterable[int], now: datetime)
          f"Bonjour,\n\nLa prestation « {label} » a été annulée alors qu'elle "
          f"était déjà réglée. Un avoir n° {ref} de {ledger_euros(int(amount))} est disponible "
          "sur votre compte : il servira à régler vos prochaines réservations "
-         "(« Mon compte »).\n\n" + organisation.signature(), fam)
+         "(« Mon compte »).\n\n" + go_line("account") + "\n\n" + organisation.signature(), fam)
         for ref, (_, fam, label, email, amount) in zip(notes, owed)], "payment"), kind="payment")
     return [made[ref] for ref in notes]
 

@@ -18,6 +18,7 @@ from services.billing.accounts import deadline_policy
 from services.billing.pdf import euros
 from services.booking.rules import LOCAL
 from services.mail import recipients
+from services.mail.dates import day_words
 from services.payments import ledger
 from services.reminders import PAYMENT
 from services.reminders.preferences import switched_off
@@ -46,7 +47,7 @@ def send_reminders(today: date | None = None) -> int:
                 by_family[charge.family_id].append(charge)
         for family_id, due in by_family.items():
             lines = [f"- {c.label} : {euros(balances[c.id])}, à régler avant le "
-                     f"{c.due_on:%d/%m/%Y}" for c in due]
+                     f"{day_words(c.due_on)}" for c in due]
             body = "\n".join(["Bonjour,", "", "Des réservations restent à régler :", *lines, "",
                               deadline_policy() + ".", "",
                               "Vous pouvez payer par carte dans « Mon compte » "

@@ -13,8 +13,12 @@ from db.models import Activity, Child, Period, Registration, Reservation, Unit
 from services import organisation
 from services.billing.charges import Payer
 from services.booking.context import BookingContext
-from services.booking.outcomes import Submission, confirmation_body, day_label
+from services.booking.outcomes import Submission, confirmation_body
 from services.mail import outbox, recipients
+from services.booking.outcomes import Submission, confirmation_body
+from services.mail import outbox
+from services.mail.dates import day_words
+from services.mail.pages import go_line
 
 
 def mail_submission(session: Session, ctx: BookingContext, submission: Submission,
@@ -36,7 +40,7 @@ def submission_mail(ctx: BookingContext,
 
 def lines_by_family(session: Session, cells: list[Reservation],
                     status: Callable[[Reservation], str]) -> dict[int, list[str]]:
-    """One mail line per cell ("- Léa, ACTIVITY, lundi 01/12/2026, UNIT : status"), by family."""
+    """One mail line per cell ("- Léa, ACTIVITY, mardi 1er décembre 2026, UNIT : status"), by family."""
     rows = session.execute(
         select(Reservation.id, Child.family_id, Child.first_name, Activity.name, Unit.name)
         .join(Registration, Registration.id == Reservation.registration_id)
@@ -49,7 +53,7 @@ def lines_by_family(session: Session, cells: list[Reservation],
     by_family: dict[int, list[str]] = defaultdict(list)
     for r in sorted(cells, key=lambda r: (r.day, r.unit_id)):
         fam, first, act, unit = info[r.id]
-        by_family[fam].append(f"- {first}, {act}, {day_label(r.day)}, {unit} : {status(r)}")
+        by_family[fam].append(f"- {first}, {act}, {day_words(r.day)}, {unit} : {status(r)}")
     return by_family
 
 
@@ -85,9 +89,10 @@ def promoted_mails(promoted: Sequence[PromotedCell]) -> list[tuple[str, str, str
                   else "demande envoyée à l'accueil pour validation")
         fam = p.payer.family_id
         email[fam] = p.family_email
-        by_family[fam].append(f"- {p.payer.first_name}, {p.activity}, {day_label(p.day)}, "
+        by_family[fam].append(f"- {p.payer.first_name}, {p.activity}, {day_words(p.day)}, "
                               f"{p.unit[0]} : {status}")
     return [(email[fam], PROMOTED_SUBJECT, "\n".join(
         ["Bonjour,", "", "Une place s'est libérée : votre demande en liste d'attente a obtenu "
-         "une place.", "", *lines, "", organisation.signature()]), fam)
+         "une place.", "", *lines, "", go_line("bookings", "Vos réservations"), "",
+         organisation.signature()]), fam)
         for fam, lines in by_family.items()]

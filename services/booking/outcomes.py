@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from services import organisation
+from services.mail.dates import day_words
+from services.mail.pages import go_line
 
 
 WEEKDAYS_FR = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
@@ -66,8 +68,8 @@ def confirmation_body(submission: Submission, activity: str, period: str) -> str
         f"({activity} – {period}) :", "",
     ]
     for cell in sorted(submission.cells, key=lambda c: (c.day, c.unit_name)):
-        lines.append(f"- {day_label(cell.day)}, {cell.unit_name} : {cell.describe()}")
+        lines.append(f"- {day_words(cell.day)}, {cell.unit_name} : {cell.describe()}")
     lines += ["", "Les places en liste d'attente vous sont attribuées automatiquement dès qu'une "
               "place se libère, dans l'ordre d'arrivée des demandes ; vous recevez alors un mail.",
-              "", organisation.signature()]
+              "", go_line("bookings", "Vos réservations"), "", organisation.signature()]
     return "\n".join(lines)

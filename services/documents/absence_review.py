@@ -22,6 +22,8 @@ from services.documents.absences import JUSTIFIED, REASONS, REQUESTED, UNJUSTIFI
 from services.errors import InvalidTransition
 from services.families.names import full_name
 from services.mail import recipients
+from services.mail.dates import day_words
+from services.mail.pages import go_line
 from services.staff.scope import families_filter, require_reservation
 
 
@@ -75,14 +77,15 @@ def decide_absence(actor: Actor, reservation_id: int, justified: bool) -> None:
         notice.decided_at, notice.decided_by = now, actor.user_id
         _charge(session, res, justified, now)
         verdict = "justifiée" if justified else "non justifiée"
-        body = ["Bonjour,", "", f"L'absence signalée pour le {res.day:%d/%m/%Y} a été "
+        body = ["Bonjour,", "", f"L'absence signalée pour le {day_words(res.day)} a été "
                 f"examinée par l'accueil : absence {verdict}.",
                 "La journée ne vous sera pas facturée." if justified
                 else "La journée reste facturée selon le règlement du centre."
                 if settings.as_bool(settings.CHARGE_UNJUSTIFIED_ABSENCE)
-                else "La journée ne vous sera pas facturée.", "", organisation.signature()]
+                else "La journée ne vous sera pas facturée.", "",
+                go_line("bookings", "Vos réservations"), "", organisation.signature()]
         recipients.queue_family(
-            session, notice.family_id, "safety", f"Absence du {res.day:%d/%m/%Y} : {verdict}",
+            session, notice.family_id, "safety", f"Absence du {day_words(res.day)} : {verdict}",
             "\n".join(body),
             caused_by=recipients.asked_by(session, "reservation", res.id, "declare_absence"))
         audit.record(session, actor, "decide_absence", "reservation", res.id,

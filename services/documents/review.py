@@ -14,6 +14,7 @@ from services.booking.rules import LOCAL
 from services.documents.files import ACCEPTED, PENDING, REFUSED
 from services.errors import InvalidTransition
 from services.mail import recipients
+from services.mail.pages import go_line
 from services.staff.scope import require_document
 
 
@@ -57,7 +58,7 @@ def refuse_document(actor: Actor, document_id: int, reason: str) -> None:
                 f"La pièce « {doc.kind} » que vous avez envoyée n'a pas pu être acceptée.",
                 "", f"Motif : {why}", "",
                 "Vous pouvez en envoyer une nouvelle depuis le portail (« Mes documents »).",
-                "", organisation.signature()]
+                "", go_line("documents"), "", organisation.signature()]
         recipients.queue_family(
             session, doc.family_id, "info", "Pièce refusée : " + doc.kind, "\n".join(body),
             caused_by=recipients.asked_by(session, "document", doc.id, "upload_document"))

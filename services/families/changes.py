@@ -20,6 +20,7 @@ from services.families import guardians
 from services.families.accounts import GuardianForm, clean_guardian
 from services.health import requests as health
 from services.mail import recipients
+from services.mail.pages import go_line
 from services.staff.scope import families_filter
 
 FIELD_LABELS = {
@@ -159,7 +160,7 @@ def queue_request(session, actor: Actor, field: str, new_value: str,  # type: ig
         session, family_id, mail_kind(field), "Demande de modification reçue",
                  f"Bonjour,\n\nNous avons bien reçu votre demande de modification "
                  f"({FIELD_LABELS[field]}). L'accueil la vérifie et vous répond par mail.\n\n"
-        + organisation.signature(), caused_by=actor.user_id)
+        + f"{go_line('family')}\n\n" + organisation.signature(), caused_by=actor.user_id)
     return change.id
 
 
@@ -240,7 +241,7 @@ def decide_change(actor: Actor, change_id: int, approve: bool, reason: str = "")
         recipients.queue_family(
             session, change.family_id, mail_kind(change.field),
             "Demande de modification " + ("acceptée" if approve else "refusée"),
-            body + "\n" + organisation.signature(),
+            body + "\n" + go_line("family") + "\n\n" + organisation.signature(),
             caused_by=recipients.asked_by(session, "change_request", change.id,
                                           "request_change"))
         return change.state

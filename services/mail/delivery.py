@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import smtplib
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 
 from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
@@ -20,6 +19,9 @@ from db.base import utcnow
 from db.engine import transaction
 from db.models import Mail
 from db.states import MailState
+from services import organisation
+from services.centre_logo import get_logo
+from services.mail import compose
 from services.mail.outbox import MAX_ATTEMPTS, unmask, smtp_configured
 
 STALE_AFTER = timedelta(minutes=15)
@@ -104,13 +106,11 @@ def deliver_pending(batch: int = 50) -> int:
     except (OSError, smtplib.SMTPException) as exc:
         _release([mail_id for mail_id, *_ in claimed], f"SMTP injoignable : {exc}")
         return 0
+    profile, logo = organisation.get_profile(), get_logo()
     with smtp:
         for mail_id, recipient, subject, body in claimed:
-            message = EmailMessage()
-            message["From"] = settings.MAIL_FROM.get()
-            message["To"] = recipient
-            message["Subject"] = subject
-            message.set_content(body)
+            message = compose.build(settings.MAIL_FROM.get(), recipient, subject, body,
+                                    profile, logo)
             try:
                 smtp.send_message(message)
             except (smtplib.SMTPException, OSError) as exc:

@@ -16,6 +16,8 @@ from services import audit, organisation
 from services.actor import Actor
 from services.errors import InvalidInput, NotFound
 from services.mail import recipients as mail
+from services.mail import outbox
+from services.mail.pages import go_line
 from services.messages.writing import clean_body, clean_subject, open_from_centre
 
 MAX_DAYS = 62
@@ -87,13 +89,15 @@ def send_mailing(actor: Actor, audience: Audience, subject: str, body: str) -> i
     message in its message box; returns how many families were reached."""
     subject, body = clean_subject(subject), clean_body(body)
     signed = f"{body}\n\n{organisation.signature()}"
+    in_box = go_line("messages", "Ce message est aussi dans votre messagerie du portail")
     with transaction() as session:
         recipients = _recipients(session, actor, audience)
         if not recipients:
             raise InvalidInput("Aucune famille ne correspond à ce choix : rien n'a été envoyé.")
         for recipient in recipients:
             thread = open_from_centre(session, actor, recipient.family_id, subject, signed)
-            mail.queue_family(session, recipient.family_id, "info", subject, signed,
+            mail.queue_family(session, recipient.family_id, "info", subject,
+                              f"{body}\n\n{in_box}\n\n{organisation.signature()}",
                               caused_by=actor.user_id)
             audit.record(session, actor, "message_thread_start", "message_thread", thread.id,
                          family_id=recipient.family_id, mailing=True)

@@ -5,20 +5,21 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db import settings
 from db.models import Family, MessageThread, StaffSite, UserAccount
 from db.states import Role
 from services import organisation
 from services.mail import outbox, recipients
+from services.mail import outbox
+from services.mail.pages import PAGES, base_url
 from services.staff.scope import family_site_ids
 
 # The pages' addresses (ui/nav.py; tests/services/test_messages.py checks they agree).
-FAMILY_PAGE = "messages"
-STAFF_PAGE = "messagerie"
+FAMILY_PAGE = PAGES["messages"][0]
+STAFF_PAGE = PAGES["staff_messages"][0]
 
 
 def page_link(url_path: str) -> str:
-    return f"{settings.PUBLIC_URL.get().rstrip('/')}/{url_path}"
+    return f"{base_url()}/{url_path}"
 
 
 def tell_family(session: Session, thread: MessageThread) -> None:

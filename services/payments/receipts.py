@@ -14,6 +14,8 @@ from services.billing.pdf import Document, euros
 from services.booking.rules import LOCAL
 from services.errors import NotFound
 from services.mail import recipients
+from services.mail.dates import moment_words
+from services.mail.pages import page_url
 from services.staff import scope
 
 METHODS_FR = {"card_online": "carte bancaire (en ligne)",
@@ -37,9 +39,9 @@ def mail_receipt(session: Session, payment: Payment) -> None:
         "Bonjour,", "",
         f"Nous avons bien reçu votre règlement de {euros(payment.amount_cents)} par "
         f"{METHODS_FR.get(payment.method, payment.method)}"
-        + (f" le {when:%d/%m/%Y à %H:%M}" if when else "") + f" (référence {payment.reference}).",
+        + (f" le {moment_words(when)}" if when else "") + f" (référence {payment.reference}).",
         "", "Il règle :", *(lines or ["- (montant gardé en avoir sur votre compte)"]), "",
-        "Le reçu au format PDF est disponible dans « Mon compte ».", "",
+        f"Le reçu au format PDF est disponible dans « Mon compte » : {page_url('account')}", "",
         organisation.signature()])
     recipients.queue_family(session, payment.family_id, "payment",
                             f"Reçu de paiement {payment.reference}", body,

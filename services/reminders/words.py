@@ -3,34 +3,29 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from db import settings
 from services import organisation
-from services.booking.rules import LOCAL
+from services.mail import dates
+from services.mail.pages import PAGES, base_url
 
-WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre"]
-# Pages of the portal a reminder points at (url paths of ui/nav.py).
-BOOKINGS_PAGE = "reservations"
-CONTACT_PAGE = "coordonnees"
-ACCOUNT_PAGE = "mon_compte"
-DOCUMENTS_PAGE = "mes_documents"
+# Pages of the portal a reminder points at (url paths of ui/nav.py, from services/mail/pages).
+BOOKINGS_PAGE = PAGES["bookings"][0]
+CONTACT_PAGE = PAGES["contact"][0]
+ACCOUNT_PAGE = PAGES["account"][0]
+DOCUMENTS_PAGE = PAGES["documents"][0]
 
 
 def day_words(day: date) -> str:
-    """'lundi 7 décembre' ('1er' for the first of a month, as French writes it)."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{WEEKDAYS[day.weekday()]} {number} {MONTHS[day.month - 1]}"
+    """'lundi 7 décembre' (a reminder speaks of the coming days: no year)."""
+    return dates.day_words(day, year=False)
 
 
 def moment_words(at: datetime) -> str:
     """'lundi 7 décembre à 7 h 00', in the centre's time zone."""
-    local = at.astimezone(LOCAL)
-    return f"{day_words(local.date())} à {local.hour} h {local:%M}"
+    return dates.moment_words(at, year=False)
 
 
 def link(page: str) -> str:
-    return f"{settings.PUBLIC_URL.get().rstrip('/')}/{page}"
+    return f"{base_url()}/{page}"
 
 
 def body(intro: str, lines: list[str], action: str, page: str) -> str:

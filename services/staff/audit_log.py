@@ -71,6 +71,7 @@ ACTIONS_FR = {
     "delete_age_group": "Tranche d'âge supprimée", "update_age_group": "Tranche d'âge modifiée",
     "save_qf_brackets": "Tranches de QF enregistrées", "sign_out": "Déconnexion",
     "setup_organisation": "Mise en service", "update_organisation": "Centre modifié",
+    "update_logo": "Logo du centre changé", "remove_logo": "Logo du centre retiré",
     "update_activity": "Activité modifiée", "update_activity_type": "Type d'activité modifié",
     "update_family_texts": "Accueil des familles modifié", "demo_loaded": "Démo chargée",
     "demo_history": "Historique de la démo",

@@ -22,6 +22,7 @@ from services.booking.promotion import promote_and_notify
 from services.booking.rules import LOCAL
 from services.errors import InvalidInput, PortalError
 from services.mail import recipients
+from services.mail.pages import go_line
 
 MAX_BATCH = 500
 
@@ -159,7 +160,7 @@ def _mail(session: Session, done: list[Reservation], label: str, reason: str) ->
         body = ["Bonjour,", "", "L'accueil du centre social a traité vos demandes :", "", *items]
         if reason:
             body += ["", f"Motif : {reason}"]
-        body += ["", organisation.signature()]
+        body += ["", go_line("bookings", "Vos réservations"), "", organisation.signature()]
         recipients.queue_family(session, family_id, "booking",
                                 "Décision de l'accueil sur vos réservations", "\n".join(body))
 

@@ -25,6 +25,7 @@ from services.booking.outcomes import CellOutcome, Submission
 from services.booking.rules import LOCAL, why_cannot_cancel
 from services.errors import NotFound
 from services.mail import recipients
+from services.mail.pages import go_line
 from services.payments import ledger
 
 
@@ -142,6 +143,7 @@ def mail_promoted(session: Session, promoted: list[Reservation]) -> None:
     for fam, lines in by_family.items():
         body = "\n".join(["Bonjour,", "", "Une place s'est libérée : votre demande en liste "
                           "d'attente a obtenu une place.", "", *lines, "",
+                          go_line("bookings", "Vos réservations"), "",
                           organisation.signature()])
         recipients.queue_family(session, fam, "booking",
                                 "Une place s'est libérée pour votre enfant", body)
@@ -182,6 +184,7 @@ def credit_cancelled(session: Session, charge_ids: Iterable[int], now: datetime)
                      f"était déjà réglée. Un avoir n° {note.reference} de "
                      f"{ledger_euros(amount)} est disponible sur votre compte : il servira à "
                      "régler vos prochaines réservations (« Mon compte »).\n\n"
+                     + go_line("account") + "\n\n"
                      + organisation.signature())
         notes.append(note.id)
     session.flush()

@@ -13,6 +13,7 @@ from services.errors import (Forbidden, InvalidCredentials, LinkInvalid, Session
                              WeakPassword)
 from services.mail.outbox import LINK_MASK
 from tests.links import last_token
+from tests.smtp import text_of
 from tests.world import PASSWORD
 
 
@@ -56,7 +57,7 @@ def test_invitation_goes_out_over_smtp_with_a_link_and_no_password(world, smtp_s
     links.send_invitation(world.staff, _user_id("durand@test.example"))
     assert deliver_pending() >= 1
     (message,) = [m for m in smtp_server.messages if m["To"] == "durand@test.example"]
-    body = message.get_payload(decode=True).decode()
+    body = text_of(message)
     token = re.search(r"mot_de_passe\?jeton=([A-Za-z0-9_\-]+)", body).group(1)
     # The account's current password (set by the world) and its hash never travel.
     assert PASSWORD not in body and "$2b$" not in body

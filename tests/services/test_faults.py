@@ -25,6 +25,7 @@ from services.booking.reserve import reserve
 from services.mail import delivery
 from services.mail.delivery import deliver_pending
 from tests.invariants import at_once, check_all
+from tests.smtp import text_of
 from tests.world import add_child, build
 
 
@@ -180,7 +181,7 @@ def test_smtp_down_then_back_with_two_senders_racing_sends_each_mail_once(world,
         assert sum(sent) == _states()[MailState.SENT.value] == queued, left
     finally:
         controller.stop()
-    ids = Counter((m["To"], m["Subject"], m.get_payload()) for m in collector.messages)
+    ids = Counter((m["To"], m["Subject"], text_of(m)) for m in collector.messages)
     assert all(n == 1 for n in ids.values())
     assert len(collector.messages) == _states()[MailState.SENT.value]
     assert _states()[MailState.QUEUED.value] == 0
@@ -223,7 +224,7 @@ def test_smtp_failing_mid_batch_requeues_only_what_was_not_accepted(world, monke
         assert deliver_pending() == 1
     finally:
         controller.stop()
-    subjects = Counter(m["Subject"] + m.get_payload() for m in collector.messages)
+    subjects = Counter(m["Subject"] + text_of(m) for m in collector.messages)
     assert all(n == 1 for n in subjects.values()) and len(collector.messages) == first + 1
 
 

@@ -16,6 +16,7 @@ from services.mail.delivery import deliver_pending
 from services.mail.outbox import LINK_MASK
 from services.staff import mails as staff_mails
 from tests.links import last_token
+from tests.smtp import text_of
 
 
 def _user_id(email: str) -> int:
@@ -45,7 +46,7 @@ def test_with_smtp_only_the_sent_mail_carries_the_link(world, smtp_server):
     assert "jeton=" not in read_by_staff and read_by_staff.count(LINK_MASK) >= 2
     assert deliver_pending() >= 2
     (message,) = [m for m in smtp_server.messages if m["To"] == "durand@test.example"]
-    body = message.get_payload(decode=True).decode()
+    body = text_of(message)
     token = re.search(r"mot_de_passe\?jeton=([A-Za-z0-9_\-]+)", body).group(1)
     assert LINK_MASK not in body
     assert _last_mail("durand@test.example").link is None  # delivered: gone from the database

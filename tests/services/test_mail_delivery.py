@@ -7,6 +7,7 @@ from db.engine import read
 from db.models import Mail
 from services import registrations
 from services.mail.delivery import deliver_pending
+from tests.smtp import text_of
 
 
 def _states() -> list[str]:
@@ -25,7 +26,7 @@ def test_mail_is_delivered_to_a_real_smtp_server(world, smtp_server):
     assert deliver_pending() == 1
     assert smtp_server.subjects() == ["Demande d'inscription reçue"]
     assert smtp_server.messages[0]["To"] == "dupont@test.example"
-    assert "Léa" in smtp_server.messages[0].get_payload(decode=True).decode()
+    assert "Léa" in text_of(smtp_server.messages[0])
     assert _states() == ["sent"]
     assert deliver_pending() == 0  # nothing goes twice
 

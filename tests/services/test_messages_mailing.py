@@ -12,6 +12,7 @@ from db.models import AuditEntry, Mail
 from services import organisation, registrations
 from services.booking import reserve
 from services.errors import Forbidden, InvalidInput, NotFound
+from services.mail.pages import page_url
 from services.messages import mailing, threads
 from services.messages.mailing import Audience
 
@@ -80,8 +81,10 @@ def test_each_family_gets_one_signed_mail_and_a_thread_from_the_centre(world):
         mails = sorted(session.execute(select(Mail.recipient, Mail.body).where(
             Mail.subject == "Sortie au parc")).all())
         entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "activity_mailing"))
-    assert [tuple(m) for m in mails] == [("dupont@test.example", signed),
-                                         ("durand@test.example", signed)]
+    mailed = (f"Prévoir une casquette.\n\nCe message est aussi dans votre messagerie du "
+              f"portail : {page_url('messages')}\n\n{organisation.signature()}")
+    assert [tuple(m) for m in mails] == [("dupont@test.example", mailed),
+                                         ("durand@test.example", mailed)]
     assert sorted(json.loads(entry.details)["families"]) == sorted([w.family_a_id,
                                                                     w.family_b_id])
     for family in (w.family_a, w.family_b):
