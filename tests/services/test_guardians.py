@@ -19,6 +19,7 @@ from services.families.file import get_file
 from services.mail.delivery import deliver_pending
 from services.messages import writing
 from tests.links import last_token
+from tests.smtp import text_of
 
 NEW_PASSWORD = "Prairie-Orange-7315"
 JULIE = {"first_name": "Julie", "last_name": "DURAND", "relationship": "Mère",
@@ -111,8 +112,8 @@ def test_two_guardians_receive_over_smtp_by_their_preference(world, smtp_server)
     guardians.invite_guardian(world.staff, julie)
     deliver_pending()
     (invitation,) = [m for m in smtp_server.messages if m["To"] == "julie@test.example"
-                     and "jeton=" in m.get_payload(decode=True).decode()]
-    body = invitation.get_payload(decode=True).decode()
+                     and "jeton=" in text_of(m)]
+    body = text_of(invitation)
     token = body.split("jeton=")[1].split()[0]
     assert "Tulipe" not in body and NEW_PASSWORD not in body
     links.redeem(token, NEW_PASSWORD)
