@@ -75,6 +75,8 @@ OTHER = {
     "content.get_family_texts": "the centre's texts, manager's form",
     "content.update_family_texts": "the centre's texts, manager only",
     "organisation.update_profile": "the centre's profile, manager only",
+    "centre_logo.set_logo": "the centre's logo, manager only",
+    "centre_logo.remove_logo": "the centre's logo, manager only",
     "staff.audit_log.list_people": "names of staff and managers, for the journal's filter",
     "documents.types.list_types": "the centre's document types, no family data",
     "documents.types.save_type": "the centre's document types, manager only",

@@ -7,7 +7,10 @@ import re
 from email.message import EmailMessage
 
 import pytest
+from sqlalchemy import select
 
+from db.engine import read
+from db.models import Mail
 from services import centre_logo
 from services.actor import SYSTEM
 from services.booking.reserve import reserve
@@ -46,6 +49,11 @@ def test_a_booking_mail_has_both_parts_the_dates_in_words_and_the_link(world, sm
     assert message.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
     text, html = text_of(message), html_of(message)
+    with read() as session:
+        stored = session.scalars(select(Mail.body).where(
+            Mail.subject == message["Subject"])).one()
+    # the plain part is the body as stored (lines end in CRLF on the wire, as MIME wants)
+    assert text.replace("\r\n", "\n").rstrip("\n") == stored.rstrip("\n")
     day = day_words(world.first_day)
     assert f"- {day}, ACCUEIL RELAI MATIN : réservation validée" in text
     assert day in html and not re.search(r"\d{4}-\d{2}-\d{2}", text + html)
