@@ -30,11 +30,14 @@ class CellOutcome:
     outcome: str  # a key of OUTCOME_LABELS
     position: int | None = None  # place in the waiting list
     reason: str = ""
+    grouped: bool = False  # waiting with siblings booked « ensemble ou pas du tout »
 
     def describe(self) -> str:
         label = OUTCOME_LABELS[self.outcome]
         if self.outcome == "waitlisted" and self.position:
             label = f"{ordinal(self.position)} en liste d'attente"
+        if self.outcome == "waitlisted" and self.grouped:
+            label = f"{label} (groupe)"
         if self.reason:
             label = f"{label} : {self.reason}"
         return label
