@@ -101,7 +101,7 @@ def _once(actor: Actor, regs: list[int], wanted: list[tuple[date, int]], togethe
         queued = Counter(r["slot_id"] for r in rows if r["state"] == R.WAITLISTED.value)
         capacity.shift(session, dict(booked), dict(queued))
         _insert(session, kids, rows, groups, now.astimezone(LOCAL).date())
-        return _finish(session, actor, kids, by_staff)
+        return _finish(session, actor, kids, together, by_staff)
 
 
 def _judge(actor: Actor, kids: list[_Child], wanted: list[tuple[date, int]],
@@ -174,7 +174,7 @@ def _insert(session: Session, kids: list[_Child], rows: list[dict[str, object]],
             and r["state"] == R.VALIDATED.value], today, kid.pricing)
 
 
-def _finish(session: Session, actor: Actor, kids: list[_Child],
+def _finish(session: Session, actor: Actor, kids: list[_Child], together: bool,
             by_staff: bool) -> list[Submission]:
     """Each child's submission, audit entry and confirmation mail (all mails one INSERT)."""
     out = []
@@ -182,7 +182,8 @@ def _finish(session: Session, actor: Actor, kids: list[_Child],
         submission = Submission(kid.ctx.registration_id, kid.ctx.child_name,
                                 sorted(kid.outcomes, key=lambda c: (c.day, c.unit_id)))
         audit.record(session, actor, "reserve_by_staff" if by_staff else "reserve",
-                     "registration", kid.ctx.registration_id, together=together and len(kids) > 1,
+                     "registration", kid.ctx.registration_id,
+                     together=together and len(kids) > 1,
                      cells=[(c.day.isoformat(), c.unit_id, c.outcome) for c in submission.cells])
         out.append(submission)
     outbox.queue_many(session, [submission_mail(k.ctx, s) for k, s in zip(kids, out)])
