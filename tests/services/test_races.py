@@ -117,3 +117,26 @@ def test_cancel_twice_at_once_frees_one_place_and_promotes_one(world):
     _ok(at_once([lambda: cancel(world.family_b, holder, [rid]) for _ in range(3)]))
     assert _states(waiter) == ["validated"]
     check_all()
+
+
+def test_siblings_booked_together_racing_singles_and_cancellations_stay_whole(world):
+    from services.booking.together import reserve_together
+
+    cells = [(world.first_day + timedelta(days=d), world.units_peri[3]) for d in (0, 1)]
+    regs = _children(world, 10)
+    pairs, singles = [regs[i:i + 2] for i in range(0, 6, 2)], regs[6:]
+    calls = [lambda p=p: reserve_together(world.family_b, p, cells) for p in pairs]
+    calls += [lambda r=r: reserve(world.family_b, r, cells) for r in singles]
+    out = _ok(at_once(calls))
+    for submissions in out[:len(pairs)]:  # each pair: the same outcome for both, cell by cell
+        assert len({tuple(c.outcome for c in s.cells) for s in submissions}) == 1
+    check_all()
+    with read() as session:
+        held = {reg: list(session.scalars(select(Reservation.id).where(
+            Reservation.registration_id == reg, Reservation.state == "validated")))
+            for reg in regs}
+    # Every place holder cancels while the groups and singles wait: freed places go to
+    # whole groups only, in queue order.
+    _ok(at_once([lambda r=r, ids=ids: cancel(world.family_b, r, ids)
+                 for r, ids in held.items() if ids]))
+    check_all()
