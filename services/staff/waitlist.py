@@ -35,6 +35,7 @@ class Waiting:
     child: str
     family: str
     since: datetime
+    group_id: int | None = None  # siblings booked together: seated all at once or not at all
 
 
 @dataclass(frozen=True)
@@ -72,13 +73,15 @@ def list_board(actor: Actor, site_id: int, day: date, unit_id: int | None = None
         for slot, activity, unit, group in session.execute(query).all():
             queue = capacity.queue(session, slot.id)
             order = {r.id: n for n, r in enumerate(queue, start=1)}
+            groups = {r.id: r.group_id for r in queue}
             rows = session.execute(
                 select(Reservation.id, Reservation.requested_at, Child.first_name,
                        Child.last_name, Family.name)
                 .join(Child, Child.id == Reservation.child_id)
                 .join(Family, Family.id == Child.family_id)
                 .where(Reservation.id.in_(list(order)))).all() if order else []
-            waiting = sorted((Waiting(rid, order[rid], full_name(first, last), fam, at)
+            waiting = sorted((Waiting(rid, order[rid], full_name(first, last), fam, at,
+                                      groups[rid])
                               for rid, at, first, last, fam in rows), key=lambda w: w.position)
             boards.append(SlotBoard(slot.id, slot.day, activity, unit, group, slot.places,
                                     slot.booked, waiting))
