@@ -98,7 +98,8 @@ def _slot_site(session: Session, slot_id: int) -> int:
 
 
 def promote(actor: Actor, slot_id: int, head_only: bool = True) -> list[int]:
-    """Give free places to the head of the queue (or to all who fit); ids promoted."""
+    """Give free places to the head of the queue (or to all who fit); ids promoted. A group
+    of siblings booked together at the head counts as one: all seated, or none."""
     def once() -> list[int]:
         with transaction() as session:
             actor.require_site(_slot_site(session, slot_id))
@@ -110,6 +111,11 @@ def promote(actor: Actor, slot_id: int, head_only: bool = True) -> list[int]:
             now = capacity.db_now(session)
             promoted = promote_and_notify(session, [slot_id], now, 1 if head_only else None)
             ids = [r.id for r in promoted]
+            if not ids:  # free places exist: the head is a group they cannot all seat
+                raise InvalidInput("En tête de liste, des frères et sœurs réservés ensemble "
+                                   "attendent une place chacun : il n'y a pas assez de places "
+                                   "libres pour le groupe (ni personne derrière lui ne passe "
+                                   "devant).")
             audit.record(session, actor, "promote_waitlist", "capacity_slot", slot_id,
                          reservations=ids, head_only=head_only)
             return ids

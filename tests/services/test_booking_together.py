@@ -3,6 +3,8 @@ children get the cell or none does and they wait as one group, promoted only whe
 whole group fits, the queue order kept for everyone behind it."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 from sqlalchemy import func, select
 
@@ -170,3 +172,41 @@ def test_registrations_of_another_family_or_activity_are_refused(world):
     with pytest.raises(InvalidInput):
         reserve_together(world.staff, [lea, zoe], [cell], by_staff=True)
     assert _rows(lea) == [] and _rows(zoe) == []
+
+
+def test_the_desk_cannot_give_one_place_to_a_group_of_two(world):
+    from services.staff import waitlist
+
+    lea, hugo = _siblings(world)
+    first, second = _others(world, 2)
+    cell = (world.first_day, world.units_peri[1])
+    reserve(world.family_b, first, [cell])
+    reserve(world.family_b, second, [cell])
+    reserve_together(world.family_a, [lea, hugo], [cell], together=True)
+    cancel(world.staff, first, [_rows(first)[0].id])  # one place: the group waits
+    with pytest.raises(InvalidInput, match="frères et sœurs"):
+        waitlist.promote(world.staff, _rows(lea)[0].slot_id, head_only=True)
+    cancel(world.staff, second, [_rows(second)[0].id])  # two places: promoted at once
+    assert [_state(r) for r in (lea, hugo)] == ["validated", "validated"]
+    check_all()
+
+
+@dataclass(frozen=True)
+class _Head:
+    id: int
+    slot_id: int
+    group_id: int | None = None
+
+
+def test_whole_groups_only_and_a_group_counts_as_one_head():
+    from services.booking.groups import keep_whole_groups
+
+    # Slot 1: a, then the group g (b here, c on slot 2), then d. Slot 2: c, then e.
+    a, b, d, c, e = _Head(1, 1), _Head(2, 1, 9), _Head(4, 1), _Head(3, 2, 9), _Head(5, 2)
+    assert keep_whole_groups([a, b, d, c, e], {9: {2, 3}}) == [a, b, d, c, e]
+    # c not among slot 2's heads (no place there): b is cut, and d behind it with it.
+    assert keep_whole_groups([a, b, d, e], {9: {2, 3}}) == [a, e]
+    # One head per slot, a group's members on a slot counting as one.
+    two = _Head(6, 1, 8)
+    assert keep_whole_groups([_Head(7, 1, 8), two, a], {8: {6, 7}}, limit=1) == [
+        _Head(7, 1, 8), two]
