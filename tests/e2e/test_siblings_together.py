@@ -54,6 +54,12 @@ def _leave_one_place(period_id: int, day, unit: int) -> list[tuple[int, int]]:
     return booked
 
 
+def _cell(page, state: str, cell: str):  # type: ignore[no-untyped-def]
+    """The cell's button in the view shown (the month grid and the week list are both drawn,
+    one hidden by the width)."""
+    return page.locator(f".st-key-cell-{state}-{cell} button >> visible=true")
+
+
 def _states(regs: list[int]) -> list[str]:
     with read() as session:
         return [session.scalar(select(Reservation.state).where(
@@ -80,8 +86,8 @@ def test_two_siblings_wait_together_and_are_promoted_together(served, desktop):
     desktop.get_by_role("heading", name=month_title(day.year, day.month)).wait_for()
     wait_idle(desktop)
     cell = f"{regs[0]}-{day:%Y%m%d}-{unit}"
-    desktop.locator(f".st-key-cell-free-{cell} button").click()
-    desktop.locator(f".st-key-cell-draft_add-{cell} button").wait_for()
+    _cell(desktop, "free", cell).click()
+    _cell(desktop, "draft_add", cell).wait_for()
     wait_idle(desktop)
 
     # Both children, together: the checkbox shows once two are chosen, ticked by default.
@@ -111,10 +117,14 @@ def test_two_siblings_wait_together_and_are_promoted_together(served, desktop):
             Mail.family_id == family, Mail.subject == PROMOTED_SUBJECT)) == 1
     desktop.get_by_role("button", name="Actualiser").click()
     wait_idle(desktop)
-    desktop.locator(f".st-key-cell-validated-{cell} button").wait_for()
-    desktop.locator(f".st-key-cell-validated-{cell} button").scroll_into_view_if_needed()
+    _cell(desktop, "validated", cell).wait_for()
+    _cell(desktop, "validated", cell).scroll_into_view_if_needed()
     desktop.mouse.move(0, 0)
     shot(desktop, "siblings_together_promoted")
+    # Oscar's own grid says the same.
+    choose(desktop, 0, "Oscar · CHATS PERCHES PERISCOLAIRE")
+    choose(desktop, 1, month_title(day.year, day.month))
+    _cell(desktop, "validated", f"{regs[1]}-{day:%Y%m%d}-{unit}").wait_for()
 
 
 def family_of_reg(reg: int):  # type: ignore[no-untyped-def]
