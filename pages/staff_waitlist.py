@@ -61,8 +61,9 @@ for board in boards:
         marks = {g: n for n, g in enumerate(dict.fromkeys(
             w.group_id for w in board.waiting if w.group_id), start=1)}
         for w in board.waiting:
-            group = (f" · **groupe {marks[w.group_id]}** (frères et sœurs réservés ensemble : "
-                     "placés tous à la fois)" if w.group_id else "")
+            number = marks.get(w.group_id, 0)
+            group = (f" · **groupe {number}** (frères et sœurs réservés ensemble : "
+                     "placés tous à la fois)" if number else "")
             st.markdown(f"**{w.position}.** {md(w.child)} (famille {md(w.family)}) · "
                         f"en attente depuis le {moment(w.since)}{group}")
         if not board.waiting:
