@@ -72,5 +72,8 @@ def confirmation_body(submission: Submission, activity: str, period: str) -> str
         lines.append(f"- {day_label(cell.day)}, {cell.unit_name} : {cell.describe()}")
     lines += ["", "Les places en liste d'attente vous sont attribuées automatiquement dès qu'une "
               "place se libère, dans l'ordre d'arrivée des demandes ; vous recevez alors un mail.",
+              *(["Les enfants en liste d'attente « ensemble » (groupe) obtiennent leurs places "
+                 "en même temps, quand il y en a une pour chacun."]
+                if any(c.grouped for c in submission.cells) else []),
               "", organisation.signature()]
     return "\n".join(lines)

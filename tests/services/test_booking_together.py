@@ -81,6 +81,12 @@ def test_two_siblings_for_the_last_place_both_wait_as_one_group(world):
     with read() as session:
         slot = session.get(CapacitySlot, rows[0].slot_id)
         assert slot is not None and (slot.booked, slot.waiting) == (1, 2)
+        bodies = list(session.scalars(select(Mail.body).where(
+            Mail.recipient == "dupont@test.example",
+            Mail.subject.startswith("Vos réservations pour "))))
+    assert len(bodies) == 2 and all("1er en liste d'attente (groupe)" in b or
+                                    "2e en liste d'attente (groupe)" in b for b in bodies)
+    assert all("« ensemble » (groupe) obtiennent leurs places" in b for b in bodies)
     check_all()
 
 
