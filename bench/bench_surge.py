@@ -7,6 +7,8 @@ process run, with as many clients as the thread pool, on its own database, as th
 
     python -m bench.run surge              # 100, 500, 1000 families
     SURGE_FAMILIES=100 python -m bench.run surge
+    SURGE_GROUPED=0.2 python -m bench.run surge  # 20 % of families: two children booked
+                                                 # « ensemble ou pas du tout »
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from db.models import Child, Family, PickupPerson, Registration, UserAccount
 from db.states import HOLDS_PLACE, RegistrationState, Role
 from services.actor import SYSTEM, Actor
 from services.booking.reserve import reserve
+from services.booking.together import reserve_together
 from services.booking.rules import LOCAL
 from services.catalogue import setup
 from services.catalogue.queries import unit_ids
@@ -37,6 +40,7 @@ WORKERS = int(os.environ.get("SURGE_WORKERS", "24"))
 SIZES = [int(n) for n in os.environ.get("SURGE_FAMILIES", "100,500,1000").split(",")]
 UNITS_PER_FAMILY = 2  # of 4 units: demand per slot is families / 2 ...
 PLACES_SHARE = 4      # ... and places are families / 4: half the requests wait
+GROUPED = float(os.environ.get("SURGE_GROUPED", "0"))  # share of families with two children
 
 
 def _admin():  # type: ignore[no-untyped-def]
@@ -109,14 +113,38 @@ def _families(org: int, period: int, n: int) -> list[tuple[Actor, int]]:
             for i, (uid, fid, reg) in enumerate(zip(users, fam_ids, regs))]
 
 
-def _surge(bookers: list[tuple[Actor, int]], units: list[int], days: list[date]) -> dict[str, Any]:
-    """Every family submits its month; all pool workers start at the same instant."""
+def _second_children(period: int, bookers: list[tuple[Actor, int]],
+                     share: float) -> dict[int, int]:
+    """A second child registered for the first `share` of the families: their first
+    registration -> the sibling's, booked together (services.booking.together)."""
+    chosen = bookers[:int(len(bookers) * share)]
+    if not chosen:
+        return {}
+    born = date(datetime.now(LOCAL).year - 7, 5, 1)
+    with db_engine.get_engine().begin() as conn:
+        kids = list(conn.execute(insert(Child).returning(Child.id, sort_by_parameter_order=True), [
+            {"family_id": a.family_id, "first_name": "Cadet", "last_name": "FAMILLE",
+             "birth_date": born} for a, _ in chosen]).scalars())
+        regs = list(conn.execute(insert(Registration).returning(
+            Registration.id, sort_by_parameter_order=True), [
+            {"child_id": kid, "period_id": period, "state": RegistrationState.VALIDATED.value}
+            for kid in kids]).scalars())
+    return {reg: sibling for (_, reg), sibling in zip(chosen, regs)}
+
+
+def _surge(bookers: list[tuple[Actor, int]], units: list[int], days: list[date],
+           siblings: dict[int, int] | None = None) -> dict[str, Any]:
+    """Every family submits its month; all pool workers start at the same instant (those
+    with a sibling in `siblings` book both children together, in one submission)."""
     jobs = []
     for i, (actor, reg) in enumerate(bookers):
         mine = [units[(i + k) % len(units)] for k in range(UNITS_PER_FAMILY)]
         jobs.append((actor, reg, [(d, u) for d in days for u in mine]))
-    run = run_pool([lambda job=job: reserve(*job) for job in jobs], WORKERS)
-    cells = sum(len(c) for _, _, c in jobs)
+    sib = siblings or {}
+    run = run_pool([lambda job=job: reserve(*job) if job[1] not in sib else
+                    reserve_together(job[0], [job[1], sib[job[1]]], job[2])
+                    for job in jobs], WORKERS)
+    cells = sum(len(c) * (2 if r in sib else 1) for _, r, c in jobs)
     return {"elapsed": run["elapsed"], "requests": len(jobs), "cells": cells,
             "errors": run["errors"], "p50_ms": run["p50_ms"], "p95_ms": run["p95_ms"]}
 
@@ -148,6 +176,15 @@ def check(conn) -> tuple[int, int]:  # type: ignore[no-untyped-def]
     return int(overbooked), int(older_waiting) + int(misordered)
 
 
+def groups_split(conn) -> int:  # type: ignore[no-untyped-def]
+    """Groups of siblings booked together with some live members waiting and others not."""
+    return int(conn.execute(text("""
+        SELECT count(*) FROM (SELECT group_id FROM reservation
+            WHERE group_id IS NOT NULL AND state NOT IN ('cancelled', 'refused')
+            GROUP BY group_id
+            HAVING count(DISTINCT state = 'waitlisted') > 1) g""")).scalar_one())
+
+
 def pgbench_tps(clients: int, seconds: int = 5) -> float:
     """pgbench's built-in simple-update (-N) TPS on its own fresh database."""
     name = _create_db("portail_pgbench")
@@ -172,9 +209,10 @@ def one_size(families: int) -> dict[str, Any]:
         db_engine.reset_engine()
         org, units, days, period = _catalogue(families)
         bookers = _families(org, period, families)
-        figures = _surge(bookers, units, days)
+        figures = _surge(bookers, units, days, _second_children(period, bookers, GROUPED))
         with db_engine.get_engine().connect() as conn:
             overbooked, violations = check(conn)
+            split = groups_split(conn)
     finally:
         db_engine.reset_engine()
         if previous is None:
@@ -189,7 +227,8 @@ def one_size(families: int) -> dict[str, Any]:
             "cells_per_s": round(cells_per_s, 1), "p50_ms": round(figures["p50_ms"], 1),
             "p95_ms": round(figures["p95_ms"], 1), "pgbench_tps": round(tps, 1),
             "ratio": round(cells_per_s / tps, 3), "overbooked": overbooked,
-            "order_violations": violations, "errors": len(figures["errors"]),
+            "order_violations": violations, "groups_split": split, "grouped_share": GROUPED,
+            "errors": len(figures["errors"]),
             "first_error": figures["errors"][0] if figures["errors"] else ""}
 
 
@@ -205,4 +244,7 @@ def run(results: dict[str, Any]) -> None:
               f"{row['overbooked']:>6} {row['order_violations']:>5} {row['errors']:>6}", flush=True)
         if row["first_error"]:
             print("   first error:", row["first_error"])
+        if GROUPED:
+            print(f"   {GROUPED:.0%} of families booking two children together; "
+                  f"groups split: {row['groups_split']}")
     results["surge"] = rows

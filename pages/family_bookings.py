@@ -9,11 +9,13 @@ from services.booking.errors import NothingToSubmit
 from services.booking.grid import get_month
 from services.booking.memo import get_booking_memo
 from services.booking.reserve import reserve
+from services.booking.together import reserve_together
 from services.errors import PortalError
 from services.families.overview import get_overview
 from ui import centre
 from ui.absence import absence_form
 from ui import grid as ui_grid
+from ui import siblings
 from ui.failure import show_error
 from ui.format import euros, month_title
 from ui.guard import require_family
@@ -75,6 +77,7 @@ ui_grid.show(grid, view)
 
 pending = ui_grid.drafts(reg_id)
 count = len(pending["add"]) + len(pending["cancel"])
+children, together = siblings.picker(regs, reg_id)
 st.caption(f"{count} case(s) cochée(s), pas encore envoyée(s)." if count else
            "Touchez une case pour la demander (ou pour demander son annulation), puis Valider.")
 buttons = st.columns(3)
@@ -84,8 +87,10 @@ if buttons[0].button("Valider", type="primary", icon=":material/send:", width="s
     try:
         if not adds and not cancels:
             raise NothingToSubmit()
-        if adds:
-            results.append(reserve(actor, reg_id, adds))
+        if adds and len(children) > 1:
+            results += reserve_together(actor, children, adds, together)
+        elif adds:
+            results.append(reserve(actor, children[0], adds))
         if cancels:
             results.append(cancel(actor, reg_id, cancels))
     except PortalError as error:

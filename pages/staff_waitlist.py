@@ -58,9 +58,14 @@ for board in boards:
         st.caption(f"{md(board.activity)} · {day(board.day)} · "
                    f"{board.booked}/{board.places} places "
                    f"prises · **{board.free} libre(s)** · {len(board.waiting)} en attente")
+        marks = {g: n for n, g in enumerate(dict.fromkeys(
+            w.group_id for w in board.waiting if w.group_id), start=1)}
         for w in board.waiting:
+            number = marks.get(w.group_id, 0)
+            group = (f" · **groupe {number}** (frères et sœurs réservés ensemble : "
+                     "placés tous à la fois)" if number else "")
             st.markdown(f"**{w.position}.** {md(w.child)} (famille {md(w.family)}) · "
-                        f"en attente depuis le {moment(w.since)}")
+                        f"en attente depuis le {moment(w.since)}{group}")
         if not board.waiting:
             continue
         left, right = st.columns(2)

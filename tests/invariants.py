@@ -69,6 +69,21 @@ def queue_order_kept() -> None:
         assert arrivals == sorted(arrivals), f"slot {sid}: waiting list not in arrival order"
 
 
+def no_group_split() -> None:
+    """Siblings booked « ensemble ou pas du tout » wait together or not at all: among the
+    live members of a group (cancelled and refused ones left it), either every one is on
+    the waiting list or none is."""
+    with read() as session:
+        rows = session.execute(select(Reservation.group_id, Reservation.state).where(
+            Reservation.group_id.is_not(None),
+            Reservation.state.notin_([R.CANCELLED.value, R.REFUSED.value]))).all()
+    waiting: dict[int, set[bool]] = defaultdict(set)
+    for gid, state in rows:
+        waiting[gid].add(state == R.WAITLISTED.value)
+    split = [gid for gid, kinds in waiting.items() if len(kinds) > 1]
+    assert not split, f"groups split between the waiting list and places: {split[:5]}"
+
+
 def one_live_cell_per_child() -> None:
     """A child never holds two live reservations for the same unit and day."""
     with read() as session:
@@ -199,6 +214,7 @@ def check_all() -> None:
     queue_length_kept()
     queue_order_kept()
     one_live_cell_per_child()
+    no_group_split()
     no_charge_without_its_reservation()
     no_payment_lost()
     no_mail_lost()

@@ -11,6 +11,7 @@ from db.base import Base, UtcDateTime, utcnow
 _OPEN_REGISTRATION = text("state IN ('requested', 'validated')")
 _ACTIVE_RESERVATION = text("state NOT IN ('cancelled', 'refused')")
 _WAITING = text("state = 'waitlisted'")
+_WAITING_GROUP = text("state = 'waitlisted' AND group_id IS NOT NULL")
 
 
 class Registration(Base):
@@ -49,6 +50,10 @@ class Reservation(Base):
     # order by default; staff may move a request (with a reason kept in the audit log).
     queue_rank: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    # Siblings booked « ensemble ou pas du tout » (services/booking/together.py): the
+    # reservations of one cell of such a submission share this id (the first one's id);
+    # waiting, they share one queue rank and are promoted all at once or not at all.
+    group_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     __table_args__ = (
         # No duplicate cell for a child: a double click or two tabs cannot book twice.
         Index("uq_reservation_active", "child_id", "unit_id", "day", unique=True,
@@ -62,4 +67,7 @@ class Reservation(Base):
         # (services/booking/promotion.py, on PostgreSQL; migration 0026_cancel).
         Index("ix_reservation_queue", "slot_id", "queue_rank", "id",
               sqlite_where=_WAITING, postgresql_where=_WAITING),
+        # A waiting group's members, read by promotion (migration 0031_groups).
+        Index("ix_reservation_group", "group_id",
+              sqlite_where=_WAITING_GROUP, postgresql_where=_WAITING_GROUP),
     )

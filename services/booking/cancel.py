@@ -22,7 +22,7 @@ from db.states import ReservationState as R
 from services import audit
 from services.actor import Actor
 from services.billing.credits import cancel_charges
-from services.booking import capacity, context
+from services.booking import capacity, context, groups
 from services.booking.context import BookingContext
 from services.booking.errors import NothingToSubmit
 from services.booking.notify import submission_mail
@@ -59,7 +59,8 @@ def _lock_and_read(session: Session, registration_id: int,
     postgres = session.get_bind().dialect.name == "postgresql"
     clock = select(func.clock_timestamp()).scalar_subquery() if postgres else func.current_timestamp()
     rows = session.execute(select(Reservation.id, Reservation.slot_id, Reservation.unit_id,
-                                  Reservation.day, Reservation.state, Reservation.by_staff, clock)
+                                  Reservation.day, Reservation.state, Reservation.by_staff, clock,
+                                  Reservation.group_id)
                            .where(*_cells(registration_id, ids))).all()
     if len(rows) != len(ids):
         raise NotFound("Certaines réservations n'existent pas ou ne sont pas les vôtres.")
@@ -111,8 +112,9 @@ def _cancel_once(actor: Actor, registration_id: int, ids: list[int], why: str,
                        {sid: -n for sid, n in left.items()})
         submission = Submission(ctx.registration_id, ctx.child_name,
                                 sorted(outcomes.values(), key=lambda c: (c.day, c.unit_id)))
+        review = set(freed) | _regrouped(session, [r for r in cancelled if r.state == R.WAITLISTED])
         # The family's confirmation goes in the same INSERT as the promotions' mails.
-        promoted = promote_and_notify(session, freed, now,
+        promoted = promote_and_notify(session, review, now,
                                       mails=[submission_mail(ctx, submission)],
                                       caused_by=actor.user_id)
         audit.record(session, actor, "cancel", "registration", ctx.registration_id,
@@ -120,6 +122,17 @@ def _cancel_once(actor: Actor, registration_id: int, ids: list[int], why: str,
                      promoted=[p.id for p in promoted], family_id=ctx.family_id,
                      **({"reason": why} if why else {}))
         return submission
+
+
+def _regrouped(session: Session, left: list[Row[Any]]) -> set[int]:
+    """A waiting member leaving its group (siblings booked together) may unblock the queues
+    where the group waited: its slot and its partners' slots, locked, to be reviewed."""
+    gone = {r.group_id for r in left if r.group_id}
+    if not gone:
+        return set()
+    slots = {r.slot_id for r in left if r.group_id} | groups.partner_slots(session, gone)
+    capacity.lock_slots(session, slots)
+    return slots
 
 
 def _set_states(session: Session, asked: list[int], cancelled: list[int],

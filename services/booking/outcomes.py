@@ -32,11 +32,14 @@ class CellOutcome:
     outcome: str  # a key of OUTCOME_LABELS
     position: int | None = None  # place in the waiting list
     reason: str = ""
+    grouped: bool = False  # waiting with siblings booked « ensemble ou pas du tout »
 
     def describe(self) -> str:
         label = OUTCOME_LABELS[self.outcome]
         if self.outcome == "waitlisted" and self.position:
             label = f"{ordinal(self.position)} en liste d'attente"
+        if self.outcome == "waitlisted" and self.grouped:
+            label = f"{label} (groupe)"
         if self.reason:
             label = f"{label} : {self.reason}"
         return label
@@ -71,5 +74,8 @@ def confirmation_body(submission: Submission, activity: str, period: str) -> str
         lines.append(f"- {day_words(cell.day)}, {cell.unit_name} : {cell.describe()}")
     lines += ["", "Les places en liste d'attente vous sont attribuées automatiquement dès qu'une "
               "place se libère, dans l'ordre d'arrivée des demandes ; vous recevez alors un mail.",
+              *(["Les enfants en liste d'attente « ensemble » (groupe) obtiennent leurs places "
+                 "en même temps, quand il y en a une pour chacun."]
+                if any(c.grouped for c in submission.cells) else []),
               "", go_line("bookings", "Vos réservations"), "", organisation.signature()]
     return "\n".join(lines)

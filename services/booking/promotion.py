@@ -21,7 +21,7 @@ from db.models import (Activity, CapacitySlot, Charge, Child, Family, Period, Pr
 from db.states import ReservationState as R
 from services.billing.charges import Payer, charge_promoted
 from services.billing.credits import expire
-from services.booking import capacity
+from services.booking import capacity, groups
 from services.booking.notify import promoted_mails
 from services.booking.rules import LOCAL
 from services.mail import outbox, recipients
@@ -43,6 +43,7 @@ class Promoted:
     charged: bool  # a live charge exists already (never, for a waiting request)
     family_email: str
     activity: str
+    group_id: int | None = None  # siblings waiting together (services/booking/groups.py)
 
 
 _SLOTS = bindparam("slots", expanding=True)
@@ -54,7 +55,7 @@ def _ranked_window():  # type: ignore[no-untyped-def]
     """SQLite: every waiting request of the slots, numbered per slot in queue order, kept
     up to the slot's free places."""
     r = Reservation
-    q = select(r.id, r.slot_id, r.registration_id, r.unit_id, r.day, r.requested_at,
+    q = select(r.id, r.slot_id, r.registration_id, r.unit_id, r.day, r.requested_at, r.group_id,
                func.row_number().over(partition_by=r.slot_id, order_by=(r.queue_rank, r.id))
                .label("rn")).where(r.slot_id.in_(_SLOTS), _WAITING).subquery("q")
     return q, (q.c.rn,), [q.c.rn <= CapacitySlot.places - CapacitySlot.booked]
@@ -66,7 +67,7 @@ def _ranked_lateral(limited: bool):  # type: ignore[no-untyped-def]
     r = Reservation
     room = func.greatest(CapacitySlot.places - CapacitySlot.booked, 0)
     q = (select(r.id, r.slot_id, r.registration_id, r.unit_id, r.day, r.requested_at,
-                r.queue_rank).where(r.slot_id == CapacitySlot.id, _WAITING)
+                r.group_id, r.queue_rank).where(r.slot_id == CapacitySlot.id, _WAITING)
          .order_by(r.queue_rank, r.id)
          .limit(func.least(room, bindparam("limit")) if limited else room).lateral("q"))
     return q, (q.c.queue_rank, q.c.id), []
@@ -81,7 +82,7 @@ def _heads(postgres: bool, limited: bool):  # type: ignore[no-untyped-def]
                    q.c.requested_at, Period.auto_validate, Family.id, Family.qf,
                    Period.activity_id, Child.first_name, Period.start_date,
                    Period.pay_days_before_start, Unit.name, Unit.price_cents, Unit.meal_cents,
-                   Unit.has_meal, live_charge, Family.email, Activity.name)
+                   Unit.has_meal, live_charge, Family.email, Activity.name, q.c.group_id)
     query = (query.select_from(CapacitySlot).join(q, true()).where(CapacitySlot.id.in_(_SLOTS))
              if postgres else query.join(CapacitySlot, CapacitySlot.id == q.c.slot_id))
     query = (query.join(Registration, Registration.id == q.c.registration_id)
@@ -110,13 +111,10 @@ def promote(session: Session, slot_ids: Iterable[int], now: datetime,
     if not ids:
         return []
     postgres = session.get_bind().dialect.name == "postgresql"
-    heads = [Promoted(rid, sid, reg, unit, day, (R.VALIDATED if auto else R.REQUESTED).value,
-                      at, Payer(fam, qf, act, first, start, before),
-                      (uname, price, meal if has_meal else 0), bool(charged), email or "", aname)
-             for (rid, sid, reg, unit, day, at, auto, fam, qf, act, first, start, before,
-                  uname, price, meal, has_meal, charged, email, aname)
-             in session.execute(_HEADS[postgres, limit is not None],
-                                {"slots": ids, "limit": limit}).all()]
+    heads = _read_heads(session, postgres, ids, limit)
+    if any(h.group_id for h in heads):  # siblings waiting together: whole groups only
+        heads = groups.seat(session, ids, heads,
+                            lambda more: _read_heads(session, postgres, more, None), limit)
     if not heads:
         return []
     for state in (R.VALIDATED.value, R.REQUESTED.value):
@@ -135,6 +133,18 @@ def promote(session: Session, slot_ids: Iterable[int], now: datetime,
         taken[h.slot_id] = taken.get(h.slot_id, 0) + 1
     capacity.shift(session, taken, {sid: -n for sid, n in taken.items()})
     return heads
+
+
+def _read_heads(session: Session, postgres: bool, ids: list[int],
+                limit: int | None) -> list[Promoted]:
+    return [Promoted(rid, sid, reg, unit, day, (R.VALIDATED if auto else R.REQUESTED).value,
+                     at, Payer(fam, qf, act, first, start, before),
+                     (uname, price, meal if has_meal else 0), bool(charged), email or "", aname,
+                     gid)
+            for (rid, sid, reg, unit, day, at, auto, fam, qf, act, first, start, before,
+                 uname, price, meal, has_meal, charged, email, aname, gid)
+            in session.execute(_HEADS[postgres, limit is not None],
+                               {"slots": ids, "limit": limit}).all()]
 
 
 def promote_and_notify(session: Session, slot_ids: Iterable[int], now: datetime,

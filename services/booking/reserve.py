@@ -47,7 +47,7 @@ def reserve(actor: Actor, registration_id: int, cells: list[tuple[date, int]],
             by_staff: bool = False) -> Submission:
     """Request cells (day, unit) for a registration; each is validated, sent to staff,
     waitlisted or rejected with its reason. Never overbooks, whatever the concurrency."""
-    wanted = _clean(cells)
+    wanted = clean_cells(cells)
     if not wanted:
         raise NothingToSubmit()
     if len(wanted) > MAX_CELLS:
@@ -57,7 +57,7 @@ def reserve(actor: Actor, registration_id: int, cells: list[tuple[date, int]],
     return with_retry(lambda: _reserve_once(actor, registration_id, wanted, by_staff))
 
 
-def _clean(cells: list[tuple[date, int]]) -> list[tuple[date, int]]:
+def clean_cells(cells: list[tuple[date, int]]) -> list[tuple[date, int]]:
     """Sorted distinct cells; anything but (date, int) is refused before touching the db."""
     try:
         pairs = {(day, unit) for day, unit in cells}

@@ -35,6 +35,7 @@ class Waiting:
     child: str
     family: str
     since: datetime
+    group_id: int | None = None  # siblings booked together: seated all at once or not at all
 
 
 @dataclass(frozen=True)
@@ -72,13 +73,15 @@ def list_board(actor: Actor, site_id: int, day: date, unit_id: int | None = None
         for slot, activity, unit, group in session.execute(query).all():
             queue = capacity.queue(session, slot.id)
             order = {r.id: n for n, r in enumerate(queue, start=1)}
+            groups = {r.id: r.group_id for r in queue}
             rows = session.execute(
                 select(Reservation.id, Reservation.requested_at, Child.first_name,
                        Child.last_name, Family.name)
                 .join(Child, Child.id == Reservation.child_id)
                 .join(Family, Family.id == Child.family_id)
                 .where(Reservation.id.in_(list(order)))).all() if order else []
-            waiting = sorted((Waiting(rid, order[rid], full_name(first, last), fam, at)
+            waiting = sorted((Waiting(rid, order[rid], full_name(first, last), fam, at,
+                                      groups[rid])
                               for rid, at, first, last, fam in rows), key=lambda w: w.position)
             boards.append(SlotBoard(slot.id, slot.day, activity, unit, group, slot.places,
                                     slot.booked, waiting))
@@ -95,7 +98,8 @@ def _slot_site(session: Session, slot_id: int) -> int:
 
 
 def promote(actor: Actor, slot_id: int, head_only: bool = True) -> list[int]:
-    """Give free places to the head of the queue (or to all who fit); ids promoted."""
+    """Give free places to the head of the queue (or to all who fit); ids promoted. A group
+    of siblings booked together at the head counts as one: all seated, or none."""
     def once() -> list[int]:
         with transaction() as session:
             actor.require_site(_slot_site(session, slot_id))
@@ -107,6 +111,11 @@ def promote(actor: Actor, slot_id: int, head_only: bool = True) -> list[int]:
             now = capacity.db_now(session)
             promoted = promote_and_notify(session, [slot_id], now, 1 if head_only else None)
             ids = [r.id for r in promoted]
+            if not ids:  # free places exist: the head is a group they cannot all seat
+                raise InvalidInput("En tête de liste, des frères et sœurs réservés ensemble "
+                                   "attendent une place chacun : il n'y a pas assez de places "
+                                   "libres pour le groupe (ni personne derrière lui ne passe "
+                                   "devant).")
             audit.record(session, actor, "promote_waitlist", "capacity_slot", slot_id,
                          reservations=ids, head_only=head_only)
             return ids
