@@ -87,12 +87,12 @@ def request_registration(actor: Actor, child_id: int, period_id: int) -> int:
                      child_id=child_id, period_id=period_id)
         recipients.queue_family(
             session, child.family_id, "booking", "Demande d'inscription reçue",
-                     f"Bonjour,\n\nNous avons bien reçu votre demande d'inscription de "
-                     f"{child.first_name} à « {activity.name} – {period.name} ».\n"
-                     f"L'accueil du centre la traite{organisation.get_profile().hours_sentence} ; "
-                     "vous recevrez un mail dès qu'elle sera validée.\n\n"
-                     f"{go_line('home', 'Votre tableau de bord')}\n\n"
-                     + organisation.signature(), caused_by=actor.user_id)
+            f"Bonjour,\n\nNous avons bien reçu votre demande d'inscription de "
+            f"{child.first_name} à « {activity.name} – {period.name} ».\n"
+            f"L'accueil du centre la traite{organisation.get_profile().hours_sentence} ; "
+            "vous recevrez un mail dès qu'elle sera validée.\n\n"
+            f"{go_line('home', 'Votre tableau de bord')}\n\n"
+            + organisation.signature(), caused_by=actor.user_id)
         return registration.id
 
 

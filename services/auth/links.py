@@ -49,9 +49,9 @@ def link_url(token: str) -> str:
 
 
 def issue_in(session: Session, user: UserAccount, purpose: LinkPurpose,
-             signature: str | None = None) -> str:
+             signature: str | None = None, intro: str | None = None) -> str:
     """Create a link (older unused links of the user stop working) and queue its mail, in the
-    caller's transaction; `signature` defaults to the centre's name."""
+    caller's transaction; `signature` defaults to the centre's name, `intro` to the purpose's."""
     now = utcnow()
     session.execute(update(LinkToken).where(LinkToken.user_id == user.id,
                                             LinkToken.used_at.is_(None))
@@ -61,7 +61,7 @@ def issue_in(session: Session, user: UserAccount, purpose: LinkPurpose,
     session.add(LinkToken(user_id=user.id, purpose=purpose.value, token_hash=digest(token),
                           expires_at=now + timedelta(hours=hours)))
     signature = signature or organisation.get_profile().signature
-    intro = _INTROS[purpose]
+    intro = intro or _INTROS[purpose]
     if purpose == LinkPurpose.INVITATION and user.family_id is None:
         intro = _STAFF_INVITATION.format(signature=signature)
     body = (f"Bonjour {user.display_name},\n\n{intro}\n\n{link_url(token)}\n\n"

@@ -158,8 +158,8 @@ def queue_request(session, actor: Actor, field: str, new_value: str,  # type: ig
                  field=field, child_id=child_id, family_id=family_id)
     recipients.queue_family(
         session, family_id, mail_kind(field), "Demande de modification reçue",
-                 f"Bonjour,\n\nNous avons bien reçu votre demande de modification "
-                 f"({FIELD_LABELS[field]}). L'accueil la vérifie et vous répond par mail.\n\n"
+        f"Bonjour,\n\nNous avons bien reçu votre demande de modification "
+        f"({FIELD_LABELS[field]}). L'accueil la vérifie et vous répond par mail.\n\n"
         + f"{go_line('family')}\n\n" + organisation.signature(), caused_by=actor.user_id)
     return change.id
 

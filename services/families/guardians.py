@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
-from db.models import Guardian, UserAccount
+from db.models import Family, Guardian, UserAccount
 from db.states import LinkPurpose, Role
 from services import audit
 from services.actor import Actor
@@ -98,7 +98,11 @@ def invite_guardian(actor: Actor, guardian_id: int) -> int:
                                display_name=f"{guardian.first_name} {guardian.last_name}")
             session.add(user)
             session.flush()
-        links.issue_in(session, user, LinkPurpose.INVITATION)
+        family = session.get(Family, guardian.family_id)
+        links.issue_in(session, user, LinkPurpose.INVITATION, intro=(
+            f"Un accès au Portail Famille vous est ouvert sur le dossier de la famille "
+            f"{family.name if family else ''} : vous y verrez les enfants, leurs réservations "
+            "et les messages du centre. Pour y accéder, choisissez votre mot de passe :"))
         audit.record(session, actor, "invite_guardian", "guardian", guardian.id,
                      family_id=guardian.family_id, user_id=user.id)
         return user.id

@@ -48,6 +48,7 @@ def test_an_invited_guardian_chooses_a_password_signs_in_and_sees_the_children(
                                                      Mail.link_user_id.is_not(None)))
         assert (mail.kind, mail.link_user_id, mail.subject) == (
             "account", user, "Portail Famille : créez votre mot de passe")
+        assert "dossier de la famille DURAND" in mail.body and "jeton=" not in mail.body
         assert session.scalar(select(AuditEntry.action).where(
             AuditEntry.action == "invite_guardian", AuditEntry.entity_id == julie))
     assert links.redeem(last_token(capsys, "julie@test.example"), NEW_PASSWORD) == \

@@ -115,3 +115,25 @@ def test_a_preference_is_one_of_three_and_only_a_guardian_chooses_it(world):
         guardians.set_mail_preference(world.family_b, "some")
     with pytest.raises(Forbidden):
         guardians.set_mail_preference(world.staff, "all")
+
+
+def _to(subject: str) -> list[tuple[str, str]]:
+    with read() as session:
+        return sorted(session.execute(select(Mail.recipient, Mail.kind)
+                                      .where(Mail.subject == subject)).tuples())
+
+
+def test_the_services_choose_the_kind_and_the_answer_goes_to_who_asked(world):
+    second_guardian(world)
+    julie = sign_in("julie@test.example")
+    guardians.set_mail_preference(julie, "mine")
+    guardians.set_mail_preference(world.family_b, "none")  # Marc pays
+    # Julie asks about Zoé's health: a safety mail, to the payer and to Julie who asked.
+    change = request_change(julie, "health_notes", "Asthme", world.zoe)
+    decide_change(world.staff, change, approve=True)
+    both = [("durand@test.example", "safety"), ("julie@test.example", "safety")]
+    assert _to("Demande de modification reçue") == both
+    assert _to("Demande de modification acceptée") == both
+    # Marc asks about the QF: not a safety mail, and Marc takes none; Julie did not ask.
+    decide_change(world.staff, request_change(world.family_b, "qf", "700"), approve=False)
+    assert _to("Demande de modification refusée") == []
