@@ -56,7 +56,9 @@ class LockHolds:
 
 def ceiling(holds: list[float], cells: int, elapsed: float) -> dict[str, Any]:
     """Mean and median hold, the ceiling cells per transaction ÷ mean hold, and the share
-    of it reached (`cells` in all, over `elapsed` seconds)."""
+    of it reached (`cells` in all, over `elapsed` seconds). The share is also the sum of
+    the holds ÷ elapsed: how many transactions held slot locks at once on average (above 1
+    when transactions on disjoint slots overlapped)."""
     if not holds:
         return {"lock_hold_ms": None, "lock_hold_p50_ms": None, "ceiling_cells_per_s": None,
                 "share_of_ceiling": None}

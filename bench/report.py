@@ -8,7 +8,8 @@ LEGEND = ("portal = services.booking.reserve; raw SQL = the same hot rows, no OR
           "pgbench = mean TPS of simple-update right before and right after; ratio = cells/s ÷ it.\n"
           "hold = mean ms from slot locks granted to COMMIT returned; ceiling = cells per\n"
           "transaction ÷ hold (cells/s one chain of transactions on the same slots allows);\n"
-          "share = cells/s ÷ ceiling.")
+          "share = cells/s ÷ ceiling = how many transactions held locks at once on average\n"
+          "(above 1: families on disjoint units overlapped).")
 HEADER = (f"{'families':>8} {'':<9} {'req/s':>7} {'cells/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
           f"{'pgbench':>8} {'ratio':>6} {'hold ms':>7} {'ceiling':>8} {'share':>5} "
           f"{'overbk':>6} {'order':>5} {'errors':>6}")
