@@ -6,7 +6,9 @@ Setup (not measured) goes through services.booking.reserve: N families take ever
 of a month (4 units, each family 2 of them), then W waiting families ask for the same
 cells and queue. Measured: every holder cancels its whole month through
 services.booking.cancel.cancel, all pool workers released together. pgbench's
-simple-update runs right before and right after, in the same run, as the yardstick.
+simple-update runs right before and right after, with as many clients (bench/pgbench.py);
+the ratio is cells/s ÷ their mean. The lock hold per cancellation is measured in the run
+(bench/lockhold.py) and the ceiling cells ÷ hold printed beside the achieved rate.
 
     python -m bench.run cancellations
     CANCEL_FAMILIES=200 CANCEL_WAITING=400 python -m bench.run cancellations
@@ -20,6 +22,8 @@ from typing import Any
 from sqlalchemy import event, text
 
 from bench import bench_surge as surge
+from bench import pgbench
+from bench.lockhold import LockHolds, ceiling
 from bench.pool import run_pool
 from db import engine as db_engine
 from db.bootstrap import migrate
@@ -69,10 +73,12 @@ def _measure(holders: list[tuple[Actor, int]]) -> dict[str, Any]:
     jobs = [lambda a=actor, r=reg: cancel(a, r, cells[r]) for actor, reg in holders]
     event.listen(engine, "before_cursor_execute", count)
     try:
-        figures = run_pool(jobs, WORKERS)
+        with LockHolds(engine) as holds:
+            figures = run_pool(jobs, WORKERS)
     finally:
         event.remove(engine, "before_cursor_execute", count)
     figures["cells"] = sum(len(c) for c in cells.values())
+    figures.update(ceiling(holds.holds, figures["cells"], figures["elapsed"]))
     figures["statements_per_cancel"] = round(sent[0] / max(1, len(jobs)), 1)
     return figures
 
@@ -94,9 +100,7 @@ def one_run(families: int, waiting: int) -> dict[str, Any]:
         with db_engine.get_engine().connect() as conn:
             before_waiting = int(conn.execute(text(
                 "SELECT count(*) FROM reservation WHERE state = 'waitlisted'")).scalar_one())
-        tps_before = surge.pgbench_tps(WORKERS)
-        figures = _measure(holders)
-        tps_after = surge.pgbench_tps(WORKERS)
+        figures, bench = pgbench.adjacent(WORKERS, lambda: _measure(holders))
         with db_engine.get_engine().connect() as conn:
             overbooked, violations = surge.check(conn)
             unfilled = _unfilled(conn)
@@ -108,14 +112,14 @@ def one_run(families: int, waiting: int) -> dict[str, Any]:
             os.environ["DATABASE_URL"] = previous
         surge._drop_db(name)
     cells_per_s = figures["cells"] / figures["elapsed"]
-    tps = (tps_before + tps_after) / 2
     return {"families": families, "waiting_requests": before_waiting, "workers": WORKERS,
             "cells": figures["cells"],
             "cancels_per_s": round(families / figures["elapsed"], 1),
             "cells_per_s": round(cells_per_s, 1), "p50_ms": round(figures["p50_ms"], 1),
             "p95_ms": round(figures["p95_ms"], 1),
-            "pgbench_tps_before": round(tps_before, 1), "pgbench_tps_after": round(tps_after, 1),
-            "ratio": round(cells_per_s / tps, 3),
+            **bench, "ratio": pgbench.ratio(cells_per_s, bench),
+            **{k: figures[k] for k in ("lock_hold_ms", "lock_hold_p50_ms",
+                                       "ceiling_cells_per_s", "share_of_ceiling")},
             "statements_per_cancel": figures["statements_per_cancel"],
             "overbooked": overbooked, "order_violations": violations,
             "free_places_left_with_a_queue": unfilled, "errors": len(figures["errors"]),
@@ -128,8 +132,10 @@ def run(results: dict[str, Any]) -> None:
           f"{row['waiting_requests']} requests wait ({row['workers']} workers):")
     print(f"  {row['cancels_per_s']} cancellations/s, {row['cells_per_s']} cells/s, "
           f"p50 {row['p50_ms']} ms, p95 {row['p95_ms']} ms")
-    print(f"  pgbench simple-update {row['pgbench_tps_before']} tps before, "
-          f"{row['pgbench_tps_after']} after: ratio {row['ratio']}")
+    print(f"  {pgbench.describe(row)}: ratio {row['ratio']}")
+    print(f"  lock hold per cancellation {row['lock_hold_ms']} ms (p50 "
+          f"{row['lock_hold_p50_ms']}): ceiling cells ÷ hold {row['ceiling_cells_per_s']} "
+          f"cells/s, reached {row['share_of_ceiling']}")
     print(f"  {row['statements_per_cancel']} SQL statements per cancellation; overbooked "
           f"{row['overbooked']}, queue-order violations {row['order_violations']}, free "
           f"places left with a queue {row['free_places_left_with_a_queue']}, "

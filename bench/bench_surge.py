@@ -2,8 +2,13 @@
 
 Catalogue through the services; families, children and validated registrations are
 bulk-inserted (a bench fixture, not the code under test); every measured submission goes
-through services.booking.reserve.reserve. pgbench's built-in simple-update runs in the same
-process run, with as many clients as the thread pool, on its own database, as the yardstick.
+through services.booking.reserve.reserve. Beside it, for each size:
+
+- pgbench's built-in simple-update right before and right after the surge, with as many
+  clients as the thread pool (bench/pgbench.py); the ratio is cells/s ÷ their mean TPS;
+- the lock hold per submission, measured in the surge (bench/lockhold.py), and the ceiling
+  cells ÷ hold that it allows;
+- the same hot-row pattern in raw SQL (bench/yardstick.py), pgbench adjacent too.
 
     python -m bench.run surge              # 100, 500, 1000 families
     SURGE_FAMILIES=100 python -m bench.run surge
@@ -13,15 +18,17 @@ process run, with as many clients as the thread pool, on its own database, as th
 from __future__ import annotations
 
 import os
-import re
-import subprocess
 import uuid
 from datetime import date, datetime, time as dtime, timedelta
 from typing import Any
 
 from sqlalchemy import create_engine, insert, text
 
+from bench import pgbench
+from bench.lockhold import LockHolds, ceiling
 from bench.pool import run_pool
+from bench.report import HEADER, LEGEND, line
+from bench.yardstick import run_yardstick
 from db import engine as db_engine
 from db.bootstrap import migrate
 from db.models import Child, Family, PickupPerson, Registration, UserAccount
@@ -35,7 +42,6 @@ from services.catalogue.queries import unit_ids
 from services.catalogue.setup import UnitSpec
 
 PG_ADMIN = os.environ.get("PORTAIL_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-PGBENCH = "/usr/bin/pgbench"
 WORKERS = int(os.environ.get("SURGE_WORKERS", "24"))
 SIZES = [int(n) for n in os.environ.get("SURGE_FAMILIES", "100,500,1000").split(",")]
 UNITS_PER_FAMILY = 2  # of 4 units: demand per slot is families / 2 ...
@@ -186,17 +192,8 @@ def groups_split(conn) -> int:  # type: ignore[no-untyped-def]
 
 
 def pgbench_tps(clients: int, seconds: int = 5) -> float:
-    """pgbench's built-in simple-update (-N) TPS on its own fresh database."""
-    name = _create_db("portail_pgbench")
-    base = [PGBENCH, "-h", "127.0.0.1", "-U", "postgres"]
-    try:
-        subprocess.run(base + ["-i", "-q", name], check=True, capture_output=True)
-        out = subprocess.run(base + ["-N", "-c", str(clients), "-j", "2", "-T", str(seconds), name],
-                             check=True, capture_output=True, text=True).stdout
-    finally:
-        _drop_db(name)
-    found = re.search(r"tps = ([\d.]+)", out)
-    return float(found.group(1)) if found else float("nan")
+    """pgbench's simple-update TPS once (the benches use bench.pgbench.adjacent)."""
+    return pgbench.once(clients, seconds) or float("nan")
 
 
 def one_size(families: int) -> dict[str, Any]:
@@ -209,10 +206,17 @@ def one_size(families: int) -> dict[str, Any]:
         db_engine.reset_engine()
         org, units, days, period = _catalogue(families)
         bookers = _families(org, period, families)
-        figures = _surge(bookers, units, days, _second_children(period, bookers, GROUPED))
+        with LockHolds(db_engine.get_engine()) as holds:
+            figures, bench = pgbench.adjacent(WORKERS, lambda: _surge(
+                bookers, units, days, _second_children(period, bookers, GROUPED)))
         with db_engine.get_engine().connect() as conn:
             overbooked, violations = check(conn)
             split = groups_split(conn)
+            # Cells on days without slots (public holidays) are refused before any lock:
+            # rates count the cells written, as the yardstick's do.
+            written, open_days = conn.execute(text(
+                "SELECT (SELECT count(*) FROM reservation), "
+                "(SELECT count(DISTINCT day) FROM capacity_slot)")).one()
     finally:
         db_engine.reset_engine()
         if previous is None:
@@ -220,31 +224,44 @@ def one_size(families: int) -> dict[str, Any]:
         else:
             os.environ["DATABASE_URL"] = previous
         _drop_db(name)
-    tps = pgbench_tps(WORKERS)
-    cells_per_s = figures["cells"] / figures["elapsed"]
-    return {"families": families, "workers": WORKERS, "cells": figures["cells"],
+    cells_per_s = written / figures["elapsed"]
+    return {"families": families, "workers": WORKERS, "cells": written,
+            "cells_requested": figures["cells"], "days": open_days,
             "requests_per_s": round(figures["requests"] / figures["elapsed"], 1),
             "cells_per_s": round(cells_per_s, 1), "p50_ms": round(figures["p50_ms"], 1),
-            "p95_ms": round(figures["p95_ms"], 1), "pgbench_tps": round(tps, 1),
-            "ratio": round(cells_per_s / tps, 3), "overbooked": overbooked,
+            "p95_ms": round(figures["p95_ms"], 1), **bench,
+            "ratio": pgbench.ratio(cells_per_s, bench), "overbooked": overbooked,
             "order_violations": violations, "groups_split": split, "grouped_share": GROUPED,
             "errors": len(figures["errors"]),
-            "first_error": figures["errors"][0] if figures["errors"] else ""}
+            "first_error": figures["errors"][0] if figures["errors"] else "",
+            **ceiling(holds.holds, written, figures["elapsed"])}
+
+
+def yardstick(families: int, days: int) -> dict[str, Any]:
+    """The raw-SQL hot-row pattern at the same size, pgbench adjacent to it too."""
+    row, bench = pgbench.adjacent(WORKERS, lambda: run_yardstick(
+        families, days, UNITS_PER_FAMILY, WORKERS))
+    return {**row, **bench, "ratio": pgbench.ratio(row["cells_per_s"], bench)}
 
 
 def run(results: dict[str, Any]) -> None:
-    rows = []
-    print(f"{'families':>8} {'req/s':>7} {'cells/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
-          f"{'pgbench':>8} {'ratio':>6} {'overbk':>6} {'order':>5} {'errors':>6}")
+    rows, sticks = [], []
+    print(LEGEND)
+    print(HEADER)
     for n in SIZES:
         row = one_size(n)
+        stick = yardstick(n, row["days"])
         rows.append(row)
-        print(f"{n:>8} {row['requests_per_s']:>7} {row['cells_per_s']:>8} {row['p50_ms']:>7} "
-              f"{row['p95_ms']:>7} {row['pgbench_tps']:>8} {row['ratio']:>6} "
-              f"{row['overbooked']:>6} {row['order_violations']:>5} {row['errors']:>6}", flush=True)
-        if row["first_error"]:
-            print("   first error:", row["first_error"])
+        sticks.append(stick)
+        for label, r in (("portal", row), ("raw SQL", stick)):
+            print(line(label, r), flush=True)
+            if r["first_error"]:
+                print("   first error:", r["first_error"])
+        for r in (row, stick):
+            print(f"{'':>8} {'':<9} pgbench before {r['pgbench_tps_before']}, "
+                  f"after {r['pgbench_tps_after']}", flush=True)
         if GROUPED:
             print(f"   {GROUPED:.0%} of families booking two children together; "
                   f"groups split: {row['groups_split']}")
     results["surge"] = rows
+    results["yardstick"] = sticks

@@ -14,7 +14,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 
 
-def main(selected: list[str]) -> None:
+def main(selected: list[str], out: Path = HERE / "results.json") -> None:
     results: dict[str, object] = {}
     modules = sorted(p.stem for p in HERE.glob("bench_*.py"))
     for name in modules:
@@ -24,7 +24,6 @@ def main(selected: list[str]) -> None:
         started = time.perf_counter()
         importlib.import_module(f"bench.{name}").run(results)
         print(f"({name}: {time.perf_counter() - started:.1f} s)", flush=True)
-    out = HERE / "results.json"
     previous = json.loads(out.read_text()) if out.exists() and selected else {}
     out.write_text(json.dumps({**previous, **results}, indent=2, default=str))
     print(f"\nwrote {out}")

@@ -1,0 +1,71 @@
+"""The surge benches' machinery at a tiny scale on PostgreSQL: results.json carries `surge`,
+`yardstick` and `cancel_surge` with their ratio to the adjacent pgbench, p95, lock hold,
+ceiling, overbooked and order violations; nothing overbooked. Never a check on timing."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from bench import bench_cancellations, bench_surge, pgbench, scratch, yardstick
+from bench.run import main
+
+SHARED = ("families", "workers", "cells", "cells_per_s", "p50_ms", "p95_ms", "ratio",
+          "pgbench_tps_before", "pgbench_tps_after", "pgbench_tps", "overbooked",
+          "order_violations", "errors", "lock_hold_ms", "ceiling_cells_per_s",
+          "share_of_ceiling")
+
+
+def test_surge_yardstick_and_cancellations_write_their_figures(
+        pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bench_surge, "SIZES", [6])
+    monkeypatch.setattr(bench_surge, "WORKERS", 3)
+    monkeypatch.setattr(bench_cancellations, "WORKERS", 3)
+    monkeypatch.setattr(bench_cancellations, "FAMILIES", 4)
+    monkeypatch.setattr(bench_cancellations, "WAITING", 3)
+    monkeypatch.setattr(pgbench, "SECONDS", 1)
+    out = tmp_path / "results.json"
+    out.write_text(json.dumps({"dashboards": {"kept": True}}))
+    main(["surge", "cancellations"], out)
+    results = json.loads(out.read_text())
+    assert results["dashboards"] == {"kept": True}  # other benches' keys survive
+    (surge,), (stick,), cancel = results["surge"], results["yardstick"], results["cancel_surge"]
+    for row in (surge, stick, cancel):
+        assert set(SHARED) <= set(row)
+        assert (row["overbooked"], row["order_violations"], row["errors"]) == (0, 0, 0)
+        assert row["lock_hold_ms"] > 0 and row["ceiling_cells_per_s"] > 0
+        if pgbench.binary():
+            assert row["ratio"] > 0 and row["pgbench_tps"] > 0
+    assert surge["cells"] == stick["cells"] == stick["rows_written"] == 6 * 2 * surge["days"]
+    assert surge["cells_requested"] >= surge["cells"]  # holidays have no slot
+    assert cancel["families"] == 4 and cancel["waiting_requests"] > 0
+    assert cancel["free_places_left_with_a_queue"] == 0
+
+
+def test_yardstick_check_counts_overbooking_and_queue_jumps(pg_url: str) -> None:
+    name = scratch.create("portail_yardstick_test")
+    try:
+        with psycopg.connect(scratch.url(name, "postgresql")) as conn:
+            yardstick.setup(conn, families=4, days=1)  # one place per slot
+            assert yardstick.check(conn) == (0, 0)
+            conn.execute("INSERT INTO booking (family_id, slot_id, state, requested_at) "
+                         "VALUES (0, 1, 'validated', now())")  # booked not moved
+            assert yardstick.check(conn)[0] == 1
+            conn.execute("UPDATE slot SET booked = 1 WHERE id = 1")
+            conn.execute("UPDATE slot SET waiting = 1 WHERE id = 1")
+            conn.execute("INSERT INTO booking (family_id, slot_id, state, requested_at, "
+                         "queue_rank) VALUES (1, 1, 'waitlisted', now() - interval '1 s', 1)")
+            assert yardstick.check(conn) == (0, 1)  # waits though it came first
+    finally:
+        scratch.drop(name)
+
+
+def test_without_pgbench_the_bench_says_so_and_gives_no_ratio(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(pgbench, "binary", lambda: None)
+    result, figures = pgbench.adjacent(4, lambda: 42)
+    assert result == 42 and figures["pgbench_tps"] is None
+    assert pgbench.ratio(1000.0, figures) is None
+    assert "pgbench NOT FOUND" in capsys.readouterr().out
