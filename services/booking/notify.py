@@ -19,16 +19,25 @@ from services.mail import outbox
 
 def mail_submission(session: Session, ctx: BookingContext, submission: Submission) -> None:
     """The confirmation after a submission: every date and unit with its outcome."""
-    to, subject, body, family_id = submission_mail(ctx, submission)
-    outbox.queue(session, to, subject, body, family_id=family_id)
+    _, subject, body, family_id = submission_mail(ctx, submission)
+    for to in submission_recipients(ctx):
+        outbox.queue(session, to, subject, body, family_id=family_id)
 
 
 def submission_mail(ctx: BookingContext,
                     submission: Submission) -> tuple[str, str, str, int | None]:
     """That confirmation as (recipient, subject, body, family), to queue with others."""
-    subject = f"Vos réservations pour {ctx.child_name} – {ctx.activity.name}"
     body = confirmation_body(submission, ctx.activity.name, ctx.period.name)
-    return ctx.family_email, subject, body, ctx.family_id
+    return ctx.family_email, submission_subject(ctx), body, ctx.family_id
+
+
+def submission_subject(ctx: BookingContext) -> str:
+    return f"Vos réservations pour {ctx.child_name} – {ctx.activity.name}"
+
+
+def submission_recipients(ctx: BookingContext) -> list[str]:
+    """Who receives a submission's confirmation (one mail each; none without an address)."""
+    return [ctx.family_email] if ctx.family_email else []
 
 
 def lines_by_family(session: Session, cells: list[Reservation],

@@ -20,7 +20,7 @@ from db.states import ReservationState as R
 from services import audit
 from services.actor import Actor
 from services.billing.charges import Pricing, charge_new, get_pricing
-from services.booking import capacity, context
+from services.booking import capacity, context, server_step
 from services.booking.errors import NothingToSubmit
 from services.booking.notify import mail_submission
 from services.booking.outcomes import CellOutcome, Submission
@@ -80,6 +80,8 @@ def _reserve_once(actor: Actor, registration_id: int, wanted: list[tuple[date, i
             require_emergency_contact(session, ctx.family_id)
         slots = context.slot_ids(session, ctx, wanted)
         pricing = get_pricing(session, ctx.registration_id, {u for _, u in slots})
+        if server_step.ENABLED and session.get_bind().dialect.name == "postgresql":
+            return server_step.submit(session, actor, ctx, wanted, slots, pricing, by_staff)
         outcomes = [CellOutcome(d, u, ctx.units.get(u, "?"), "rejected",
                                 reason="jour fermé ou hors de la période")
                     for d, u in wanted if (d, u) not in slots]
