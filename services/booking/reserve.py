@@ -20,11 +20,11 @@ from db.states import ReservationState as R
 from services import audit
 from services.actor import Actor
 from services.billing.charges import Pricing, charge_new, get_pricing
-from services.booking import capacity, context, server_step
+from services.booking import capacity, context, preread, server_step
 from services.booking.errors import NothingToSubmit
 from services.booking.notify import mail_submission
 from services.booking.outcomes import CellOutcome, Submission
-from services.booking.rules import LOCAL, why_cannot_add
+from services.booking.rules import CLOSED_DAY, LOCAL, why_cannot_add
 from services.errors import InvalidInput
 from services.health.pickup import require_emergency_contact
 
@@ -73,6 +73,10 @@ def _clean(cells: list[tuple[date, int]]) -> list[tuple[date, int]]:
 def _reserve_once(actor: Actor, registration_id: int, wanted: list[tuple[date, int]],
                   by_staff: bool) -> Submission:
     with transaction() as session:
+        if server_step.ENABLED and session.get_bind().dialect.name == "postgresql":
+            before = preread.load(session, actor, registration_id, wanted)
+            return server_step.submit(session, actor, before.ctx, wanted, before.slots,
+                                      before.pricing, by_staff)
         # Everything that does not move with places is read before the locks: every
         # statement after them makes the families queued on the same slots wait.
         ctx = context.load(session, actor, registration_id)
@@ -80,10 +84,8 @@ def _reserve_once(actor: Actor, registration_id: int, wanted: list[tuple[date, i
             require_emergency_contact(session, ctx.family_id)
         slots = context.slot_ids(session, ctx, wanted)
         pricing = get_pricing(session, ctx.registration_id, {u for _, u in slots})
-        if server_step.ENABLED and session.get_bind().dialect.name == "postgresql":
-            return server_step.submit(session, actor, ctx, wanted, slots, pricing, by_staff)
         outcomes = [CellOutcome(d, u, ctx.units.get(u, "?"), "rejected",
-                                reason="jour fermé ou hors de la période")
+                                reason=CLOSED_DAY)
                     for d, u in wanted if (d, u) not in slots]
         # Locks first (in id order), then the clock and the child's own cells, read by a
         # statement issued after the locks are granted: a second tab or family waiting on

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from services.calendar import working_day
 
 LOCAL = ZoneInfo("Europe/Paris")
+CLOSED_DAY = "jour fermé ou hors de la période"  # why a cell without a capacity slot is refused
 
 
 @dataclass(frozen=True)

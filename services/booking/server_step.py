@@ -27,11 +27,11 @@ from services.booking.context import BookingContext
 from services.booking.notify import submission_recipients, submission_subject
 from services.booking.outcomes import (CellOutcome, Submission, confirmation_head,
                                        confirmation_line, confirmation_tail)
-from services.booking.rules import LOCAL, add_deadline, not_open_reason, too_late_reason
+from services.booking.rules import (CLOSED_DAY, LOCAL, add_deadline, not_open_reason,
+                                    too_late_reason)
 from services.mail.outbox import smtp_configured
 
 ENABLED = True  # the equivalence test turns it off to run the reference path on PostgreSQL
-CLOSED = "jour fermé ou hors de la période"
 _NTH = "\ufffc"  # stands for a queue position of 2 or more in a mail line
 _SENTINEL = "\x00"  # stands for each cell's outcome in the audit details
 
@@ -74,9 +74,7 @@ def submit(session: Session, actor: Actor, ctx: BookingContext, wanted: list[tup
               "family": ctx.family_id, "activity": pricing.activity_id, "by_staff": by_staff,
               "user": actor.user_id, "actor": actor.label, "source": actor.source.value,
               "action": "reserve_by_staff" if by_staff else "reserve",
-              # audit.record's details, cut where each cell's outcome goes
-              "details": audit.details_json(cells=[(c.day.isoformat(), c.unit_id, _SENTINEL)
-                                                   for c in cells]).split('"\\u0000"')}
+              "details": _details(cells)}
     outcomes = []
     for c, (outcome, why, position) in zip(cells, _call_and_commit(session, params), strict=True):
         reason = (not_open_reason(ctx.window) if why == 1 else c.late) if why else ""
@@ -84,9 +82,19 @@ def submit(session: Session, actor: Actor, ctx: BookingContext, wanted: list[tup
     return Submission(ctx.registration_id, ctx.child_name, outcomes)
 
 
+def _details(cells: list[_Cell]) -> list[str]:
+    """The audit entry's details as audit.record writes them, cut where each cell's outcome
+    goes (as a JSON string)."""
+    parts = audit.details_json(cells=[(c.day.isoformat(), c.unit_id, _SENTINEL)
+                                      for c in cells]).split('"\\u0000"')
+    if len(parts) != len(cells) + 1:
+        raise RuntimeError("the audit details no longer list one outcome per cell")
+    return parts
+
+
 def _cell(ctx: BookingContext, day: date, unit: int, slot: int | None, deadlines: bool) -> _Cell:
     cutoff = add_deadline(ctx.window, day) if deadlines and slot is not None else None
-    late = CLOSED if slot is None else too_late_reason(cutoff) if cutoff else ""
+    late = CLOSED_DAY if slot is None else too_late_reason(cutoff) if cutoff else ""
     return _Cell(day, unit, ctx.units.get(unit, "?"), slot, cutoff, late)
 
 
