@@ -145,7 +145,8 @@ def _call_and_commit(session: Session, params: dict[str, Any]) -> list[tuple[str
     """portail_submit() and the COMMIT sent together: no round trip while the locks are held.
     The session's transaction ends here (its own commit then finds nothing to do)."""
     session.flush()
-    raw = session.connection().connection.driver_connection
+    connection = session.connection()
+    raw = connection.connection.driver_connection
     assert isinstance(raw, psycopg.Connection)
     try:
         with raw.pipeline():
@@ -153,5 +154,10 @@ def _call_and_commit(session: Session, params: dict[str, Any]) -> list[tuple[str
             cursor.execute(_CALL, params)
             raw.commit()
         return cursor.fetchall()
-    except psycopg.Error as exc:  # as SQLAlchemy would: with_retry knows deadlocks by it
-        raise DBAPIError.instance(_CALL, params, exc, psycopg.Error) from exc
+    except psycopg.Error as exc:
+        # Wrapped as SQLAlchemy would: with_retry knows a deadlock or a lost connection by it.
+        lost = connection.dialect.is_disconnect(exc, raw, None)
+        if lost:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(_CALL, params, exc, psycopg.Error, connection_invalidated=lost,
+                                  dialect=connection.dialect) from exc

@@ -71,7 +71,8 @@ BEGIN
                    (CASE WHEN s.id IS NULL THEN 2 WHEN v_now < p_opens THEN 1
                          WHEN v_now > c.cutoff THEN 2 ELSE 0 END)::smallint AS why
               FROM unnest(p_slot, p_cutoff) WITH ORDINALITY AS c(slot_id, cutoff, i)
-              LEFT JOIN capacity_slot s ON s.id = c.slot_id) d;
+              LEFT JOIN capacity_slot s ON s.id = c.slot_id
+            OFFSET 0) d;  -- not flattened: each cell's outcome is decided once
 
     UPDATE capacity_slot s
        SET booked = s.booked + (d.outcome = p_granted)::int,
