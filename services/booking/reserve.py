@@ -4,6 +4,11 @@ Set-based on purpose (bench/bench_surge.py measures it): one ordered lock statem
 all the slots, one conditional UPDATE for all the places taken, one batched INSERT for
 all the new rows, whatever the number of cells. Row-by-row ORM work held the locks
 several times longer and made a booking-opening surge queue behind them.
+
+On PostgreSQL the whole submission is one server-side step (services/booking/preread.py
+reads, services/booking/server_step.py decides and writes in one call); the Python path
+below is SQLite's, and the reference that tests/services/test_submit_equivalence.py holds
+the step to.
 """
 from __future__ import annotations
 
