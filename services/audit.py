@@ -23,9 +23,14 @@ def record(session: Session, actor: Actor, action: str, entity: str, entity_id: 
     session.add(AuditEntry(
         user_id=actor.user_id, actor=actor.label, source=actor.source.value, action=action,
         entity=entity, entity_id=entity_id,
-        details=json.dumps(details, ensure_ascii=False, default=str, sort_keys=True),
+        details=details_json(**details),
         family_id=family if isinstance(family, int) else family_of(session, entity, entity_id),
     ))
+
+
+def details_json(**details: Any) -> str:
+    """An entry's details as stored (services/booking/server_step.py fills in outcomes)."""
+    return json.dumps(details, ensure_ascii=False, default=str, sort_keys=True)
 
 
 def family_of(session: Session, entity: str, entity_id: int | None) -> int | None:

@@ -152,6 +152,18 @@ def get_pricing(session: Session, registration_id: int, unit_ids: Iterable[int])
                    start, before)
 
 
+def pricing_of(family_id: int, qf: int | None, activity_id: int, first_name: str,
+               units: dict[int, tuple[str, int, int, bool]], tariffs: Tariffs,
+               period_start: date, pay_days_before_start: int) -> Pricing:
+    """The Pricing get_pricing would give, from rows read elsewhere (a submission on
+    PostgreSQL reads them with the rest of its context, services/booking/preread.py):
+    units as (name, price, meal part, has meal), tariffs as in _tariffs."""
+    return Pricing(family_id, activity_id, first_name, {
+        uid: _price((name, cents, meal if has_meal else 0), uid, qf, tariffs)
+        for uid, (name, cents, meal, has_meal) in units.items()}, period_start,
+        pay_days_before_start)
+
+
 def charge_new(session: Session, reservations: list[Priced], today: date,
                pricing: Pricing) -> int:
     """One charge per validated reservation this very transaction created (so none has a

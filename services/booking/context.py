@@ -49,6 +49,14 @@ def load(session: Session, actor: Actor, registration_id: int,
     row = session.execute(_LOAD, {"reg": registration_id}).first()
     if row is None:
         raise NotFound("Cette inscription n'existe pas.")
+    units = dict(session.execute(_UNITS, {"activity": row[3].id}).all())
+    return checked(actor, tuple(row), units, need_validated)  # type: ignore[arg-type]
+
+
+def checked(actor: Actor, row: tuple[Registration, Child, Period, Activity, str | None],
+            units: dict[int, str], need_validated: bool = True) -> BookingContext:
+    """The context of a registration read with its child, period, activity and family's
+    address, once the caller may book on it."""
     registration, child, period, activity, family_email = row
     if actor.is_staff:
         actor.require_site(activity.site_id)
@@ -56,7 +64,6 @@ def load(session: Session, actor: Actor, registration_id: int,
         raise Forbidden()
     if need_validated and registration.state != RegistrationState.VALIDATED.value:
         raise RegistrationNotValidated()
-    units = dict(session.execute(_UNITS, {"activity": activity.id}).all())
     window = Window(period.booking_opens_at, period.add_deadline_days, period.add_deadline_time,
                     period.cancel_deadline_days, period.cancel_deadline_time,
                     period.deadline_skips_closed_days)

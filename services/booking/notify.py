@@ -15,8 +15,6 @@ from services.billing.charges import Payer
 from services.booking.context import BookingContext
 from services.booking.outcomes import Submission, confirmation_body
 from services.mail import outbox, recipients
-from services.booking.outcomes import Submission, confirmation_body
-from services.mail import outbox
 from services.mail.dates import day_words
 from services.mail.pages import go_line
 
@@ -33,9 +31,18 @@ def mail_submission(session: Session, ctx: BookingContext, submission: Submissio
 def submission_mail(ctx: BookingContext,
                     submission: Submission) -> tuple[str, str, str, int | None]:
     """That confirmation as (recipient, subject, body, family), to queue with others."""
-    subject = f"Vos réservations pour {ctx.child_name} – {ctx.activity.name}"
     body = confirmation_body(submission, ctx.activity.name, ctx.period.name)
-    return ctx.family_email, subject, body, ctx.family_id
+    return ctx.family_email, submission_subject(ctx), body, ctx.family_id
+
+
+def submission_subject(ctx: BookingContext) -> str:
+    return f"Vos réservations pour {ctx.child_name} – {ctx.activity.name}"
+
+
+def submission_recipients(session: Session, ctx: BookingContext,
+                          caused_by: int | None) -> list[recipients.Recipient]:
+    """Who receives a submission's confirmation (one mail each; none without an address)."""
+    return recipients.family_recipients(session, ctx.family_id, "booking", caused_by)
 
 
 def lines_by_family(session: Session, cells: list[Reservation],

@@ -65,17 +65,27 @@ def day_label(day: date) -> str:
 
 def confirmation_body(submission: Submission, activity: str, period: str) -> str:
     """Plain-text confirmation listing every date and unit with its outcome."""
-    lines = [
-        "Bonjour,", "",
-        f"Voici le résultat de votre demande pour {submission.child_name} "
-        f"({activity} – {period}) :", "",
-    ]
-    for cell in sorted(submission.cells, key=lambda c: (c.day, c.unit_name)):
-        lines.append(f"- {day_words(cell.day)}, {cell.unit_name} : {cell.describe()}")
-    lines += ["", "Les places en liste d'attente vous sont attribuées automatiquement dès qu'une "
-              "place se libère, dans l'ordre d'arrivée des demandes ; vous recevez alors un mail.",
-              *(["Les enfants en liste d'attente « ensemble » (groupe) obtiennent leurs places "
-                 "en même temps, quand il y en a une pour chacun."]
-                if any(c.grouped for c in submission.cells) else []),
-              "", go_line("bookings", "Vos réservations"), "", organisation.signature()]
-    return "\n".join(lines)
+    cells = sorted(submission.cells, key=lambda c: (c.day, c.unit_name))
+    return "\n".join([confirmation_head(submission.child_name, activity, period),
+                      *(confirmation_line(c) for c in cells),
+                      confirmation_tail(any(c.grouped for c in submission.cells))])
+
+
+def confirmation_head(child_name: str, activity: str, period: str) -> str:
+    """The confirmation's lines before its cells (one per cell, then confirmation_tail)."""
+    return "\n".join(["Bonjour,", "", f"Voici le résultat de votre demande pour {child_name} "
+                      f"({activity} – {period}) :", ""])
+
+
+def confirmation_line(cell: CellOutcome) -> str:
+    return f"- {day_words(cell.day)}, {cell.unit_name} : {cell.describe()}"
+
+
+def confirmation_tail(grouped: bool = False) -> str:
+    return "\n".join(["", "Les places en liste d'attente vous sont attribuées automatiquement "
+                      "dès qu'une place se libère, dans l'ordre d'arrivée des demandes ; vous "
+                      "recevez alors un mail.",
+                      *(["Les enfants en liste d'attente « ensemble » (groupe) obtiennent leurs "
+                         "places en même temps, quand il y en a une pour chacun."]
+                        if grouped else []),
+                      "", go_line("bookings", "Vos réservations"), "", organisation.signature()])

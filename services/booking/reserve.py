@@ -4,6 +4,11 @@ Set-based on purpose (bench/bench_surge.py measures it): one ordered lock statem
 all the slots, one conditional UPDATE for all the places taken, one batched INSERT for
 all the new rows, whatever the number of cells. Row-by-row ORM work held the locks
 several times longer and made a booking-opening surge queue behind them.
+
+On PostgreSQL the whole submission is one server-side step (services/booking/preread.py
+reads, services/booking/server_step.py decides and writes in one call); the Python path
+below is SQLite's, and the reference that tests/services/test_submit_equivalence.py holds
+the step to.
 """
 from __future__ import annotations
 
@@ -20,11 +25,11 @@ from db.states import ReservationState as R
 from services import audit
 from services.actor import Actor
 from services.billing.charges import Pricing, charge_new, get_pricing
-from services.booking import capacity, context
+from services.booking import capacity, context, preread, server_step
 from services.booking.errors import NothingToSubmit
 from services.booking.notify import mail_submission
 from services.booking.outcomes import CellOutcome, Submission
-from services.booking.rules import LOCAL, why_cannot_add
+from services.booking.rules import CLOSED_DAY, LOCAL, why_cannot_add
 from services.errors import InvalidInput
 from services.health.pickup import require_emergency_contact
 
@@ -73,6 +78,10 @@ def clean_cells(cells: list[tuple[date, int]]) -> list[tuple[date, int]]:
 def _reserve_once(actor: Actor, registration_id: int, wanted: list[tuple[date, int]],
                   by_staff: bool) -> Submission:
     with transaction() as session:
+        if server_step.ENABLED and session.get_bind().dialect.name == "postgresql":
+            before = preread.load(session, actor, registration_id, wanted)
+            return server_step.submit(session, actor, before.ctx, wanted, before.slots,
+                                      before.pricing, by_staff)
         # Everything that does not move with places is read before the locks: every
         # statement after them makes the families queued on the same slots wait.
         ctx = context.load(session, actor, registration_id)
@@ -81,7 +90,7 @@ def _reserve_once(actor: Actor, registration_id: int, wanted: list[tuple[date, i
         slots = context.slot_ids(session, ctx, wanted)
         pricing = get_pricing(session, ctx.registration_id, {u for _, u in slots})
         outcomes = [CellOutcome(d, u, ctx.units.get(u, "?"), "rejected",
-                                reason="jour fermé ou hors de la période")
+                                reason=CLOSED_DAY)
                     for d, u in wanted if (d, u) not in slots]
         # Locks first (in id order), then the clock and the child's own cells, read by a
         # statement issued after the locks are granted: a second tab or family waiting on

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from services.calendar import working_day
 
 LOCAL = ZoneInfo("Europe/Paris")
+CLOSED_DAY = "jour fermé ou hors de la période"  # why a cell without a capacity slot is refused
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,21 @@ def cancel_deadline(window: Window, day: date) -> datetime:
 def why_cannot_add(window: Window, day: date, now: datetime) -> str | None:
     """None if a family may still request `day`, else the French reason."""
     if now < window.opens_at:
-        opens = window.opens_at.astimezone(LOCAL)
-        return f"Les réservations ouvrent le {opens:%d/%m/%Y à %H:%M}."
+        return not_open_reason(window)
     limit = add_deadline(window, day)
     if now > limit:
-        return f"Date limite de réservation dépassée ({limit:%d/%m à %H:%M})."
+        return too_late_reason(limit)
     return None
+
+
+def not_open_reason(window: Window) -> str:
+    """Why nothing can be requested before the booking window opens."""
+    return f"Les réservations ouvrent le {window.opens_at.astimezone(LOCAL):%d/%m/%Y à %H:%M}."
+
+
+def too_late_reason(limit: datetime) -> str:
+    """Why a day whose add deadline (`limit`) has passed cannot be requested."""
+    return f"Date limite de réservation dépassée ({limit:%d/%m à %H:%M})."
 
 
 def why_cannot_cancel(window: Window, day: date, now: datetime) -> str | None:

@@ -20,6 +20,7 @@ from db.engine import read
 from db.models import CapacitySlot, Mail, Reservation
 from db.states import MailState
 from services import registrations
+from services.booking import server_step
 from services.booking.cancel import cancel
 from services.booking.reserve import reserve
 from services.mail import delivery
@@ -77,8 +78,11 @@ def _rows(reg: int) -> list[str]:
                                     .where(Reservation.registration_id == reg)))
 
 
-def test_backend_killed_while_reserve_holds_its_locks_leaves_nothing_half_written(pg_world):
-    """Invariant: a submission is all or nothing; capacity stays equal to the places held."""
+def test_backend_killed_while_reserve_holds_its_locks_leaves_nothing_half_written(pg_world,
+                                                                                  monkeypatch):
+    """Invariant: a submission is all or nothing; capacity stays equal to the places held.
+    (The Python path; the server-side step's own: tests/services/test_submit_faults.py.)"""
+    monkeypatch.setattr(server_step, "ENABLED", False)
     world = pg_world
     reg = _registered(world, world.family_a, world.lea)
     cells = [(world.first_day, u) for u in world.units_peri]
@@ -114,8 +118,9 @@ def test_backend_killed_inside_a_cancellation_keeps_the_place_and_the_queue(pg_w
     check_all()
 
 
-def test_backend_killed_on_every_attempt_raises_and_changes_nothing(pg_world):
+def test_backend_killed_on_every_attempt_raises_and_changes_nothing(pg_world, monkeypatch):
     """Invariant: when retries run out, the failure is total: no row, no place, no mail."""
+    monkeypatch.setattr(server_step, "ENABLED", False)
     world = pg_world
     reg = _registered(world, world.family_a, world.lea)
     with read() as session:

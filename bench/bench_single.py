@@ -1,0 +1,74 @@
+"""One family's 40-cell submission on PostgreSQL, alone on the database: the Python path
+(several statements under the locks) against the one server-side step (portail_submit,
+services/booking/server_step.py), interleaved in the same run so both meet the same load.
+
+    python -m bench.run single
+    SINGLE_ROUNDS=100 python -m bench.run single
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from typing import Any
+
+from bench.bench_surge import _catalogue, _create_db, _drop_db, _families, _url
+from db import engine as db_engine
+from db.bootstrap import migrate
+from services.booking import server_step
+from services.booking.reserve import reserve
+
+ROUNDS = int(os.environ.get("SINGLE_ROUNDS", "60"))  # submissions measured per path
+WARM_UP = 5  # the driver prepares a statement from its 5th run: not measured
+
+
+def _timed(job: tuple[Any, int, list[Any]], server: bool) -> tuple[float, float]:
+    """Wall and this process's CPU (Python, the driver) in ms for one submission."""
+    server_step.ENABLED = server
+    started, cpu = time.perf_counter(), time.process_time()
+    reserve(*job)
+    return (time.perf_counter() - started) * 1000, (time.process_time() - cpu) * 1000
+
+
+def _figures(runs: list[tuple[float, float]]) -> dict[str, float]:
+    ms = sorted(wall for wall, _ in runs)
+    return {"p50_ms": round(statistics.median(ms), 2),
+            "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 2),
+            "cpu_p50_ms": round(statistics.median(cpu for _, cpu in runs), 2)}
+
+
+def run(results: dict[str, Any]) -> None:
+    families = 2 * (ROUNDS + WARM_UP)
+    name = _create_db("portail_single")
+    previous = os.environ.get("DATABASE_URL")
+    times: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
+    try:
+        migrate(_url(name))
+        os.environ["DATABASE_URL"] = _url(name)
+        db_engine.reset_engine()
+        # Places for a quarter of the families: the later submissions queue, as in a surge.
+        org, units, days, period = _catalogue(families)
+        bookers = _families(org, period, families)
+        for i, (actor, reg) in enumerate(bookers):
+            cells = [(d, u) for d in days[:20] for u in (units[i % 4], units[(i + 1) % 4])]
+            measured = _timed((actor, reg, cells), server=i % 2 == 1)
+            if i >= 2 * WARM_UP:
+                times[i % 2 == 1].append(measured)
+    finally:
+        server_step.ENABLED = True
+        db_engine.reset_engine()
+        if previous is None:
+            os.environ.pop("DATABASE_URL", None)
+        else:
+            os.environ["DATABASE_URL"] = previous
+        _drop_db(name)
+    old, new = _figures(times[False]), _figures(times[True])
+    ratio = round(old["p50_ms"] / new["p50_ms"], 2)
+    print(f"40-cell submission, {ROUNDS} each, interleaved; load average "
+          f"{os.getloadavg()[0]:.1f} (other processes' load counts in the wall times)")
+    print(f"{'path':>14} {'p50 ms':>7} {'p95 ms':>7} {'CPU p50 ms':>10}")
+    for label, row in (("python", old), ("server step", new)):
+        print(f"{label:>14} {row['p50_ms']:>7} {row['p95_ms']:>7} {row['cpu_p50_ms']:>10}")
+    print(f"median speed-up: {ratio}x")
+    results["single"] = {"cells": 40, "rounds": ROUNDS, "python": old, "server_step": new,
+                         "speedup_p50": ratio}

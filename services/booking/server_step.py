@@ -1,0 +1,169 @@
+"""A submission on PostgreSQL as one server-side step: portail_submit() (migration
+0034_submit_fn) locks the slots in id order, takes the clock, decides every cell and writes
+places, queues, reservations, charges, the audit entry and the confirmation mails; the
+COMMIT leaves in the same network write as the call (psycopg's pipeline), so the locks are
+held for the server's work alone (shared/docs/concurrency.md, "Where the lock time goes").
+
+The rules are services/booking/reserve.py's (the reference, and SQLite's path); every text
+is rendered here, before the call, for each outcome a cell may get, so a wording change in
+outcomes.py, rules.py or notify.py needs no SQL change.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+import psycopg
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from db.states import MailState
+from db.states import ReservationState as R
+from services import audit
+from services.actor import Actor
+from services.billing.charges import Pricing
+from services.booking.context import BookingContext
+from services.booking.notify import submission_recipients, submission_subject
+from services.booking.outcomes import (CellOutcome, Submission, confirmation_head,
+                                       confirmation_line, confirmation_tail)
+from services.booking.rules import (CLOSED_DAY, LOCAL, add_deadline, not_open_reason,
+                                    too_late_reason)
+from services.mail.outbox import smtp_configured
+from services.mail.recipients import Recipient
+
+ENABLED = True  # the equivalence test turns it off to run the reference path on PostgreSQL
+_NTH = "\ufffc"  # stands for a queue position of 2 or more in a mail line
+_SENTINEL = "\x00"  # stands for each cell's outcome in the audit details
+
+_CALL = ("SELECT cell_outcome, cell_reason, cell_position FROM portail_submit("
+         + ", ".join(f"p_{name} => %({name})s::{kind}" for name, kind in (
+             ("slot", "integer[]"), ("unit", "integer[]"), ("day", "date[]"),
+             ("cutoff", "timestamptz[]"), ("opens", "timestamptz"), ("granted", "text"),
+             ("registration", "integer"), ("child", "integer"), ("family", "integer"),
+             ("activity", "integer"), ("by_staff", "boolean"), ("charge_label", "text[]"),
+             ("charge_cents", "integer[]"), ("charge_meal", "integer[]"),
+             ("due_day", "date[]"), ("due_on", "date[]"), ("line_open", "text[]"),
+             ("line_shut", "text[]"), ("line_kept", "text[]"), ("line_granted", "text[]"),
+             ("line_first", "text[]"), ("line_nth", "text[]"), ("nth", "text"),
+             ("mail_rank", "integer[]"), ("mail_to", "text[]"), ("mail_guardian", "integer[]"),
+             ("mail_kind", "text"), ("mail_subject", "text"),
+             ("mail_head", "text"), ("mail_tail", "text"), ("mail_state", "text"),
+             ("user", "integer"), ("actor", "text"), ("source", "text"), ("action", "text"),
+             ("details", "text[]")))
+         + ")")
+
+
+@dataclass(frozen=True)
+class _Cell:
+    day: date
+    unit_id: int
+    unit_name: str
+    slot_id: int | None
+    cutoff: datetime | None  # its add deadline (None: not checked, for staff)
+    late: str  # why it is refused once its deadline has passed, or as its day is closed
+
+
+def submit(session: Session, actor: Actor, ctx: BookingContext, wanted: list[tuple[date, int]],
+           slots: dict[tuple[date, int], int], pricing: Pricing, by_staff: bool) -> Submission:
+    """Decide and write the whole submission in one call, and commit with it."""
+    deadlines = not actor.is_staff  # staff book past the deadlines
+    cells = [_cell(ctx, day, unit, slots.get((day, unit)), deadlines) for day, unit in wanted]
+    granted = (R.VALIDATED if (ctx.period.auto_validate or by_staff) else R.REQUESTED).value
+    params = {**_cell_params(cells, pricing), **_mail(ctx, cells, granted,
+                                                             submission_recipients(
+                                                                 session, ctx, actor.user_id)),
+              "opens": ctx.window.opens_at if deadlines else None, "granted": granted,
+              "registration": ctx.registration_id, "child": ctx.child_id,
+              "family": ctx.family_id, "activity": pricing.activity_id, "by_staff": by_staff,
+              "user": actor.user_id, "actor": actor.label, "source": actor.source.value,
+              "action": "reserve_by_staff" if by_staff else "reserve",
+              "details": _details(cells)}
+    outcomes = []
+    for c, (outcome, why, position) in zip(cells, _call_and_commit(session, params), strict=True):
+        reason = (not_open_reason(ctx.window) if why == 1 else c.late) if why else ""
+        outcomes.append(CellOutcome(c.day, c.unit_id, c.unit_name, outcome, position, reason))
+    return Submission(ctx.registration_id, ctx.child_name, outcomes)
+
+
+def _details(cells: list[_Cell]) -> list[str]:
+    """The audit entry's details as audit.record writes them, cut where each cell's outcome
+    goes (as a JSON string)."""
+    parts = audit.details_json(cells=[(c.day.isoformat(), c.unit_id, _SENTINEL)
+                                      for c in cells]).split('"\\u0000"')
+    if len(parts) != len(cells) + 1:
+        raise RuntimeError("the audit details no longer list one outcome per cell")
+    return parts
+
+
+def _cell(ctx: BookingContext, day: date, unit: int, slot: int | None, deadlines: bool) -> _Cell:
+    cutoff = add_deadline(ctx.window, day) if deadlines and slot is not None else None
+    late = CLOSED_DAY if slot is None else too_late_reason(cutoff) if cutoff else ""
+    return _Cell(day, unit, ctx.units.get(unit, "?"), slot, cutoff, late)
+
+
+def _cell_params(cells: list[_Cell], pricing: Pricing) -> dict[str, Any]:
+    charges = [pricing.label_and_price(c.unit_id, c.day) if c.slot_id else (None, None, None)
+               for c in cells]
+    # The charges' due date follows the local day of the clock taken under the locks: given
+    # for the day before, today and the day after, as this machine's clock says.
+    today = datetime.now(timezone.utc).astimezone(LOCAL).date()
+    days = [today + timedelta(days=n) for n in (-1, 0, 1)]
+    return {"slot": [c.slot_id for c in cells], "unit": [c.unit_id for c in cells],
+            "day": [c.day for c in cells], "cutoff": [c.cutoff for c in cells],
+            "charge_label": [label for label, _, _ in charges],
+            "charge_cents": [cents for _, cents, _ in charges],
+            "charge_meal": [meal for _, _, meal in charges],
+            "due_day": days, "due_on": [pricing.due_on(d) for d in days]}
+
+
+def _mail(ctx: BookingContext, cells: list[_Cell], granted: str,
+          to: list[Recipient]) -> dict[str, Any]:
+    """Every line each cell's outcome may give, and the rest of the confirmation."""
+    def line(c: _Cell, outcome: str, reason: str = "", position: int | None = None) -> str:
+        return confirmation_line(CellOutcome(c.day, c.unit_id, c.unit_name, outcome, position,
+                                             reason))
+
+    shown = sorted(range(len(cells)), key=lambda i: (cells[i].day, cells[i].unit_name))
+    rank = {i: n for n, i in enumerate(shown)}
+    nth = [line(c, R.WAITLISTED.value, position=_N) for c in cells]
+    if any(str(_N) not in text or _NTH in text for text in nth):
+        raise RuntimeError("a queue position no longer shows as its number")
+    opens = not_open_reason(ctx.window)
+    return {"line_open": [line(c, "rejected", opens) for c in cells],
+            "line_shut": [line(c, "rejected", c.late) for c in cells],
+            "line_kept": [line(c, "unchanged") for c in cells],
+            "line_granted": [line(c, granted) for c in cells],
+            "line_first": [line(c, R.WAITLISTED.value, position=1) for c in cells],
+            "line_nth": [text.replace(str(_N), _NTH) for text in nth], "nth": _NTH,
+            "mail_rank": [rank[i] for i in range(len(cells))],
+            "mail_to": [r.email for r in to], "mail_guardian": [r.guardian_id for r in to],
+            "mail_kind": "booking", "mail_subject": submission_subject(ctx),
+            "mail_head": confirmation_head(ctx.child_name, ctx.activity.name, ctx.period.name),
+            "mail_tail": confirmation_tail(),
+            "mail_state": (MailState.QUEUED if smtp_configured() else MailState.LOCAL).value}
+
+
+_N = 987_654_321  # a queue position no line would show otherwise
+
+
+def _call_and_commit(session: Session, params: dict[str, Any]) -> list[tuple[str, int, int]]:
+    """portail_submit() and the COMMIT sent together: no round trip while the locks are held.
+    The session's transaction ends here (its own commit then finds nothing to do)."""
+    session.flush()
+    connection = session.connection()
+    raw = connection.connection.driver_connection
+    assert isinstance(raw, psycopg.Connection)
+    try:
+        with raw.pipeline():
+            cursor = raw.cursor()
+            cursor.execute(_CALL, params)
+            raw.commit()
+        return cursor.fetchall()
+    except psycopg.Error as exc:
+        # Wrapped as SQLAlchemy would: with_retry knows a deadlock or a lost connection by it.
+        lost = connection.dialect.is_disconnect(exc, raw, None)
+        if lost:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(_CALL, params, exc, psycopg.Error, connection_invalidated=lost,
+                                  dialect=connection.dialect) from exc
