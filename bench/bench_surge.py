@@ -103,8 +103,9 @@ def _families(org: int, period: int, n: int) -> list[tuple[Actor, int]]:
              "phone": "06 00 00 00 00", "may_pick_up": True, "emergency": True}
             for i, fid in enumerate(fam_ids)])
         regs = list(conn.execute(insert(Registration).returning(Registration.id), [
-            {"child_id": kid, "period_id": period, "state": RegistrationState.VALIDATED.value}
-            for kid in kids]).scalars())
+            {"child_id": kid, "period_id": period, "family_id": fid,
+             "state": RegistrationState.VALIDATED.value}
+            for kid, fid in zip(kids, fam_ids)]).scalars())
     return [(Actor(uid, Role.FAMILY, f"Parent {i}", family_id=fid), reg)
             for i, (uid, fid, reg) in enumerate(zip(users, fam_ids, regs))]
 

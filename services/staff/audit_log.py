@@ -117,7 +117,7 @@ def _visible(actor: Actor, query: Any) -> Any:
     actor.require_staff()
     if actor.site_ids is None:
         return query
-    families = (select(Child.family_id).join(Registration, Registration.child_id == Child.id)
+    families = (select(Registration.family_id)
                 .join(Period, Period.id == Registration.period_id)
                 .join(Activity, Activity.id == Period.activity_id)
                 .where(Activity.site_id.in_(sorted(actor.site_ids))))

@@ -43,7 +43,7 @@ def list_cancellable_days(actor: Actor, family_id: int, registration_id: int,
         require_family(session, actor, family_id)
         # The registration itself is checked too: a family in scope does not open another's.
         registration = require_registration(session, actor, registration_id)
-        if session.get(Child, registration.child_id).family_id != family_id:
+        if registration.family_id != family_id:
             raise Forbidden()
         rows = session.execute(
             select(Reservation.id, Reservation.day, Unit.name, Reservation.state)
