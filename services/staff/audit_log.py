@@ -38,6 +38,8 @@ ACTIONS_FR = {
     "create_user": "Compte créé", "decide_change": "Demande de modification traitée",
     "decide_registration": "Inscription validée ou refusée",
     "invitation_sent": "Invitation envoyée", "issue_invoice": "Facture émise",
+    "link_household": "Enfant rattaché à un second foyer",
+    "unlink_household": "Enfant retiré d'un second foyer",
     "issue_credit_note": "Avoir émis sur une facture",
     "mail_resend": "Mail renvoyé", "notification_ignored": "Notification bancaire ignorée",
     "password_reset_requested": "Mot de passe oublié", "password_set": "Mot de passe choisi",

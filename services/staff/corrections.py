@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
-from db.models import (Charge, Child, CreditOrigin, Payment, PaymentAllocation, Reservation,
+from db.models import (Charge, CreditOrigin, Payment, PaymentAllocation, Reservation,
                        Unit)
 from db.states import PaymentMethod, PaymentState, ReservationState as R
 from services import audit
