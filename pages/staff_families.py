@@ -4,7 +4,8 @@ import streamlit as st
 from services.errors import PortalError
 from services.reports.contacts import family_contacts
 from services.staff.family_files import get_family_file, search_families
-from ui import corrections, desk_documents, family_forms, family_panels, rights, staff_grid
+from ui import (corrections, desk_documents, family_forms, family_panels, households, rights,
+                staff_grid)
 from ui.downloads import export_buttons
 from ui.failure import show_error
 from ui.guard import require_staff
@@ -56,6 +57,7 @@ tabs = st.tabs(["Dossier", "Inscriptions et réservations", "Réserver pour la f
                 "Solde et mails", "Documents", "Modifier", "Historique"])
 with tabs[0]:
     family_panels.the_file(actor, file)
+    households.households_panel(actor, file)
     rights.family_file(actor, file)
 with tabs[1]:
     family_panels.bookings(actor, file)
