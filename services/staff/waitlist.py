@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.engine import read, transaction, with_retry
-from db.models import Activity, AgeGroup, CapacitySlot, Child, Family, Reservation, Unit
+from db.models import (Activity, AgeGroup, CapacitySlot, Child, Family, Registration, Reservation,
+                       Unit)
 from services import audit
 from db.states import ReservationState as R
 from services.actor import Actor

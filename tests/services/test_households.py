@@ -139,7 +139,8 @@ def test_each_household_is_charged_its_own_days_at_its_own_qf_price(world):
                              + [(world.family_b_id, d, 150) for d, _ in week_b])
     # B asking for A's Monday: the child already holds it, nothing is booked twice.
     (cell,) = reserve(world.family_b, reg_b, [week_a[0]]).cells
-    assert cell.outcome != "validated"
+    assert (cell.outcome, cell.reason) == ("rejected",
+                                           "journée réservée par l'autre foyer de l'enfant")
     with read() as session:
         assert session.scalar(select(func.count(Reservation.id)).where(
             Reservation.day == monday, Reservation.unit_id == peri)) == 1
