@@ -14,7 +14,7 @@ from ui.safe import md
 
 
 def _flash(text: str) -> None:
-    st.session_state["family_flash"] = text
+    st.session_state["family_flash"] = md(text)
     st.rerun()
 
 
