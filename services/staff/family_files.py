@@ -83,7 +83,7 @@ def search_families(actor: Actor, text: str, limit: int = 50) -> list[FamilyRow]
     needle = f"%{text.strip().lower()}%"
     with read() as session:
         ids = session.scalars(
-            select(Family.id).outerjoin(Child, Child.family_id == Family.id)
+            select(Family.id).outerjoin(Child, children_of(Family.id))
             .outerjoin(Guardian, Guardian.family_id == Family.id)
             .where(or_(func.lower(Family.name).like(needle), func.lower(Family.email).like(needle),
                        func.lower(Child.first_name).like(needle),

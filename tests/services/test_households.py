@@ -24,6 +24,7 @@ from services.families.accounts import ChildForm, FamilyForm, GuardianForm
 from services.families.overview import get_overview
 from services.families.rights.export import export_family_data
 from services.payments import desk
+from services.staff import family_files
 from services.staff.family_edit import FamilyDetails, update_family
 from tests.pdf import pdf_text
 from tests.world import PASSWORD, _born, sign_in
@@ -60,6 +61,9 @@ def test_staff_link_a_child_to_a_second_household_and_unlink_it(world):
         assert households.child_ids_of(session, world.family_b_id) == [world.zoe, world.lea]
         assert session.scalar(select(AuditEntry.action).where(
             AuditEntry.action == "link_household")) == "link_household"
+    # The desk finds DURAND by Léa's name too, and lists her among its children.
+    found = {r.name: r.children for r in family_files.search_families(world.staff, "léa")}
+    assert found == {"DUPONT": "Léa, Tom", "DURAND": "Zoé, Léa"}  # eldest first
     assert [(h.name, h.first) for h in households.list_households(world.staff, world.lea)] == [
         ("DUPONT", True), ("DURAND", False)]
     with pytest.raises(households.AlreadyLinked):
