@@ -113,8 +113,9 @@ def _families(org: int, period: int, n: int) -> list[tuple[Actor, int]]:
              "phone": "06 00 00 00 00", "may_pick_up": True, "emergency": True}
             for i, fid in enumerate(fam_ids)])
         regs = list(conn.execute(insert(Registration).returning(Registration.id), [
-            {"child_id": kid, "period_id": period, "state": RegistrationState.VALIDATED.value}
-            for kid in kids]).scalars())
+            {"child_id": kid, "period_id": period, "family_id": fid,
+             "state": RegistrationState.VALIDATED.value}
+            for kid, fid in zip(kids, fam_ids)]).scalars())
     return [(Actor(uid, Role.FAMILY, f"Parent {i}", family_id=fid), reg)
             for i, (uid, fid, reg) in enumerate(zip(users, fam_ids, regs))]
 
@@ -133,8 +134,9 @@ def _second_children(period: int, bookers: list[tuple[Actor, int]],
              "birth_date": born} for a, _ in chosen]).scalars())
         regs = list(conn.execute(insert(Registration).returning(
             Registration.id, sort_by_parameter_order=True), [
-            {"child_id": kid, "period_id": period, "state": RegistrationState.VALIDATED.value}
-            for kid in kids]).scalars())
+            {"child_id": kid, "period_id": period, "family_id": a.family_id,
+             "state": RegistrationState.VALIDATED.value}
+            for kid, (a, _) in zip(kids, chosen)]).scalars())
     return {reg: sibling for (_, reg), sibling in zip(chosen, regs)}
 
 

@@ -172,7 +172,8 @@ def _people_and_bookings(rng: random.Random, cat: dict, n_children: int,  # type
             for pid, aid in by_site_group[(site, gid)]:
                 reg_id += 1
                 rows[Registration.__table__].append(dict(
-                    id=reg_id, child_id=child_id, period_id=pid, state="validated",
+                    id=reg_id, child_id=child_id, period_id=pid, family_id=fam_id,
+                    state="validated",
                     requested_at=opened, decided_at=opened))
                 arrival = opened + timedelta(seconds=rng.randrange(0, 20 * 86400))
                 for sid, uid, pos, day, places in slots_of[(aid, gid)]:

@@ -112,6 +112,6 @@ if due > 0:
     st.write(f"Reste à payer pour cette inscription : **{euros(due)}**")
     pay_button(reg_id, label=f"Payer {euros(due)}")
 
-ui_grid.legend()
+ui_grid.legend(grid)
 absence_form(actor, reg_id, date.today())
 typical_week_form(actor, reg_id, grid)

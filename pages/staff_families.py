@@ -4,7 +4,8 @@ import streamlit as st
 from services.errors import PortalError
 from services.reports.contacts import family_contacts
 from services.staff.family_files import get_family_file, search_families
-from ui import (corrections, desk_documents, family_forms, family_panels, guardians, rights,
+from ui import (corrections, desk_documents, family_forms, family_panels, guardians,
+                households, rights,
                 staff_grid)
 from ui.downloads import export_buttons
 from ui.failure import show_error
@@ -58,6 +59,7 @@ tabs = st.tabs(["Dossier", "Inscriptions et réservations", "Réserver pour la f
 with tabs[0]:
     family_panels.the_file(actor, file)
     guardians.staff_panel(actor, file.id)
+    households.households_panel(actor, file)
     rights.family_file(actor, file)
 with tabs[1]:
     family_panels.bookings(actor, file)

@@ -40,9 +40,11 @@ def family_of(session: Session, entity: str, entity_id: int | None) -> int | Non
     if entity == "family":
         return entity_id
     if entity in ("registration", "reservation"):
+        # The household that registered (a child of two households has one in each).
         row = session.get(Registration if entity == "registration" else Reservation, entity_id)
-        child = session.get(Child, row.child_id) if row is not None else None
-        return child.family_id if child is not None else None
+        if isinstance(row, Reservation):
+            row = session.get(Registration, row.registration_id)
+        return row.family_id if row is not None else None
     model = {"child": Child, "guardian": Guardian, "payment": Payment}.get(entity)
     found = session.get(model, entity_id) if model is not None else None
     return getattr(found, "family_id", None)

@@ -14,7 +14,8 @@ from db.models import Activity, AgeGroup, Child, Period, Registration, Site
 from db.states import OPEN_REGISTRATION_STATES, REGISTRATION_TRANSITIONS, RegistrationState
 from services import audit, organisation
 from services.actor import Actor
-from services.errors import InvalidTransition, NotFound, PortalError
+from services.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, PortalError
+from services.families.households import household_ids
 from services.families.scope import visible_child
 from services.mail import recipients
 from services.mail.pages import go_line
@@ -50,10 +51,13 @@ class Decision:
     state: str
 
 
-def request_registration(actor: Actor, child_id: int, period_id: int) -> int:
-    """Ask to register a child (of the caller's family) for a period; returns the request id."""
+def request_registration(actor: Actor, child_id: int, period_id: int,
+                         family_id: int | None = None) -> int:
+    """Ask to register a child (of the caller's family) for a period; returns the request id.
+    The registration is the asking household's (staff name it; by default the first one)."""
     with transaction() as session:
         child = visible_child(session, actor, child_id)
+        household = _asking_household(session, actor, child, family_id)
         row = session.execute(
             select(Period, AgeGroup, Activity).join(AgeGroup, AgeGroup.id == Period.age_group_id)
             .join(Activity, Activity.id == Period.activity_id).where(Period.id == period_id)).first()
@@ -63,7 +67,7 @@ def request_registration(actor: Actor, child_id: int, period_id: int) -> int:
         if actor.is_staff:
             actor.require_site(activity.site_id)
             # A family another site's desk works with is not this desk's to sign up.
-            require_family(session, actor, child.family_id)
+            require_family(session, actor, household)
         if not period.registration_open:
             raise RegistrationClosed()
         if not fits(child.birth_date, group, period.start_date):
@@ -73,10 +77,10 @@ def request_registration(actor: Actor, child_id: int, period_id: int) -> int:
                 f"{group.label}. Choisissez la période de sa tranche d'âge.")
         existing = session.scalar(select(Registration.id).where(
             Registration.child_id == child_id, Registration.period_id == period_id,
-            Registration.state.in_([s.value for s in OPEN_REGISTRATION_STATES])))
+            Registration.family_id == household, Registration.state.in_([s.value for s in OPEN_REGISTRATION_STATES])))
         if existing is not None:
             raise DuplicateRegistration()
-        registration = Registration(child_id=child_id, period_id=period_id,
+        registration = Registration(child_id=child_id, period_id=period_id, family_id=household,
                                     state=RegistrationState.REQUESTED.value, requested_at=utcnow())
         session.add(registration)
         try:
@@ -84,9 +88,9 @@ def request_registration(actor: Actor, child_id: int, period_id: int) -> int:
         except IntegrityError as exc:  # a double click that raced past the check above
             raise DuplicateRegistration() from exc
         audit.record(session, actor, "request_registration", "registration", registration.id,
-                     child_id=child_id, period_id=period_id)
+                     child_id=child_id, period_id=period_id, family_id=household)
         recipients.queue_family(
-            session, child.family_id, "booking", "Demande d'inscription reçue",
+            session, household, "booking", "Demande d'inscription reçue",
             f"Bonjour,\n\nNous avons bien reçu votre demande d'inscription de "
             f"{child.first_name} à « {activity.name} – {period.name} ».\n"
             f"L'accueil du centre la traite{organisation.get_profile().hours_sentence} ; "
@@ -94,6 +98,22 @@ def request_registration(actor: Actor, child_id: int, period_id: int) -> int:
             f"{go_line('home', 'Votre tableau de bord')}\n\n"
             + organisation.signature(), caused_by=actor.user_id)
         return registration.id
+
+
+def _asking_household(session: Session, actor: Actor, child: Child,
+                      family_id: int | None) -> int:
+    """The household a registration is for: the signed-in family, or the one staff name
+    (the child's first household unless told)."""
+    if not actor.is_staff:
+        own = actor.require_family()
+        if family_id not in (None, own):
+            raise Forbidden()
+        return own
+    if family_id is None:
+        return child.family_id
+    if family_id not in household_ids(session, child.id):
+        raise InvalidInput("Cet enfant ne fait pas partie de ce foyer.")
+    return family_id
 
 
 def decide(actor: Actor, registration_id: int, validate: bool, reason: str = "") -> Decision:
@@ -134,7 +154,7 @@ def decide_in(session: Session, actor: Actor, registration_id: int, validate: bo
     if registration.reason:
         body += f"\nMotif : {registration.reason}\n"
     recipients.queue_family(
-        session, child.family_id, "booking",
+        session, registration.family_id, "booking",
         "Inscription validée" if validate else "Demande d'inscription refusée",
         body + "\n" + go_line("bookings" if validate else "home") + "\n\n"
         + organisation.signature(),

@@ -26,7 +26,7 @@ def for_family(actor: Actor, today: date) -> None:
 
 
 def attendance_certificate(actor: Actor, children: list[tuple[int, str]], key: str,
-                           today: date) -> None:
+                           today: date, family_id: int | None = None) -> None:
     """Pick a child and a period; the figures are shown before the PDF is downloaded."""
     st.caption("Jours de présence et montants facturés et réglés pour un enfant, quel que soit "
                "son âge, sur une période de 2 ans au plus (employeur, comité d'entreprise…).")
@@ -42,13 +42,15 @@ def attendance_certificate(actor: Actor, children: list[tuple[int, str]], key: s
     with cols[1]:
         end = pickers.day("Au", f"{key}_to", today)
     try:
-        statement = certificate.get_attendance_statement(actor, child_id, start, end)
+        statement = certificate.get_attendance_statement(actor, child_id, start, end,
+                                                         family_id)
     except PortalError as error:
         show_error(error)
         return
     st.caption(f"{int(statement.days_present)} jour(s) de présence · facturé "
                f"{euros(statement.charged_cents)} · réglé {euros(statement.paid_cents)}")
     pdf_button("Attestation de paiement et de présence (PDF)",
-               lambda: certificate.attendance_certificate_pdf(actor, child_id, start, end),
+               lambda: certificate.attendance_certificate_pdf(actor, child_id, start, end,
+                                                              family_id),
                f"attestation-paiement-presence-{child_id}-{start:%Y%m%d}-{end:%Y%m%d}.pdf",
                key=f"{key}_pdf")

@@ -38,7 +38,7 @@ def documents_tab(actor: Actor, file: FamilyFile) -> None:
     with st.container(border=True):
         st.markdown("**Attestation de paiement et de présence**")
         attendance_certificate(actor, [(c.id, full_name(c.first_name, c.last_name))
-                                       for c in file.children], "desk_att", today)
+                                       for c in file.children], "desk_att", today, file.id)
 
 
 def _invoices(actor: Actor, family_id: int, today: date) -> None:
@@ -88,6 +88,7 @@ def _tax_certificates(actor: Actor, family_id: int, today: date) -> None:
                    f"garde payés en {year}.")
     for child_id, name in children:
         pdf_button(f"Attestation de frais de garde {year} – {md(name)}",
-                   lambda cid=child_id: documents.tax_certificate_pdf(actor, cid, year),
+                   lambda cid=child_id: documents.tax_certificate_pdf(actor, cid, year,
+                                                                      family_id),
                    f"attestation-frais-de-garde-{year}-{child_id}.pdf",
                    key=f"desk_tax_{child_id}")

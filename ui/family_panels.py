@@ -117,7 +117,8 @@ def register_child(actor: Actor, file: FamilyFile) -> None:
         periods = {p.label: p.id for p in choices.list_periods(actor)}
         period = st.selectbox("Période", list(periods))
         if st.form_submit_button("Enregistrer la demande d'inscription"):
-            _run(lambda: registrations.request_registration(actor, kids[child], periods[period]),
+            _run(lambda: registrations.request_registration(actor, kids[child], periods[period],
+                                                            file.id),
                  "Demande d'inscription enregistrée : validez-la dans la file de validation.")
 
 

@@ -71,6 +71,8 @@ LOOKS: dict[str, Look] = {
     UNAVAILABLE: Look("Non réservable (date limite passée ou réservations pas encore ouvertes)",
                       "#f5f5f5", "#616161", "#e0e0e0"),
     CellState.CLOSED: Look("Fermé (week-end, jour férié, hors période)", "#cfcfcf", "#8a8a8a"),
+    CellState.OTHER_HOUSEHOLD: Look("Journée réservée par l'autre foyer (non réservable)",
+                                    "#d7ccc8", "#3e2723", "#8d6e63", hatched=True),
 }
 
 
@@ -108,7 +110,8 @@ def short_label(cell: Cell, state: str) -> str:
             CellState.LOCKED: "✓", CellState.BY_STAFF: "✓", DRAFT_CANCEL: "✗",
             DRAFT_WITHDRAW: "✗", DRAFT_LEAVE: "✗",
             CellState.CANCEL_REQUESTED: "✗", CellState.PRESENT: "P", CellState.ABSENT: "A",
-            CellState.ABSENT_JUSTIFIED: "AJ", CellState.CLOSED: "·", UNAVAILABLE: "–"}.get(state, "")
+            CellState.ABSENT_JUSTIFIED: "AJ", CellState.CLOSED: "·", UNAVAILABLE: "–",
+            CellState.OTHER_HOUSEHOLD: "⌂"}.get(state, "")
 
 
 def long_label(cell: Cell, state: str, unit: str) -> str:
@@ -186,11 +189,15 @@ def css() -> None:
             "text-align:center;border-radius:4px;margin-right:.4em;padding:0 .2em}</style>")
 
 
-def legend() -> None:
+def legend(grid: MonthGrid | None = None) -> None:
+    """The legend; « l'autre foyer » only for a child with days in another household."""
+    shared = grid is not None and any(c.state == CellState.OTHER_HOUSEHOLD
+                                      for c in grid.cells.values())
     with st.expander("Légende", expanded=True):
         items = [f"<div><span class='swatch swatch-{state}'>"
                  f"{_legend_sample(state)}</span>{look.legend}</div>"
-                 for state, look in LOOKS.items()]
+                 for state, look in LOOKS.items()
+                 if shared or state != CellState.OTHER_HOUSEHOLD]
         st.html("<div style='display:grid;grid-template-columns:repeat(auto-fill,"
                 "minmax(18rem,1fr));gap:.3rem;font-size:.9rem'>" + "".join(items) + "</div>")
 

@@ -18,7 +18,8 @@ from ui.grid import short_label
 
 LEGEND = ("Chiffre : places libres · ✓ réservation validée · ✓A réservation facilitée par "
           "l'accueil · ? demande envoyée · 2e : rang en liste d'attente · ✗ annulation "
-          "demandée · P présent · A absent · AJ absence justifiée")
+          "demandée · P présent · A absent · AJ absence justifiée · ⌂ journée de l'autre "
+          "foyer de l'enfant")
 
 
 def table(grid: MonthGrid) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from db.models.messages import Message, MessageThread
 from db.models.money import (Charge, Invoice, InvoiceCounter, InvoiceLine, Payment,
                              PaymentAllocation)
 from db.models.payments import CreditOrigin, PaymentLine, PaymentLink
-from db.models.people import (ChangeRequest, Child, Document, Family, Guardian, LinkToken,
+from db.models.people import (ChangeRequest, Child, ChildHousehold, Document, Family, Guardian, LinkToken,
                               SessionToken, StaffSite, UserAccount)
 from db.models.reminders import ReminderPreference, ReminderSent
 from db.models.reports import Promotion
@@ -16,7 +16,7 @@ from db.models.system import AuditEntry, Mail, Throttle
 
 __all__ = [
     "AbsenceNotice", "Activity", "ActivityType", "AgeGroup", "AuditEntry", "CapacitySlot",
-    "ChangeRequest", "Charge", "Child", "Closure", "ConsentAnswer", "ConsentKind",
+    "ChangeRequest", "Charge", "Child", "ChildHousehold", "Closure", "ConsentAnswer", "ConsentKind",
     "CreditOrigin", "Document", "DocumentType", "Family", "Guardian", "HealthSheet", "Invoice",
     "InvoiceCounter", "InvoiceLine", "LinkToken", "Mail", "Message", "MessageThread",
     "NewsItem", "Organisation",

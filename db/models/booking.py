@@ -19,14 +19,18 @@ class Registration(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), index=True)
     period_id: Mapped[int] = mapped_column(ForeignKey("period.id"), index=True)
+    # The household that asked (services/families/households.py): it books, and pays for,
+    # the days of this registration, priced at its own QF bracket.
+    family_id: Mapped[int] = mapped_column(ForeignKey("family.id"), index=True)
     state: Mapped[str] = mapped_column(String(20), default="requested")
     requested_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
     reason: Mapped[str] = mapped_column(Text, default="")
     __table_args__ = (
-        # One open request or registration per child and period, even under a double click.
-        Index("uq_registration_open", "child_id", "period_id", unique=True,
+        # One open request or registration per child, period and household, even under a
+        # double click (a child of two households has one registration in each).
+        Index("uq_registration_open", "child_id", "period_id", "family_id", unique=True,
               sqlite_where=_OPEN_REGISTRATION, postgresql_where=_OPEN_REGISTRATION),
     )
 

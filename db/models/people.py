@@ -62,6 +62,18 @@ class Child(Base):
     health_notes: Mapped[str] = mapped_column(Text, default="")
 
 
+class ChildHousehold(Base):
+    """A household a child also belongs to, besides its first one (Child.family_id, which
+    owns the child record): its own guardians, QF bracket and account."""
+
+    __tablename__ = "child_household"
+    child_id: Mapped[int] = mapped_column(ForeignKey("child.id"), primary_key=True)
+    family_id: Mapped[int] = mapped_column(ForeignKey("family.id"), primary_key=True, index=True)
+    linked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Which staff member linked it (no foreign key: the journal keeps who, see 0024_rights).
+    linked_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
 class Document(Base):
     """Pièce à fournir, as received by reception."""
 

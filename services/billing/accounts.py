@@ -104,7 +104,7 @@ def _accounts(session: Session, family_id: int, today: date) -> list[Registratio
         .join(Child, Child.id == Registration.child_id)
         .join(Period, Period.id == Registration.period_id)
         .join(Activity, Activity.id == Period.activity_id)
-        .where(Child.family_id == family_id, Registration.state == "validated")
+        .where(Registration.family_id == family_id, Registration.state == "validated")
         .order_by(Period.start_date, Registration.id)).all()
     charges = list(session.scalars(select(Charge).where(
         Charge.family_id == family_id, Charge.cancelled_at.is_(None))))

@@ -18,6 +18,7 @@ from services.actor import Actor
 from services.billing.pdf import Document, euros
 from services.booking.rules import LOCAL
 from services.families.names import full_name
+from services.families.households import household_for
 from services.families.scope import visible_child
 from services.payments import ledger
 
@@ -70,14 +71,15 @@ def checked_period(start: date | None, end: date | None) -> tuple[date, date]:
     return first, last
 
 
-def _present_days(session: Session, child_id: int, start: date,
+def _present_days(session: Session, child_id: int, family_id: int, start: date,
                   end: date) -> dict[int, set[date]]:
-    """Activity id -> the days the child was marked present (any unit)."""
+    """Activity id -> the days the child was marked present (any unit) with this household."""
     rows = session.execute(
         select(Period.activity_id, Reservation.day)
         .join(Registration, Registration.id == Reservation.registration_id)
         .join(Period, Period.id == Registration.period_id)
-        .where(Reservation.child_id == child_id, Reservation.day.between(start, end),
+        .where(Reservation.child_id == child_id, Registration.family_id == family_id,
+               Reservation.day.between(start, end),
                Reservation.state == ReservationState.PRESENT.value))
     days: dict[int, set[date]] = {}
     for activity_id, day in rows:
@@ -85,17 +87,22 @@ def _present_days(session: Session, child_id: int, start: date,
     return days
 
 
-def _charges(session: Session, child_id: int, start: date, end: date) -> list[Charge]:
-    """The child's live charges for the days of the period."""
+def _charges(session: Session, child_id: int, family_id: int, start: date,
+             end: date) -> list[Charge]:
+    """The child's live charges to this household for the days of the period."""
     return list(session.scalars(
         select(Charge).join(Registration, Registration.id == Charge.registration_id)
-        .where(Registration.child_id == child_id, Charge.cancelled_at.is_(None),
+        .where(Registration.child_id == child_id, Charge.family_id == family_id,
+               Charge.cancelled_at.is_(None),
                Charge.day.between(start, end))))
 
 
-def _statement(session: Session, child: Child, start: date, end: date) -> AttendanceStatement:
-    present = _present_days(session, child.id, start, end)
-    charges = _charges(session, child.id, start, end)
+def _statement(session: Session, child: Child, family_id: int, start: date,
+               end: date) -> AttendanceStatement:
+    # Each household is certified what it paid, and the days it booked (a child of two
+    # households gets one certificate from each).
+    present = _present_days(session, child.id, family_id, start, end)
+    charges = _charges(session, child.id, family_id, start, end)
     balances = ledger.charge_balances(session, charges)
     activity_of = dict(session.execute(
         select(Registration.id, Period.activity_id)
@@ -124,23 +131,29 @@ def _statement(session: Session, child: Child, start: date, end: date) -> Attend
 
 
 def get_attendance_statement(actor: Actor, child_id: int, start: date | None,
-                             end: date | None) -> AttendanceStatement:
-    """Days attended and amounts charged and paid for a child over a period (any age)."""
-    first, last = checked_period(start, end)
-    with read() as session:
-        return _statement(session, visible_child(session, actor, child_id), first, last)
-
-
-def attendance_certificate_pdf(actor: Actor, child_id: int, start: date | None,
-                               end: date | None) -> bytes:
-    """Attestation de paiement et de présence of a child over a period, as a PDF."""
+                             end: date | None,
+                             family_id: int | None = None) -> AttendanceStatement:
+    """Days attended and amounts charged and paid for a child over a period (any age), for
+    one of its households (the caller's; staff may name one)."""
     first, last = checked_period(start, end)
     with read() as session:
         child = visible_child(session, actor, child_id)
-        family = session.get(Family, child.family_id)
+        return _statement(session, child, household_for(session, actor, child, family_id),
+                          first, last)
+
+
+def attendance_certificate_pdf(actor: Actor, child_id: int, start: date | None,
+                               end: date | None, family_id: int | None = None) -> bytes:
+    """Attestation de paiement et de présence of a child over a period, as a PDF, for one
+    of its households."""
+    first, last = checked_period(start, end)
+    with read() as session:
+        child = visible_child(session, actor, child_id)
+        household = household_for(session, actor, child, family_id)
+        family = session.get(Family, household)
         org = session.get(Organisation, family.organisation_id) if family else None
         assert family is not None and org is not None
-        statement = _statement(session, child, first, last)
+        statement = _statement(session, child, household, first, last)
         profile = organisation.profile_of(org)
         doc = Document(profile.name, profile.letterhead, "Attestation de paiement et de présence")
         _write(doc, statement, family)

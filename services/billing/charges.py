@@ -1,5 +1,7 @@
 """Charges (prestations): created when a reservation is validated, cancelled when it is
-cancelled in time. Prices come from the unit's tariff for the family's QF bracket.
+cancelled in time. Prices come from the unit's tariff for the QF bracket of the household
+that registered the child (Registration.family_id): a child of two households is charged to
+each for its own days, at its own bracket.
 
 Money already allocated to a charge that gets cancelled comes back to the family as a
 credit note: services/billing/credits.py cancels charges and issues those notes.
@@ -48,7 +50,8 @@ def create_charges(session: Session, reservations: Iterable[Reservation], today:
     rows = session.execute(
         select(Registration.id, Child.first_name, Family.id, Family.qf, Period.activity_id,
                Period.start_date, Period.pay_days_before_start)
-        .join(Child, Child.id == Registration.child_id).join(Family, Family.id == Child.family_id)
+        .join(Child, Child.id == Registration.child_id)
+        .join(Family, Family.id == Registration.family_id)
         .join(Period, Period.id == Registration.period_id)
         .where(Registration.id.in_({r.registration_id for r in items}))).all()
     who = {reg_id: (first, fam, qf, act) for reg_id, first, fam, qf, act, _, _ in rows}
@@ -143,7 +146,7 @@ def get_pricing(session: Session, registration_id: int, unit_ids: Iterable[int])
         select(Child.first_name, Family.id, Family.qf, Period.activity_id, Period.start_date,
                Period.pay_days_before_start)
         .join(Registration, Registration.child_id == Child.id)
-        .join(Family, Family.id == Child.family_id)
+        .join(Family, Family.id == Registration.family_id)
         .join(Period, Period.id == Registration.period_id)
         .where(Registration.id == registration_id)).one()
     units = set(unit_ids)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
@@ -20,6 +20,7 @@ from services.billing.invoice_render import month_name
 from services.billing.pdf import Document, euros
 from services.booking.rules import LOCAL
 from services.errors import InvalidInput, NotFound
+from services.families.households import children_of, household_for
 from services.families.scope import visible_child
 from services.registrations import age_on
 from services.staff import scope
@@ -99,7 +100,7 @@ def registration_certificate_pdf(actor: Actor, registration_id: int) -> bytes:
         if registration.state != "validated":
             raise InvalidInput("Seule une inscription validée peut faire l'objet "
                                "d'une attestation.")
-        family = _family(session, child.family_id)
+        family = _family(session, registration.family_id)
         doc = Document(*_letterhead(session, family), "Attestation d'inscription")
         name = full_name(child.first_name, child.last_name)
         doc.para(f"{doc.organisation} atteste que l'enfant {name}, "
@@ -119,11 +120,11 @@ def tax_children(actor: Actor, year: int, family_id: int | None = None) -> list[
     was paid that year (no certificate of 0,00 €), as (id, name)."""
     family_id = family_scope(actor, family_id)
     with read() as session:
-        children = list(session.scalars(select(Child).where(Child.family_id == family_id)
+        children = list(session.scalars(select(Child).where(children_of(family_id))
                                         .order_by(Child.birth_date)))
         return [(c.id, full_name(c.first_name, c.last_name)) for c in children
                 if age_on(c.birth_date, date(year, 1, 1)) < 6 and c.birth_date.year <= year
-                and paid_in_year(session, c.id, year).total_cents > 0]
+                and paid_in_year(session, c.id, year, family_id).total_cents > 0]
 
 
 @dataclass(frozen=True)
@@ -140,9 +141,11 @@ class PaidForCare:
         return self.total_cents - self.meal_cents
 
 
-def paid_in_year(session: Session, child_id: int, year: int) -> PaidForCare:
-    """Cents paid in `year` for the child's childcare actually charged (live charges); a
-    charge paid in part counts its meal in proportion."""
+def paid_in_year(session: Session, child_id: int, year: int,
+                 family_id: int | None = None) -> PaidForCare:
+    """Cents paid in `year` for the child's childcare actually charged (live charges), by
+    one household if given (each declares what it paid); a charge paid in part counts its
+    meal in proportion."""
     start = datetime.combine(date(year, 1, 1), time(0), tzinfo=LOCAL)
     end = datetime.combine(date(year + 1, 1, 1), time(0), tzinfo=LOCAL)
     rows = session.execute(
@@ -153,23 +156,26 @@ def paid_in_year(session: Session, child_id: int, year: int) -> PaidForCare:
         .join(Registration, Registration.id == Charge.registration_id)
         .where(Registration.child_id == child_id, Charge.cancelled_at.is_(None),
                Payment.state == PaymentState.PAID.value, Payment.paid_at >= start,
-               Payment.paid_at < end)).all()
+               Payment.paid_at < end,
+               Charge.family_id == family_id if family_id is not None else true())).all()
     total = sum(paid for paid, _, _, _ in rows)
     meals = sum(paid * meal // amount for paid, amount, meal, _ in rows if amount)
     cesu = sum(paid for paid, _, _, method in rows if method == PaymentMethod.CESU.value)
     return PaidForCare(total, meals, cesu)
 
 
-def tax_certificate_pdf(actor: Actor, child_id: int, year: int) -> bytes:
-    """Attestation fiscale de frais de garde for a child under 6, for the amounts paid in
-    `year`."""
+def tax_certificate_pdf(actor: Actor, child_id: int, year: int,
+                        family_id: int | None = None) -> bytes:
+    """Attestation fiscale de frais de garde for a child under 6, for the amounts one of its
+    households (the caller's; staff may name one) paid in `year`."""
     with read() as session:
         child = visible_child(session, actor, child_id)
+        household = household_for(session, actor, child, family_id)
         if age_on(child.birth_date, date(year, 1, 1)) >= 6:
             raise InvalidInput(f"{child.first_name} avait 6 ans ou plus au 1er janvier {year} : "
                                "pas d'attestation de frais de garde.")
-        family = _family(session, child.family_id)
-        paid = paid_in_year(session, child_id, year)
+        family = _family(session, household)
+        paid = paid_in_year(session, child_id, year, household)
         meals = (f", dont {euros(paid.meal_cents)} de frais de repas, qui ne sont pas des frais "
                  "de garde" if paid.meal_cents else "")
         doc = Document(*_letterhead(session, family), f"Attestation de frais de garde {year}")

@@ -31,7 +31,7 @@ class BookingContext:
 
 _LOAD = (select(Registration, Child, Period, Activity, Family.email)
          .join(Child, Child.id == Registration.child_id)
-         .join(Family, Family.id == Child.family_id)
+         .join(Family, Family.id == Registration.family_id)
          .join(Period, Period.id == Registration.period_id)
          .join(Activity, Activity.id == Period.activity_id)
          .where(Registration.id == bindparam("reg")))
@@ -60,7 +60,7 @@ def checked(actor: Actor, row: tuple[Registration, Child, Period, Activity, str 
     registration, child, period, activity, family_email = row
     if actor.is_staff:
         actor.require_site(activity.site_id)
-    elif actor.require_family() != child.family_id:
+    elif actor.require_family() != registration.family_id:
         raise Forbidden()
     if need_validated and registration.state != RegistrationState.VALIDATED.value:
         raise RegistrationNotValidated()
@@ -68,7 +68,8 @@ def checked(actor: Actor, row: tuple[Registration, Child, Period, Activity, str 
                     period.cancel_deadline_days, period.cancel_deadline_time,
                     period.deadline_skips_closed_days)
     return BookingContext(registration.id, child.id, full_name(child.first_name, child.last_name),
-                          child.family_id, period, activity, units, window, family_email or "")
+                          registration.family_id, period, activity, units, window,
+                          family_email or "")
 
 
 def slot_ids(session: Session, ctx: BookingContext,

@@ -11,9 +11,10 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from db.engine import read
-from db.models import CapacitySlot, Closure, Reservation, Site, Unit
+from db.models import CapacitySlot, Closure, Registration, Reservation, Site, Unit
 from db.states import ACTIVE_RESERVATION
 from db.states import ReservationState as R
 from services.actor import Actor
@@ -37,6 +38,9 @@ class CellState(StrEnum):
     PRESENT = "present"
     ABSENT = "absent"
     ABSENT_JUSTIFIED = "absent_justified"
+    # The child's day with its other household (services/families/households.py): taken,
+    # and nothing else about that household is shown.
+    OTHER_HOUSEHOLD = "other_household"
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,7 @@ def family_rights(state: CellState, window: Window, day: date,
                                      "liste d'attente ; contactez l'accueil pour la retirer.",
         CellState.BY_STAFF: "Réservation faite par l'accueil : contactez l'accueil pour la modifier.",
         CellState.CANCEL_REQUESTED: "Demande d'annulation envoyée : l'accueil va la traiter.",
+        CellState.OTHER_HOUSEHOLD: "Journée réservée par l'autre foyer de l'enfant.",
     }
     return False, False, reasons.get(state, "Journée passée : pointage fait par l'accueil.")
 
@@ -157,6 +162,18 @@ def _default_month(window: Window, period, months: list[tuple[int, int]],  # typ
                 and why_cannot_add(window, day, now) is None):
             return day.year, day.month
     return (today.year, today.month) if (today.year, today.month) in months else months[0]
+
+
+def _other_households_days(session: Session, ctx: context.BookingContext,
+                           days: list[date]) -> set[tuple[date, int]]:
+    """The (day, unit) cells the child holds under another household's registration."""
+    return {(d, u) for d, u in session.execute(
+        select(Reservation.day, Reservation.unit_id)
+        .join(Registration, Registration.id == Reservation.registration_id)
+        .where(Reservation.child_id == ctx.child_id, Registration.family_id != ctx.family_id,
+               Reservation.unit_id.in_(list(ctx.units)),
+               Reservation.day.between(days[0], days[-1]),
+               Reservation.state.in_([s.value for s in ACTIVE_RESERVATION])))}
 
 
 def get_month(actor: Actor, registration_id: int, year: int | None = None,
@@ -186,6 +203,7 @@ def get_month(actor: Actor, registration_id: int, year: int | None = None,
             Reservation.registration_id == registration_id,
             Reservation.day.between(days[0], days[-1]),
             Reservation.state.in_([s.value for s in ACTIVE_RESERVATION]))))
+        others = _other_households_days(session, ctx, days)
         ranks = capacity.positions(session, [r.id for r in rows if r.state == R.WAITLISTED])
         site = session.scalar(select(Site.name).where(Site.id == ctx.activity.site_id)) or ""
         hours = {u: f"{t0:%H:%M}–{t1:%H:%M}" for u, t0, t1 in session.execute(
@@ -210,6 +228,8 @@ def get_month(actor: Actor, registration_id: int, year: int | None = None,
             left = 0 if waiting.get(slot_id, 0) else max(free, 0)
             row = mine.get((d, unit_id))
             state = _stored_state(row, ctx.window, now) if row else CellState.FREE
+            if row is None and (d, unit_id) in others:
+                state = CellState.OTHER_HOUSEHOLD
             can_add, can_cancel, why = family_rights(state, ctx.window, d, now)
             if actor.is_staff:
                 can_add, can_cancel, why = state == CellState.FREE, row is not None, ""

@@ -49,7 +49,7 @@ def lines_by_family(session: Session, cells: list[Reservation],
                     status: Callable[[Reservation], str]) -> dict[int, list[str]]:
     """One mail line per cell ("- Léa, ACTIVITY, mardi 1er décembre 2026, UNIT : status"), by family."""
     rows = session.execute(
-        select(Reservation.id, Child.family_id, Child.first_name, Activity.name, Unit.name)
+        select(Reservation.id, Registration.family_id, Child.first_name, Activity.name, Unit.name)
         .join(Registration, Registration.id == Reservation.registration_id)
         .join(Child, Child.id == Reservation.child_id)
         .join(Period, Period.id == Registration.period_id)

@@ -49,17 +49,16 @@ _TARIFFS = (select(func.json_agg(aggregate_order_by(
     Tariff.id))).select_from(Tariff).join(QfBracket, QfBracket.id == Tariff.bracket_id)
     .join(Unit, Unit.id == Tariff.unit_id).where(Unit.activity_id == Activity.id)
     .scalar_subquery())
-_their_registration, _their_child = aliased(Registration), aliased(Child)
+_their_registration = aliased(Registration)
 # As health.pickup._READY: an emergency contact named, or a booking made before they existed.
-_READY = (exists().where(PickupPerson.family_id == Child.family_id,
+_READY = (exists().where(PickupPerson.family_id == Registration.family_id,
                          PickupPerson.emergency.is_(True))
           | exists().where(Reservation.registration_id == _their_registration.id,
-                           _their_registration.child_id == _their_child.id,
-                           _their_child.family_id == Child.family_id))
+                           _their_registration.family_id == Registration.family_id))
 _ONE = (select(Registration, Child, Period, Activity, Family.email, Family.qf, _UNITS, _SLOTS,
                _TARIFFS, _READY)
         .join(Child, Child.id == Registration.child_id)
-        .join(Family, Family.id == Child.family_id)
+        .join(Family, Family.id == Registration.family_id)
         .join(Period, Period.id == Registration.period_id)
         .join(Activity, Activity.id == Period.activity_id)
         .where(Registration.id == bindparam("reg")))
@@ -84,7 +83,7 @@ def load(session: Session, actor: Actor, registration_id: int,
     mine = {cell: sid for cell, sid in found.items()
             if cell in asked and period.start_date <= cell[0] <= period.end_date}
     used = {u for _, u in mine}
-    pricing = pricing_of(child.family_id, qf, activity.id, child.first_name,
+    pricing = pricing_of(registration.family_id, qf, activity.id, child.first_name,
                          {u[0]: tuple(u[1:]) for u in units if u[0] in used},
                          _tariffs(tariffs, qf), period.start_date, period.pay_days_before_start)
     return Preread(ctx, mine, pricing)

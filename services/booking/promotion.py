@@ -89,7 +89,7 @@ def _heads(postgres: bool, limited: bool):  # type: ignore[no-untyped-def]
              .join(Period, Period.id == Registration.period_id)
              .join(Activity, Activity.id == Period.activity_id)
              .join(Child, Child.id == Registration.child_id)
-             .join(Family, Family.id == Child.family_id)
+             .join(Family, Family.id == Registration.family_id)
              .join(Unit, Unit.id == q.c.unit_id)
              .where(*keep).order_by(q.c.slot_id, *order))
     return query.where(q.c.rn <= bindparam("limit")) if limited and not postgres else query

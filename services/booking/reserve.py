@@ -15,12 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from db.base import utcnow
 from db.engine import transaction, with_retry
 from db.models import Reservation
+from db.states import ACTIVE_RESERVATION
 from db.states import ReservationState as R
 from services import audit
 from services.actor import Actor
@@ -29,7 +30,7 @@ from services.booking import capacity, context, preread, server_step
 from services.booking.errors import NothingToSubmit
 from services.booking.notify import mail_submission
 from services.booking.outcomes import CellOutcome, Submission
-from services.booking.rules import CLOSED_DAY, LOCAL, why_cannot_add
+from services.booking.rules import CLOSED_DAY, LOCAL, OTHER_HOUSEHOLD, why_cannot_add
 from services.errors import InvalidInput
 from services.health.pickup import require_emergency_contact
 
@@ -99,6 +100,7 @@ def _reserve_once(actor: Actor, registration_id: int, wanted: list[tuple[date, i
         locked = capacity.lock_slots(session, slots.values())
         now, held = capacity.held_cells_and_now(session, locked, ctx.child_id)
         rank = capacity.queue_rank(now)
+        theirs = _held_by_another_household(session, held, ctx)
         granted_state = R.VALIDATED if (ctx.period.auto_validate or by_staff) else R.REQUESTED
         rows: list[dict[str, object]] = []
         positions: dict[int, int] = {}
@@ -107,6 +109,8 @@ def _reserve_once(actor: Actor, registration_id: int, wanted: list[tuple[date, i
             if sid is None:
                 continue
             reason = None if actor.is_staff else why_cannot_add(ctx.window, day, now)
+            if sid in theirs:
+                reason = OTHER_HOUSEHOLD
             if reason or sid in held:
                 outcomes.append(CellOutcome(day, unit_id, ctx.units[unit_id],
                                             "rejected" if reason else "unchanged",
@@ -137,6 +141,19 @@ def _reserve_once(actor: Actor, registration_id: int, wanted: list[tuple[date, i
                      cells=[(c.day.isoformat(), c.unit_id, c.outcome) for c in submission.cells])
         mail_submission(session, ctx, submission, actor.user_id)
         return submission
+
+
+def _held_by_another_household(session: Session, held: set[int],
+                               ctx: context.BookingContext) -> set[int]:
+    """Of the slots the child already holds, those held under another registration (its
+    other household's): refused with that reason rather than "already booked". Read only
+    when the child holds one of the slots asked, which a plain submission never does."""
+    if not held:
+        return set()
+    return set(session.scalars(select(Reservation.slot_id).where(
+        Reservation.slot_id.in_(sorted(held)), Reservation.child_id == ctx.child_id,
+        Reservation.registration_id != ctx.registration_id,
+        Reservation.state.in_([s.value for s in ACTIVE_RESERVATION]))))
 
 
 _COLUMNS = {"registration_id": "integer[]", "child_id": "integer[]", "slot_id": "integer[]",

@@ -13,6 +13,8 @@ from services.calendar import working_day
 
 LOCAL = ZoneInfo("Europe/Paris")
 CLOSED_DAY = "jour fermé ou hors de la période"  # why a cell without a capacity slot is refused
+# Why a cell the child holds under its other household's registration is refused.
+OTHER_HOUSEHOLD = "journée réservée par l'autre foyer de l'enfant"
 
 
 @dataclass(frozen=True)

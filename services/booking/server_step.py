@@ -27,8 +27,8 @@ from services.booking.context import BookingContext
 from services.booking.notify import submission_recipients, submission_subject
 from services.booking.outcomes import (CellOutcome, Submission, confirmation_head,
                                        confirmation_line, confirmation_tail)
-from services.booking.rules import (CLOSED_DAY, LOCAL, add_deadline, not_open_reason,
-                                    too_late_reason)
+from services.booking.rules import (CLOSED_DAY, LOCAL, OTHER_HOUSEHOLD, add_deadline,
+                                    not_open_reason, too_late_reason)
 from services.mail.outbox import smtp_configured
 from services.mail.recipients import Recipient
 
@@ -44,7 +44,7 @@ _CALL = ("SELECT cell_outcome, cell_reason, cell_position FROM portail_submit("
              ("activity", "integer"), ("by_staff", "boolean"), ("charge_label", "text[]"),
              ("charge_cents", "integer[]"), ("charge_meal", "integer[]"),
              ("due_day", "date[]"), ("due_on", "date[]"), ("line_open", "text[]"),
-             ("line_shut", "text[]"), ("line_kept", "text[]"), ("line_granted", "text[]"),
+             ("line_shut", "text[]"), ("line_other", "text[]"), ("line_kept", "text[]"), ("line_granted", "text[]"),
              ("line_first", "text[]"), ("line_nth", "text[]"), ("nth", "text"),
              ("mail_rank", "integer[]"), ("mail_to", "text[]"), ("mail_guardian", "integer[]"),
              ("mail_kind", "text"), ("mail_subject", "text"),
@@ -81,7 +81,8 @@ def submit(session: Session, actor: Actor, ctx: BookingContext, wanted: list[tup
               "details": _details(cells)}
     outcomes = []
     for c, (outcome, why, position) in zip(cells, _call_and_commit(session, params), strict=True):
-        reason = (not_open_reason(ctx.window) if why == 1 else c.late) if why else ""
+        reason = ({1: not_open_reason(ctx.window), 3: OTHER_HOUSEHOLD}.get(why, c.late)
+                  if why else "")
         outcomes.append(CellOutcome(c.day, c.unit_id, c.unit_name, outcome, position, reason))
     return Submission(ctx.registration_id, ctx.child_name, outcomes)
 
@@ -132,6 +133,7 @@ def _mail(ctx: BookingContext, cells: list[_Cell], granted: str,
     opens = not_open_reason(ctx.window)
     return {"line_open": [line(c, "rejected", opens) for c in cells],
             "line_shut": [line(c, "rejected", c.late) for c in cells],
+            "line_other": [line(c, "rejected", OTHER_HOUSEHOLD) for c in cells],
             "line_kept": [line(c, "unchanged") for c in cells],
             "line_granted": [line(c, granted) for c in cells],
             "line_first": [line(c, R.WAITLISTED.value, position=1) for c in cells],

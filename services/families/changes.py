@@ -22,6 +22,7 @@ from services.health import requests as health
 from services.mail import recipients
 from services.mail.pages import go_line
 from services.staff.scope import families_filter
+from services.families.households import household_ids
 
 FIELD_LABELS = {
     "qf": "Quotient familial",
@@ -135,7 +136,7 @@ def queue_request(session, actor: Actor, field: str, new_value: str,  # type: ig
     value = _clean(field, new_value, child_id)
     if child_id is not None:
         child = session.get(Child, child_id)
-        if child is None or child.family_id != family_id:
+        if child is None or family_id not in household_ids(session, child_id):
             raise Forbidden()
     if field == "guardian_update":
         guardian = session.get(Guardian, int(json.loads(value)["guardian_id"] or 0))

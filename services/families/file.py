@@ -15,6 +15,7 @@ from services.actor import Actor
 from services.errors import InvalidInput
 from services.families.accounts import check_email
 from services.staff.scope import family_of
+from services.families.households import children_of
 
 PHONE = re.compile(r"^[0-9 +().-]{6,25}$")
 POSTAL_CODE = re.compile(r"^[0-9A-Za-z -]{0,10}$")
@@ -74,7 +75,7 @@ def get_file(actor: Actor, family_id: int | None = None) -> FamilyFile:
             raise InvalidInput("Dossier introuvable.")
         guardians = session.scalars(select(Guardian).where(Guardian.family_id == family_id)
                                     .order_by(Guardian.id))
-        children = session.scalars(select(Child).where(Child.family_id == family_id)
+        children = session.scalars(select(Child).where(children_of(family_id))
                                    .order_by(Child.birth_date, Child.id))
         documents = session.scalars(select(Document).where(Document.family_id == family_id)
                                     .order_by(Document.id))

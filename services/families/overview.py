@@ -18,6 +18,7 @@ from services.booking import capacity
 from services.booking.rules import LOCAL, Window, why_cannot_add
 from services.registrations import age_on
 from services.staff import scope
+from services.families.households import children_of
 
 
 @dataclass(frozen=True)
@@ -75,14 +76,15 @@ def get_overview(actor: Actor, today: date, family_id: int | None = None) -> Fam
         family = session.get(Family, family_id)
         if family is None:
             raise NotFound("Cette famille n'existe pas.")
-        children = list(session.scalars(select(Child).where(Child.family_id == family_id)
+        children = list(session.scalars(select(Child).where(children_of(family_id))
                                          .order_by(Child.birth_date)))
         rows = session.execute(
             select(Registration, Period, Activity, Site)
             .join(Period, Period.id == Registration.period_id)
             .join(Activity, Activity.id == Period.activity_id)
             .join(Site, Site.id == Activity.site_id)
-            .where(Registration.child_id.in_([c.id for c in children]))
+            .where(Registration.child_id.in_([c.id for c in children]),
+                   Registration.family_id == family_id)
             .order_by(Period.start_date, Registration.id)).all()
         reg_ids = [reg.id for reg, *_ in rows]
         cells = session.execute(

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
-from db.models import ChangeRequest, Child, PickupPerson, Registration, Reservation
+from db.models import ChangeRequest, PickupPerson, Registration, Reservation
 from db.states import ChangeRequestState
 from services import audit
 from services.actor import Actor
@@ -87,8 +87,7 @@ _READY = select(
     exists().where(PickupPerson.family_id == bindparam("family"),
                    PickupPerson.emergency.is_(True))
     | exists().where(Reservation.registration_id.in_(
-        select(Registration.id).join(Child, Child.id == Registration.child_id)
-        .where(Child.family_id == bindparam("family")))))
+        select(Registration.id).where(Registration.family_id == bindparam("family")))))
 
 
 def require_emergency_contact(session: Session, family_id: int) -> None:

@@ -14,6 +14,7 @@ from db.models import Activity, Child, Family, Period, Registration, Reservation
 from db.states import HOLDS_PLACE, RegistrationState
 from services import audit, organisation
 from services.actor import Actor
+from services.families.households import children_of
 from services.errors import InvalidInput, NotFound
 from services.mail import recipients as mail
 from services.mail import outbox
@@ -48,7 +49,7 @@ def _families(session: Session, actor: Actor, audience: Audience) -> list[int]:
     site = session.scalar(select(Activity.site_id).where(Activity.id == audience.activity_id))
     if site != audience.site_id:
         raise NotFound("Cette activité n'existe pas sur ce lieu d'accueil.")
-    query = (select(Child.family_id).join(Registration, Registration.child_id == Child.id)
+    query = (select(Registration.family_id)
              .join(Period, Period.id == Registration.period_id)
              .where(Period.activity_id == audience.activity_id))
     if audience.period_id is not None:
@@ -68,11 +69,9 @@ def _recipients(session: Session, actor: Actor, audience: Audience) -> list[Reci
     ids = _families(session, actor, audience)
     if not ids:
         return []
-    children: dict[int, list[str]] = {}
-    for family_id, first_name in session.execute(
-            select(Child.family_id, Child.first_name).where(Child.family_id.in_(ids))
-            .order_by(Child.birth_date)):
-        children.setdefault(family_id, []).append(first_name)
+    children = {family_id: list(session.scalars(
+        select(Child.first_name).where(children_of(family_id)).order_by(Child.birth_date)))
+        for family_id in ids}
     families = session.scalars(select(Family).where(Family.id.in_(ids)).order_by(Family.name))
     return [Recipient(f.id, f.name, f.email, ", ".join(children.get(f.id, [])))
             for f in families]

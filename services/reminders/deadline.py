@@ -96,14 +96,14 @@ def due_add_deadlines(session: Session, now: datetime) -> list[Due]:
     if not candidates:
         return []
     rows = session.execute(
-        select(Registration.id, Registration.period_id, Child.family_id, Child.first_name,
+        select(Registration.id, Registration.period_id, Registration.family_id, Child.first_name,
                Activity.name)
         .join(Child, Child.id == Registration.child_id)
         .join(Period, Period.id == Registration.period_id)
         .join(Activity, Activity.id == Period.activity_id)
         .where(Registration.state == RegistrationState.VALIDATED.value,
                Registration.period_id.in_(list(candidates)))
-        .order_by(Child.family_id, Child.birth_date, Registration.id)).all()
+        .order_by(Registration.family_id, Child.birth_date, Registration.id)).all()
     days = {d - timedelta(weeks=n) for near in candidates.values() for d in near
             for n in range(USUAL_WEEKS + 1)}
     booked, active = _history(session, list(candidates), sorted(days))

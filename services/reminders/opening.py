@@ -32,14 +32,14 @@ def due_openings(session: Session, now: datetime) -> list[Due]:
     today = now.astimezone(LOCAL).date()
     end = datetime.combine(today + timedelta(days=2), time(0), tzinfo=LOCAL)
     rows = session.execute(
-        select(Child.family_id, Child.first_name, Period.id, Period.name, Activity.name,
+        select(Registration.family_id, Child.first_name, Period.id, Period.name, Activity.name,
                Period.booking_opens_at)
         .join(Registration, Registration.child_id == Child.id)
         .join(Period, Period.id == Registration.period_id)
         .join(Activity, Activity.id == Period.activity_id)
         .where(Registration.state == RegistrationState.VALIDATED.value,
                Period.booking_opens_at > now, Period.booking_opens_at < end)
-        .order_by(Child.family_id, Period.id, Child.birth_date, Child.id)).all()
+        .order_by(Registration.family_id, Period.id, Child.birth_date, Child.id)).all()
     children: dict[tuple[int, int], list[str]] = defaultdict(list)
     about: dict[tuple[int, int], tuple[str, str, datetime]] = {}
     for family_id, first_name, period_id, period, activity, opens_at in rows:

@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from db.engine import read_rows
-from db.models import Child, Family, Guardian
+from db.models import Child, ChildHousehold, Family, Guardian
 from services.actor import Actor
 from services.families.names import full_name
 from services.reports.scope import families_on, resolve_sites
@@ -32,9 +32,13 @@ def family_contacts(actor: Actor, site_ids: list[int] | None = None) -> pd.DataF
             select(Guardian.family_id, Guardian.first_name, Guardian.last_name,
                    Guardian.relationship, Guardian.email, Guardian.phone)
             .where(Guardian.family_id.in_(mine)).order_by(Guardian.id)).all()
+        # A child of two households is listed in each.
         children = conn.execute(
             select(Child.family_id, Child.first_name, Child.last_name)
-            .where(Child.family_id.in_(mine)).order_by(Child.birth_date, Child.id)).all()
+            .where(Child.family_id.in_(mine))
+            .union_all(select(ChildHousehold.family_id, Child.first_name, Child.last_name)
+                       .join(Child, Child.id == ChildHousehold.child_id)
+                       .where(ChildHousehold.family_id.in_(mine)))).all()
     kids: dict[int, list[str]] = {}
     for family_id, first, last in children:
         kids.setdefault(family_id, []).append(full_name(first, last))

@@ -1,10 +1,11 @@
 """The joins the desk's lists share: a reservation with its place (unit, activity, site, age
-group of its slot) and its child's family."""
+group of its slot) and the household whose day it is (its registration's)."""
 from __future__ import annotations
 
 from sqlalchemy import Select
 
-from db.models import Activity, AgeGroup, CapacitySlot, Child, Family, Reservation, Site, Unit
+from db.models import (Activity, AgeGroup, CapacitySlot, Child, Family, Registration,
+                       Reservation, Site, Unit)
 
 
 def place_and_family(query: Select) -> Select:  # type: ignore[type-arg]
@@ -15,4 +16,5 @@ def place_and_family(query: Select) -> Select:  # type: ignore[type-arg]
             .join(Site, Site.id == Activity.site_id)
             .join(AgeGroup, AgeGroup.id == CapacitySlot.age_group_id)
             .join(Child, Child.id == Reservation.child_id)
-            .join(Family, Family.id == Child.family_id))
+            .join(Registration, Registration.id == Reservation.registration_id)
+            .join(Family, Family.id == Registration.family_id))

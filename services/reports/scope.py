@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, Date, and_, bindparam, exists, select, true
 
 from db.engine import read
-from db.models import Activity, AgeGroup, Child, Period, Registration, Site, Unit
+from db.models import Activity, AgeGroup, Period, Registration, Site, Unit
 from services.actor import Actor
 from services.errors import Forbidden, PortalError
 
@@ -147,8 +147,8 @@ def families_on(site_ids: tuple[int, ...] | None,
     (None: every family)."""
     if site_ids is None:
         return true()
-    return exists(select(Registration.id).join(Child, Child.id == Registration.child_id)
+    return exists(select(Registration.id)
                   .join(Period, Period.id == Registration.period_id)
                   .join(Activity, Activity.id == Period.activity_id)
-                  .where(Child.family_id == family_column, Activity.site_id.in_(site_ids))
-                  .correlate_except(Registration, Child, Period, Activity))
+                  .where(Registration.family_id == family_column, Activity.site_id.in_(site_ids))
+                  .correlate_except(Registration, Period, Activity))

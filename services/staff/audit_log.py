@@ -41,6 +41,8 @@ ACTIONS_FR = {
     "invite_guardian": "Accès au portail ouvert à un responsable",
     "set_mail_preference": "Choix des mails d'un responsable",
     "set_payer": "Payeur désigné",
+    "link_household": "Enfant rattaché à un second foyer",
+    "unlink_household": "Enfant retiré d'un second foyer",
     "issue_credit_note": "Avoir émis sur une facture",
     "mail_resend": "Mail renvoyé", "notification_ignored": "Notification bancaire ignorée",
     "password_reset_requested": "Mot de passe oublié", "password_set": "Mot de passe choisi",
@@ -121,7 +123,7 @@ def _visible(actor: Actor, query: Any) -> Any:
     actor.require_staff()
     if actor.site_ids is None:
         return query
-    families = (select(Child.family_id).join(Registration, Registration.child_id == Child.id)
+    families = (select(Registration.family_id)
                 .join(Period, Period.id == Registration.period_id)
                 .join(Activity, Activity.id == Period.activity_id)
                 .where(Activity.site_id.in_(sorted(actor.site_ids))))

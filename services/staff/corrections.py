@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
-from db.models import (Charge, Child, CreditOrigin, Payment, PaymentAllocation, Reservation,
+from db.models import (Charge, CreditOrigin, Payment, PaymentAllocation, Reservation,
                        Unit)
 from db.states import PaymentMethod, PaymentState, ReservationState as R
 from services import audit
@@ -43,7 +43,7 @@ def list_cancellable_days(actor: Actor, family_id: int, registration_id: int,
         require_family(session, actor, family_id)
         # The registration itself is checked too: a family in scope does not open another's.
         registration = require_registration(session, actor, registration_id)
-        if session.get(Child, registration.child_id).family_id != family_id:
+        if registration.family_id != family_id:
             raise Forbidden()
         rows = session.execute(
             select(Reservation.id, Reservation.day, Unit.name, Reservation.state)

@@ -16,6 +16,7 @@ from db.states import PaymentState
 from services.actor import Actor
 from services.families.file import ChildView, GuardianView
 from services.staff.scope import families_filter, require_family
+from services.families.households import children_of
 
 STATE_LABELS = {"requested": "Demande envoyée", "waitlisted": "Liste d'attente",
                 "validated": "Validée", "refused": "Refusée",
@@ -82,7 +83,7 @@ def search_families(actor: Actor, text: str, limit: int = 50) -> list[FamilyRow]
     needle = f"%{text.strip().lower()}%"
     with read() as session:
         ids = session.scalars(
-            select(Family.id).outerjoin(Child, Child.family_id == Family.id)
+            select(Family.id).outerjoin(Child, children_of(Family.id))
             .outerjoin(Guardian, Guardian.family_id == Family.id)
             .where(or_(func.lower(Family.name).like(needle), func.lower(Family.email).like(needle),
                        func.lower(Child.first_name).like(needle),
@@ -94,7 +95,7 @@ def search_families(actor: Actor, text: str, limit: int = 50) -> list[FamilyRow]
         for family_id in ids:
             family = session.get(Family, family_id)
             assert family is not None
-            kids = session.scalars(select(Child.first_name).where(Child.family_id == family_id)
+            kids = session.scalars(select(Child.first_name).where(children_of(family_id))
                                    .order_by(Child.birth_date))
             rows.append(FamilyRow(family.id, family.name, family.email, ", ".join(kids)))
             if len(rows) >= limit:
@@ -112,7 +113,7 @@ def get_family_file(actor: Actor, family_id: int) -> FamilyFile:
                          Guardian.family_id == family_id).order_by(Guardian.id))]
         children = [ChildView(c.id, c.first_name, c.last_name, c.birth_date, c.sex, c.school,
                               c.health_notes)
-                    for c in session.scalars(select(Child).where(Child.family_id == family_id)
+                    for c in session.scalars(select(Child).where(children_of(family_id))
                                              .order_by(Child.birth_date, Child.id))]
         documents = [DocumentView(d.id, d.kind, d.child_id, d.received_on, d.valid_until, d.note)
                      for d in session.scalars(select(Document).where(
@@ -144,7 +145,8 @@ def list_family_registrations(actor: Actor, family_id: int) -> pd.DataFrame:
             .join(Period, Period.id == Registration.period_id)
             .join(Activity, Activity.id == Period.activity_id)
             .join(Site, Site.id == Activity.site_id)
-            .where(Child.family_id == family_id).order_by(Period.start_date, Registration.id))))
+            .where(Registration.family_id == family_id)
+            .order_by(Period.start_date, Registration.id))))
         return pd.DataFrame(rows.all(), columns=["id", "activity_id", "Enfant", "Lieu", "Activité",
                                                  "Période",
                                                  "Début", "Fin", "État"])
@@ -173,7 +175,7 @@ def list_family_reservations(actor: Actor, family_id: int,
             .join(Period, Period.id == Registration.period_id)
             .join(Activity, Activity.id == Period.activity_id)
             .join(Unit, Unit.id == Reservation.unit_id)
-            .where(Child.family_id == family_id)
+            .where(Registration.family_id == family_id)
             .order_by(Reservation.day, Unit.position, Child.first_name)))
         if since is not None:
             query = query.where(Reservation.day >= since)

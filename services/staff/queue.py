@@ -58,7 +58,7 @@ def _base(*columns: Any) -> Any:
                    Child.first_name, Child.last_name)
             .select_from(Registration)
             .join(Child, Child.id == Registration.child_id)
-            .join(Family, Family.id == Child.family_id)
+            .join(Family, Family.id == Registration.family_id)
             .join(Period, Period.id == Registration.period_id)
             .join(Activity, Activity.id == Period.activity_id)
             .join(Site, Site.id == Activity.site_id))

@@ -2,7 +2,8 @@
 
 Staff see their own sites and the families who come to them (a file without any
 registration yet is open to every desk, since the paper form may be brought to either);
-managers see everything; a family sees only itself. Every service that takes a family,
+managers see everything; a family sees only itself, and the children it is a household of
+(services/families/households.py), with only its own registrations, days and money. Every service that takes a family,
 child, registration, reservation, charge, payment, mail or document id goes through one of
 the `require_*` checks below, and every list of families, payments or mails through
 `families_filter`. tests/security/test_scope.py calls each such service out of scope."""
@@ -17,6 +18,7 @@ from db.models import (Activity, Charge, Child, Document, Family, Mail, Payment,
                        Registration, Reservation)
 from services.actor import Actor
 from services.errors import Forbidden, NotFound
+from services.families import households as family_households
 
 ELSEWHERE = "Cette famille ne fréquente pas vos lieux d'accueil."
 
@@ -36,11 +38,13 @@ def families_filter(actor: Actor, family_column: Any) -> ColumnElement[bool]:
         return family_column == actor.require_family()  # type: ignore[no-any-return]
     if actor.site_ids is None:
         return true()
-    on_sites = (select(Registration.id).join(Child, Child.id == Registration.child_id)
+    # A registration is the household's that asked (a child of two households comes to a
+    # site with one of them, not the other).
+    on_sites = (select(Registration.id)
                 .join(Period, Period.id == Registration.period_id)
                 .join(Activity, Activity.id == Period.activity_id)
-                .where(Child.family_id == family_column)
-                .correlate_except(Registration, Child, Period, Activity))
+                .where(Registration.family_id == family_column)
+                .correlate_except(Registration, Period, Activity))
     return (exists(on_sites.where(Activity.site_id.in_(sorted(actor.site_ids))))
             | ~exists(on_sites))
 
@@ -50,7 +54,7 @@ def family_site_ids(session: Session, family_id: int) -> set[int]:
     return set(session.scalars(
         select(Activity.site_id).join(Period, Period.activity_id == Activity.id)
         .join(Registration, Registration.period_id == Period.id)
-        .join(Child, Child.id == Registration.child_id).where(Child.family_id == family_id)))
+        .where(Registration.family_id == family_id)))
 
 
 def may_see_family(actor: Actor, sites: set[int]) -> bool:
@@ -95,12 +99,23 @@ def _own(session: Session, actor: Actor, family_id: int) -> None:
 
 
 def require_child(session: Session, actor: Actor, child_id: int) -> Child:
-    """The child, if it is the caller's family's or of a family the staff member sees."""
+    """The child, if the caller's family is one of its households, or staff see one of them."""
     child = session.get(Child, child_id)
     if child is None:
         raise NotFound("Cet enfant n'existe pas.")
-    _own(session, actor, child.family_id)
-    return child
+    households = family_households.household_ids(session, child_id)
+    if not actor.is_staff:
+        if actor.require_family() not in households:
+            raise Forbidden()
+        return child
+    refused: Forbidden | None = None
+    for family_id in sorted(households, key=lambda f: f != child.family_id):
+        try:
+            require_family(session, actor, family_id)
+            return child
+        except Forbidden as exc:
+            refused = exc
+    raise refused or Forbidden(ELSEWHERE)
 
 
 def registration_site(session: Session, registration_id: int) -> tuple[Registration, Child, int]:
@@ -121,7 +136,7 @@ def require_registration(session: Session, actor: Actor, registration_id: int) -
     registration, child, site_id = registration_site(session, registration_id)
     if actor.is_staff:
         actor.require_site(site_id)
-    elif actor.require_family() != child.family_id:
+    elif actor.require_family() != registration.family_id:
         raise Forbidden()
     return registration
 
@@ -186,11 +201,10 @@ def family_sites_map(session: Session, family_ids: set[int]) -> dict[int, set[in
     if not family_ids:
         return out
     rows = session.execute(
-        select(Child.family_id, Activity.site_id).join(Registration,
-                                                       Registration.child_id == Child.id)
+        select(Registration.family_id, Activity.site_id)
         .join(Period, Period.id == Registration.period_id)
         .join(Activity, Activity.id == Period.activity_id)
-        .where(Child.family_id.in_(sorted(family_ids))).distinct())
+        .where(Registration.family_id.in_(sorted(family_ids))).distinct())
     for family_id, site_id in rows:
         out[family_id].add(site_id)
     return out

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from db.engine import read, transaction, with_retry
-from db.models import Activity, AgeGroup, CapacitySlot, Child, Family, Reservation, Unit
+from db.models import (Activity, AgeGroup, CapacitySlot, Child, Family, Registration, Reservation,
+                       Unit)
 from services import audit
 from db.states import ReservationState as R
 from services.actor import Actor
@@ -78,7 +79,8 @@ def list_board(actor: Actor, site_id: int, day: date, unit_id: int | None = None
                 select(Reservation.id, Reservation.requested_at, Child.first_name,
                        Child.last_name, Family.name)
                 .join(Child, Child.id == Reservation.child_id)
-                .join(Family, Family.id == Child.family_id)
+                .join(Registration, Registration.id == Reservation.registration_id)
+                .join(Family, Family.id == Registration.family_id)
                 .where(Reservation.id.in_(list(order)))).all() if order else []
             waiting = sorted((Waiting(rid, order[rid], full_name(first, last), fam, at,
                                       groups[rid])

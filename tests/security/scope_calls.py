@@ -29,7 +29,7 @@ from services.documents import files as doc_files
 from services.documents import review as doc_review
 from services.documents import types as doc_types
 from services.config import accounts as staff_accounts
-from services.families import accounts, changes, children, guardians, overview
+from services.families import accounts, changes, children, guardians, households, overview
 from services.families import file as family_file
 from services.families.rights import anonymise, closure
 from services.families.rights import export as rights_export
@@ -316,4 +316,11 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
         lambda a, w, t: absences.declare_absence(a, t.reservations[1], "illness"), (FAMILY,)),
     "booking.cancel.cancel": (
         lambda a, w, t: cancel.cancel(a, t.registration, t.reservations[1:]), (STAFF, FAMILY)),
+    # A second household for B's child (family A's file, of Saint Gabriel), then taken off.
+    "families.households.list_households": (
+        lambda a, w, t: households.list_households(a, t.child), (STAFF,)),
+    "families.households.link_child": (
+        lambda a, w, t: households.link_child(a, t.child, w.family_a_id), (STAFF,)),
+    "families.households.unlink_child": (
+        lambda a, w, t: households.unlink_child(a, t.child, w.family_a_id), (STAFF,)),
 }

@@ -29,7 +29,7 @@ CREATE FUNCTION portail_submit(
     -- each cell's mail line for each outcome: refused before the opening, refused (closed
     -- day or too late), already held, given a place, first in the queue, n-th (p_nth
     -- standing for n); p_mail_rank: the line's place in the mail
-    p_line_open text[], p_line_shut text[], p_line_kept text[], p_line_granted text[],
+    p_line_open text[], p_line_shut text[], p_line_other text[], p_line_kept text[], p_line_granted text[],
     p_line_first text[], p_line_nth text[], p_nth text, p_mail_rank integer[],
     p_mail_to text[], p_mail_guardian integer[], p_mail_kind text, p_mail_subject text, p_mail_head text, p_mail_tail text,
     p_mail_state text,
@@ -58,7 +58,8 @@ BEGIN
            array_agg(CASE WHEN d.outcome = 'waitlisted' THEN d.waiting + 1 END ORDER BY d.i)
       INTO v_out, v_why, v_pos
       FROM (SELECT c.i, s.waiting,
-                   CASE WHEN s.id IS NULL OR v_now < p_opens OR v_now > c.cutoff THEN 'rejected'
+                   CASE WHEN s.id IS NULL OR v_now < p_opens OR v_now > c.cutoff
+                             OR d_other.held THEN 'rejected'
                         -- the predicate of uq_reservation_active, answered from that index
                         WHEN EXISTS (SELECT 1 FROM reservation mine
                                       WHERE mine.child_id = p_child AND mine.unit_id = s.unit_id
@@ -68,10 +69,17 @@ BEGIN
                         -- a free place goes to the queue first: a newcomer never jumps it
                         WHEN s.places - s.booked > 0 AND s.waiting = 0 THEN p_granted
                         ELSE 'waitlisted' END AS outcome,
-                   (CASE WHEN s.id IS NULL THEN 2 WHEN v_now < p_opens THEN 1
+                   (CASE WHEN s.id IS NULL THEN 2 WHEN d_other.held THEN 3
+                         WHEN v_now < p_opens THEN 1
                          WHEN v_now > c.cutoff THEN 2 ELSE 0 END)::smallint AS why
               FROM unnest(p_slot, p_cutoff) WITH ORDINALITY AS c(slot_id, cutoff, i)
               LEFT JOIN capacity_slot s ON s.id = c.slot_id
+              -- the child holds this slot under its other household's registration
+              LEFT JOIN LATERAL (SELECT true AS held FROM reservation theirs
+                                  WHERE theirs.slot_id = s.id AND theirs.child_id = p_child
+                                    AND theirs.registration_id <> p_registration
+                                    AND theirs.state NOT IN ('cancelled', 'refused')
+                                  LIMIT 1) d_other ON true
             OFFSET 0) d;  -- not flattened: each cell's outcome is decided once
 
     UPDATE capacity_slot s
@@ -126,14 +134,15 @@ BEGIN
            p_mail_kind, r.guardian, p_user
       FROM (SELECT p_mail_head || E'\n' || string_agg(
                        CASE WHEN l.why = 1 THEN l.open WHEN l.why = 2 THEN l.shut
+                            WHEN l.why = 3 THEN l.other
                             WHEN l.outcome = 'unchanged' THEN l.kept
                             WHEN l.outcome <> 'waitlisted' THEN l.granted
                             WHEN l.pos = 1 THEN l.first
                             ELSE replace(l.nth, p_nth, l.pos::text) END,
                        E'\n' ORDER BY l.rank) || E'\n' || p_mail_tail AS body
-              FROM unnest(v_out, v_why, v_pos, p_line_open, p_line_shut, p_line_kept,
+              FROM unnest(v_out, v_why, v_pos, p_line_open, p_line_shut, p_line_other, p_line_kept,
                           p_line_granted, p_line_first, p_line_nth, p_mail_rank)
-                   AS l(outcome, why, pos, open, shut, kept, granted, first, nth, rank)) b,
+                   AS l(outcome, why, pos, open, shut, other, kept, granted, first, nth, rank)) b,
            unnest(p_mail_to, p_mail_guardian) WITH ORDINALITY AS r(recipient, guardian, n)
      ORDER BY r.n;
 

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from db import settings
 from db.base import utcnow
 from db.engine import read, transaction
-from db.models import Child, Family, Reservation, UserAccount
+from db.models import Family, Registration, Reservation, UserAccount
 from db.states import ReservationState as R
 from services import audit, organisation
 from services.actor import Actor
@@ -46,8 +46,8 @@ def _future_days(family_id: int, today: date) -> dict[int, list[int]]:
     with read() as session:
         rows = session.execute(
             select(Reservation.registration_id, Reservation.id)
-            .join(Child, Child.id == Reservation.child_id)
-            .where(Child.family_id == family_id, Reservation.day > today,
+            .join(Registration, Registration.id == Reservation.registration_id)
+            .where(Registration.family_id == family_id, Reservation.day > today,
                    Reservation.state.in_(_FUTURE)).order_by(Reservation.id)).all()
     by_registration: dict[int, list[int]] = defaultdict(list)
     for registration_id, reservation_id in rows:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from db.models import (Child, ConsentAnswer, ConsentKind, HealthSheet, Message, MessageThread,
                        PickupPerson)
 from services.families.rights.sections import Part, Scope
+from services.families.households import children_of
 
 SHEET = {"food_allergies": "Allergies alimentaires",
          "food_action": "Conduite à tenir (alimentaires)",
@@ -23,7 +24,7 @@ SHEET = {"food_allergies": "Allergies alimentaires",
 
 def health(session: Session, scope: Scope) -> Part:
     """Each child's health sheet and consents, and the people allowed to pick them up."""
-    children = select(Child.id).where(Child.family_id == scope.family_id)
+    children = select(Child.id).where(children_of(scope.family_id))
     sheets = pd.DataFrame(
         [{"Enfant": first, **{label: getattr(sheet, key) for key, label in SHEET.items()}}
          for sheet, first in session.execute(

@@ -16,6 +16,7 @@ from db.models import (Activity, AuditEntry, ChangeRequest, Charge, Child, Famil
 from services.actor import Actor
 from services.payments.receipts import METHODS_FR
 from services.staff.audit_log import SOURCES_FR, what
+from services.families.households import children_of
 
 STATES_FR = {"requested": "demandée", "validated": "validée", "refused": "refusée",
              "cancelled": "annulée", "waitlisted": "liste d'attente",
@@ -77,7 +78,7 @@ def family(session: Session, scope: Scope) -> Part:
     children = _frame([{"Prénom": c.first_name, "Nom": c.last_name, "Né(e) le": c.birth_date,
                         "Sexe": c.sex, "École": c.school, "Santé": c.health_notes}
                        for c in session.scalars(select(Child).where(
-                           Child.family_id == scope.family_id).order_by(Child.id))],
+                           children_of(scope.family_id)).order_by(Child.id))],
                       ["Prénom", "Nom", "Né(e) le", "Sexe", "École", "Santé"])
     return Part({"famille": head, "responsables": guardians, "enfants": children})
 
