@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from db.base import utcnow
 from db.engine import transaction, with_retry
-from db.models import Reservation
+from db.models import Registration, Reservation
 from db.states import ACTIVE_RESERVATION
 from db.states import ReservationState as R
 from services import audit
@@ -145,14 +145,15 @@ def _reserve_once(actor: Actor, registration_id: int, wanted: list[tuple[date, i
 
 def _held_by_another_household(session: Session, held: set[int],
                                ctx: context.BookingContext) -> set[int]:
-    """Of the slots the child already holds, those held under another registration (its
-    other household's): refused with that reason rather than "already booked". Read only
+    """Of the slots the child already holds, those held under a registration of its other
+    household: refused with that reason rather than "already booked". Read only
     when the child holds one of the slots asked, which a plain submission never does."""
     if not held:
         return set()
-    return set(session.scalars(select(Reservation.slot_id).where(
+    return set(session.scalars(select(Reservation.slot_id).join(
+        Registration, Registration.id == Reservation.registration_id).where(
         Reservation.slot_id.in_(sorted(held)), Reservation.child_id == ctx.child_id,
-        Reservation.registration_id != ctx.registration_id,
+        Registration.family_id != ctx.family_id,
         Reservation.state.in_([s.value for s in ACTIVE_RESERVATION]))))
 
 

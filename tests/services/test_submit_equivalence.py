@@ -20,6 +20,7 @@ from services.booking.capacity import queue_rank
 from services.booking.reserve import reserve
 from services.booking.rules import LOCAL
 from services.catalogue import setup
+from services.families import households
 from tests.conftest import _empty
 from tests.services.cancel_world import cells, families, registered
 from tests.world import World, build
@@ -77,6 +78,11 @@ def _story(world: World) -> list[Any]:
     reg = registered(world, regs[1][0], others[1][1][0], tight)
     told.append(reserve(regs[1][0], reg, cells(world, 12)))
     told.append(reserve(world.staff, reg, cells(world, 12), by_staff=True))
+    # Léa's second household books under its own registration: the days her first
+    # household holds are refused, the others are its own.
+    households.link_child(world.staff, world.lea, world.family_b.family_id)
+    lea_b = registered(world, world.family_b, world.lea, world.period_peri)
+    told.append(reserve(world.family_b, lea_b, peri[:14]))
     return [[(c.day, c.unit_id, c.unit_name, c.outcome, c.position, c.reason)
              for c in s.cells] + [s.child_name, s.registration_id] for s in told]
 
@@ -133,7 +139,7 @@ def test_the_server_step_writes_what_the_python_path_wrote(pg_db, monkeypatch):
     outcomes = {c[3] for t in old_told for c in t[:-2]}
     assert outcomes == {"validated", "requested", "waitlisted", "rejected", "unchanged"}
     reasons = {c[5].split(" ")[0] for t in old_told for c in t[:-2] if c[5]}
-    assert reasons == {"jour", "Les", "Date"}
+    assert reasons == {"jour", "Les", "Date", "journée"}
     assert max(c[4] or 0 for t in old_told for c in t[:-2]) >= 3
     assert len(old["queues"]) >= 20  # and the cancellation mailed too:
     assert sum(m[3].startswith("Vos réservations") for m in old["mail"]) > len(old_told)

@@ -76,8 +76,9 @@ BEGIN
               LEFT JOIN capacity_slot s ON s.id = c.slot_id
               -- the child holds this slot under its other household's registration
               LEFT JOIN LATERAL (SELECT true AS held FROM reservation theirs
+                                   JOIN registration r ON r.id = theirs.registration_id
                                   WHERE theirs.slot_id = s.id AND theirs.child_id = p_child
-                                    AND theirs.registration_id <> p_registration
+                                    AND r.family_id <> p_family
                                     AND theirs.state NOT IN ('cancelled', 'refused')
                                   LIMIT 1) d_other ON true
             OFFSET 0) d;  -- not flattened: each cell's outcome is decided once
