@@ -122,6 +122,8 @@ def long_label(cell: Cell, state: str, unit: str) -> str:
         words = "complet, 0 place : demander = liste d'attente"
     elif state in (CellState.WAITLISTED, CellState.WAITLISTED_LOCKED):
         words = f"{ordinal(cell.position or 0)} en liste d'attente"
+    elif state == UNAVAILABLE and cell.why_not:
+        words = "Non réservable"  # the reason follows: the legend's guess would repeat it
     else:
         words = LOOKS[state].legend
     if cell.why_not and not (cell.can_add or cell.can_cancel):

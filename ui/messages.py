@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from db import settings
 from services.errors import PortalError
-from services.messages import threads, writing
-from services.messages.threads import ThreadDetail, ThreadView
+from services.messages import attachments, threads, writing
+from services.messages.attachments import Upload
+from services.messages.threads import MessageView, ThreadDetail, ThreadView
 from ui.failure import show_error
 from ui.format import moment
 from ui.safe import md
@@ -43,15 +45,36 @@ def thread_list(items: list[ThreadView], staff: bool) -> None:
             st.rerun()
 
 
-def conversation(actor_is_staff: bool, detail: ThreadDetail) -> None:
+def file_field(key: str) -> Upload | None:
+    """The optional file of a message, under the portal's document rules (checked again by
+    the service, by its content)."""
+    limit = settings.as_int(settings.DOCUMENT_MAX_MB)
+    picked = st.file_uploader(f"Pièce jointe, facultative (PDF, JPEG ou PNG, {md(limit)} Mo "
+                              "au plus)", type=["pdf", "jpg", "jpeg", "png"],
+                              max_upload_size=limit, key=key)
+    return Upload(picked, picked.name) if picked is not None else None
+
+
+def attachment(actor, message: MessageView, key: str) -> None:  # type: ignore[no-untyped-def]
+    """The message's file, read through the scoped service only when the button is clicked."""
+    if message.attachment_id is None:
+        return
+    file_id = message.attachment_id
+    size = max(1, round(message.size_bytes / 1024))
+    st.download_button(f"{md(message.file_name)} ({int(size)} Ko)",
+                       data=lambda: attachments.get_file(actor, file_id).data,
+                       file_name=message.file_name, key=key, icon=":material/attach_file:")
+
+
+def conversation(actor, detail: ThreadDetail) -> None:  # type: ignore[no-untyped-def]
     """The messages, oldest first: the reader's side on one hand, the other side's on the
     other (the family reads « Accueil », reception reads the family's name)."""
-    thread = detail.thread
+    thread, actor_is_staff = detail.thread, actor.is_staff
     st.subheader(md(thread.subject))
     origin = "ouverte par la famille" if thread.from_family else "ouverte par le centre"
     who = f"Famille {md(thread.family)} · " if actor_is_staff else ""
     st.caption(f"{who}Conversation {STATE_LABELS[thread.state]} · {origin}")
-    for message in detail.messages:
+    for n, message in enumerate(detail.messages):
         mine = message.from_family != actor_is_staff
         if message.from_family:
             icon = "family_restroom"
@@ -62,6 +85,7 @@ def conversation(actor_is_staff: bool, detail: ThreadDetail) -> None:
         with st.chat_message("user" if mine else "assistant", avatar=f":material/{icon}:"):
             st.caption(f"{author} · {moment(message.created_at)}")
             st.markdown(lines(message.body))
+            attachment(actor, message, f"attachment_{thread.id}_{n}")
 
 
 def reply_form(actor, thread: ThreadView) -> None:  # type: ignore[no-untyped-def]
@@ -71,9 +95,10 @@ def reply_form(actor, thread: ThreadView) -> None:  # type: ignore[no-untyped-de
                 "rouverte.")
     with st.form(f"reply_{thread.id}", clear_on_submit=True, border=True):
         body = st.text_area("Votre réponse", max_chars=writing.BODY_MAX, height=120)
+        upload = file_field(f"reply_file_{thread.id}")
         if st.form_submit_button("Envoyer", type="primary", icon=":material/send:"):
             try:
-                writing.reply(actor, thread.id, body)
+                writing.reply(actor, thread.id, body, upload)
             except PortalError as error:
                 show_error(error)
             else:
@@ -104,11 +129,11 @@ def new_thread_form(actor) -> None:  # type: ignore[no-untyped-def]
     with st.form("new_thread", clear_on_submit=True, border=True):
         subject = st.text_input("Objet", max_chars=writing.SUBJECT_MAX)
         body = st.text_area("Message", max_chars=writing.BODY_MAX, height=150)
-        st.caption("Pour une urgence le jour même, appelez l'accueil. Les pièces jointes ne "
-                   "sont pas encore possibles ici.")
+        upload = file_field("new_thread_file")
+        st.caption("Pour une urgence le jour même, appelez l'accueil.")
         if st.form_submit_button("Envoyer à l'accueil", type="primary", icon=":material/send:"):
             try:
-                thread_id = writing.start_thread(actor, subject, body)
+                thread_id = writing.start_thread(actor, subject, body, upload)
             except PortalError as error:
                 show_error(error)
             else:
@@ -124,6 +149,6 @@ def opened_thread(actor, staff: bool) -> ThreadDetail | None:  # type: ignore[no
     if opened is None or (detail := open_thread(actor, opened)) is None:
         return None
     back_button(staff=staff)
-    conversation(staff, detail)
+    conversation(actor, detail)
     reply_form(actor, detail.thread)
     return detail

@@ -4,7 +4,7 @@ from db.models.catalogue import (Activity, ActivityType, AgeGroup, CapacitySlot,
                                  NewsItem, Organisation, Period, QfBracket, Site, Tariff, Unit)
 from db.models.documents import AbsenceNotice, DocumentType
 from db.models.health import ConsentAnswer, ConsentKind, HealthSheet, PickupPerson
-from db.models.messages import Message, MessageThread
+from db.models.messages import Message, MessageAttachment, MessageThread
 from db.models.money import (Charge, Invoice, InvoiceCounter, InvoiceLine, Payment,
                              PaymentAllocation)
 from db.models.payments import CreditOrigin, PaymentLine, PaymentLink
@@ -18,7 +18,8 @@ __all__ = [
     "AbsenceNotice", "Activity", "ActivityType", "AgeGroup", "AuditEntry", "CapacitySlot",
     "ChangeRequest", "Charge", "Child", "ChildHousehold", "Closure", "ConsentAnswer", "ConsentKind",
     "CreditOrigin", "Document", "DocumentType", "Family", "Guardian", "HealthSheet", "Invoice",
-    "InvoiceCounter", "InvoiceLine", "LinkToken", "Mail", "Message", "MessageThread",
+    "InvoiceCounter", "InvoiceLine", "LinkToken", "Mail", "Message", "MessageAttachment",
+    "MessageThread",
     "NewsItem", "Organisation",
     "Payment", "PaymentAllocation", "PaymentLine", "PaymentLink", "Period", "PickupPerson",
     "Promotion", "QfBracket", "Registration", "ReminderPreference",

@@ -36,3 +36,16 @@ class Message(Base):
     from_family: Mapped[bool] = mapped_column(Boolean)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class MessageAttachment(Base):
+    """The one file a message may carry, checked and stored as an uploaded document is
+    (services/documents/storage.py): kept under DOCUMENTS_DIR by its uuid name."""
+
+    __tablename__ = "message_attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("message.id"), unique=True)
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    file_name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size_bytes: Mapped[int] = mapped_column(Integer)

@@ -82,6 +82,14 @@ def read_bytes(name: str) -> bytes:
     return path.read_bytes()
 
 
+def discard(names: list[str]) -> None:
+    """Remove stored files whose rows are gone (called after the commit that deleted them:
+    a rollback keeps both). A crash in between leaves files no row names: harmless."""
+    for name in names:
+        if re.fullmatch(r"[0-9a-f]{32}", name or ""):
+            (folder() / name).unlink(missing_ok=True)
+
+
 def _write(stream: BinaryIO) -> Stored:
     limit = max_bytes()
     path = folder() / uuid.uuid4().hex

@@ -22,10 +22,14 @@ def page_link(url_path: str) -> str:
     return f"{base_url()}/{url_path}"
 
 
-def tell_family(session: Session, thread: MessageThread) -> None:
+# Said when the message carries a file: the file itself never travels by mail.
+ATTACHED = "Une pièce jointe vous attend avec ce message sur le portail.\n"
+
+
+def tell_family(session: Session, thread: MessageThread, attachment: bool = False) -> None:
     """Mail the family: the centre wrote in one of its threads."""
     body = ("Bonjour,\n\nL'accueil vous a écrit dans votre messagerie du portail famille.\n"
-            "Pour lire le message et y répondre : "
+            + (ATTACHED if attachment else "") + "Pour lire le message et y répondre : "
             f"{page_link(FAMILY_PAGE)}\n\n" + organisation.signature())
     recipients.queue_family(session, thread.family_id, "message",
                             "Nouveau message de l'accueil", body)
@@ -44,12 +48,12 @@ def staff_recipients(session: Session, family_id: int) -> list[str]:
     return found or [e for e in [organisation.get_profile().email] if e]
 
 
-def tell_staff(session: Session, thread: MessageThread) -> None:
+def tell_staff(session: Session, thread: MessageThread, attachment: bool = False) -> None:
     """Mail reception: a family wrote. Mails to staff name no family row (managers read them)."""
     family = session.get(Family, thread.family_id)
     name = family.name if family else ""
     body = (f"Bonjour,\n\nLa famille {name} a écrit dans la messagerie du portail.\n"
-            "Pour lire le message et y répondre : "
+            + (ATTACHED if attachment else "") + "Pour lire le message et y répondre : "
             f"{page_link(STAFF_PAGE)}\n\n" + organisation.signature())
     for recipient in staff_recipients(session, thread.family_id):
         outbox.queue(session, recipient, f"Nouveau message de la famille {name}", body)

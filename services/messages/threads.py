@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.engine import read, transaction
-from db.models import Family, Message, MessageThread
+from db.models import Family, Message, MessageAttachment, MessageThread
 from services import audit
 from services.actor import Actor
 from services.errors import NotFound
@@ -37,6 +37,9 @@ class MessageView:
     from_family: bool
     body: str
     created_at: datetime
+    attachment_id: int | None = None    # its file, read through messages.attachments
+    file_name: str = ""
+    size_bytes: int = 0
 
 
 @dataclass(frozen=True)
@@ -105,11 +108,14 @@ def get_thread(actor: Actor, thread_id: int) -> ThreadDetail:
         thread = require_thread(session, actor, thread_id)
         name = session.get(Family, thread.family_id).name  # type: ignore[union-attr]
         unread = session.scalar(select(_unread(actor)).where(MessageThread.id == thread_id))
-        messages = session.scalars(select(Message).where(Message.thread_id == thread_id)
-                                   .order_by(Message.created_at, Message.id))
-        return ThreadDetail(_view(thread, name, bool(unread)),
-                            [MessageView(m.author, m.from_family, m.body, m.created_at)
-                             for m in messages])
+        messages = session.execute(
+            select(Message, MessageAttachment)
+            .outerjoin(MessageAttachment, MessageAttachment.message_id == Message.id)
+            .where(Message.thread_id == thread_id).order_by(Message.created_at, Message.id))
+        return ThreadDetail(_view(thread, name, bool(unread)), [
+            MessageView(m.author, m.from_family, m.body, m.created_at,
+                        *((f.id, f.file_name, f.size_bytes) if f else ()))
+            for m, f in messages])
 
 
 def mark_read(actor: Actor, thread_id: int) -> bool:

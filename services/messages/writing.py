@@ -13,7 +13,9 @@ from db.models import Message, MessageThread
 from services import audit, validate
 from services.actor import Actor
 from services.errors import TooManyRequests
-from services.messages import notify
+from services.documents.storage import Stored
+from services.messages import attachments, notify
+from services.messages.attachments import Upload
 from services.messages.threads import CLOSED, OPEN, require_thread, unread_by
 
 # Each thread lands in reception's box and mails reception: a family opens at most this
@@ -48,9 +50,11 @@ def _limit(session: Session, family_id: int, now: datetime, new_thread: bool) ->
                               "aujourd'hui : réessayez demain, ou appelez l'accueil.")
 
 
-def add_message(session: Session, actor: Actor, thread: MessageThread, body: str) -> Message:
-    """Write a message in a thread (already checked) and reopen it; the other side is mailed
-    unless a message of this side already waited there unread (one mail per batch)."""
+def add_message(session: Session, actor: Actor, thread: MessageThread, body: str,
+                stored: Stored | None = None, file_name: str = "") -> Message:
+    """Write a message in a thread (already checked), with its stored file if any, and reopen
+    the thread; the other side is mailed unless a message of this side already waited there
+    unread (one mail per batch)."""
     other_side_staff = not actor.is_staff
     waiting = session.scalar(select(unread_by(other_side_staff))
                              .where(MessageThread.id == thread.id))
@@ -65,39 +69,48 @@ def add_message(session: Session, actor: Actor, thread: MessageThread, body: str
     else:
         thread.family_read_at = now
     session.flush()
+    if stored is not None:
+        attachments.attach(session, message, stored, file_name)
     if not waiting:
-        (notify.tell_family if actor.is_staff else notify.tell_staff)(session, thread)
+        tell = notify.tell_family if actor.is_staff else notify.tell_staff
+        tell(session, thread, attachment=stored is not None)
     return message
 
 
-def start_thread(actor: Actor, subject: str, body: str) -> int:
-    """A family writes to its centre; returns the new thread's id."""
+def start_thread(actor: Actor, subject: str, body: str, upload: Upload | None = None) -> int:
+    """A family writes to its centre, with a file if it likes; returns the new thread's id."""
     family_id = actor.require_family()
     subject, body = clean_subject(subject), clean_body(body)
-    with transaction() as session:
+    with attachments.incoming(upload) as stored, transaction() as session:
         now = utcnow()
         _limit(session, family_id, now, new_thread=True)
         thread = MessageThread(family_id=family_id, subject=subject, state=OPEN,
                                from_family=True, created_at=now, last_message_at=now)
         session.add(thread)
         session.flush()
-        add_message(session, actor, thread, body)
+        add_message(session, actor, thread, body, stored, upload.file_name if upload else "")
         audit.record(session, actor, "message_thread_start", "message_thread", thread.id,
-                     family_id=family_id)
+                     family_id=family_id, **_file(stored))
         return thread.id
 
 
-def reply(actor: Actor, thread_id: int, body: str) -> None:
-    """The family or reception answers in a thread (a closed one opens again)."""
+def reply(actor: Actor, thread_id: int, body: str, upload: Upload | None = None) -> None:
+    """The family or reception answers in a thread (a closed one opens again), with a file
+    if it likes."""
     body = clean_body(body)
-    with transaction() as session:
+    with attachments.incoming(upload) as stored, transaction() as session:
         thread = require_thread(session, actor, thread_id)
         if not actor.is_staff:
             _limit(session, thread.family_id, utcnow(), new_thread=False)
         reopened = thread.state == CLOSED
-        add_message(session, actor, thread, body)
+        add_message(session, actor, thread, body, stored, upload.file_name if upload else "")
         audit.record(session, actor, "message_reply", "message_thread", thread.id,
-                     family_id=thread.family_id, reopened=reopened)
+                     family_id=thread.family_id, reopened=reopened, **_file(stored))
+
+
+def _file(stored: Stored | None) -> dict[str, object]:
+    """The audit's words for an attached file (its size and type, never its name)."""
+    return {"size": stored.size, "content_type": stored.content_type} if stored else {}
 
 
 def close_thread(actor: Actor, thread_id: int) -> None:

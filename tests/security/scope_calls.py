@@ -37,6 +37,7 @@ from services.families.accounts import ChildForm, GuardianForm
 from services.health import consents, pickup, sheet
 from services.health.forms import HealthForm, PickupForm
 from services.mail import outbox
+from services.messages import attachments as message_attachments
 from services.messages import threads as message_threads
 from services.messages import writing as message_writing
 from services.payments import card, desk, receipts
@@ -53,7 +54,7 @@ from tests.world import World
 ID_PARAMS = {"family_id", "family_ids", "child_id", "registration_id", "registration_ids",
              "reservation_id", "reservation_ids", "charge_id", "charge_ids", "payment_id",
              "reference", "document_id", "mail_id", "guardian_id", "change_id", "invoice_id",
-             "user_id", "marks", "selection", "pickup_id", "thread_id"}
+             "user_id", "marks", "selection", "pickup_id", "thread_id", "attachment_id"}
 
 
 def services_taking_ids() -> set[str]:
@@ -179,6 +180,8 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
         lambda a, w, t: rights_export.export_family_data(a, t.family), (STAFF, FAMILY)),
     "messages.threads.get_thread": (
         lambda a, w, t: message_threads.get_thread(a, t.thread), (STAFF, FAMILY)),
+    "messages.attachments.get_file": (
+        lambda a, w, t: message_attachments.get_file(a, t.attachment), (STAFF, FAMILY, MANAGER)),
     # From here on, calls that write (when allowed).
     "auth.links.resend_link": (lambda a, w, t: links.resend_link(a, t.link_mail), (STAFF,)),
     # Staff accounts are the manager's alone: a family's account is none of them.

@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 
 from db.engine import read, transaction
 from db.models import (AuditEntry, ChangeRequest, Charge, Child, ConsentAnswer, Document,
-                       Guardian, HealthSheet, LinkToken, Mail, Message, MessageThread, Payment,
-                       PickupPerson, Reservation, UserAccount)
+                       Guardian, HealthSheet, LinkToken, Mail, Message, MessageAttachment,
+                       MessageThread, Payment, PickupPerson, Reservation, UserAccount)
 from services import registrations
 from services.auth import links
 from services.billing import documents, invoices
@@ -23,7 +23,9 @@ from services.documents import absences
 from services.documents import files as doc_files
 from services.documents import types as doc_types
 from services.families import accounts, changes
+from services.messages import threads as message_threads
 from services.messages import writing as message_writing
+from services.messages.attachments import Upload
 from services.payments import desk
 from services.staff import family_edit
 from tests.invariants import fingerprint
@@ -50,6 +52,7 @@ class Target:
     upload: int  # a file family B uploaded, waiting for review
     thread: int  # B's thread with reception
     invoice: int = 0  # B's invoice of the month, issued
+    attachment: int = 0  # the file B sent with its thread's first message
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
@@ -73,7 +76,9 @@ def build_target(w: World) -> Target:
     upload = doc_files.upload(w.family_b, kind, _png(), "zoe.png")
     user = accounts.account_ids(w.family_b_id)[0]
     links.send_invitation(w.staff, user)  # a mail carrying a link, for "nouveau lien"
-    thread = message_writing.start_thread(w.family_b, "Question de B", "Message de B")
+    thread = message_writing.start_thread(w.family_b, "Question de B", "Message de B",
+                                          Upload(_png(), "b.png"))
+    attachment = message_threads.get_thread(w.family_b, thread).messages[0].attachment_id
     # Family A at Saint Gabriel: the Saint Gabriel desk works with it.
     registrations.request_registration(w.family_a, w.lea, w.period_wed)
     with read() as session:
@@ -88,7 +93,8 @@ def build_target(w: World) -> Target:
                                     .order_by(Mail.id.desc())).first()
     assert charge and mail and guardian and link_mail
     return Target(w.family_b_id, w.zoe, reg, res, charge, ref, doc, change, mail, guardian,
-                  user, w.first_day.replace(day=1), link_mail, upload, thread, _invoice(w))
+                  user, w.first_day.replace(day=1), link_mail, upload, thread, _invoice(w),
+                  attachment or 0)
 
 
 def _invoice(w: World) -> int:
@@ -124,6 +130,9 @@ def everything_of(family_id: int) -> list[Any]:
                 rows(MessageThread, MessageThread.family_id == family_id),
                 rows(Message, Message.thread_id.in_(select(MessageThread.id).where(
                     MessageThread.family_id == family_id))),
+                rows(MessageAttachment, MessageAttachment.message_id.in_(
+                    select(Message.id).join(MessageThread, MessageThread.id == Message.thread_id)
+                    .where(MessageThread.family_id == family_id))),
                 session.query(AuditEntry).count()]
 
 

@@ -35,6 +35,8 @@ DOWNLOADS = {"ui/downloads.py": "export_buttons: EXPORTS below and ui/dashboards
              "pages/manager_centre.py": "rules PDF, no family data",
              # A family's uploaded files, read through documents.files.get_file: test_scope.py.
              "ui/uploads.py": "documents.files.get_file, in the id sweep (test_scope.py)",
+             # A message's attachment, read through messages.attachments.get_file: same sweep.
+             "ui/messages.py": "messages.attachments.get_file, in the id sweep (test_scope.py)",
              # A family's data ZIP: export_family_data is in the id sweep (test_scope.py);
              # what a site-limited desk's ZIP holds: test_the_family_zip_keeps_to_the_sites.
              "ui/rights.py": "family data ZIP"}

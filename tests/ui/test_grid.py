@@ -53,3 +53,12 @@ def test_a_ticked_cancellation_shows_what_it_undoes(stored, ticked, shown):
     state = ui_grid.shown_state(cell, pending)
     assert state == shown
     assert ui_grid.long_label(cell, state, "MATIN").startswith("MATIN : ")
+
+
+def test_a_day_that_cannot_be_booked_gives_its_reason_once():
+    why = "Date limite de réservation dépassée (30/11 à 15:00)."
+    cell = Cell(date(2026, 12, 1), 1, CellState.FREE, places_left=3, why_not=why)
+    assert ui_grid.long_label(cell, ui_grid.UNAVAILABLE, "APRES-MIDI") == (
+        f"APRES-MIDI : Non réservable — {why}")
+    bare = Cell(date(2026, 12, 1), 1, CellState.FREE, places_left=3)
+    assert "pas encore ouvertes" in ui_grid.long_label(bare, ui_grid.UNAVAILABLE, "APRES-MIDI")

@@ -14,11 +14,13 @@ from db.base import utcnow
 from db.engine import read, transaction
 from db.models import (AuditEntry, ChangeRequest, Charge, Child, ConsentAnswer, Document, Family,
                        Guardian, HealthSheet, Invoice, InvoiceLine, LinkToken, Mail, Message,
-                       MessageThread, Payment, PickupPerson, Registration, UserAccount)
+                       MessageAttachment, MessageThread, Payment, PickupPerson, Registration,
+                       UserAccount)
 from services import audit, validate
 from services.actor import Actor
 from services.auth.login import revoke_all_sessions
 from services.booking.rules import LOCAL
+from services.documents import storage
 from services.errors import InvalidInput
 from services.families.rights.closure import retention_years
 from services.staff.scope import require_family
@@ -95,17 +97,39 @@ def anonymise_family(actor: Actor, family_id: int, confirmation: str,
         if typed.casefold() != family.name.strip().casefold():
             raise InvalidInput("Le nom saisi ne correspond pas à celui de la famille : "
                                "rien n'a été modifié.")
-        _scrub(session, family)
+        files = _scrub(session, family)
         audit.record(session, actor, "anonymise_family", "family", family_id,
-                     last_record=kept.last_record, retention_years=retention_years())
-        return family.name
+                     last_record=kept.last_record, retention_years=retention_years(),
+                     files=len(files))
+        name = family.name
+    storage.discard(files)  # once no committed row names them (a rollback keeps them)
+    return name
 
 
-def _scrub(session: Session, family: Family) -> None:
-    """Neutral values in place of every name, contact and birth date; free texts emptied."""
+def _scrub(session: Session, family: Family) -> list[str]:
+    """Neutral values in place of every name, contact and birth date; free texts emptied;
+    the stored names of the files sent (documents, message attachments) whose rows went."""
     neutral = _people(session, family)
+    files = _files(session, family.id)
     _free_texts(session, family.id, neutral)
     _accounts(session, family)
+    return files
+
+
+def _files(session: Session, fid: int) -> list[str]:
+    """The files the family sent or received (vaccination pages, attachments) are personal
+    data with no accounting use: their rows let go of them (a document stays as a line with
+    no file, like one noted at the desk), their files are removed after the commit."""
+    names = [n for n in session.scalars(select(Document.stored_name).where(
+        Document.family_id == fid, Document.stored_name.is_not(None))) if n]
+    session.execute(update(Document).where(Document.family_id == fid)
+                    .values(stored_name=None, file_name=""))
+    messages = select(Message.id).join(MessageThread, MessageThread.id == Message.thread_id)\
+        .where(MessageThread.family_id == fid)
+    names += list(session.scalars(select(MessageAttachment.stored_name)
+                                  .where(MessageAttachment.message_id.in_(messages))))
+    session.execute(delete(MessageAttachment).where(MessageAttachment.message_id.in_(messages)))
+    return names
 
 
 def _people(session: Session, family: Family) -> dict[int, str]:

@@ -32,7 +32,7 @@ README = """Vos données personnelles conservées par le portail.
 Chaque fichier .csv s'ouvre avec un tableur (Excel, LibreOffice) ; le fichier
 donnees.json contient les mêmes informations dans un format lisible par un programme.
 Le dossier documents/ contient vos factures, attestations et reçus, et les pièces que
-vous avez envoyées (documents/envoyes/).
+vous avez envoyées (documents/envoyes/) ou jointes aux messages (documents/messages/).
 """
 
 

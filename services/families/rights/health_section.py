@@ -6,8 +6,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import (Child, ConsentAnswer, ConsentKind, HealthSheet, Message, MessageThread,
-                       PickupPerson)
+from db.models import (Child, ConsentAnswer, ConsentKind, HealthSheet, Message,
+                       MessageAttachment, MessageThread, PickupPerson)
+from services.messages import attachments
 from services.families.rights.sections import Part, Scope
 from services.families.households import children_of
 
@@ -53,15 +54,26 @@ def health(session: Session, scope: Scope) -> Part:
                  "personnes_autorisees": pickups})
 
 
+def _attached(file_id: int | None, name: str | None) -> str:
+    return f"documents/messages/{file_id}-{name}" if file_id else ""
+
+
 def messages(session: Session, scope: Scope) -> Part:
-    """The family's conversations with the centre, every message in order."""
+    """The family's conversations with the centre, every message in order, and the files
+    attached to them (documents/messages/, read through the scoped reader)."""
     rows = session.execute(
         select(MessageThread.subject, Message.created_at, Message.author, Message.from_family,
-               Message.body).join(Message, Message.thread_id == MessageThread.id)
+               Message.body, MessageAttachment.id, MessageAttachment.file_name)
+        .join(Message, Message.thread_id == MessageThread.id)
+        .outerjoin(MessageAttachment, MessageAttachment.message_id == Message.id)
         .where(MessageThread.family_id == scope.family_id)
         .order_by(MessageThread.id, Message.id))
-    return Part({"messages": pd.DataFrame(
+    table = pd.DataFrame(
         [{"Conversation": subject, "Date": at, "Auteur": author,
-          "De": "la famille" if from_family else "l'accueil", "Message": body}
-         for subject, at, author, from_family, body in rows],
-        columns=["Conversation", "Date", "Auteur", "De", "Message"])})
+          "De": "la famille" if from_family else "l'accueil", "Message": body,
+          "Pièce jointe": _attached(file_id, name)}
+         for subject, at, author, from_family, body, file_id, name in rows],
+        columns=["Conversation", "Date", "Auteur", "De", "Message", "Pièce jointe"])
+    files = {_attached(file_id, name): attachments.get_file(scope.actor, file_id).data
+             for file_id, name, _ in attachments.of_family(session, scope.family_id)}
+    return Part({"messages": table}, files)
