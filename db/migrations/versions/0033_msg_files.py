@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0033_msg_files"
-down_revision = "0028_reminders"
+down_revision = "0030_households"
 branch_labels = None
 depends_on = None
 
