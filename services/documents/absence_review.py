@@ -87,7 +87,8 @@ def decide_absence(actor: Actor, reservation_id: int, justified: bool) -> None:
         recipients.queue_family(
             session, notice.family_id, "safety", f"Absence du {day_words(res.day)} : {verdict}",
             "\n".join(body),
-            caused_by=recipients.asked_by(session, "reservation", res.id, "declare_absence"))
+            caused_by=recipients.asked_by(session, "reservation", res.id, "declare_absence"),
+            child_id=res.child_id)
         audit.record(session, actor, "decide_absence", "reservation", res.id,
                      family_id=notice.family_id, justified=justified)
 

@@ -161,7 +161,8 @@ def queue_request(session, actor: Actor, field: str, new_value: str,  # type: ig
         session, family_id, mail_kind(field), "Demande de modification reçue",
         f"Bonjour,\n\nNous avons bien reçu votre demande de modification "
         f"({FIELD_LABELS[field]}). L'accueil la vérifie et vous répond par mail.\n\n"
-        + f"{go_line('family')}\n\n" + organisation.signature(), caused_by=actor.user_id)
+        + f"{go_line('family')}\n\n" + organisation.signature(), caused_by=actor.user_id,
+        child_id=child_id)
     return change.id
 
 
@@ -244,7 +245,8 @@ def decide_change(actor: Actor, change_id: int, approve: bool, reason: str = "")
             "Demande de modification " + ("acceptée" if approve else "refusée"),
             body + "\n" + go_line("family") + "\n\n" + organisation.signature(),
             caused_by=recipients.asked_by(session, "change_request", change.id,
-                                          "request_change"))
+                                          "request_change"),
+            child_id=change.child_id)
         return change.state
 
 

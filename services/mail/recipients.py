@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import AuditEntry, Family, Guardian, UserAccount
+from db.models import AuditEntry, Child, ChildHousehold, Family, Guardian, UserAccount
 from services.mail import outbox
 
 KINDS = ("account", "booking", "payment", "safety", "message", "reminder", "info")
@@ -97,12 +97,25 @@ def for_families(session: Session, family_ids: Iterable[int], kind: str,
 
 
 def queue_family(session: Session, family_id: int, kind: str, subject: str, body: str,
-                 caused_by: int | None = None) -> int:
-    """Queue a mail to each recipient of the family (one INSERT); returns how many."""
-    return outbox.queue_many(session, [(r.email, subject, body, family_id, r.guardian_id)
-                                       for r in family_recipients(session, family_id, kind,
-                                                                  caused_by)],
+                 caused_by: int | None = None, child_id: int | None = None) -> int:
+    """Queue a mail to each recipient of the family (one INSERT); returns how many. A safety
+    mail about a child goes to every household of the child (each its own recipients), since
+    both homes care for the child; every other mail to this family only."""
+    families = [family_id]
+    if kind == "safety" and child_id is not None:
+        families += sorted(households_of(session, child_id) - {family_id})
+    who = by_family(session, families, kind, caused_by)
+    return outbox.queue_many(session, [(r.email, subject, body, f, r.guardian_id)
+                                       for f in families for r in who[f]],
                              kind=kind, caused_by=caused_by)
+
+
+def households_of(session: Session, child_id: int) -> set[int]:
+    """The child's first household and the others it is linked to (child_household)."""
+    first = session.scalar(select(Child.family_id).where(Child.id == child_id))
+    linked = session.scalars(select(ChildHousehold.family_id)
+                             .where(ChildHousehold.child_id == child_id))
+    return ({first} if first is not None else set()) | set(linked)
 
 
 def expand(session: Session, mails: Sequence[tuple[str, str, str, int | None]], kind: str,
