@@ -21,12 +21,12 @@ from typing import Any
 
 from sqlalchemy import event, text
 
+from bench import scratch
 from bench import bench_surge as surge
 from bench import pgbench
 from bench.lockhold import LockHolds, ceiling
 from bench.pool import run_pool
 from db import engine as db_engine
-from db.bootstrap import migrate
 from services.actor import Actor
 from services.booking.cancel import cancel
 from services.booking.reserve import reserve
@@ -84,12 +84,7 @@ def _measure(holders: list[tuple[Actor, int]]) -> dict[str, Any]:
 
 
 def one_run(families: int, waiting: int) -> dict[str, Any]:
-    name = surge._create_db("portail_cancel")
-    previous = os.environ.get("DATABASE_URL")
-    try:
-        migrate(surge._url(name))
-        os.environ["DATABASE_URL"] = surge._url(name)
-        db_engine.reset_engine()
+    with scratch.portal("portail_cancel"):
         # Each slot is wanted by half the holders: places = families / 2 seats them all.
         org, units, days, period = surge._catalogue(2 * families)
         everyone = surge._families(org, period, families + waiting)
@@ -104,13 +99,6 @@ def one_run(families: int, waiting: int) -> dict[str, Any]:
         with db_engine.get_engine().connect() as conn:
             overbooked, violations = surge.check(conn)
             unfilled = _unfilled(conn)
-    finally:
-        db_engine.reset_engine()
-        if previous is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = previous
-        surge._drop_db(name)
     cells_per_s = figures["cells"] / figures["elapsed"]
     return {"families": families, "waiting_requests": before_waiting, "workers": WORKERS,
             "cells": figures["cells"],

@@ -12,9 +12,8 @@ import statistics
 import time
 from typing import Any
 
-from bench.bench_surge import _catalogue, _create_db, _drop_db, _families, _url
-from db import engine as db_engine
-from db.bootstrap import migrate
+from bench import scratch
+from bench.bench_surge import _catalogue, _families
 from services.booking import server_step
 from services.booking.reserve import reserve
 
@@ -39,29 +38,19 @@ def _figures(runs: list[tuple[float, float]]) -> dict[str, float]:
 
 def run(results: dict[str, Any]) -> None:
     families = 2 * (ROUNDS + WARM_UP)
-    name = _create_db("portail_single")
-    previous = os.environ.get("DATABASE_URL")
     times: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
     try:
-        migrate(_url(name))
-        os.environ["DATABASE_URL"] = _url(name)
-        db_engine.reset_engine()
-        # Places for a quarter of the families: the later submissions queue, as in a surge.
-        org, units, days, period = _catalogue(families)
-        bookers = _families(org, period, families)
-        for i, (actor, reg) in enumerate(bookers):
-            cells = [(d, u) for d in days[:20] for u in (units[i % 4], units[(i + 1) % 4])]
-            measured = _timed((actor, reg, cells), server=i % 2 == 1)
-            if i >= 2 * WARM_UP:
-                times[i % 2 == 1].append(measured)
+        with scratch.portal("portail_single"):
+            # Places for a quarter of the families: the later submissions queue, as in a surge.
+            org, units, days, period = _catalogue(families)
+            bookers = _families(org, period, families)
+            for i, (actor, reg) in enumerate(bookers):
+                cells = [(d, u) for d in days[:20] for u in (units[i % 4], units[(i + 1) % 4])]
+                measured = _timed((actor, reg, cells), server=i % 2 == 1)
+                if i >= 2 * WARM_UP:
+                    times[i % 2 == 1].append(measured)
     finally:
         server_step.ENABLED = True
-        db_engine.reset_engine()
-        if previous is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = previous
-        _drop_db(name)
     old, new = _figures(times[False]), _figures(times[True])
     ratio = round(old["p50_ms"] / new["p50_ms"], 2)
     print(f"40-cell submission, {ROUNDS} each, interleaved; load average "

@@ -18,19 +18,17 @@ through services.booking.reserve.reserve. Beside it, for each size:
 from __future__ import annotations
 
 import os
-import uuid
 from datetime import date, datetime, time as dtime, timedelta
 from typing import Any
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 
-from bench import pgbench
+from bench import pgbench, scratch
 from bench.lockhold import LockHolds, ceiling
 from bench.pool import run_pool
 from bench.report import HEADER, LEGEND, line
 from bench.yardstick import run_yardstick
 from db import engine as db_engine
-from db.bootstrap import migrate
 from db.models import Child, Family, PickupPerson, Registration, UserAccount
 from db.states import HOLDS_PLACE, RegistrationState, Role
 from services.actor import SYSTEM, Actor
@@ -49,28 +47,8 @@ PLACES_SHARE = 4      # ... and places are families / 4: half the requests wait
 GROUPED = float(os.environ.get("SURGE_GROUPED", "0"))  # share of families with two children
 
 
-def _admin():  # type: ignore[no-untyped-def]
-    return create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-
-
-def _create_db(prefix: str) -> str:
-    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin = _admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return name
-
-
-def _drop_db(name: str) -> None:
-    admin = _admin()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
 def _url(name: str) -> str:
-    return PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
+    return scratch.url(name)
 
 
 def _catalogue(families: int) -> tuple[int, list[int], list[date], int]:
@@ -199,13 +177,7 @@ def pgbench_tps(clients: int, seconds: int = 5) -> float:
 
 
 def one_size(families: int) -> dict[str, Any]:
-    name = _create_db("portail_surge")
-    url = _url(name)
-    previous = os.environ.get("DATABASE_URL")
-    try:
-        migrate(url)
-        os.environ["DATABASE_URL"] = url
-        db_engine.reset_engine()
+    with scratch.portal("portail_surge"):
         org, units, days, period = _catalogue(families)
         bookers = _families(org, period, families)
         with LockHolds(db_engine.get_engine()) as holds:
@@ -219,13 +191,6 @@ def one_size(families: int) -> dict[str, Any]:
             written, open_days = conn.execute(text(
                 "SELECT (SELECT count(*) FROM reservation), "
                 "(SELECT count(DISTINCT day) FROM capacity_slot)")).one()
-    finally:
-        db_engine.reset_engine()
-        if previous is None:
-            os.environ.pop("DATABASE_URL", None)
-        else:
-            os.environ["DATABASE_URL"] = previous
-        _drop_db(name)
     cells_per_s = written / figures["elapsed"]
     return {"families": families, "workers": WORKERS, "cells": written,
             "cells_requested": figures["cells"], "days": open_days,

@@ -2,7 +2,9 @@
 
 The hold starts when the statement that locks the slots (`… FROM capacity_slot … FOR
 UPDATE`) returns to the worker thread (the locks are granted) and ends when that
-transaction's COMMIT has returned. Every family wants the same slots, so transactions
+transaction's COMMIT has returned. On PostgreSQL's server-side step the locks are taken
+inside portail_submit(), which returns the database clock read once they were granted: the
+hold then runs from that instant (same machine, same clock) to the COMMIT's return. Every family wants the same slots, so transactions
 follow one another on them: the rate cannot exceed cells per transaction ÷ hold, the
 ceiling printed beside the achieved rate. Measured from the client, so the hold includes
 the Python work and round trips between the statements, as the queue behind it sees it.
@@ -12,11 +14,14 @@ from __future__ import annotations
 import statistics
 import threading
 import time
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+
+from services.booking import server_step
 
 
 class LockHolds:
@@ -42,16 +47,22 @@ class LockHolds:
     def _rolled_back(self, _session: Session) -> None:
         self._mine.granted = None
 
+    def _server_step(self, locked_at: datetime) -> None:
+        with self._lock:
+            self.holds.append(time.time() - locked_at.timestamp())
+
     def __enter__(self) -> "LockHolds":
         event.listen(self.engine, "after_cursor_execute", self._executed)
         event.listen(Session, "after_commit", self._committed)
         event.listen(Session, "after_rollback", self._rolled_back)
+        server_step.observe_hold = self._server_step
         return self
 
     def __exit__(self, *_: object) -> None:
         event.remove(self.engine, "after_cursor_execute", self._executed)
         event.remove(Session, "after_commit", self._committed)
         event.remove(Session, "after_rollback", self._rolled_back)
+        server_step.observe_hold = None
 
 
 def ceiling(holds: list[float], cells: int, elapsed: float) -> dict[str, Any]:

@@ -10,6 +10,7 @@ outcomes.py, rules.py or notify.py needs no SQL change.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -33,10 +34,13 @@ from services.mail.outbox import smtp_configured
 from services.mail.recipients import Recipient
 
 ENABLED = True  # the equivalence test turns it off to run the reference path on PostgreSQL
+# Told, after each commit, when the locks were granted (the database's clock): the surge
+# bench measures the lock hold with it (bench/lockhold.py). None outside the bench.
+observe_hold: Callable[[datetime], None] | None = None
 _NTH = "\ufffc"  # stands for a queue position of 2 or more in a mail line
 _SENTINEL = "\x00"  # stands for each cell's outcome in the audit details
 
-_CALL = ("SELECT cell_outcome, cell_reason, cell_position FROM portail_submit("
+_CALL = ("SELECT cell_outcome, cell_reason, cell_position, locked_at FROM portail_submit("
          + ", ".join(f"p_{name} => %({name})s::{kind}" for name, kind in (
              ("slot", "integer[]"), ("unit", "integer[]"), ("day", "date[]"),
              ("cutoff", "timestamptz[]"), ("opens", "timestamptz"), ("granted", "text"),
@@ -80,7 +84,8 @@ def submit(session: Session, actor: Actor, ctx: BookingContext, wanted: list[tup
               "action": "reserve_by_staff" if by_staff else "reserve",
               "details": _details(cells)}
     outcomes = []
-    for c, (outcome, why, position) in zip(cells, _call_and_commit(session, params), strict=True):
+    for c, (outcome, why, position, _) in zip(cells, _call_and_commit(session, params),
+                                             strict=True):
         reason = ({1: not_open_reason(ctx.window), 3: OTHER_HOUSEHOLD}.get(why, c.late)
                   if why else "")
         outcomes.append(CellOutcome(c.day, c.unit_id, c.unit_name, outcome, position, reason))
@@ -161,7 +166,10 @@ def _call_and_commit(session: Session, params: dict[str, Any]) -> list[tuple[str
             cursor = raw.cursor()
             cursor.execute(_CALL, params)
             raw.commit()
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+        if observe_hold is not None and rows:
+            observe_hold(rows[0][3])
+        return rows
     except psycopg.Error as exc:
         # Wrapped as SQLAlchemy would: with_retry knows a deadlock or a lost connection by it.
         lost = connection.dialect.is_disconnect(exc, raw, None)

@@ -35,7 +35,9 @@ CREATE FUNCTION portail_submit(
     p_mail_state text,
     p_user integer, p_actor text, p_source text, p_action text,
     p_details text[])  -- the audit details, cut where each cell's outcome goes (JSON string)
-RETURNS TABLE (cell_outcome text, cell_reason smallint, cell_position integer)
+-- locked_at: the clock taken once the locks were granted (the bench measures the hold)
+RETURNS TABLE (cell_outcome text, cell_reason smallint, cell_position integer,
+               locked_at timestamptz)
 LANGUAGE plpgsql AS $fn$
 DECLARE
     v_now timestamptz;
@@ -147,7 +149,7 @@ BEGIN
            unnest(p_mail_to, p_mail_guardian) WITH ORDINALITY AS r(recipient, guardian, n)
      ORDER BY r.n;
 
-    RETURN QUERY SELECT o.outcome, o.why, o.pos
+    RETURN QUERY SELECT o.outcome, o.why, o.pos, v_now
                    FROM unnest(v_out, v_why, v_pos) WITH ORDINALITY AS o(outcome, why, pos, i)
                   ORDER BY o.i;
 END
