@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from db.engine import read
 from db.models import Mail
+from services.mail.dates import day_words
 from tests.money import booked, pay_rule
 from web import worker
 
@@ -25,7 +26,7 @@ def test_a_worker_round_mails_the_reminder_once_when_the_deadline_is_two_days_aw
         bodies = session.scalars(select(Mail.body).where(Mail.subject == SUBJECT)).all()
     assert len(bodies) == 1
     due = world.today + timedelta(days=2)
-    assert f"à régler avant le {due:%d/%m/%Y}" in bodies[0]
+    assert f"à régler avant le {day_words(due)}" in bodies[0]
     assert "le montant reste dû" in bodies[0]  # UNPAID_POLICY=keep, told in the mail
 
 
