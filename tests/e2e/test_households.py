@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import select
 
 from db.engine import read
@@ -69,11 +70,25 @@ def _book_week(page, base: str, email: str, child: str,  # type: ignore[no-untyp
     choose(page, 0, f"{child} · CHATS PERCHES PERISCOLAIRE")
     choose(page, 1, month_title(week[0].year, week[0].month))
     page.get_by_role("heading", name=month_title(week[0].year, week[0].month)).wait_for()
-    # On a desktop "Auto" shows the month: rows are units, one button per day.
-    for d in week:
-        _cell(page, d, "libre").click()
-        _cell(page, d, "Demande de réservation (cochée").wait_for()
+    tick(page, week)
     return submit(page)
+
+
+def tick(page, days: list[date]) -> None:  # type: ignore[no-untyped-def]
+    """Tick each day's cell once the previous tick is drawn (on a desktop "Auto" shows the
+    month: rows are units, one button per day). A click while the app reruns can be lost on
+    a busy machine: the cell still « libre » is then clicked again, once."""
+    for d in days:
+        for attempt in range(2):
+            wait_idle(page)
+            if attempt == 0 or _cell(page, d, "libre").is_visible():
+                _cell(page, d, "libre").click()
+            try:
+                _cell(page, d, "Demande de réservation (cochée").wait_for(timeout=8_000)
+                break
+            except PlaywrightTimeout:
+                if attempt:
+                    raise
 
 
 def test_two_households_each_book_their_week_of_the_same_child(served, browser, desktop):

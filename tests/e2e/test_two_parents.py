@@ -14,7 +14,6 @@ from email.message import Message
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import func, select
 
 from db.engine import read, reset_engine
@@ -28,7 +27,7 @@ from tests import smtp
 from tests.e2e.conftest import DESKTOP, serving, shot, sign_in, wait_idle
 from tests.e2e.staff_data import STAFF_EMAIL, actor, new_family, period
 from tests.e2e.test_family_journey import choose, submit
-from tests.e2e.test_households import MANAGER, PASSWORD, _cell, _family, _weeks
+from tests.e2e.test_households import MANAGER, PASSWORD, _cell, _family, _weeks, tick
 from ui.format import month_title
 
 ACCOUNT = "Mon compte – Détail financier par inscription"
@@ -96,25 +95,14 @@ def _pay_all_by_card(page) -> None:  # type: ignore[no-untyped-def]
 
 
 def _book(page, base: str, email: str, week: list[date]) -> str:  # type: ignore[no-untyped-def]
-    """As test_households' _book_week, each tick once the previous one is drawn (a click
-    while the app reruns can be lost on a busy machine: then it is given again)."""
+    """As test_households' _book_week, for Nina's only activity."""
     sign_in(page, base, email, PASSWORD)
     page.get_by_role("link", name="Mes réservations").click()
     page.get_by_role("heading", name="Mes réservations").wait_for()
     choose(page, 0, "Nina")
     choose(page, 1, month_title(week[0].year, week[0].month))
     page.get_by_role("heading", name=month_title(week[0].year, week[0].month)).wait_for()
-    for d in week:
-        for attempt in range(2):
-            wait_idle(page)
-            if attempt == 0 or _cell(page, d, "libre").is_visible():
-                _cell(page, d, "libre").click()
-            try:
-                _cell(page, d, "Demande de réservation (cochée").wait_for(timeout=8_000)
-                break
-            except PlaywrightTimeout:
-                if attempt:
-                    raise
+    tick(page, week)
     return submit(page)
 
 
