@@ -63,8 +63,10 @@ class _Cell:
 
 
 def submit(session: Session, actor: Actor, ctx: BookingContext, wanted: list[tuple[date, int]],
-           slots: dict[tuple[date, int], int], pricing: Pricing, by_staff: bool) -> Submission:
-    """Decide and write the whole submission in one call, and commit with it."""
+           slots: dict[tuple[date, int], int], pricing: Pricing, by_staff: bool,
+           commit: bool = True) -> Submission:
+    """Decide and write the whole submission in one call, and commit with it (unless
+    `commit` is False: the booking queue's applier commits a whole batch at once)."""
     deadlines = not actor.is_staff  # staff book past the deadlines
     cells = [_cell(ctx, day, unit, slots.get((day, unit)), deadlines) for day, unit in wanted]
     granted = (R.VALIDATED if (ctx.period.auto_validate or by_staff) else R.REQUESTED).value
@@ -78,7 +80,8 @@ def submit(session: Session, actor: Actor, ctx: BookingContext, wanted: list[tup
               "details": audit.details_json(cells=[(c.day.isoformat(), c.unit_id, _SENTINEL)
                                                    for c in cells]).split('"\\u0000"')}
     outcomes = []
-    for c, (outcome, why, position) in zip(cells, _call_and_commit(session, params), strict=True):
+    for c, (outcome, why, position) in zip(cells, _call_and_commit(session, params, commit),
+                                            strict=True):
         reason = (not_open_reason(ctx.window) if why == 1 else c.late) if why else ""
         outcomes.append(CellOutcome(c.day, c.unit_id, c.unit_name, outcome, position, reason))
     return Submission(ctx.registration_id, ctx.child_name, outcomes)
@@ -133,13 +136,16 @@ def _mail(ctx: BookingContext, cells: list[_Cell], granted: str) -> dict[str, An
 _N = 987_654_321  # a queue position no line would show otherwise
 
 
-def _call_and_commit(session: Session, params: dict[str, Any]) -> list[tuple[str, int, int]]:
+def _call_and_commit(session: Session, params: dict[str, Any],
+                     commit: bool = True) -> list[tuple[str, int, int]]:
     """portail_submit() and the COMMIT sent together: no round trip while the locks are held.
     The session's transaction ends here (its own commit then finds nothing to do)."""
     session.flush()
     raw = session.connection().connection.driver_connection
     assert isinstance(raw, psycopg.Connection)
     try:
+        if not commit:  # inside the applier's batch (and its savepoint)
+            return raw.execute(_CALL, params).fetchall()
         with raw.pipeline():
             cursor = raw.cursor()
             cursor.execute(_CALL, params)
