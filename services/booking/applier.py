@@ -30,7 +30,7 @@ from db import settings
 from db.engine import _retryable, transaction, with_retry
 from db.states import Role
 from services.actor import Actor
-from services.booking import queue
+from services.booking import queue, server_step
 from services.booking.cancel import cancel_in
 from services.booking.reserve import reserve_in
 from services.errors import PortalError, explain
@@ -60,6 +60,9 @@ def apply_one(session: Session, kind: str, payload: str) -> tuple[str, str]:
     actor = actor_of(data["actor"])
     try:
         with session.begin_nested():
+            if kind == "submit":  # prepared by the page: portail_submit() alone
+                return "applied", json.dumps({"rows": server_step.call(session,
+                                                                       data["params"])})
             if kind == "reserve":
                 cells = [(date.fromisoformat(d), int(u)) for d, u in data["cells"]]
                 done = reserve_in(session, actor, data["registration"], cells,

@@ -43,8 +43,8 @@ def cancel(actor: Actor, registration_id: int, reservation_ids: list[int],
     if not ids:
         raise NothingToSubmit()
     if queue.active():  # cancellations take the same queue as bookings, in the same order
-        done = queue.submit(actor, "cancel", {"registration": registration_id, "ids": ids,
-                                              "reason": reason, "family": family_id})
+        done = queue.submission(queue.submit(actor, "cancel", {
+            "registration": registration_id, "ids": ids, "reason": reason, "family": family_id}))
         if done is not None:
             return done
     return with_retry(lambda: _cancel_once(actor, registration_id, ids, reason, family_id))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import threading
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import psycopg
@@ -79,10 +79,11 @@ def actor_json(actor: Actor) -> dict[str, Any]:
             "sites": None if actor.site_ids is None else sorted(actor.site_ids)}
 
 
-def submit(actor: Actor, kind: str, request: dict[str, Any]) -> Submission | None:
-    """Queue a submission and wait for its result; None when no applier runs."""
+def submit(actor: Actor, kind: str, request: dict[str, Any]) -> dict[str, Any] | None:
+    """Queue a submission and wait for its result (raising the error it was refused with);
+    None when no applier runs."""
     conn = _connection()
-    payload = json.dumps({"actor": actor_json(actor), **request})
+    payload = json.dumps({"actor": actor_json(actor), **request}, default=_iso)
     row = conn.execute(_RECORD, {"actor": actor.user_id, "kind": kind,
                                  "payload": payload}).fetchone()
     if row is None:
@@ -104,7 +105,14 @@ def submit(actor: Actor, kind: str, request: dict[str, Any]) -> Submission | Non
             found = conn.execute(_FINISHED, (request_id,)).fetchone()
     finally:
         conn.execute(f"UNLISTEN {channel}")
-    return outcome(found[1])
+    data: dict[str, Any] = json.loads(found[1])
+    if "error" in data:
+        raise _error_class(data["error"])(data["message"])
+    return data
+
+
+def _iso(value: date | datetime) -> str:
+    return value.isoformat()
 
 
 def submission_json(s: Submission) -> str:
@@ -117,11 +125,10 @@ def error_json(exc: PortalError) -> str:
     return json.dumps({"error": type(exc).__name__, "message": exc.message})
 
 
-def outcome(result: str) -> Submission:
-    """The Submission an applied request's result tells, or the error it was refused with."""
-    data = json.loads(result)
-    if "error" in data:
-        raise _error_class(data["error"])(data["message"])
+def submission(data: dict[str, Any] | None) -> Submission | None:
+    """The Submission an applied request's result tells (None: not queued)."""
+    if data is None:
+        return None
     return Submission(data["registration"], data["child"], [
         CellOutcome(date.fromisoformat(d), u, name, out, pos, why)
         for d, u, name, out, pos, why in data["cells"]])

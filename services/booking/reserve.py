@@ -20,7 +20,7 @@ from db.states import ReservationState as R
 from services import audit
 from services.actor import Actor
 from services.billing.charges import Pricing, charge_new, get_pricing
-from services.booking import capacity, context, queue, server_step
+from services.booking import capacity, context, prepared, queue, server_step
 from services.booking.errors import NothingToSubmit
 from services.booking.notify import mail_submission
 from services.booking.outcomes import CellOutcome, Submission
@@ -55,9 +55,7 @@ def reserve(actor: Actor, registration_id: int, cells: list[tuple[date, int]],
     if by_staff:
         actor.require_staff()
     if queue.active():  # the opening rush's queue (PostgreSQL, BOOKING_QUEUE=1)
-        done = queue.submit(actor, "reserve", {
-            "registration": registration_id, "by_staff": by_staff,
-            "cells": [[day.isoformat(), unit] for day, unit in wanted]})
+        done = prepared.reserve(actor, registration_id, wanted, by_staff)
         if done is not None:
             return done  # else no applier runs: applied here, as without the queue
     return with_retry(lambda: _reserve_once(actor, registration_id, wanted, by_staff))

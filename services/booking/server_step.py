@@ -67,6 +67,14 @@ def submit(session: Session, actor: Actor, ctx: BookingContext, wanted: list[tup
            commit: bool = True) -> Submission:
     """Decide and write the whole submission in one call, and commit with it (unless
     `commit` is False: the booking queue's applier commits a whole batch at once)."""
+    cells, params = prepare(actor, ctx, wanted, slots, pricing, by_staff)
+    return told(ctx, cells, _call_and_commit(session, params, commit))
+
+
+def prepare(actor: Actor, ctx: BookingContext, wanted: list[tuple[date, int]],
+            slots: dict[tuple[date, int], int], pricing: Pricing,
+            by_staff: bool) -> tuple[list[_Cell], dict[str, Any]]:
+    """The cells and portail_submit()'s arguments: everything but the decisions."""
     deadlines = not actor.is_staff  # staff book past the deadlines
     cells = [_cell(ctx, day, unit, slots.get((day, unit)), deadlines) for day, unit in wanted]
     granted = (R.VALIDATED if (ctx.period.auto_validate or by_staff) else R.REQUESTED).value
@@ -79,12 +87,22 @@ def submit(session: Session, actor: Actor, ctx: BookingContext, wanted: list[tup
               # audit.record's details, cut where each cell's outcome goes
               "details": audit.details_json(cells=[(c.day.isoformat(), c.unit_id, _SENTINEL)
                                                    for c in cells]).split('"\\u0000"')}
+    return cells, params
+
+
+def told(ctx: BookingContext, cells: list[_Cell],
+         decided: list[tuple[str, int, int]]) -> Submission:
+    """What the family is told, from portail_submit()'s row for each cell."""
     outcomes = []
-    for c, (outcome, why, position) in zip(cells, _call_and_commit(session, params, commit),
-                                            strict=True):
+    for c, (outcome, why, position) in zip(cells, decided, strict=True):
         reason = (not_open_reason(ctx.window) if why == 1 else c.late) if why else ""
         outcomes.append(CellOutcome(c.day, c.unit_id, c.unit_name, outcome, position, reason))
     return Submission(ctx.registration_id, ctx.child_name, outcomes)
+
+
+def call(session: Session, params: dict[str, Any]) -> list[tuple[str, int, int]]:
+    """portail_submit() inside the session's transaction (the queue applier's batch)."""
+    return _call_and_commit(session, params, commit=False)
 
 
 def _cell(ctx: BookingContext, day: date, unit: int, slot: int | None, deadlines: bool) -> _Cell:

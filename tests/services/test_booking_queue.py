@@ -13,9 +13,11 @@ from sqlalchemy import text
 
 from db import engine as db_engine
 from services import organisation
+from services.booking import server_step
 from services.booking.cancel import cancel
 from services.booking.errors import QueueGaveUp
 from services.booking.reserve import reserve
+from services.errors import Forbidden
 from tests import invariants
 from tests.conftest import _empty
 from tests.services import applier_procs as procs
@@ -78,8 +80,10 @@ def test_families_are_served_in_arrival_order(queued):
     assert all(not isinstance(t, Exception) for t in told), told
     assert [s for _, s in procs.states()] == ["applied"] * len(regs)
     # Each request's reservations were written after those of every earlier request.
-    order = [r for r, in db_engine.get_engine().connect().execute(text(
-        "SELECT (b.payload::json ->> 'registration')::int FROM booking_request b ORDER BY id"))]
+    with db_engine.get_engine().connect() as conn:
+        order = list(conn.execute(text(
+            "SELECT (b.payload::json -> 'params' ->> 'registration')::int "
+            "FROM booking_request b ORDER BY id")).scalars())
     written = [_one("SELECT min(requested_at) FROM reservation WHERE registration_id = :r", r=r)
                for r in order]
     assert written == sorted(written)
@@ -118,10 +122,16 @@ def test_a_page_that_gave_up_is_never_booked_afterwards(queued, monkeypatch):
     invariants.check_all()
 
 
-def test_a_refused_request_fails_alone_with_its_french_message(queued):
+def test_a_refused_request_fails_alone_with_its_french_message(queued, monkeypatch):
     world = build(capacity=2)
     lea = registered(world, world.family_a, world.lea, world.period_peri)
-    held = procs.hold_leadership()  # both requests queue up, then one batch takes them
+    held = procs.hold_leadership()  # requests queue up, then one batch takes them
+    # Prepared by the page (portail_submit() on): refused before anything is queued.
+    with pytest.raises(Forbidden):
+        reserve(world.family_b, lea, cells(world, 1))
+    assert procs.states() == []
+    # The whole Python path in the applier: refused there, in the batch, alone.
+    monkeypatch.setattr(server_step, "ENABLED", False)
     told: list[Any] = []
     pages = threading.Thread(target=lambda: told.extend(_in_threads([
         lambda: reserve(world.family_b, lea, cells(world, 1)),  # not this family's child
@@ -133,7 +143,7 @@ def test_a_refused_request_fails_alone_with_its_french_message(queued):
         held.close()
         procs.wait_for(applier, "leader")
         pages.join(60)
-        assert type(told[0]).__name__ == "Forbidden"
+        assert type(told[0]) is Forbidden
         assert told[0].message == "Vous n'avez pas accès à cet élément."
         assert {c.outcome for c in told[1].cells} == {"validated"}
         # Cancellations go through the same queue.
