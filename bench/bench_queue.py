@@ -52,6 +52,9 @@ def one_size(families: int) -> dict[str, Any]:
             overbooked, violations = surge.check(conn)
             states = dict(conn.exec_driver_sql(
                 "SELECT state, count(*) FROM booking_request GROUP BY state").all())
+            # Rows a batch updated share its transaction id: the mean batch size.
+            batches = conn.exec_driver_sql("SELECT count(DISTINCT xmin::text) FROM "
+                                           "booking_request WHERE state = 'applied'").scalar_one()
     finally:
         if applier is not None:
             applier.kill()
@@ -71,7 +74,8 @@ def one_size(families: int) -> dict[str, Any]:
             "wait_p95_ms": round(figures["p95_ms"], 1), "pgbench_tps": round(tps, 1),
             "ratio": round(cells_per_s / tps, 3), "overbooked": overbooked,
             "order_violations": violations, "errors": len(figures["errors"]),
-            "requests": states, "first_error": figures["errors"][0] if figures["errors"] else ""}
+            "requests": states, "mean_batch": round(states.get("applied", 0) / max(1, batches), 1),
+            "first_error": figures["errors"][0] if figures["errors"] else ""}
 
 
 def run(results: dict[str, Any]) -> None:
@@ -84,7 +88,7 @@ def run(results: dict[str, Any]) -> None:
         print(f"{n:>8} {row['requests_per_s']:>7} {row['cells_per_s']:>8} "
               f"{row['wait_p50_ms']:>7} {row['wait_p95_ms']:>7} {row['pgbench_tps']:>8} "
               f"{row['ratio']:>6} {row['overbooked']:>6} {row['order_violations']:>5} "
-              f"{row['errors']:>6}  {row['requests']}", flush=True)
+              f"{row['errors']:>6}  {row['requests']} batch {row['mean_batch']}", flush=True)
         if row["first_error"]:
             print("   first error:", row["first_error"])
     results["queue"] = rows

@@ -12,7 +12,7 @@ the caller applies the submission itself, as without the queue.
 from __future__ import annotations
 
 import json
-import threading
+import time
 from datetime import date, datetime
 from typing import Any
 
@@ -48,7 +48,6 @@ SELECT id, pg_notify('{NEW}', '') FROM r"""
 _FINISHED = "SELECT state, result FROM booking_request WHERE id = %s AND state <> 'queued'"
 _ABANDON = ("UPDATE booking_request SET state = 'abandoned', applied_at = clock_timestamp() "
             "WHERE id = %s AND state = 'queued'")
-_local = threading.local()
 
 
 def active() -> bool:
@@ -60,19 +59,6 @@ def dsn() -> str:
     return get_engine().url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def _connection() -> psycopg.Connection[Any]:
-    """This thread's own autocommit connection for recording and waiting (LISTEN needs a
-    connection of its own: a pooled one would carry its subscriptions to other work)."""
-    address = dsn()
-    conn = getattr(_local, "conn", None)
-    if conn is None or conn.closed or conn.broken or getattr(_local, "dsn", None) != address:
-        if conn is not None:
-            conn.close()
-        conn = psycopg.connect(address, autocommit=True)
-        _local.conn, _local.dsn = conn, address
-    return conn
-
-
 def actor_json(actor: Actor) -> dict[str, Any]:
     return {"user": actor.user_id, "role": actor.role.value, "label": actor.label,
             "family": actor.family_id,
@@ -82,8 +68,18 @@ def actor_json(actor: Actor) -> dict[str, Any]:
 def submit(actor: Actor, kind: str, request: dict[str, Any]) -> dict[str, Any] | None:
     """Queue a submission and wait for its result (raising the error it was refused with);
     None when no applier runs."""
-    conn = _connection()
     payload = json.dumps({"actor": actor_json(actor), **request}, default=_iso)
+    # A pooled connection in autocommit (the pool puts its isolation back when it returns):
+    # it records, LISTENs for the answer and UNLISTENs before going back.
+    with get_engine().connect() as pooled:
+        pooled.execution_options(isolation_level="AUTOCOMMIT")
+        conn = pooled.connection.driver_connection
+        assert isinstance(conn, psycopg.Connection)
+        return _record_and_wait(conn, actor, kind, payload)
+
+
+def _record_and_wait(conn: psycopg.Connection[Any], actor: Actor, kind: str,
+                     payload: str) -> dict[str, Any] | None:
     row = conn.execute(_RECORD, {"actor": actor.user_id, "kind": kind,
                                  "payload": payload}).fetchone()
     if row is None:
@@ -94,9 +90,11 @@ def submit(actor: Actor, kind: str, request: dict[str, Any]) -> dict[str, Any] |
     try:
         # Read once: the applier may have answered before the LISTEN.
         found = conn.execute(_FINISHED, (request_id,)).fetchone()
-        if found is None:
-            wait = float(settings.BOOKING_QUEUE_WAIT_SECONDS.get())
-            for _ in conn.notifies(timeout=wait, stop_after=1):
+        # Then once per notification: ours, or one a former user of this pooled connection
+        # left unread (it costs a read, never an early give-up).
+        deadline = time.monotonic() + float(settings.BOOKING_QUEUE_WAIT_SECONDS.get())
+        while found is None and (left := deadline - time.monotonic()) > 0:
+            for _ in conn.notifies(timeout=left, stop_after=1):
                 pass
             found = conn.execute(_FINISHED, (request_id,)).fetchone()
         if found is None and conn.execute(_ABANDON, (request_id,)).rowcount == 1:
