@@ -20,8 +20,11 @@ from services.health.pickup import require_emergency_contact
 
 def reserve(actor: Actor, registration_id: int, wanted: list[tuple[date, int]],
             by_staff: bool) -> Submission | None:
-    """The submission queued and applied; None when no applier runs (nothing queued)."""
-    if not server_step.ENABLED:
+    """The submission queued and applied; None when no applier runs (nothing queued), or
+    without the queue (SQLite, BOOKING_QUEUE=0)."""
+    if by_staff:
+        actor.require_staff()
+    if not server_step.ENABLED and queue.active():
         return queue.submission(queue.submit(actor, "reserve", {
             "registration": registration_id, "by_staff": by_staff,
             "cells": [[day.isoformat(), unit] for day, unit in wanted]}))
@@ -31,6 +34,8 @@ def reserve(actor: Actor, registration_id: int, wanted: list[tuple[date, int]],
             require_emergency_contact(session, ctx.family_id)
         slots = context.slot_ids(session, ctx, wanted)
         pricing = get_pricing(session, ctx.registration_id, {u for _, u in slots})
+    if not queue.active():
+        return None
     cells, params = server_step.prepare(actor, ctx, wanted, slots, pricing, by_staff)
     done = queue.submit(actor, "submit", {"params": params})
     if done is None:
