@@ -34,11 +34,15 @@ def done_channel(request_id: int) -> str:
 
 
 # Records only while an applier holds its lock (a session-level advisory lock on a bigint
-# key shows in pg_locks as classid 0, objid the key, objsubid 1).
+# key shows in pg_locks as classid 0, objid the key, objsubid 1). Recorders take turns on a
+# second lock, held to their COMMIT, before drawing an id: ids become visible in their order,
+# so the applier never sees a request before an earlier one still being recorded (without
+# it, id 5 committed before id 4 was applied first: an order violation the tests caught).
 _RECORD = f"""
-WITH r AS (
+WITH turn AS (SELECT pg_advisory_xact_lock({LEADER_KEY + 1})),
+r AS (
     INSERT INTO booking_request (arrived_at, actor_id, kind, payload, state)
-    SELECT clock_timestamp(), %(actor)s, %(kind)s, %(payload)s, 'queued'
+    SELECT clock_timestamp(), %(actor)s, %(kind)s, %(payload)s, 'queued' FROM turn
      WHERE EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
                       AND classid = 0 AND objid = {LEADER_KEY} AND objsubid = 1
                       AND database = (SELECT oid FROM pg_database

@@ -50,6 +50,7 @@ _CALL = ("SELECT cell_outcome, cell_reason, cell_position FROM portail_submit("
              ("user", "integer"), ("actor", "text"), ("source", "text"), ("action", "text"),
              ("details", "text[]")))
          + ")")
+SUBMIT = _CALL[_CALL.index("portail_submit("):]  # the call alone (the queue's applier)
 
 
 @dataclass(frozen=True)
