@@ -23,7 +23,7 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from db import settings
@@ -33,7 +33,7 @@ from services.actor import Actor
 from services.booking import queue, server_step
 from services.booking.cancel import cancel_in
 from services.booking.reserve import reserve_in
-from services.errors import PortalError, explain
+from services.errors import InvalidValue, PortalError, explain
 
 log = logging.getLogger("portail.applier")
 # Test hook (faults): seconds to sleep after applying half of a batch, before its COMMIT.
@@ -76,7 +76,8 @@ def apply_one(session: Session, kind: str, payload: str) -> tuple[str, str]:
     except DBAPIError as exc:
         if _retryable(exc):
             raise  # the whole batch again
-        return "failed", queue.error_json(explain(exc))
+        refused = isinstance(exc, (DataError, IntegrityError))  # a value the db refuses
+        return "failed", queue.error_json(InvalidValue() if refused else explain(exc))
 
 
 def apply_batch(limit: int) -> int:
@@ -120,22 +121,23 @@ def _pipelined(session: Session, rows: list[Any], pause: float) -> bool:
     assert isinstance(raw, psycopg.Connection)
     # One pipeline; two with the test hook, which pauses between the halves.
     half = len(rows) // 2 if pause and len(rows) > 1 else len(rows)
+    raw.execute("SAVEPOINT pipelined")
     try:
-        with session.begin_nested():
-            for n, part in enumerate((rows[:half], rows[half:])):
-                if n and part:
-                    _paused(len(rows), pause)
-                with raw.pipeline():
-                    for r in part:
-                        raw.execute(_APPLY, {**json.loads(r.payload)["params"],
-                                             "request_id": r.id})
-            session.execute(_TELL, {"ids": [r.id for r in rows]})
-        return True
+        for n, part in enumerate((rows[:half], rows[half:])):
+            if n and part:
+                _paused(len(rows), pause)
+            with raw.pipeline():
+                for r in part:
+                    raw.execute(_APPLY, {**json.loads(r.payload)["params"], "request_id": r.id})
     except psycopg.Error as exc:
         if _retryable(DBAPIError.instance("", {}, exc, psycopg.Error)):
             raise
         log.warning("a batch fell back to one savepoint a submission: %s", exc)
+        raw.execute("ROLLBACK TO SAVEPOINT pipelined")
         return False
+    raw.execute("RELEASE SAVEPOINT pipelined")
+    session.execute(_TELL, {"ids": [r.id for r in rows]})
+    return True
 
 
 def lead(conn: psycopg.Connection[Any], once: bool = False) -> None:

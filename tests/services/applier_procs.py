@@ -39,6 +39,8 @@ def stop(*procs: subprocess.Popen[str]) -> None:
         if proc.poll() is None:
             proc.kill()
         proc.wait(timeout=30)
+        if os.environ.get("APPLIER_STDERR") and proc.stderr is not None:
+            print(proc.stderr.read())
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()

@@ -222,3 +222,35 @@ def test_the_queue_tells_and_writes_what_the_page_itself_did(pg_db, monkeypatch)
         assert through_queue[key] == in_band[key], key
     assert len(procs.states()) >= 10 and {s for _, s in procs.states()} == {"applied"}
     invariants.check_all()
+
+
+def test_a_batch_with_a_failing_submission_applies_the_others_alone(queued):
+    """A batch runs at full speed in one pipeline; if one call fails, the batch is applied
+    again with a savepoint each: the others are booked, the failing one alone is refused."""
+    world = build(capacity=2)
+    regs = [(actor, registered(world, actor, kids[0], world.period_peri))
+            for actor, kids in families(world, 2, 1)]
+    held = procs.hold_leadership()
+    pages = threading.Thread(target=lambda: _in_threads(
+        [lambda a=a, r=r: reserve(a, r, cells(world, 1)) for a, r in regs]))
+    pages.start()
+    _wait_queued(2)
+    with db_engine.get_engine().begin() as conn:  # a third one, for a child that is not
+        conn.execute(text(
+            "INSERT INTO booking_request (arrived_at, kind, payload, state) SELECT "
+            "clock_timestamp(), kind, jsonb_set(payload::jsonb, '{params,child}', "
+            "'999999')::text, 'queued' FROM booking_request WHERE id = 1"))
+    applier = procs.start()
+    try:
+        held.close()
+        procs.wait_for(applier, "leader")
+        pages.join(60)
+    finally:
+        procs.stop(applier)
+    assert [s for _, s in procs.states()] == ["applied", "applied", "failed"]
+    for _, reg in regs:
+        assert _one("SELECT count(*) FROM reservation WHERE registration_id = :r",
+                    r=reg) == len(cells(world, 1))
+    assert _one("SELECT count(*) FROM audit_entry WHERE action = 'reserve'") == 2
+    assert "InvalidValue" in _one("SELECT result FROM booking_request WHERE id = 3")
+    invariants.check_all()
