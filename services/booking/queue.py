@@ -98,9 +98,12 @@ def _record_and_wait(conn: psycopg.Connection[Any], actor: Actor, kind: str,
         # left unread (it costs a read, never an early give-up).
         deadline = time.monotonic() + float(settings.BOOKING_QUEUE_WAIT_SECONDS.get())
         while found is None and (left := deadline - time.monotonic()) > 0:
-            for _ in conn.notifies(timeout=left, stop_after=1):
-                pass
-            found = conn.execute(_FINISHED, (request_id,)).fetchone()
+            told = [n.payload for n in conn.notifies(timeout=left, stop_after=1)
+                    if n.channel == channel]
+            if told and told[0]:  # the answer came with the notification
+                found = ("told", told[0])
+            else:
+                found = conn.execute(_FINISHED, (request_id,)).fetchone()
         if found is None and conn.execute(_ABANDON, (request_id,)).rowcount == 1:
             raise QueueGaveUp()
         if found is None:  # applied while the page was giving up: show it
