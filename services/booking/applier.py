@@ -47,9 +47,9 @@ _WRITE = text(
     "CAST(:results AS text[])) AS r(id, state, result) WHERE b.id = r.id")
 # Each page's answer rides on its NOTIFY when it fits (the payload's limit is 8000 bytes);
 # else the page reads it from its row.
-_TELL = text("SELECT pg_notify('booking_done_' || id, CASE WHEN octet_length(result) < 7900 "
-             "THEN result ELSE '' END) FROM booking_request "
-             "WHERE id = ANY(CAST(:ids AS bigint[])) ORDER BY id")
+_TELL = text("SELECT pg_notify('booking_done_' || waiter, id || ' ' || CASE WHEN "
+             "octet_length(result) < 7900 THEN result ELSE '' END) FROM booking_request "
+             "WHERE id = ANY(CAST(:ids AS bigint[])) AND waiter IS NOT NULL ORDER BY id")
 
 
 def actor_of(data: dict[str, Any]) -> Actor:

@@ -17,6 +17,7 @@ from datetime import date, datetime
 from typing import Any
 
 import psycopg
+from sqlalchemy import Connection
 
 from db import settings
 from db.engine import get_engine, is_postgres
@@ -29,8 +30,7 @@ LEADER_KEY = 7_305_017  # the applier's advisory lock: whoever holds it applies 
 NEW = "booking_request"  # notified with each new request
 
 
-def done_channel(request_id: int) -> str:
-    return f"booking_done_{int(request_id)}"
+DONE = "booking_done_"  # + the backend pid of the waiting page's connection
 
 
 # Records only while an applier holds its lock (a session-level advisory lock on a bigint
@@ -41,8 +41,9 @@ def done_channel(request_id: int) -> str:
 _RECORD = f"""
 WITH turn AS (SELECT pg_advisory_xact_lock({LEADER_KEY + 1})),
 r AS (
-    INSERT INTO booking_request (arrived_at, actor_id, kind, payload, state)
-    SELECT clock_timestamp(), %(actor)s, %(kind)s, %(payload)s, 'queued' FROM turn
+    INSERT INTO booking_request (arrived_at, actor_id, waiter, kind, payload, state)
+    SELECT clock_timestamp(), %(actor)s, pg_backend_pid(), %(kind)s, %(payload)s, 'queued'
+      FROM turn
      WHERE EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
                       AND classid = 0 AND objid = {LEADER_KEY} AND objsubid = 1
                       AND database = (SELECT oid FROM pg_database
@@ -74,43 +75,40 @@ def submit(actor: Actor, kind: str, request: dict[str, Any]) -> dict[str, Any] |
     None when no applier runs."""
     payload = json.dumps({"actor": actor_json(actor), **request}, default=_iso)
     # A pooled connection in autocommit (the pool puts its isolation back when it returns):
-    # it records, LISTENs for the answer and UNLISTENs before going back.
+    # it records and waits for the answer.
     with get_engine().connect() as pooled:
         pooled.execution_options(isolation_level="AUTOCOMMIT")
-        conn = pooled.connection.driver_connection
-        assert isinstance(conn, psycopg.Connection)
-        return _record_and_wait(conn, actor, kind, payload)
+        return _record_and_wait(pooled, actor, kind, payload)
 
 
-def _record_and_wait(conn: psycopg.Connection[Any], actor: Actor, kind: str,
+def _record_and_wait(pooled: Connection, actor: Actor, kind: str,
                      payload: str) -> dict[str, Any] | None:
+    conn = pooled.connection.driver_connection
+    assert isinstance(conn, psycopg.Connection)
+    if not pooled.connection.info.get("listening"):
+        # Once per connection, before any of its requests is recorded: it hears the answers
+        # to its own requests (notified "<id> <result>") and nothing else.
+        conn.execute(f"LISTEN {DONE}{conn.info.backend_pid}")
+        pooled.connection.info["listening"] = True
     row = conn.execute(_RECORD, {"actor": actor.user_id, "kind": kind,
                                  "payload": payload}).fetchone()
     if row is None:
         return None
-    request_id = int(row[0])
-    channel = done_channel(request_id)
-    conn.execute(f"LISTEN {channel}")
-    try:
-        # Read once: the applier may have answered before the LISTEN.
-        found = conn.execute(_FINISHED, (request_id,)).fetchone()
-        # Then once per notification: ours, or one a former user of this pooled connection
-        # left unread (it costs a read, never an early give-up).
-        deadline = time.monotonic() + float(settings.BOOKING_QUEUE_WAIT_SECONDS.get())
-        while found is None and (left := deadline - time.monotonic()) > 0:
-            told = [n.payload for n in conn.notifies(timeout=left, stop_after=1)
-                    if n.channel == channel]
-            if told and told[0]:  # the answer came with the notification
-                found = ("told", told[0])
-            else:
-                found = conn.execute(_FINISHED, (request_id,)).fetchone()
-        if found is None and conn.execute(_ABANDON, (request_id,)).rowcount == 1:
-            raise QueueGaveUp()
-        if found is None:  # applied while the page was giving up: show it
-            found = conn.execute(_FINISHED, (request_id,)).fetchone()
-    finally:
-        conn.execute(f"UNLISTEN {channel}")
-    data: dict[str, Any] = json.loads(found[1])
+    request_id = str(row[0])
+    found = None
+    # Wake on each notification: ours, or one left unread by a page that gave up earlier on
+    # this pooled connection (skipped: it names another request).
+    deadline = time.monotonic() + float(settings.BOOKING_QUEUE_WAIT_SECONDS.get())
+    while found is None and (left := deadline - time.monotonic()) > 0:
+        for n in conn.notifies(timeout=left, stop_after=1):
+            number, _, result = n.payload.partition(" ")
+            if number == request_id:  # the answer rides on it when it fits
+                found = result or conn.execute(_FINISHED, (request_id,)).fetchone()[1]
+    if found is None and conn.execute(_ABANDON, (request_id,)).rowcount == 1:
+        raise QueueGaveUp()
+    if found is None:  # applied while the page was giving up: show it
+        found = conn.execute(_FINISHED, (request_id,)).fetchone()[1]
+    data: dict[str, Any] = json.loads(found)
     if "error" in data:
         raise _error_class(data["error"])(data["message"])
     return data

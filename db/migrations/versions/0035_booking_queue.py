@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True),
         sa.Column("arrived_at", UtcDateTime(timezone=True), nullable=False),
         sa.Column("actor_id", sa.Integer(), sa.ForeignKey("user_account.id"), nullable=True),
+        sa.Column("waiter", sa.Integer(), nullable=True),
         sa.Column("kind", sa.String(10), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("state", sa.String(10), nullable=False),
