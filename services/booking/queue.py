@@ -1,13 +1,13 @@
 """The booking queue of the opening rush, page side (PostgreSQL, BOOKING_QUEUE=1).
 
 A submission is recorded in booking_request in one short statement (its id is its place in
-the queue, its arrival time the database's clock) and the page waits on LISTEN for the
-applier's NOTIFY (services/booking/applier.py applies the queue in id order, in batches,
-one transaction per batch). A page that gives up withdraws its request with a conditional
-UPDATE (queued -> abandoned): the applier only applies rows still queued, under their row
-lock, so a withdrawn request is never booked afterwards; if the applier got there first,
-the page shows what was applied. With no applier holding its lock, nothing is recorded and
-the caller applies the submission itself, as without the queue.
+the queue, its arrival time the database's clock) and the page waits, LISTENing on its
+connection's own channel, for the applier's NOTIFY (services/booking/applier.py applies the
+queue in id order, in batches, one transaction per batch). A page that gives up withdraws
+its request with a conditional UPDATE (queued -> abandoned): the applier only applies rows
+still queued, under their row lock, so a withdrawn request is never booked afterwards; if
+the applier got there first, the page shows what was applied. With no applier holding its
+lock, nothing is recorded and the caller applies the submission itself, as without the queue.
 """
 from __future__ import annotations
 
