@@ -101,6 +101,21 @@ SANDBOX_BANK = _declare(
     "PORTAIL_DEMO. It runs only with MONETICO_URL empty and the kits' demo key.",
 )
 
+BOOKING_QUEUE = _declare(
+    "BOOKING_QUEUE", "0",
+    "1 (PostgreSQL only) records each booking or cancellation in a queue applied in arrival "
+    "order by `python -m services.booking.applier` (run it beside the app, with a standby); "
+    "with no applier running, submissions are applied at once as with 0.",
+)
+BOOKING_QUEUE_WAIT_SECONDS = _declare(
+    "BOOKING_QUEUE_WAIT_SECONDS", "30",
+    "How long a page waits for the applier's answer; after that the request is dropped "
+    "(never booked later) and the family is asked to try again.",
+)
+BOOKING_QUEUE_BATCH = _declare(
+    "BOOKING_QUEUE_BATCH", "50", "Queued submissions the applier applies in one transaction.",
+)
+
 
 def as_int(setting: Setting) -> int:
     return int(setting.get())

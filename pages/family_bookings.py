@@ -87,12 +87,15 @@ if buttons[0].button("Valider", type="primary", icon=":material/send:", width="s
     try:
         if not adds and not cancels:
             raise NothingToSubmit()
-        if adds and len(children) > 1:
-            results += reserve_together(actor, children, adds, together)
-        elif adds:
-            results.append(reserve(actor, children[0], adds))
-        if cancels:
-            results.append(cancel(actor, reg_id, cancels))
+        # At a booking opening the requests are applied in their order of arrival.
+        with st.spinner(md("Envoi de votre demande… Les demandes sont traitées dans leur ordre "
+                           "d'arrivée : merci de patienter sans recharger la page.")):
+            if adds and len(children) > 1:
+                results += reserve_together(actor, children, adds, together)
+            elif adds:
+                results.append(reserve(actor, children[0], adds))
+            if cancels:
+                results.append(cancel(actor, reg_id, cancels))
     except PortalError as error:
         show_error(error)
     if results:

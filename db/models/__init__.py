@@ -10,13 +10,15 @@ from db.models.money import (Charge, Invoice, InvoiceCounter, InvoiceLine, Payme
 from db.models.payments import CreditOrigin, PaymentLine, PaymentLink
 from db.models.people import (ChangeRequest, Child, ChildHousehold, Document, Family, Guardian, LinkToken,
                               SessionToken, StaffSite, UserAccount)
+from db.models.queue import BookingRequest
 from db.models.reminders import ReminderPreference, ReminderSent
 from db.models.reports import Promotion
 from db.models.system import AuditEntry, Mail, Throttle
 
 __all__ = [
-    "AbsenceNotice", "Activity", "ActivityType", "AgeGroup", "AuditEntry", "CapacitySlot",
-    "ChangeRequest", "Charge", "Child", "ChildHousehold", "Closure", "ConsentAnswer", "ConsentKind",
+    "AbsenceNotice", "Activity", "ActivityType", "AgeGroup", "AuditEntry", "BookingRequest",
+    "CapacitySlot", "ChangeRequest", "Charge", "Child", "ChildHousehold", "Closure",
+    "ConsentAnswer", "ConsentKind",
     "CreditOrigin", "Document", "DocumentType", "Family", "Guardian", "HealthSheet", "Invoice",
     "InvoiceCounter", "InvoiceLine", "LinkToken", "Mail", "Message", "MessageAttachment",
     "MessageThread",

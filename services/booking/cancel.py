@@ -22,7 +22,7 @@ from db.states import ReservationState as R
 from services import audit
 from services.actor import Actor
 from services.billing.credits import cancel_charges
-from services.booking import capacity, context, groups
+from services.booking import capacity, context, groups, queue
 from services.booking.context import BookingContext
 from services.booking.errors import NothingToSubmit
 from services.booking.notify import submission_mail
@@ -42,6 +42,11 @@ def cancel(actor: Actor, registration_id: int, reservation_ids: list[int],
     ids = sorted(set(reservation_ids))
     if not ids:
         raise NothingToSubmit()
+    if queue.active():  # cancellations take the same queue as bookings, in the same order
+        done = queue.submission(queue.submit(actor, "cancel", {
+            "registration": registration_id, "ids": ids, "reason": reason, "family": family_id}))
+        if done is not None:
+            return done
     return with_retry(lambda: _cancel_once(actor, registration_id, ids, reason, family_id))
 
 
@@ -97,31 +102,37 @@ def _judge(actor: Actor, ctx: BookingContext, r: Row[Any], now: datetime) -> Cel
 def _cancel_once(actor: Actor, registration_id: int, ids: list[int], why: str,
                  family_id: int | None) -> Submission:
     with transaction() as session:
-        ctx = context.load(session, actor, registration_id)
-        if family_id is not None and ctx.family_id != family_id:
-            raise NotFound("Cette inscription n'est pas celle de cette famille.")
-        now, rows = _lock_and_read(session, ctx.registration_id, ids)
-        outcomes = {r.id: _judge(actor, ctx, r, now) for r in rows}
-        asked = [rid for rid, c in outcomes.items() if c.outcome == "cancel_requested"]
-        cancelled = [r for r in rows if outcomes[r.id].outcome == "cancelled"]
-        freed = Counter(r.slot_id for r in cancelled if r.state in HOLDS_PLACE)
-        left = Counter(r.slot_id for r in cancelled if r.state == R.WAITLISTED)
-        _set_states(session, asked, [r.id for r in cancelled], now)
-        cancel_charges(session, [r.id for r in cancelled], now)
-        capacity.shift(session, {sid: -n for sid, n in freed.items()},
-                       {sid: -n for sid, n in left.items()})
-        submission = Submission(ctx.registration_id, ctx.child_name,
-                                sorted(outcomes.values(), key=lambda c: (c.day, c.unit_id)))
-        review = set(freed) | _regrouped(session, [r for r in cancelled if r.state == R.WAITLISTED])
-        # The family's confirmation goes in the same INSERT as the promotions' mails.
-        promoted = promote_and_notify(session, review, now,
-                                      mails=[submission_mail(ctx, submission)],
-                                      caused_by=actor.user_id)
-        audit.record(session, actor, "cancel", "registration", ctx.registration_id,
-                     cells=[(c.day.isoformat(), c.unit_id, c.outcome) for c in submission.cells],
-                     promoted=[p.id for p in promoted], family_id=ctx.family_id,
-                     **({"reason": why} if why else {}))
-        return submission
+        return cancel_in(session, actor, registration_id, ids, why, family_id)
+
+
+def cancel_in(session: Session, actor: Actor, registration_id: int, ids: list[int], why: str,
+              family_id: int | None) -> Submission:
+    """The cancellation inside `session`'s transaction (the applier's batch, or its own)."""
+    ctx = context.load(session, actor, registration_id)
+    if family_id is not None and ctx.family_id != family_id:
+        raise NotFound("Cette inscription n'est pas celle de cette famille.")
+    now, rows = _lock_and_read(session, ctx.registration_id, ids)
+    outcomes = {r.id: _judge(actor, ctx, r, now) for r in rows}
+    asked = [rid for rid, c in outcomes.items() if c.outcome == "cancel_requested"]
+    cancelled = [r for r in rows if outcomes[r.id].outcome == "cancelled"]
+    freed = Counter(r.slot_id for r in cancelled if r.state in HOLDS_PLACE)
+    left = Counter(r.slot_id for r in cancelled if r.state == R.WAITLISTED)
+    _set_states(session, asked, [r.id for r in cancelled], now)
+    cancel_charges(session, [r.id for r in cancelled], now)
+    capacity.shift(session, {sid: -n for sid, n in freed.items()},
+                   {sid: -n for sid, n in left.items()})
+    submission = Submission(ctx.registration_id, ctx.child_name,
+                            sorted(outcomes.values(), key=lambda c: (c.day, c.unit_id)))
+    review = set(freed) | _regrouped(session, [r for r in cancelled if r.state == R.WAITLISTED])
+    # The family's confirmation goes in the same INSERT as the promotions' mails.
+    promoted = promote_and_notify(session, review, now,
+                                  mails=[submission_mail(ctx, submission)],
+                                  caused_by=actor.user_id)
+    audit.record(session, actor, "cancel", "registration", ctx.registration_id,
+                 cells=[(c.day.isoformat(), c.unit_id, c.outcome) for c in submission.cells],
+                 promoted=[p.id for p in promoted], family_id=ctx.family_id,
+                 **({"reason": why} if why else {}))
+    return submission
 
 
 def _regrouped(session: Session, left: list[Row[Any]]) -> set[int]:

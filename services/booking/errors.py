@@ -19,3 +19,11 @@ class CellOutsidePeriod(PortalError):
 
 class NothingToSubmit(PortalError):
     default_message = "Aucune case sélectionnée : cochez au moins une case avant de valider."
+
+
+class QueueGaveUp(PortalError):
+    """The booking queue did not answer in time; the request was withdrawn, never applied."""
+
+    default_message = ("Les demandes sont très nombreuses en ce moment et la vôtre n'a pas pu "
+                       "être traitée à temps : rien n'a été enregistré. Réessayez dans un "
+                       "instant.")

@@ -26,7 +26,7 @@ from db.states import ReservationState as R
 from services import audit
 from services.actor import Actor
 from services.billing.charges import Pricing, charge_new, get_pricing
-from services.booking import capacity, context, preread, server_step
+from services.booking import capacity, context, prepared, preread, queue, server_step
 from services.booking.errors import NothingToSubmit
 from services.booking.notify import mail_submission
 from services.booking.outcomes import CellOutcome, Submission
@@ -60,6 +60,10 @@ def reserve(actor: Actor, registration_id: int, cells: list[tuple[date, int]],
         raise NothingToSubmit(f"Trop de cases en une fois (maximum {MAX_CELLS}).")
     if by_staff:
         actor.require_staff()
+    if queue.active():  # the opening rush's queue (PostgreSQL, BOOKING_QUEUE=1)
+        done = prepared.reserve(actor, registration_id, wanted, by_staff)
+        if done is not None:
+            return done  # else no applier runs: applied here, as without the queue
     return with_retry(lambda: _reserve_once(actor, registration_id, wanted, by_staff))
 
 
@@ -79,68 +83,76 @@ def clean_cells(cells: list[tuple[date, int]]) -> list[tuple[date, int]]:
 def _reserve_once(actor: Actor, registration_id: int, wanted: list[tuple[date, int]],
                   by_staff: bool) -> Submission:
     with transaction() as session:
-        if server_step.ENABLED and session.get_bind().dialect.name == "postgresql":
-            before = preread.load(session, actor, registration_id, wanted)
-            return server_step.submit(session, actor, before.ctx, wanted, before.slots,
-                                      before.pricing, by_staff)
-        # Everything that does not move with places is read before the locks: every
-        # statement after them makes the families queued on the same slots wait.
-        ctx = context.load(session, actor, registration_id)
-        if not actor.is_staff:  # a family names an emergency contact before its first booking
-            require_emergency_contact(session, ctx.family_id)
-        slots = context.slot_ids(session, ctx, wanted)
-        pricing = get_pricing(session, ctx.registration_id, {u for _, u in slots})
-        outcomes = [CellOutcome(d, u, ctx.units.get(u, "?"), "rejected",
-                                reason=CLOSED_DAY)
-                    for d, u in wanted if (d, u) not in slots]
-        # Locks first (in id order), then the clock and the child's own cells, read by a
-        # statement issued after the locks are granted: a second tab or family waiting on
-        # the same slots sees the first one's rows, and arrival order equals the order in
-        # which the locks were granted.
-        locked = capacity.lock_slots(session, slots.values())
-        now, held = capacity.held_cells_and_now(session, locked, ctx.child_id)
-        rank = capacity.queue_rank(now)
-        theirs = _held_by_another_household(session, held, ctx)
-        granted_state = R.VALIDATED if (ctx.period.auto_validate or by_staff) else R.REQUESTED
-        rows: list[dict[str, object]] = []
-        positions: dict[int, int] = {}
-        for day, unit_id in wanted:
-            sid = slots.get((day, unit_id))
-            if sid is None:
-                continue
-            reason = None if actor.is_staff else why_cannot_add(ctx.window, day, now)
-            if sid in theirs:
-                reason = OTHER_HOUSEHOLD
-            if reason or sid in held:
-                outcomes.append(CellOutcome(day, unit_id, ctx.units[unit_id],
-                                            "rejected" if reason else "unchanged",
-                                            reason=reason or ""))
-                continue
-            slot = locked[sid]
-            # A free place goes to the queue first: a newcomer never jumps it. One child
-            # asks at most once per slot, so one place per slot is at stake here.
-            state = granted_state if slot.free > 0 and slot.waiting == 0 else R.WAITLISTED
-            if state == R.WAITLISTED:
-                # Its rank is the latest arrival time yet (ranks are arrival times, which
-                # staff only swap), so it goes to the end of the queue.
-                positions[sid] = slot.waiting + 1
-            rows.append(dict(
-                registration_id=ctx.registration_id, child_id=ctx.child_id, slot_id=sid,
-                unit_id=unit_id, day=day, state=state.value, requested_at=now,
-                decided_at=now if state == R.VALIDATED else None, by_staff=by_staff,
-                queue_rank=rank if state == R.WAITLISTED else None, updated_at=now))
-            outcomes.append(CellOutcome(day, unit_id, ctx.units[unit_id], state.value,
-                                        position=positions.get(sid)))
-        capacity.enter(session, [r["slot_id"] for r in rows  # type: ignore[misc]
-                                 if r["state"] != R.WAITLISTED.value], list(positions))
-        _insert(session, rows, now.astimezone(LOCAL).date(), pricing)
-        submission = Submission(ctx.registration_id, ctx.child_name,
-                                sorted(outcomes, key=lambda c: (c.day, c.unit_id)))
-        audit.record(session, actor, "reserve_by_staff" if by_staff else "reserve",
-                     "registration", ctx.registration_id,
-                     cells=[(c.day.isoformat(), c.unit_id, c.outcome) for c in submission.cells])
-        mail_submission(session, ctx, submission, actor.user_id)
-        return submission
+        return reserve_in(session, actor, registration_id, wanted, by_staff)
+
+
+def reserve_in(session: Session, actor: Actor, registration_id: int,
+               wanted: list[tuple[date, int]], by_staff: bool,
+               in_batch: bool = False) -> Submission:
+    """The submission inside `session`'s transaction (cells already cleaned); `in_batch`:
+    the queue's applier commits the whole batch itself (services/booking/applier.py)."""
+    if server_step.ENABLED and session.get_bind().dialect.name == "postgresql":
+        before = preread.load(session, actor, registration_id, wanted)
+        return server_step.submit(session, actor, before.ctx, wanted, before.slots,
+                                  before.pricing, by_staff, commit=not in_batch)
+    # Everything that does not move with places is read before the locks: every
+    # statement after them makes the families queued on the same slots wait.
+    ctx = context.load(session, actor, registration_id)
+    if not actor.is_staff:  # a family names an emergency contact before its first booking
+        require_emergency_contact(session, ctx.family_id)
+    slots = context.slot_ids(session, ctx, wanted)
+    pricing = get_pricing(session, ctx.registration_id, {u for _, u in slots})
+    outcomes = [CellOutcome(d, u, ctx.units.get(u, "?"), "rejected",
+                            reason=CLOSED_DAY)
+                for d, u in wanted if (d, u) not in slots]
+    # Locks first (in id order), then the clock and the child's own cells, read by a
+    # statement issued after the locks are granted: a second tab or family waiting on
+    # the same slots sees the first one's rows, and arrival order equals the order in
+    # which the locks were granted.
+    locked = capacity.lock_slots(session, slots.values())
+    now, held = capacity.held_cells_and_now(session, locked, ctx.child_id)
+    rank = capacity.queue_rank(now)
+    theirs = _held_by_another_household(session, held, ctx)
+    granted_state = R.VALIDATED if (ctx.period.auto_validate or by_staff) else R.REQUESTED
+    rows: list[dict[str, object]] = []
+    positions: dict[int, int] = {}
+    for day, unit_id in wanted:
+        sid = slots.get((day, unit_id))
+        if sid is None:
+            continue
+        reason = None if actor.is_staff else why_cannot_add(ctx.window, day, now)
+        if sid in theirs:
+            reason = OTHER_HOUSEHOLD
+        if reason or sid in held:
+            outcomes.append(CellOutcome(day, unit_id, ctx.units[unit_id],
+                                        "rejected" if reason else "unchanged",
+                                        reason=reason or ""))
+            continue
+        slot = locked[sid]
+        # A free place goes to the queue first: a newcomer never jumps it. One child
+        # asks at most once per slot, so one place per slot is at stake here.
+        state = granted_state if slot.free > 0 and slot.waiting == 0 else R.WAITLISTED
+        if state == R.WAITLISTED:
+            # Its rank is the latest arrival time yet (ranks are arrival times, which
+            # staff only swap), so it goes to the end of the queue.
+            positions[sid] = slot.waiting + 1
+        rows.append(dict(
+            registration_id=ctx.registration_id, child_id=ctx.child_id, slot_id=sid,
+            unit_id=unit_id, day=day, state=state.value, requested_at=now,
+            decided_at=now if state == R.VALIDATED else None, by_staff=by_staff,
+            queue_rank=rank if state == R.WAITLISTED else None, updated_at=now))
+        outcomes.append(CellOutcome(day, unit_id, ctx.units[unit_id], state.value,
+                                    position=positions.get(sid)))
+    capacity.enter(session, [r["slot_id"] for r in rows  # type: ignore[misc]
+                             if r["state"] != R.WAITLISTED.value], list(positions))
+    _insert(session, rows, now.astimezone(LOCAL).date(), pricing)
+    submission = Submission(ctx.registration_id, ctx.child_name,
+                            sorted(outcomes, key=lambda c: (c.day, c.unit_id)))
+    audit.record(session, actor, "reserve_by_staff" if by_staff else "reserve",
+                 "registration", ctx.registration_id,
+                 cells=[(c.day.isoformat(), c.unit_id, c.outcome) for c in submission.cells])
+    mail_submission(session, ctx, submission, actor.user_id)
+    return submission
 
 
 def _held_by_another_household(session: Session, held: set[int],

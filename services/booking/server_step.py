@@ -56,6 +56,7 @@ _CALL = ("SELECT cell_outcome, cell_reason, cell_position, locked_at FROM portai
              ("user", "integer"), ("actor", "text"), ("source", "text"), ("action", "text"),
              ("details", "text[]")))
          + ")")
+SUBMIT = _CALL[_CALL.index("portail_submit("):]  # the call alone (the queue's applier)
 
 
 @dataclass(frozen=True)
@@ -69,27 +70,48 @@ class _Cell:
 
 
 def submit(session: Session, actor: Actor, ctx: BookingContext, wanted: list[tuple[date, int]],
-           slots: dict[tuple[date, int], int], pricing: Pricing, by_staff: bool) -> Submission:
-    """Decide and write the whole submission in one call, and commit with it."""
+           slots: dict[tuple[date, int], int], pricing: Pricing, by_staff: bool,
+           commit: bool = True) -> Submission:
+    """Decide and write the whole submission in one call, and commit with it (unless
+    `commit` is False: the booking queue's applier commits a whole batch at once)."""
+    cells, params = prepare(session, actor, ctx, wanted, slots, pricing, by_staff)
+    return told(ctx, cells, _call_and_commit(session, params, commit))
+
+
+def prepare(session: Session, actor: Actor, ctx: BookingContext,
+            wanted: list[tuple[date, int]], slots: dict[tuple[date, int], int],
+            pricing: Pricing, by_staff: bool) -> tuple[list[_Cell], dict[str, Any]]:
+    """The cells and portail_submit()'s arguments: everything but the decisions (the
+    session only reads who receives the confirmation)."""
     deadlines = not actor.is_staff  # staff book past the deadlines
     cells = [_cell(ctx, day, unit, slots.get((day, unit)), deadlines) for day, unit in wanted]
     granted = (R.VALIDATED if (ctx.period.auto_validate or by_staff) else R.REQUESTED).value
-    params = {**_cell_params(cells, pricing), **_mail(ctx, cells, granted,
-                                                             submission_recipients(
-                                                                 session, ctx, actor.user_id)),
+    to = submission_recipients(session, ctx, actor.user_id)
+    params = {**_cell_params(cells, pricing), **_mail(ctx, cells, granted, to),
               "opens": ctx.window.opens_at if deadlines else None, "granted": granted,
               "registration": ctx.registration_id, "child": ctx.child_id,
               "family": ctx.family_id, "activity": pricing.activity_id, "by_staff": by_staff,
               "user": actor.user_id, "actor": actor.label, "source": actor.source.value,
               "action": "reserve_by_staff" if by_staff else "reserve",
               "details": _details(cells)}
+    return cells, params
+
+
+def told(ctx: BookingContext, cells: list[_Cell], decided: list[tuple[Any, ...]]) -> Submission:
+    """What the family is told, from portail_submit()'s row for each cell (outcome, reason
+    code, position[, the instant the locks were granted])."""
     outcomes = []
-    for c, (outcome, why, position, _) in zip(cells, _call_and_commit(session, params),
-                                             strict=True):
+    for c, (outcome, why, position, *_) in zip(cells, decided, strict=True):
         reason = ({1: not_open_reason(ctx.window), 3: OTHER_HOUSEHOLD}.get(why, c.late)
                   if why else "")
         outcomes.append(CellOutcome(c.day, c.unit_id, c.unit_name, outcome, position, reason))
     return Submission(ctx.registration_id, ctx.child_name, outcomes)
+
+
+def call(session: Session, params: dict[str, Any]) -> list[tuple[str, int, int]]:
+    """portail_submit() inside the session's transaction (the queue applier's batch): each
+    cell's outcome, reason code and position."""
+    return [(r[0], r[1], r[2]) for r in _call_and_commit(session, params, commit=False)]
 
 
 def _details(cells: list[_Cell]) -> list[str]:
@@ -154,7 +176,8 @@ def _mail(ctx: BookingContext, cells: list[_Cell], granted: str,
 _N = 987_654_321  # a queue position no line would show otherwise
 
 
-def _call_and_commit(session: Session, params: dict[str, Any]) -> list[tuple[str, int, int]]:
+def _call_and_commit(session: Session, params: dict[str, Any],
+                     commit: bool = True) -> list[tuple[Any, ...]]:
     """portail_submit() and the COMMIT sent together: no round trip while the locks are held.
     The session's transaction ends here (its own commit then finds nothing to do)."""
     session.flush()
@@ -162,6 +185,8 @@ def _call_and_commit(session: Session, params: dict[str, Any]) -> list[tuple[str
     raw = connection.connection.driver_connection
     assert isinstance(raw, psycopg.Connection)
     try:
+        if not commit:  # inside the applier's batch (and its savepoint)
+            return raw.execute(_CALL, params).fetchall()
         with raw.pipeline():
             cursor = raw.cursor()
             cursor.execute(_CALL, params)

@@ -22,7 +22,7 @@ from services import demo_history, registrations
 from services.auth import links
 from services.billing import accounts as billing_accounts
 from services.billing import attendance_certificate, credits, documents, invoices
-from services.booking import cancel, grid, memo, reserve, together, typical_week
+from services.booking import cancel, grid, memo, prepared, reserve, together, typical_week
 from services.catalogue import offer
 from services.documents import absence_review, absences
 from services.documents import files as doc_files
@@ -273,6 +273,9 @@ CALLS: dict[str, tuple[Call, tuple[str, ...]]] = {
         lambda a, w, t: together.reserve_together(a, [t.registration],
                                                   [(w.first_day, w.units_peri[2])],
                                                   by_staff=_staff(a)), (STAFF, FAMILY)),
+    "booking.prepared.reserve": (  # the queue's page side (None without a queue)
+        lambda a, w, t: prepared.reserve(a, t.registration, [(w.first_day, w.units_peri[2])],
+                                         _staff(a)), (STAFF, FAMILY)),
     "booking.typical_week.apply_typical_week": (
         lambda a, w, t: typical_week.apply_typical_week(a, t.registration,
                                                         {(1, w.units_peri[3])}), (STAFF, FAMILY)),

@@ -1,0 +1,94 @@
+"""The booking-opening surge through the booking queue (BOOKING_QUEUE=1): the same families
+and requests as bench_surge.py, recorded by the pages and applied by one dedicated applier
+process (python -m services.booking.applier) in arrival order, in batches. p50/p95 are a
+page's whole wait (record, queue, applied, woken by NOTIFY). pgbench runs right after, as
+the yardstick.
+
+    python -m bench.run queue              # 1000 families
+    QUEUE_FAMILIES=100,1000 python -m bench.run queue
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench import bench_surge as surge
+from db import engine as db_engine
+from db.bootstrap import migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = [int(n) for n in os.environ.get("QUEUE_FAMILIES", "1000").split(",")]
+
+
+def _applier(url: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "DATABASE_URL": url, "BOOKING_QUEUE": "1", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "services.booking.applier"], cwd=ROOT,
+                            env=env, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("leader"):
+            return proc
+    raise RuntimeError("the applier ended before leading")
+
+
+def one_size(families: int) -> dict[str, Any]:
+    name = surge._create_db("portail_queue")
+    url = surge._url(name)
+    saved = {k: os.environ.get(k) for k in ("DATABASE_URL", "BOOKING_QUEUE")}
+    applier = None
+    try:
+        migrate(url)
+        os.environ["DATABASE_URL"] = url
+        db_engine.reset_engine()
+        org, units, days, period = surge._catalogue(families)
+        bookers = surge._families(org, period, families)
+        applier = _applier(url)
+        os.environ["BOOKING_QUEUE"] = "1"
+        figures = surge._surge(bookers, units, days)
+        with db_engine.get_engine().connect() as conn:
+            overbooked, violations = surge.check(conn)
+            states = dict(conn.exec_driver_sql(
+                "SELECT state, count(*) FROM booking_request GROUP BY state").all())
+            # Rows a batch updated share its transaction id: the mean batch size.
+            batches = conn.exec_driver_sql("SELECT count(DISTINCT xmin::text) FROM "
+                                           "booking_request WHERE state = 'applied'").scalar_one()
+    finally:
+        if applier is not None:
+            applier.kill()
+            applier.wait()
+        db_engine.reset_engine()
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        surge._drop_db(name)
+    tps = surge.pgbench_tps(surge.WORKERS)
+    cells_per_s = figures["cells"] / figures["elapsed"]
+    return {"families": families, "workers": surge.WORKERS, "cells": figures["cells"],
+            "requests_per_s": round(figures["requests"] / figures["elapsed"], 1),
+            "cells_per_s": round(cells_per_s, 1), "wait_p50_ms": round(figures["p50_ms"], 1),
+            "wait_p95_ms": round(figures["p95_ms"], 1), "pgbench_tps": round(tps, 1),
+            "ratio": round(cells_per_s / tps, 3), "overbooked": overbooked,
+            "order_violations": violations, "errors": len(figures["errors"]),
+            "requests": states, "mean_batch": round(states.get("applied", 0) / max(1, batches), 1),
+            "first_error": figures["errors"][0] if figures["errors"] else ""}
+
+
+def run(results: dict[str, Any]) -> None:
+    rows = []
+    print(f"{'families':>8} {'req/s':>7} {'cells/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
+          f"{'pgbench':>8} {'ratio':>6} {'overbk':>6} {'order':>5} {'errors':>6}")
+    for n in SIZES:
+        row = one_size(n)
+        rows.append(row)
+        print(f"{n:>8} {row['requests_per_s']:>7} {row['cells_per_s']:>8} "
+              f"{row['wait_p50_ms']:>7} {row['wait_p95_ms']:>7} {row['pgbench_tps']:>8} "
+              f"{row['ratio']:>6} {row['overbooked']:>6} {row['order_violations']:>5} "
+              f"{row['errors']:>6}  {row['requests']} batch {row['mean_batch']}", flush=True)
+        if row["first_error"]:
+            print("   first error:", row["first_error"])
+    results["queue"] = rows
