@@ -61,8 +61,6 @@ OTHER = {
     "booking.queue.actor_json": "writes down the signed-in actor for the applier; reads nothing",
     "booking.queue.submit": "queues what reserve/cancel checked (the applier checks a queued "
                             "cancellation again; tests/services/test_booking_queue.py)",
-    "booking.server_step.prepare": "renders texts from a context already checked; reads only "
-                                   "the recipients of its family",
     "families.accounts.create_family": "creates a new file",
     "families.accounts.create_staff_user": "manager only, no family",
     "families.file.update_contact": "the signed-in family's own contact",

@@ -73,12 +73,12 @@ def test_backend_killed_on_every_attempt_raises_and_changes_nothing(pg_world, mo
     calls = []
     real = server_step._call_and_commit
 
-    def killed_first(session, params):  # type: ignore[no-untyped-def]
+    def killed_first(session, params, commit=True):  # type: ignore[no-untyped-def]
         pid = session.connection().connection.driver_connection.info.backend_pid
         with admin.connect() as other:
             other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
         calls.append(pid)
-        return real(session, params)
+        return real(session, params, commit)
 
     monkeypatch.setattr(server_step, "_call_and_commit", killed_first)
     with pytest.raises(Exception) as error:
