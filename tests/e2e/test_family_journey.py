@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from services import registrations
 from services.demo import DEMO_PASSWORDS
@@ -39,9 +40,18 @@ def phone(browser):  # type: ignore[no-untyped-def]
 
 def choose(page, index: int, option) -> str:  # type: ignore[no-untyped-def]
     """Pick an option of the index-th select box (an option name, or 'last'); its text."""
-    page.get_by_test_id("stSelectbox").nth(index).click()
     options = page.get_by_role("option")
     picked = options.last if option == "last" else options.filter(has_text=option).first
+    for attempt in range(3):  # a click while the app reruns may not open the list: again
+        wait_idle(page)
+        page.get_by_test_id("stSelectbox").nth(index).click()
+        try:
+            picked.wait_for(timeout=6_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
     text = picked.inner_text().strip()
     picked.click()
     wait_idle(page)

@@ -45,7 +45,7 @@ def test_staff_create_a_family_and_send_the_invitation(served, desktop):
     desktop.get_by_role("button", name="Créer le dossier").click()
     desktop.get_by_text("Dossier créé.").wait_for()
     desktop.get_by_role("heading", name=f"Famille {name}").wait_for()
-    desktop.get_by_text("invitation envoyée, en attente").wait_for()
+    desktop.get_by_text("invitation envoyée, en attente").first.wait_for()
     shot(desktop, "staff_family_created")
     desktop.get_by_role("button", name="Renvoyer le lien d'invitation").click()
     desktop.get_by_text("Lien envoyé (1 compte(s))").wait_for()
