@@ -1,8 +1,8 @@
 """The booking-opening surge through the booking queue (BOOKING_QUEUE=1): the same families
 and requests as bench_surge.py, recorded by the pages and applied by one dedicated applier
 process (python -m services.booking.applier) in arrival order, in batches. p50/p95 are a
-page's whole wait (record, queue, applied, woken by NOTIFY). pgbench runs right after, as
-the yardstick.
+page's whole wait (record, queue, applied, woken by NOTIFY). pgbench runs right before and
+right after it (bench/pgbench.py); the ratio is to their mean.
 
     python -m bench.run queue              # 1000 families
     QUEUE_FAMILIES=100,1000 python -m bench.run queue
@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from bench import bench_surge as surge
+from bench import pgbench, scratch
 from db import engine as db_engine
-from db.bootstrap import migrate
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = [int(n) for n in os.environ.get("QUEUE_FAMILIES", "1000").split(",")]
@@ -35,44 +35,38 @@ def _applier(url: str) -> subprocess.Popen[str]:
 
 
 def one_size(families: int) -> dict[str, Any]:
-    name = surge._create_db("portail_queue")
-    url = surge._url(name)
-    saved = {k: os.environ.get(k) for k in ("DATABASE_URL", "BOOKING_QUEUE")}
+    saved = os.environ.get("BOOKING_QUEUE")
     applier = None
     try:
-        migrate(url)
-        os.environ["DATABASE_URL"] = url
-        db_engine.reset_engine()
-        org, units, days, period = surge._catalogue(families)
-        bookers = surge._families(org, period, families)
-        applier = _applier(url)
-        os.environ["BOOKING_QUEUE"] = "1"
-        figures = surge._surge(bookers, units, days)
-        with db_engine.get_engine().connect() as conn:
-            overbooked, violations = surge.check(conn)
-            states = dict(conn.exec_driver_sql(
-                "SELECT state, count(*) FROM booking_request GROUP BY state").all())
-            # Rows a batch updated share its transaction id: the mean batch size.
-            batches = conn.exec_driver_sql("SELECT count(DISTINCT xmin::text) FROM "
-                                           "booking_request WHERE state = 'applied'").scalar_one()
+        with scratch.portal("portail_queue") as name:
+            org, units, days, period = surge._catalogue(families)
+            bookers = surge._families(org, period, families)
+            applier = _applier(scratch.url(name))
+            os.environ["BOOKING_QUEUE"] = "1"
+            figures, bench = pgbench.adjacent(surge.WORKERS,
+                                              lambda: surge._surge(bookers, units, days))
+            with db_engine.get_engine().connect() as conn:
+                overbooked, violations = surge.check(conn)
+                states = dict(conn.exec_driver_sql(
+                    "SELECT state, count(*) FROM booking_request GROUP BY state").all())
+                # Rows a batch updated share its transaction id: the mean batch size.
+                batches = conn.exec_driver_sql("SELECT count(DISTINCT xmin::text) FROM "
+                                               "booking_request WHERE state = 'applied'"
+                                               ).scalar_one()
     finally:
         if applier is not None:
             applier.kill()
             applier.wait()
-        db_engine.reset_engine()
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-        surge._drop_db(name)
-    tps = surge.pgbench_tps(surge.WORKERS)
+        if saved is None:
+            os.environ.pop("BOOKING_QUEUE", None)
+        else:
+            os.environ["BOOKING_QUEUE"] = saved
     cells_per_s = figures["cells"] / figures["elapsed"]
     return {"families": families, "workers": surge.WORKERS, "cells": figures["cells"],
             "requests_per_s": round(figures["requests"] / figures["elapsed"], 1),
             "cells_per_s": round(cells_per_s, 1), "wait_p50_ms": round(figures["p50_ms"], 1),
-            "wait_p95_ms": round(figures["p95_ms"], 1), "pgbench_tps": round(tps, 1),
-            "ratio": round(cells_per_s / tps, 3), "overbooked": overbooked,
+            "wait_p95_ms": round(figures["p95_ms"], 1), **bench,
+            "ratio": pgbench.ratio(cells_per_s, bench), "overbooked": overbooked,
             "order_violations": violations, "errors": len(figures["errors"]),
             "requests": states, "mean_batch": round(states.get("applied", 0) / max(1, batches), 1),
             "first_error": figures["errors"][0] if figures["errors"] else ""}
