@@ -69,3 +69,19 @@ def test_without_pgbench_the_bench_says_so_and_gives_no_ratio(
     assert result == 42 and figures["pgbench_tps"] is None
     assert pgbench.ratio(1000.0, figures) is None
     assert "pgbench NOT FOUND" in capsys.readouterr().out
+
+
+def test_the_single_submission_and_queue_benches_write_their_figures(
+        pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import bench_queue, bench_single
+    monkeypatch.setattr(bench_single, "ROUNDS", 4)
+    monkeypatch.setattr(bench_queue, "SIZES", [6])
+    monkeypatch.setattr(bench_surge, "WORKERS", 3)
+    monkeypatch.setattr(pgbench, "SECONDS", 1)
+    out = tmp_path / "results.json"
+    main(["single", "queue"], out)
+    results = json.loads(out.read_text())
+    single, (queued,) = results["single"], results["queue"]
+    assert single["python"]["p50_ms"] > 0 and single["server_step"]["p50_ms"] > 0
+    assert (queued["overbooked"], queued["order_violations"], queued["errors"]) == (0, 0, 0)
+    assert queued["requests"] == {"applied": 6}  # every page's request, through the applier
