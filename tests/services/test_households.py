@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.engine import read
-from db.models import AuditEntry, Charge, ChildHousehold, Registration, Reservation
+from db.models import AuditEntry, Charge, Child, ChildHousehold, Registration, Reservation
 from services import registrations
 from services.billing import attendance_certificate as certificate
 from services.billing import documents
@@ -22,6 +22,7 @@ from services.errors import Forbidden, InvalidInput, NotFound
 from services.families import accounts, households
 from services.families.accounts import ChildForm, FamilyForm, GuardianForm
 from services.families.overview import get_overview
+from services.families.rights import anonymise, closure
 from services.families.rights.export import export_family_data
 from services.payments import desk
 from services.staff import family_files
@@ -206,3 +207,19 @@ def test_certificates_and_export_are_per_household(world):
     assert "Chèque DURAND 77" not in whole and "Rue Secrète".lower() not in whole.lower()
     assert "Roubaix" not in whole and "1500" not in whole and "durand@" not in whole
     assert f"{monday + timedelta(days=1):%d/%m/%Y}" not in whole  # B's day
+
+
+def test_anonymising_the_first_household_hands_the_child_to_the_other(world):
+    _, reg_b = shared(world)
+    households.link_child(world.staff, world.tom, world.family_b_id)  # both children shared
+    closure.request_closure(world.family_a, today=world.first_day)
+    later = anonymise.get_retention(world.manager, world.family_a_id).anonymisable_from
+    anonymise.anonymise_family(world.manager, world.family_a_id, "DUPONT", today=later)
+    with read() as session:
+        lea = session.get(Child, world.lea)
+        # The child lives on with DURAND: the record is theirs now, whole.
+        assert (lea.first_name, lea.family_id) == ("Léa", world.family_b_id)
+        assert session.scalar(select(func.count()).select_from(ChildHousehold)) == 0
+        assert households.household_ids(session, world.lea) == {world.family_b_id}
+    grid = get_month(world.family_b, reg_b)
+    assert grid.child_name.startswith("Léa")

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from db.base import utcnow
 from db.engine import read, transaction
-from db.models import (AuditEntry, ChangeRequest, Charge, Child, ConsentAnswer, Document, Family,
-                       Guardian, HealthSheet, Invoice, InvoiceLine, LinkToken, Mail, Message,
-                       MessageAttachment, MessageThread, Payment, PickupPerson, Registration,
-                       UserAccount)
+from db.models import (AuditEntry, ChangeRequest, Charge, Child, ChildHousehold, ConsentAnswer,
+                       Document, Family, Guardian, HealthSheet, Invoice, InvoiceLine, LinkToken,
+                       Mail, Message, MessageAttachment, MessageThread, Payment, PickupPerson,
+                       Registration, UserAccount)
 from services import audit, validate
 from services.actor import Actor
 from services.auth.login import revoke_all_sessions
@@ -142,19 +142,39 @@ def _people(session: Session, family: Family) -> dict[int, str]:
         guardian.first_name, guardian.last_name = "Responsable", "ANONYME"
         guardian.email = guardian.phone = guardian.relationship = ""
     neutral: dict[int, str] = {}
+    children: list[int] = []
     for n, child in enumerate(session.scalars(select(Child).where(Child.family_id == fid)
                                               .order_by(Child.id)), start=1):
         neutral[child.id] = f"Enfant {n}"
+        if _handed_over(session, child):
+            continue  # the child lives on in its other household: its record stays whole
+        children.append(child.id)
         child.first_name, child.last_name = neutral[child.id], "ANONYME"
         # The birth year stays: age-group statistics (CAF) count children by age.
         child.birth_date = date(child.birth_date.year, 1, 1)
         child.sex = child.school = child.health_notes = ""
+    # This household leaves the children it shared with another one.
+    session.execute(delete(ChildHousehold).where(ChildHousehold.family_id == fid))
     # Health sheets, consents and pick-up persons are personal data with no accounting use.
-    children = list(neutral)
     session.execute(delete(HealthSheet).where(HealthSheet.child_id.in_(children)))
     session.execute(delete(ConsentAnswer).where(ConsentAnswer.child_id.in_(children)))
     session.execute(delete(PickupPerson).where(PickupPerson.family_id == fid))
     return neutral
+
+
+def _handed_over(session: Session, child: Child) -> bool:
+    """A child this household recorded first but who also lives in another household (not
+    anonymised) becomes that household's: the record is theirs now, not erased with ours."""
+    other = session.scalar(
+        select(ChildHousehold.family_id).join(Family, Family.id == ChildHousehold.family_id)
+        .where(ChildHousehold.child_id == child.id, Family.anonymised_at.is_(None))
+        .order_by(ChildHousehold.family_id).limit(1))
+    if other is None:
+        return False
+    session.execute(delete(ChildHousehold).where(ChildHousehold.child_id == child.id,
+                                                 ChildHousehold.family_id == other))
+    child.family_id = other
+    return True
 
 
 def _free_texts(session: Session, fid: int, neutral: dict[int, str]) -> None:
@@ -166,7 +186,7 @@ def _free_texts(session: Session, fid: int, neutral: dict[int, str]) -> None:
             .where(Charge.family_id == fid)):
         charge.label = f"{charge.label.rsplit(' – ', 1)[0]} – {neutral.get(child_id, '')}"
     _invoices(session, fid, neutral)
-    session.execute(update(Registration).where(Registration.child_id.in_(list(neutral)))
+    session.execute(update(Registration).where(Registration.family_id == fid)
                     .values(reason=""))
     session.execute(update(Document).where(Document.family_id == fid).values(note=""))
     session.execute(update(ChangeRequest).where(ChangeRequest.family_id == fid)
