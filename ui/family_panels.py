@@ -113,7 +113,7 @@ def register_child(actor: Actor, file: FamilyFile) -> None:
         return
     with st.form("staff_registration"):
         kids = {full_name(c.first_name, c.last_name): c.id for c in file.children}
-        child = st.selectbox("Enfant", list(kids))
+        child = st.selectbox("Enfant", list(kids), key="staff_registration_child")
         periods = {p.label: p.id for p in choices.list_periods(actor)}
         period = st.selectbox("Période", list(periods))
         if st.form_submit_button("Enregistrer la demande d'inscription"):

@@ -54,7 +54,7 @@ def test_dashboard_renders_for_the_direction(app_server, app_database_url, deskt
                                              menu, heading, marker, month):
     sign_in(desktop, app_server, EMAIL, DEMO_PASSWORDS[EMAIL])
     # The sign-in lives in this browser session: move through the menu, not by URL.
-    desktop.get_by_role("link", name=menu).click()
+    desktop.get_by_test_id("stSidebarNavItems").get_by_role("link", name=menu).click()
     desktop.get_by_role("heading", name=heading).wait_for()
     next_month = (today().replace(day=1) + timedelta(days=32)).replace(day=1)
     _choose_month(desktop, next_month if month == "next" else _history_month(app_database_url))
