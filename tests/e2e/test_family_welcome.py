@@ -20,6 +20,8 @@ def test_family_reads_accueil_memo_and_its_prices(app_server, request, device):
 
     go(page, "Accueil")
     page.get_by_text("Les réservations de l'été sont ouvertes").wait_for()
+    page.get_by_text("INFO CANTINE MIDI").first.wait_for()  # the page's last news, drawn
+    wait_idle(page)
     body = page.locator("body").inner_text()
     assert "Bienvenue dans le portail famille du Centre Social Albert Jacquard." in body
     assert "INFO CANTINE MIDI" in body and "03 20 51 90 47" in body
