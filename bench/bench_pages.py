@@ -46,15 +46,15 @@ class PageCase:
 
 PAGES = [
     PageCase("family_home", "pages/family_home.py", FAMILY, _BARE_HEAD + """
-from datetime import date
+from services import clock
 from services.families.overview import get_overview
-st.write(get_overview(actor, date.today()))
+st.write(get_overview(actor, clock.today()))
 """),
     PageCase("family_grid", "pages/family_bookings.py", FAMILY, _BARE_HEAD + """
-from datetime import date
+from services import clock
 from services.booking.grid import get_month
 from services.families.overview import get_overview
-reg = next(r.id for c in get_overview(actor, date.today()).children
+reg = next(r.id for c in get_overview(actor, clock.today()).children
            for r in c.registrations if r.state == "validated")
 grid = get_month(actor, reg)
 for unit_id, name in grid.units:
@@ -66,14 +66,15 @@ for item in list_queue(actor):
     st.write(item)
 """),
     PageCase("dashboard_occupancy", "pages/dashboard_occupancy.py", MANAGER, _BARE_HEAD + """
-from datetime import date, timedelta
+from datetime import timedelta
+from services import clock
 from services.reports.occupancy import occupancy
-st.dataframe(occupancy(actor, date.today(), date.today() + timedelta(days=30)))
+st.dataframe(occupancy(actor, clock.today(), clock.today() + timedelta(days=30)))
 """),
     PageCase("manager_home", "pages/manager_home.py", MANAGER, _BARE_HEAD + """
-from datetime import date
+from services import clock
 from services.reports.glance import glance
-seen = glance(actor, date.today())
+seen = glance(actor, clock.today())
 st.dataframe(seen.places)
 st.write(seen.charged, seen.paid, seen.overdue, seen.families_overdue, seen.desk)
 """),
@@ -82,19 +83,19 @@ from services.staff.overview import get_overview
 st.write(get_overview(actor))
 """),
     PageCase("staff_attendance", "pages/staff_attendance.py", STAFF, _BARE_HEAD + """
-from datetime import date
+from services import clock
 from services.staff import attendance, choices
-sheet = attendance.get_sheet(actor, choices.list_sites(actor)[0].id, date.today())
+sheet = attendance.get_sheet(actor, choices.list_sites(actor)[0].id, clock.today())
 st.dataframe([t.__dict__ for t in sheet.totals])
 for row in sheet.rows:
     st.radio(row.child, ["present", "absent", "absent_justified"], key=str(row))
 """),
     PageCase("staff_waitlist", "pages/staff_waitlist.py", STAFF, _BARE_HEAD + """
-from datetime import date
+from services import clock
 from services.staff import choices, waitlist
 site = choices.list_sites(actor)[0].id
-days = waitlist.list_waiting_days(actor, site, date.today())
-for board in waitlist.list_board(actor, site, days[0][0] if days else date.today()):
+days = waitlist.list_waiting_days(actor, site, clock.today())
+for board in waitlist.list_board(actor, site, days[0][0] if days else clock.today()):
     st.write(board)
 """),
     PageCase("staff_families", "pages/staff_families.py", STAFF, _BARE_HEAD + """

@@ -1,6 +1,5 @@
 """Mes réservations: the month grid of a validated registration, or a week list where the
 screen is narrow (ui/grid.py chooses by the width, never by the user agent)."""
-from datetime import date
 
 import streamlit as st
 
@@ -23,11 +22,12 @@ from ui.links import pay_button
 from ui.prices import price_list
 from ui.typical_week import typical_week_form
 from ui.safe import md
+from services import clock
 
 actor = require_family()
 
 st.title("Mes réservations")
-regs = [(child, reg) for child in get_overview(actor, date.today()).children
+regs = [(child, reg) for child in get_overview(actor, clock.today()).children
         for reg in child.registrations if reg.state == "validated"]
 if not regs:
     st.info("Aucune inscription validée pour le moment : les réservations deviennent possibles "
@@ -116,5 +116,5 @@ if due > 0:
     pay_button(reg_id, label=f"Payer {euros(due)}")
 
 ui_grid.legend(grid)
-absence_form(actor, reg_id, date.today())
+absence_form(actor, reg_id, clock.today())
 typical_week_form(actor, reg_id, grid)

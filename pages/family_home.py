@@ -1,5 +1,4 @@
 """Mon tableau de bord: each child, each registration, what is done and what is left."""
-from datetime import date
 
 import streamlit as st
 
@@ -12,10 +11,11 @@ from ui.progress import next_steps
 from ui.uploads import dashboard_notice
 from ui.safe import md
 from services.families.names import full_name
+from services import clock
 
 actor = require_family()
 
-overview = get_overview(actor, date.today())
+overview = get_overview(actor, clock.today())
 st.title("Mon tableau de bord")
 st.write(f"Famille {md(overview.name)}")
 if why := booking_blocker(actor):
@@ -27,7 +27,7 @@ if unread := count_unread(actor):
         st.switch_page("pages/family_messages.py")
 if overview.amount_due_cents:
     st.warning(f"Montant à régler : {euros(overview.amount_due_cents)} (onglet « Mon compte »).")
-dashboard_notice(actor, date.today())
+dashboard_notice(actor, clock.today())
 STATE_LABELS = {"requested": "? En attente de validation par l'accueil",
                 "validated": "✓ Inscription validée", "refused": "Refusée",
                 "cancelled": "Annulée"}

@@ -1,6 +1,5 @@
 """Nouvelle inscription: site, then activity type, then activity, then period (only the
 periods whose age group fits the child)."""
-from datetime import date
 
 import streamlit as st
 
@@ -15,6 +14,7 @@ from ui.guard import require_family
 from ui.prices import price_list
 from ui.safe import md
 from services.families.names import full_name
+from services import clock
 
 actor = require_family()
 
@@ -25,14 +25,14 @@ st.caption("Demande d'inscription (pré-inscription) : l'accueil la valide"
 if done := st.session_state.pop("registration_flash", None):
     st.success(done)
 
-overview = get_overview(actor, date.today())
+overview = get_overview(actor, clock.today())
 children = {c.id: c for c in overview.children}
 if not children:
     st.info("Aucun enfant dans votre dossier : contactez l'accueil.")
     st.stop()
 child_id = st.selectbox("Enfant", list(children), format_func=lambda i: (
     f"{full_name(children[i].first_name, children[i].last_name)} ({children[i].age} ans)"))
-offer = list_offer(actor, child_id, date.today())
+offer = list_offer(actor, child_id, clock.today())
 if not offer.choices:
     st.warning(f"Aucune période ouverte ne correspond à l'âge de {md(offer.first_name)} "
                f"({offer.age} ans) pour le moment.")

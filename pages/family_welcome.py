@@ -1,5 +1,4 @@
 """Accueil: the centre's welcome message, its news, the canteen notice and its contact."""
-from datetime import date
 
 import streamlit as st
 
@@ -7,10 +6,11 @@ from services.content import get_welcome
 from ui import centre
 from ui.guard import require_family
 from ui.safe import md
+from services import clock
 
 actor = require_family()
 
-welcome = get_welcome(actor, date.today())
+welcome = get_welcome(actor, clock.today())
 st.title("Accueil")
 st.subheader("Bienvenue dans le portail famille"
              + (f" – {md(welcome.contact.name)}" if welcome.contact.name else ""))

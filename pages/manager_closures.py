@@ -1,5 +1,4 @@
 """Fermetures et congés: days a site or an activity is closed (managers)."""
-from datetime import date
 
 import streamlit as st
 
@@ -10,6 +9,7 @@ from ui.failure import show_error
 from ui.format import day
 from ui.guard import require_manager
 from ui.safe import md
+from services import clock
 
 actor = require_manager()
 
@@ -23,8 +23,8 @@ activity_id = pickers.activity(actor, site_id, "closures_activity")
 
 with st.form("closure"):
     cols = st.columns(2)
-    start = cols[0].date_input("Du", date.today(), format="DD/MM/YYYY", key="closure_start")
-    end = cols[1].date_input("Au", date.today(), format="DD/MM/YYYY", key="closure_end")
+    start = cols[0].date_input("Du", clock.today(), format="DD/MM/YYYY", key="closure_start")
+    end = cols[1].date_input("Au", clock.today(), format="DD/MM/YYYY", key="closure_end")
     label = st.text_input("Motif", placeholder="Vacances de Noël, journée pédagogique…",
                           key="closure_label")
     submitted = st.form_submit_button("Fermer ces jours", type="primary")
@@ -38,7 +38,7 @@ if submitted:
         st.rerun()
 
 st.subheader("Fermetures à venir")
-items = closures.list_closures(actor, site_id, since=date.today())
+items = closures.list_closures(actor, site_id, since=clock.today())
 if not items:
     st.write("Aucune fermeture.")
 for item in items:

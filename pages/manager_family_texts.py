@@ -1,6 +1,5 @@
 """Accueil des familles: the welcome message, booking memo, canteen notice and news that
 families read (managers)."""
-from datetime import date
 
 import streamlit as st
 
@@ -11,6 +10,7 @@ from ui.failure import show_error
 from ui.format import day
 from ui.guard import require_manager
 from ui.safe import md
+from services import clock
 
 actor = require_manager()
 
@@ -50,7 +50,7 @@ st.header("Actualités", divider="gray")
 with st.form("news_new", clear_on_submit=True):
     st.markdown("**Nouvelle actualité**")
     title = st.text_input("Titre", key="news_title")
-    published = st.date_input("Publiée à partir du", date.today(), format="DD/MM/YYYY",
+    published = st.date_input("Publiée à partir du", clock.today(), format="DD/MM/YYYY",
                               key="news_day")
     body = st.text_area("Texte", key="news_body")
     added = st.form_submit_button("Publier", icon=":material/add:")
@@ -66,7 +66,7 @@ items = content.list_news(actor)
 if not items:
     st.write("Aucune actualité.")
 for item in items:
-    waiting = " (à venir)" if item.published_on > date.today() else ""
+    waiting = " (à venir)" if item.published_on > clock.today() else ""
     with st.expander(f"{day(item.published_on)} · {md(item.title)}{waiting}"):
         with st.form(f"news_{item.id}"):
             new_title = st.text_input("Titre", item.title, key=f"news_title_{item.id}")

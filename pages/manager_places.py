@@ -1,5 +1,5 @@
 """Places: capacity per unit, day and age group, changed in bulk (managers)."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
@@ -10,6 +10,7 @@ from ui import pickers, tables
 from ui.failure import show_error
 from ui.guard import require_manager
 from ui.period_form import DAYS
+from services import clock
 
 actor = require_manager()
 
@@ -31,8 +32,8 @@ with st.form("bulk_places"):
     group_names = st.multiselect("Tranches d'âge", [g.label for g in groups],
                                  key="places_groups", placeholder="Choisir…")
     cols = st.columns(2)
-    start = cols[0].date_input("Du", date.today(), format="DD/MM/YYYY", key="places_start")
-    end = cols[1].date_input("Au", date.today() + timedelta(days=30), format="DD/MM/YYYY",
+    start = cols[0].date_input("Du", clock.today(), format="DD/MM/YYYY", key="places_start")
+    end = cols[1].date_input("Au", clock.today() + timedelta(days=30), format="DD/MM/YYYY",
                              key="places_end")
     days = st.multiselect("Jours", list(DAYS), default=list(DAYS)[:5], format_func=DAYS.get,
                           key="places_days", placeholder="Choisir…")
@@ -57,9 +58,9 @@ st.subheader("Places réservées / places")
 group = st.selectbox("Tranche d'âge", [g.label for g in groups], key="places_view_group")
 cols = st.columns(2)
 with cols[0]:
-    view_start = pickers.day("Du", "places_vs", date.today())
+    view_start = pickers.day("Du", "places_vs", clock.today())
 with cols[1]:
-    view_end = pickers.day("Au", "places_ve", date.today() + timedelta(days=30))
+    view_end = pickers.day("Au", "places_ve", clock.today() + timedelta(days=30))
 table = places.places_table(actor, activity_id, next(g.id for g in groups if g.label == group),
                             view_start, view_end)
 if table.empty:

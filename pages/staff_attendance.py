@@ -1,5 +1,4 @@
 """Pointage: the children expected on a site and a day, ticked present or absent."""
-from datetime import date
 
 import streamlit as st
 
@@ -13,6 +12,7 @@ from ui.money import pdf_button
 from ui.format import day
 from ui.guard import require_staff
 from ui.safe import md
+from services import clock
 
 actor = require_staff()
 
@@ -22,7 +22,7 @@ st.title("Pointage")
 if "attendance_flash" in st.session_state:
     st.success(st.session_state.pop("attendance_flash"))
 site_id = pickers.site(actor, "att_site")
-chosen_day = pickers.day("Jour", "att_day", date.today())
+chosen_day = pickers.day("Jour", "att_day", clock.today())
 sheet = attendance.get_sheet(actor, site_id, chosen_day)
 care = {c.child_id: c for c in health_day.list_day_health(actor, site_id, chosen_day)}
 

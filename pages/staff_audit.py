@@ -1,5 +1,4 @@
 """Journal des actions: who did what, when, on which family or child, from where."""
-from datetime import date
 
 import streamlit as st
 
@@ -8,6 +7,7 @@ from services.staff import audit_log
 from ui import dashboards, pickers
 from ui.failure import show_error
 from ui.guard import require_staff
+from services import clock
 
 actor = require_staff()
 
@@ -15,7 +15,7 @@ st.title("Journal des actions")
 st.caption("Chaque modification faite sur le portail ou à l'accueil, avec son auteur. "
            + ("Vous voyez toutes les actions." if actor.site_ids is None else
               "Vous voyez les actions sur les familles de vos lieux d'accueil, et les vôtres."))
-today = date.today()
+today = clock.today()
 cols = st.columns(2)
 with cols[0]:
     start = pickers.day("Du", "audit_from", today.replace(day=1))

@@ -1,6 +1,5 @@
 """Encaissements: payments received at the desk (cheque, cash, CESU, card), allocated to a
 family's charges, with a receipt; and the latest payments received."""
-from datetime import date
 
 import streamlit as st
 
@@ -16,6 +15,7 @@ from ui.format import euros
 from ui.guard import require_staff
 from ui.money import pdf_button
 from ui.states import PaymentState
+from services import clock
 
 actor = require_staff()
 
@@ -23,9 +23,9 @@ st.title("Encaissements")
 with st.expander("Export pour la comptabilité (encaissements d'une période, par mode)"):
     cols = st.columns(2)
     with cols[0]:
-        start = pickers.day("Du", "pay_from", date.today().replace(day=1))
+        start = pickers.day("Du", "pay_from", clock.today().replace(day=1))
     with cols[1]:
-        end = pickers.day("Au", "pay_to", date.today())
+        end = pickers.day("Au", "pay_to", clock.today())
     try:
         if start is None or end is None:
             raise PortalError("Choisissez les deux dates de la période.")

@@ -1,5 +1,5 @@
 """Listes d'attente: who waits for which unit, day and age group, and places free."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
@@ -11,6 +11,7 @@ from ui.downloads import export_buttons
 from ui.format import day, moment
 from ui.guard import require_staff
 from ui.safe import md
+from services import clock
 
 actor = require_staff()
 
@@ -23,17 +24,17 @@ if failed := st.session_state.pop("waitlist_error_flash", None):
     st.error(failed)
 
 site_id = pickers.site(actor, "wl_site")
-waiting_days = waitlist.list_waiting_days(actor, site_id, date.today())
+waiting_days = waitlist.list_waiting_days(actor, site_id, clock.today())
 if waiting_days:
     st.write("Jours avec des enfants en attente : " + ", ".join(
         f"{day(d)} ({n})" for d, n in waiting_days[:12]))
-default = waiting_days[0][0] if waiting_days else date.today()
+default = waiting_days[0][0] if waiting_days else clock.today()
 chosen_day = pickers.day("Jour", "wl_day", default)
 show_all = st.toggle("Afficher aussi les créneaux sans attente", key="wl_all")
 # Every list of the site from today on (a school year ahead), as the reader will share it.
-export_buttons(lambda: waiting_lists(actor, date.today(), date.today() + timedelta(days=365),
+export_buttons(lambda: waiting_lists(actor, clock.today(), clock.today() + timedelta(days=365),
                                      [site_id]),
-               f"listes_d_attente_{date.today():%Y-%m-%d}", "wl_export", "Listes d'attente")
+               f"listes_d_attente_{clock.today():%Y-%m-%d}", "wl_export", "Listes d'attente")
 
 boards = [b for b in waitlist.list_board(actor, site_id, chosen_day) if show_all or b.waiting]
 if not boards:

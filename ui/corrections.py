@@ -2,7 +2,7 @@
 reversed) and its history, as read in the audit log."""
 from __future__ import annotations
 
-from datetime import date
+
 
 import streamlit as st
 
@@ -14,6 +14,7 @@ from ui import tables
 from ui.failure import show_error
 from ui.format import day, euros, moment
 from ui.safe import md
+from services import clock
 
 
 def cancel_days(actor: Actor, file: FamilyFile) -> None:
@@ -28,7 +29,7 @@ def cancel_days(actor: Actor, file: FamilyFile) -> None:
         options = {int(i): label for i, label in zip(regs["id"], regs["Choix"])}
         reg_id = st.selectbox("Inscription", list(options), format_func=options.__getitem__,
                               key="fix_reg")
-        days = corrections.list_cancellable_days(actor, file.id, reg_id, date.today())
+        days = corrections.list_cancellable_days(actor, file.id, reg_id, clock.today())
         if days.empty:
             st.write("Aucun jour à venir à annuler sur cette inscription.")
             return

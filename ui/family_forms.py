@@ -14,11 +14,12 @@ from services.staff.family_edit import FamilyDetails
 from services.staff.family_files import FamilyFile
 from services.families.names import full_name
 from ui.failure import show_error
+from services import clock
 
 DOCUMENTS = ["Attestation d'assurance civile", "Attestation de QF (CAF)", "Mutuelle",
              "Jugement (garde des enfants)", "Carnet de vaccination", "Fiche sanitaire"]
 SEXES = {"": "", "F": "Fille", "M": "Garçon"}
-OLDEST = date(date.today().year - 18, 1, 1)
+OLDEST = date(clock.today().year - 18, 1, 1)
 
 
 def _qf(text: str) -> int | None:
@@ -43,7 +44,7 @@ def _child(n: int) -> tuple:  # type: ignore[type-arg]
     cols = st.columns([2, 2, 2, 1])
     first = cols[0].text_input("Prénom", key=f"child{n}_first")
     last = cols[1].text_input("Nom", key=f"child{n}_last")
-    born = cols[2].date_input("Né(e) le", value=None, min_value=OLDEST, max_value=date.today(),
+    born = cols[2].date_input("Né(e) le", value=None, min_value=OLDEST, max_value=clock.today(),
                               format="DD/MM/YYYY", key=f"child{n}_born")
     sex = cols[3].selectbox("Sexe", list(SEXES), format_func=SEXES.get, key=f"child{n}_sex")
     school = st.text_input("École", key=f"child{n}_school")
@@ -95,7 +96,7 @@ def new_family(actor: Actor) -> int | None:
                           address, postal, city, qf=_qf(qf_text))
         return family_edit.register_family(
             actor, choices.organisation_id(actor), form, [contact] if contact else [], docs,
-            date.today(), invite)
+            clock.today(), invite)
     except ValueError:
         st.error("Vérifiez le QF (un nombre entier) et la date de naissance de chaque enfant.")
     except PortalError as error:
@@ -140,7 +141,7 @@ def edit_children(actor: Actor, file: FamilyFile) -> str | None:
         first = cols[0].text_input("Prénom", child.first_name if child else "")
         last = cols[1].text_input("Nom", child.last_name if child else file.name)
         born = cols[0].date_input("Né(e) le", child.birth_date if child else None,
-                                  min_value=OLDEST, max_value=date.today(), format="DD/MM/YYYY")
+                                  min_value=OLDEST, max_value=clock.today(), format="DD/MM/YYYY")
         sex = cols[1].selectbox("Sexe", list(SEXES), format_func=SEXES.get,
                                 index=list(SEXES).index(child.sex) if child else 0)
         school = st.text_input("École", child.school if child else "")

@@ -2,7 +2,7 @@
 balance and mails."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
@@ -20,6 +20,7 @@ from ui.family_forms import DOCUMENTS
 from ui.format import day, euros, moment
 from ui.safe import md
 from services.families.names import full_name
+from services import clock
 
 REG_STATES = {"requested": "? En attente de validation", "validated": "Validée",
               "refused": "Refusée", "cancelled": "Annulée"}
@@ -75,7 +76,7 @@ def the_file(actor: Actor, file: FamilyFile) -> None:
             until = st.date_input("Valable jusqu'au (facultatif)", value=None,
                                   format="DD/MM/YYYY")
             if st.form_submit_button("Noter la pièce reçue aujourd'hui"):
-                _run(lambda: family_edit.record_document(actor, file.id, kind, date.today(),
+                _run(lambda: family_edit.record_document(actor, file.id, kind, clock.today(),
                                                          valid_until=until), "Pièce notée.")
 
 
@@ -100,7 +101,7 @@ def bookings(actor: Actor, file: FamilyFile) -> None:
                      width="stretch")
     st.markdown("**Réservations**")
     table = family_files.list_family_reservations(actor, file.id,
-                                                  since=date.today() - timedelta(days=30))
+                                                  since=clock.today() - timedelta(days=30))
     if table.empty:
         st.write("Aucune réservation.")
     else:
@@ -134,9 +135,9 @@ def book_for_family(actor: Actor, file: FamilyFile) -> None:
     row = regs[regs["id"] == reg_id].iloc[0]
     units = choices.list_units(actor, int(row["activity_id"]))
     with st.form("book_for_family"):
-        start = st.date_input("Du", value=max(date.today(), row["Début"]),
+        start = st.date_input("Du", value=max(clock.today(), row["Début"]),
                               min_value=row["Début"], max_value=row["Fin"], format="DD/MM/YYYY")
-        end = st.date_input("Au", value=max(date.today(), row["Début"]), min_value=row["Début"],
+        end = st.date_input("Au", value=max(clock.today(), row["Début"]), min_value=row["Début"],
                             max_value=row["Fin"], format="DD/MM/YYYY")
         weekdays = st.multiselect("Jours", list(WEEKDAYS), default=list(WEEKDAYS),
                                   format_func=WEEKDAYS.get, placeholder="Choisir…")

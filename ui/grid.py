@@ -18,6 +18,7 @@ from services.booking.grid import Cell, CellState, MonthGrid
 from services.booking.outcomes import Submission, day_label, ordinal
 from ui.format import WEEKDAY_LETTERS, day_words
 from ui.safe import html, md
+from services import clock
 
 AUTO, WEEK, MONTH = "Auto", "Semaine", "Mois"
 VIEWS = [AUTO, WEEK, MONTH]
@@ -207,7 +208,7 @@ def legend(grid: MonthGrid | None = None) -> None:
 def _legend_sample(state: str) -> str:
     return {CellState.FREE: "3", CellState.WAITLISTED: "3e",
             CellState.WAITLISTED_LOCKED: "3e"}.get(state) or short_label(
-        Cell(date.today(), 0, CellState.CLOSED), state)
+        Cell(clock.today(), 0, CellState.CLOSED), state)
 
 
 def _key(grid: MonthGrid, cell: Cell, state: str, suffix: str = "") -> str:

@@ -15,6 +15,7 @@ from services.health.sheet import get_health_sheet, save_health_sheet
 from ui.failure import show_error
 from ui.format import day
 from ui.safe import md
+from services import clock
 
 FLASH = "health_flash"
 FIELDS = ("health_sheet", "pickup_add", "pickup_update", "pickup_remove")
@@ -71,7 +72,7 @@ def _sheet_form(actor: Actor, child_id: int) -> None:
                             value=", ".join(d.strftime("%d/%m/%Y") for d in f.dtp_dates))
         booster = st.date_input("Date du dernier rappel DTP", value=f.dtp_last_booster,
                                 format="DD/MM/YYYY", min_value=date(2000, 1, 1),
-                                max_value=date.today())
+                                max_value=clock.today())
         other = st.text_area("Autres informations utiles (lunettes, appareil, peurs…)",
                              value=f.other_info)
         if st.form_submit_button("Enregistrer la fiche sanitaire", type="primary"):

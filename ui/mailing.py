@@ -13,6 +13,7 @@ from services.staff import choices
 from ui import pickers, tables
 from ui.failure import show_error
 from ui.messages import flash_and_rerun
+from services import clock
 
 CONFIRM = "mailing_confirm"  # the audience and text waiting for the confirmation
 
@@ -22,7 +23,7 @@ def _days(period_start: date | None, period_end: date | None) -> tuple[date, ...
     if not st.checkbox("Seulement les familles ayant une réservation certains jours",
                        key="mailing_by_day"):
         return ()
-    start = period_start or date.today()
+    start = period_start or clock.today()
     picked = st.date_input("Jours", value=(start, start), format="DD/MM/YYYY",
                            min_value=period_start, max_value=period_end, key="mailing_days")
     if not isinstance(picked, tuple) or not picked:

@@ -7,13 +7,14 @@ import streamlit as st
 
 from services.booking.rules import LOCAL
 from services.config.offer import PeriodSettings
+from services import clock
 
 DAYS = {"1": "lundi", "2": "mardi", "3": "mercredi", "4": "jeudi", "5": "vendredi",
         "6": "samedi", "7": "dimanche"}
 
 
 def blank() -> PeriodSettings:
-    today = date.today()
+    today = clock.today()
     return PeriodSettings("", today, today, "12345", datetime.now(LOCAL).replace(
         minute=0, second=0, microsecond=0), (1, time(15)), (1, time(15)), True, False, True)
 

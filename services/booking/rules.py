@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from services.calendar import working_day
+from services.clock import LOCAL  # one zone for the whole portal
 
-LOCAL = ZoneInfo("Europe/Paris")
 CLOSED_DAY = "jour fermé ou hors de la période"  # why a cell without a capacity slot is refused
 # Why a cell the child holds under its other household's registration is refused.
 OTHER_HOUSEHOLD = "journée réservée par l'autre foyer de l'enfant"

@@ -16,6 +16,7 @@ from services.calendar import days_between
 from services.catalogue.slots import generate_slots
 from services.config.slots_guard import active_count, drop_slots
 from services.errors import InvalidInput, NotFound, PortalError
+from services import clock
 
 MAX_DAYS = 120
 
@@ -117,7 +118,7 @@ def remove_closure(actor: Actor, closure_id: int) -> int:
 def list_closures(actor: Actor, site_id: int, since: date | None = None) -> list[ClosureView]:
     """Closures of a site from a date (default: 30 days ago)."""
     actor.require_manager()
-    since = since or date.today() - timedelta(days=30)
+    since = since or clock.today() - timedelta(days=30)
     with read() as session:
         rows = session.execute(
             select(Closure.id, Closure.day, Site.name, Activity.name, Closure.label)

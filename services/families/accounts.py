@@ -13,6 +13,7 @@ from services import audit, validate
 from services.actor import Actor
 from services.auth.passwords import check_strength, hash_password
 from services.errors import InvalidInput
+from services import clock
 
 
 class EmailTaken(InvalidInput):
@@ -68,7 +69,7 @@ def clean_guardian(form: GuardianForm) -> GuardianForm:
 
 def clean_child(form: ChildForm) -> ChildForm:
     """The child's fields trimmed and checked, or InvalidInput naming the field."""
-    today = date.today()
+    today = clock.today()
     if form.sex not in ("", "F", "M"):
         raise InvalidInput("« Sexe » : choisissez Fille ou Garçon.")
     return replace(
@@ -100,7 +101,7 @@ def _check(form: FamilyForm) -> None:
     if form.qf is not None and not 0 <= form.qf <= 100_000:
         raise InvalidInput("Le quotient familial doit être un nombre entre 0 et 100 000.")
     for child in form.children:
-        if not child.first_name.strip() or child.birth_date > date.today():
+        if not child.first_name.strip() or child.birth_date > clock.today():
             raise InvalidInput("Chaque enfant doit avoir un prénom et une date de naissance passée.")
 
 

@@ -13,6 +13,7 @@ from db.engine import read, transaction
 from db.models import ChangeRequest, Child, Family, Guardian, UserAccount
 from db.states import ChangeRequestState as S
 from services import audit, organisation, validate
+from services import clock
 from services.actor import Actor
 from services.errors import (Forbidden, InvalidInput, InvalidTransition, NotFound,
                              TooManyRequests)
@@ -66,7 +67,7 @@ def _clean(field: str, value: str, child_id: int | None) -> str:
             born = date.fromisoformat(value)
         except ValueError as exc:
             raise InvalidInput("Date de naissance invalide.") from exc
-        if born > date.today() or born.year < 1990:
+        if born > clock.today() or born.year < 1990:
             raise InvalidInput("Date de naissance invalide.")
         return born.isoformat()
     if field == "health_notes":

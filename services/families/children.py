@@ -10,13 +10,14 @@ from services.actor import Actor
 from services.errors import InvalidInput
 from services.families.accounts import ChildForm, clean_child
 from services.staff.scope import require_family
+from services import clock
 
 
 def add_child(actor: Actor, family_id: int, form: ChildForm) -> int:
     """Add a child to a family file; returns its id."""
     actor.require_staff()
     form = clean_child(form)
-    if not form.first_name.strip() or form.birth_date > date.today():
+    if not form.first_name.strip() or form.birth_date > clock.today():
         raise InvalidInput("Chaque enfant doit avoir un prénom et une date de naissance passée.")
     with transaction() as session:
         require_family(session, actor, family_id)  # one of the staff member's families

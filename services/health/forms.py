@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from services import validate
 from services.errors import InvalidInput
+from services import clock
 
 DIETS = {"none": "Aucun régime", "no_pork": "Sans porc", "vegetarian": "Végétarien",
          "no_meat": "Sans viande", "other": "Autre"}
@@ -47,7 +48,7 @@ class HealthForm:
 def _day(value: date | None, label: str) -> date | None:
     if value is None:
         return None
-    return validate.day(value, label, earliest=date(2000, 1, 1), latest=date.today())
+    return validate.day(value, label, earliest=date(2000, 1, 1), latest=clock.today())
 
 
 def clean_health(form: HealthForm) -> HealthForm:

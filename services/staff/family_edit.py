@@ -11,6 +11,7 @@ from db.engine import read, transaction
 from db.models import Child, Document, Guardian, UserAccount
 from db.states import Role
 from services import audit, validate
+from services import clock
 from services.actor import Actor
 from services.auth import links
 from services.errors import InvalidInput, NotFound
@@ -99,7 +100,7 @@ def add_guardian(actor: Actor, family_id: int, form: GuardianForm) -> int:
 def update_child(actor: Actor, child_id: int, form: ChildForm) -> None:
     """Correct a child's details (name, birth date, school, health notes)."""
     form = clean_child(form)
-    if not form.first_name.strip() or form.birth_date > date.today():
+    if not form.first_name.strip() or form.birth_date > clock.today():
         raise InvalidInput("Chaque enfant doit avoir un prénom et une date de naissance passée.")
     with transaction() as session:
         actor.require_staff()

@@ -9,6 +9,8 @@ import uuid
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from services import clock
+
 import pytest
 from sqlalchemy import select
 
@@ -47,7 +49,7 @@ def new_family(kids: list[tuple[str, int]], email: bool = True) -> tuple[str, li
     """A family with a unique name and children of the given ages; (name, child ids)."""
     staff = actor(STAFF_EMAIL)
     name = f"E2E{uuid.uuid4().hex[:6].upper()}"
-    today = date.today()
+    today = clock.today()
     family = accounts.create_family(staff, choices.organisation_id(staff), FamilyForm(
         name, [GuardianForm("Alex", name, f"{name.lower()}@example.org" if email else "")],
         [ChildForm(first, name, date(today.year - age, 2, 1)) for first, age in kids]))
@@ -81,7 +83,7 @@ def open_day(period_id: int, unit_name: str, after: date) -> tuple[date, int]:
 def far() -> date:
     """Days well ahead: other browser tests book the coming weeks; ours stay out of their way
     (the demo periods run at least three months ahead)."""
-    return date.today() + timedelta(days=75)
+    return clock.today() + timedelta(days=75)
 
 
 def family_of(child_id: int) -> Actor:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time, timedelta
+
+from services import clock
 from pathlib import Path
 
 import pytest
@@ -44,8 +46,8 @@ def _booked_late(child: int) -> int:
     with read() as session:
         summer = session.scalar(select(Activity.id).where(Activity.name == "CHATS PERCHES ETE"))
     groups = {g: i for i, g in setup_groups(manager)}
-    opens = datetime.combine(date.today() - timedelta(days=5), time(7), tzinfo=LOCAL)
-    start = date.today() + timedelta(days=3)
+    opens = datetime.combine(clock.today() - timedelta(days=5), time(7), tzinfo=LOCAL)
+    start = clock.today() + timedelta(days=3)
     period = setup.create_period(manager, summer, groups["6/12 ans"],
                                  f"E2E absences {uuid.uuid4().hex[:4]}", start,
                                  start + timedelta(days=20), opens, weekdays="12345",

@@ -6,6 +6,8 @@ import io
 from collections.abc import Callable
 from datetime import date
 
+from services import clock
+
 import openpyxl
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
@@ -65,7 +67,7 @@ def pair(at, files, label: str, name: str) -> tuple[str, list[list[object]]]:  #
 
 def test_payments_page_offers_the_period_and_its_totals(busy, files):
     at = page_as("pages/staff_payments.py", STAFF)
-    today = date.today()
+    today = clock.today()
     period = f"{today.replace(day=1):%Y-%m-%d}_{today:%Y-%m-%d}"
     text, rows = pair(at, files, "Encaissements", f"encaissements_{period}")
     assert "DUPONT;chèque;3,00;reçu" in text
@@ -89,7 +91,7 @@ def test_queue_waitlist_and_families_pages_offer_their_lists(busy, files):
     text, _ = pair(at, files, "File de validation", "file_de_validation")
     assert "Inscription;Léa DUPONT;DUPONT;Saint Gabriel" in text
     at = page_as("pages/staff_waitlist.py", STAFF)
-    text, _ = pair(at, files, "Listes d'attente", f"listes_d_attente_{date.today():%Y-%m-%d}")
+    text, _ = pair(at, files, "Listes d'attente", f"listes_d_attente_{clock.today():%Y-%m-%d}")
     assert f"{busy.day:%d/%m/%Y};Les Chats Perchés" in text and "Max TEST;DURAND" in text
     at = page_as("pages/staff_families.py", STAFF)
     text, _ = pair(at, files, "Liste des familles (contacts)", "familles_contacts")

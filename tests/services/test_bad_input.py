@@ -10,6 +10,8 @@ import json
 from dataclasses import replace as _replace
 from datetime import date, datetime, time, timedelta, timezone
 
+from services import clock
+
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -241,7 +243,7 @@ def test_long_or_control_character_text_is_refused_everywhere_it_enters(world, v
         "update_child": lambda: _edit.update_child(world.staff, world.tom, ChildForm(
             "Tom", "DUPONT", date(2022, 1, 1), school=value)),
         "record_document": lambda: _edit.record_document(world.staff, world.family_a_id, value,
-                                                         date.today()),
+                                                         clock.today()),
         "create_family": lambda: accounts.create_family(world.staff, world.organisation,
                                                         FamilyForm(value, [guardian])),
         "health_notes": lambda: _changes.request_change(world.family_a, "health_notes",

@@ -6,6 +6,8 @@ import threading
 import time
 from datetime import date
 
+from services import clock
+
 import pytest
 from sqlalchemy import select, text, update
 from sqlalchemy.orm import Session
@@ -69,7 +71,7 @@ def _waiting_on_a_lock() -> bool:
 
 def test_the_counter_lock_makes_a_second_issuer_wait_for_the_first(pg_db):
     world = build()
-    org, today = world.organisation, date.today()
+    org, today = world.organisation, clock.today()
     engine = get_engine()
     with Session(engine) as first, first.begin():
         numbering.allocate(first, org, "F", today)  # the counter row exists: 1

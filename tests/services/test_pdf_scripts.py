@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+from services import clock
+
 import pytest
 from fpdf import FPDF
 
@@ -25,7 +27,7 @@ def test_every_document_prints_names_from_several_scripts(world, monkeypatch, fa
     invoicing_on(monkeypatch, world.first_day)  # a month is invoiced once it has begun
     family_edit.update_family(world.staff, world.family_a_id, FamilyDetails(name=family))
     family_edit.update_child(world.staff, world.tom, ChildForm(
-        first_name=child, last_name=family, birth_date=_born(date.today(), 4)))
+        first_name=child, last_name=family, birth_date=_born(clock.today(), 4)))
     reg = registered(world, world.family_a, world.tom, world.period_peri_small)
     reserve(world.family_a, reg, [(world.first_day, world.units_peri[1]),
                                   (world.first_day + timedelta(days=1), world.units_peri[1])])
