@@ -179,6 +179,15 @@ def _per_slot(amounts: dict[int, int]):  # type: ignore[no-untyped-def]
     return case(named, value=CapacitySlot.id, else_=0) if named else literal(0)
 
 
+# PostgreSQL: one statement text whatever the slots and amounts, compiled once and planned
+# as a join on the primary key (a CASE with a branch per slot cost some 5 ms per UPDATE,
+# under the locks of every cancellation).
+_SHIFT_PG = text(
+    "UPDATE capacity_slot s SET booked = s.booked + d.b, waiting = s.waiting + d.w "
+    "FROM unnest(CAST(:ids AS integer[]), CAST(:b AS integer[]), CAST(:w AS integer[])) "
+    "AS d(id, b, w) WHERE s.id = d.id AND s.booked + d.b <= s.places")
+
+
 def shift(session: Session, booked: dict[int, int], waiting: dict[int, int]) -> None:
     """Move booked and waiting of locked slots by these amounts (per slot), all slots in
     one conditional UPDATE whatever the amounts (a cancellation frees one place here, the
@@ -186,12 +195,16 @@ def shift(session: Session, booked: dict[int, int], waiting: dict[int, int]) -> 
     ids = sorted(sid for sid in set(booked) | set(waiting) if booked.get(sid) or waiting.get(sid))
     if not ids:
         return
-    more, longer = _per_slot(booked), _per_slot(waiting)
-    result = session.execute(
-        update(CapacitySlot).where(CapacitySlot.id.in_(ids),
-                                   CapacitySlot.booked + more <= CapacitySlot.places)
-        .values(booked=CapacitySlot.booked + more, waiting=CapacitySlot.waiting + longer),
-        execution_options={"synchronize_session": False})
+    if session.get_bind().dialect.name == "postgresql":
+        result = session.execute(_SHIFT_PG, {"ids": ids, "b": [booked.get(i, 0) for i in ids],
+                                             "w": [waiting.get(i, 0) for i in ids]})
+    else:
+        more, longer = _per_slot(booked), _per_slot(waiting)
+        result = session.execute(
+            update(CapacitySlot).where(CapacitySlot.id.in_(ids),
+                                       CapacitySlot.booked + more <= CapacitySlot.places)
+            .values(booked=CapacitySlot.booked + more, waiting=CapacitySlot.waiting + longer),
+            execution_options={"synchronize_session": False})
     if result.rowcount != len(ids):  # type: ignore[attr-defined]
         raise RuntimeError("capacity changed under a held lock")
 

@@ -56,13 +56,23 @@ def test_the_count_does_not_grow_with_cells_or_queues(database):
     assert large == small, (small, large)
 
 
-def test_rows_past_one_statement_s_worth_go_in_more_statements(database, monkeypatch):
-    """SQLite binds at most 32,766 values a statement: a promotion of thousands of rows
-    (places raised over a whole year) is written in chunks, all of it."""
-    from db import bulk
+def test_rows_past_one_statement_s_worth_are_all_written(database):
+    """SQLite binds at most 32,766 values a statement: thousands of rows of many columns (a
+    promotion after places raised over a whole year, its mails) are all written, RETURNING
+    included, whatever the engine splits them into."""
+    from sqlalchemy import func, select
 
-    monkeypatch.setattr(bulk, "ROWS_PER_STATEMENT", 7)
-    sent = _cancel_counted(build(capacity=1), days=10, waiting=3)
-    assert _promoted() == 40
-    assert sum(s.startswith("INSERT INTO promotion") for s in sent) == 6  # 40 rows by 7
-    check_all()
+    from db.bulk import insert_rows
+    from db.engine import read, transaction
+    from db.models import Mail
+
+    rows = [dict(family_id=None, recipient=f"r{i}@test.example", subject=f"s{i}", body="b",
+                 state="queued", attempts=0, last_error="", kind="booking", guardian_id=None,
+                 caused_by=None, link=None) for i in range(4000)]  # 11 columns: 44,000 values
+    with transaction() as session:
+        back = insert_rows(session, Mail, rows, returning=(Mail.id, Mail.recipient))
+    assert len(back) == 4000 and len({r.id for r in back}) == 4000
+    assert {r.recipient for r in back} == {r["recipient"] for r in rows}
+    with read() as session:
+        assert session.scalar(select(func.count()).select_from(Mail)
+                              .where(Mail.subject.like("s%"))) == 4000
