@@ -3,8 +3,9 @@
 The hold starts when the statement that locks the slots (`… FROM capacity_slot … FOR
 UPDATE`) returns to the worker thread (the locks are granted) and ends when that
 transaction's COMMIT has returned. On PostgreSQL's server-side step the locks are taken
-inside portail_submit(), which returns the database clock read once they were granted: the
-hold then runs from that instant (same machine, same clock) to the COMMIT's return. Every family wants the same slots, so transactions
+inside portail_submit() or portail_cancel(), which return the database clock read once they
+were granted: the hold then runs from that instant (same machine, same clock) to the
+COMMIT's return. Every family wants the same slots, so transactions
 follow one another on them: the rate cannot exceed cells per transaction ÷ hold, the
 ceiling printed beside the achieved rate. Measured from the client, so the hold includes
 the Python work and round trips between the statements, as the queue behind it sees it.
@@ -21,7 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from services.booking import server_step
+from services.booking import cancel_step, server_step
 
 
 class LockHolds:
@@ -47,6 +48,11 @@ class LockHolds:
     def _rolled_back(self, _session: Session) -> None:
         self._mine.granted = None
 
+    def _cancel_step(self, locked_at: datetime) -> None:
+        # portail_cancel() took the locks inside the call; its commit comes later, from
+        # the same thread: the hold runs from the database's clock to that commit.
+        self._mine.granted = time.perf_counter() - (time.time() - locked_at.timestamp())
+
     def _server_step(self, locked_at: datetime) -> None:
         with self._lock:
             self.holds.append(time.time() - locked_at.timestamp())
@@ -56,6 +62,7 @@ class LockHolds:
         event.listen(Session, "after_commit", self._committed)
         event.listen(Session, "after_rollback", self._rolled_back)
         server_step.observe_hold = self._server_step
+        cancel_step.observe_lock = self._cancel_step
         return self
 
     def __exit__(self, *_: object) -> None:
@@ -63,6 +70,7 @@ class LockHolds:
         event.remove(Session, "after_commit", self._committed)
         event.remove(Session, "after_rollback", self._rolled_back)
         server_step.observe_hold = None
+        cancel_step.observe_lock = None
 
 
 def ceiling(holds: list[float], cells: int, elapsed: float) -> dict[str, Any]:

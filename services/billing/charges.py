@@ -92,12 +92,14 @@ class Payer:
 
 
 def charge_promoted(session: Session, items: list[tuple[Priced, Payer, tuple[str, int, int]]],
-                    today: date) -> int:
+                    today: date, tariffs: Tariffs | None = None) -> int:
     """One charge per reservation given (each with its payer and its unit's name, price and
-    meal part), priced by the payer's QF tariff: one query for the tariffs, one INSERT."""
+    meal part), priced by the payer's QF tariff: one query for the tariffs (none when the
+    caller read them already, see `tariffs_of`), one INSERT."""
     if not items:
         return 0
-    tariffs = _tariffs(session, {r.unit_id for r, _, _ in items}, {p.qf for _, p, _ in items})
+    if tariffs is None:
+        tariffs = _tariffs(session, {r.unit_id for r, _, _ in items}, {p.qf for _, p, _ in items})
     insert_rows(session, Charge, [
         _charge_row(p.family_id, p.activity_id, p.first_name,
                     _price(unit, r.unit_id, p.qf, tariffs), r,
@@ -203,6 +205,11 @@ def _tariffs(session: Session, unit_ids: set[int], qfs: Iterable[int | None]) ->
         select(Tariff.unit_id, QfBracket.qf_min, QfBracket.qf_max, Tariff.price_cents)
         .join(QfBracket, QfBracket.id == Tariff.bracket_id)
         .where(Tariff.unit_id.in_(unit_ids)).order_by(Tariff.id)).all()]
+
+
+def tariffs_of(session: Session, unit_ids: set[int]) -> Tariffs:
+    """Every QF tariff of these units, for `charge_promoted` (read before a lock is taken)."""
+    return _tariffs(session, unit_ids, [0])
 
 
 def _price(unit: tuple[str, int, int], unit_id: int, qf: int | None,

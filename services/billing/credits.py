@@ -27,7 +27,6 @@ from services.actor import Actor
 from services.billing.credit_notes import credit_invoiced
 from services.errors import PortalError
 from services.mail import outbox, recipients
-from services.mail import outbox
 from services.mail.pages import go_line
 from services.payments import ledger
 from services.staff import scope
@@ -53,6 +52,14 @@ def cancel_charges(session: Session, reservation_ids: Iterable[int], now: dateti
                            .values(cancelled_at=now)
                            .returning(Charge.id, Charge.paid_cents, Charge.invoice_id),
                            execution_options={"synchronize_session": False}).all()
+    settle_cancelled(session, [tuple(row) for row in done], now)
+    return len(done)
+
+
+def settle_cancelled(session: Session, done: list[tuple[int, int, int | None]],
+                     now: datetime) -> None:
+    """After charges were cancelled (id, paid cents, invoice id of each): what was paid goes
+    back as credit notes, what was invoiced is cancelled by an avoir."""
     expire(session, Charge, [cid for cid, _, _ in done])
     if any(paid for _, paid, _ in done):
         credit_cancelled(session, sorted(cid for cid, _, _ in done), now)
@@ -60,7 +67,6 @@ def cancel_charges(session: Session, reservation_ids: Iterable[int], now: dateti
     if invoiced:  # an issued invoice stays as it is: what it billed is cancelled by an avoir
         credit_invoiced(session, list(session.scalars(
             select(Charge).where(Charge.id.in_(invoiced)).order_by(Charge.id))))
-    return len(done)
 
 
 def expire(session: Session, model: type, ids: Iterable[int]) -> None:

@@ -22,7 +22,7 @@ from db.states import ReservationState as R
 from services import audit
 from services.actor import Actor
 from services.billing.credits import cancel_charges
-from services.booking import capacity, context, groups, queue
+from services.booking import cancel_step, capacity, context, groups, queue
 from services.booking.context import BookingContext
 from services.booking.errors import NothingToSubmit
 from services.booking.notify import submission_mail
@@ -33,6 +33,10 @@ from services.errors import NotFound
 
 _CANCELLABLE = (R.REQUESTED, R.WAITLISTED, R.VALIDATED)
 _ALREADY = {R.CANCELLED: "already_cancelled", R.CANCEL_REQUESTED: "already_cancel_requested"}
+NOT_CANCELLABLE = "cette case ne peut plus être annulée"
+# Réservation facilitée: booked by reception, changed only by reception.
+BY_RECEPTION = "réservation faite par l'accueil : contactez l'accueil pour l'annuler"
+NOT_YOURS = "Certaines réservations n'existent pas ou ne sont pas les vôtres."
 
 
 def cancel(actor: Actor, registration_id: int, reservation_ids: list[int],
@@ -68,7 +72,7 @@ def _lock_and_read(session: Session, registration_id: int,
                                   Reservation.group_id)
                            .where(*_cells(registration_id, ids))).all()
     if len(rows) != len(ids):
-        raise NotFound("Certaines réservations n'existent pas ou ne sont pas les vôtres.")
+        raise NotFound(NOT_YOURS)
     now = rows[0][6].astimezone(timezone.utc) if postgres else datetime.now(timezone.utc)
     return now, rows
 
@@ -81,13 +85,9 @@ def _judge(actor: Actor, ctx: BookingContext, r: Row[Any], now: datetime) -> Cel
         # A second tab, or a grid left open, asks again: say it is done, not refused.
         return CellOutcome(r.day, r.unit_id, name, _ALREADY[r.state])
     if r.state not in _CANCELLABLE:
-        return CellOutcome(r.day, r.unit_id, name, "rejected",
-                           reason="cette case ne peut plus être annulée")
+        return CellOutcome(r.day, r.unit_id, name, "rejected", reason=NOT_CANCELLABLE)
     if r.by_staff and not actor.is_staff:
-        # Réservation facilitée: booked by reception, changed only by reception.
-        return CellOutcome(r.day, r.unit_id, name, "rejected",
-                           reason="réservation faite par l'accueil : "
-                                  "contactez l'accueil pour l'annuler")
+        return CellOutcome(r.day, r.unit_id, name, "rejected", reason=BY_RECEPTION)
     if reason:
         # Past the deadline a request on a waiting list is not the family's to change
         # either (domain.md: "Réservation en liste d'attente (non modifiable)"): it
@@ -111,6 +111,11 @@ def cancel_in(session: Session, actor: Actor, registration_id: int, ids: list[in
     ctx = context.load(session, actor, registration_id)
     if family_id is not None and ctx.family_id != family_id:
         raise NotFound("Cette inscription n'est pas celle de cette famille.")
+    if cancel_step.ENABLED and session.get_bind().dialect.name == "postgresql":
+        done = cancel_step.cancel(session, actor, ctx, ids, why,
+                                  (NOT_CANCELLABLE, BY_RECEPTION, NOT_YOURS))
+        if done is not None:
+            return done
     now, rows = _lock_and_read(session, ctx.registration_id, ids)
     outcomes = {r.id: _judge(actor, ctx, r, now) for r in rows}
     asked = [rid for rid, c in outcomes.items() if c.outcome == "cancel_requested"]

@@ -75,6 +75,9 @@ def too_late_reason(limit: datetime) -> str:
 def why_cannot_cancel(window: Window, day: date, now: datetime) -> str | None:
     """None if a family may still cancel `day`, else the French reason."""
     limit = cancel_deadline(window, day)
-    if now > limit:
-        return f"Date limite d'annulation dépassée ({limit:%d/%m à %H:%M}) : contactez l'accueil."
-    return None
+    return too_late_to_cancel_reason(limit) if now > limit else None
+
+
+def too_late_to_cancel_reason(limit: datetime) -> str:
+    """Why a day whose cancel deadline (`limit`) has passed cannot be cancelled."""
+    return f"Date limite d'annulation dépassée ({limit:%d/%m à %H:%M}) : contactez l'accueil."

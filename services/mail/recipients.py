@@ -55,14 +55,25 @@ def by_family(session: Session, family_ids: Iterable[int], kind: str,
         .where(Guardian.family_id.in_(ids), Guardian.email != "",
                Guardian.relationship != CONTACT)
         .order_by(Guardian.family_id, Guardian.id)).all()
+    households = dict(session.execute(select(Family.id, Family.email)
+                                      .where(Family.id.in_(ids))).all())
+    return choose(ids, [tuple(r) for r in rows], households, kind, caused_by)
+
+
+GuardianRow = tuple[int, int, str, str, bool, "int | None"]  # family, guardian, e-mail,
+# preference, payer, user id of the guardian's account (a row per account)
+
+
+def choose(ids: list[int], rows: Sequence[GuardianRow], households: dict[int, str | None],
+           kind: str, caused_by: int | None) -> dict[int, list[Recipient]]:
+    """`by_family`'s decision from rows already read (the guardians with an e-mail who are
+    not contacts, in family then guardian order, and each household's address)."""
     guardians: dict[int, dict[int, tuple[str, str, bool, set[int]]]] = {f: {} for f in ids}
     for fam, gid, email, preference, payer, user_id in rows:
         entry = guardians[fam].setdefault(gid, (email.strip().lower(), preference,
                                                 bool(payer), set()))
         if user_id is not None:
             entry[3].add(user_id)
-    households = dict(session.execute(select(Family.id, Family.email)
-                                      .where(Family.id.in_(ids))).all())
     out: dict[int, list[Recipient]] = {}
     for fam in ids:
         found: dict[str, Recipient] = {}
@@ -124,6 +135,12 @@ def expand(session: Session, mails: Sequence[tuple[str, str, str, int | None]], 
     recipient of each family, in the same order; a mail about no family keeps its recipient.
     Resolved in two queries, for callers that queue a batch in one INSERT."""
     who = by_family(session, [f for *_, f in mails if f is not None], kind, caused_by)
+    return spread(mails, who)
+
+
+def spread(mails: Sequence[tuple[str, str, str, int | None]],
+           who: dict[int, list[Recipient]]) -> list[tuple[str, str, str, int | None, int | None]]:
+    """`expand` with each family's recipients already chosen."""
     rows: list[tuple[str, str, str, int | None, int | None]] = []
     for to, subject, body, family_id in mails:
         if family_id is None:
