@@ -27,7 +27,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from db import settings
-from db.engine import _retryable, transaction, with_retry
+from db.engine import retryable, transaction, with_retry
 from db.states import Role
 from services.actor import Actor
 from services.booking import queue, server_step
@@ -78,7 +78,7 @@ def apply_one(session: Session, kind: str, payload: str) -> tuple[str, str]:
     except PortalError as exc:
         return "failed", queue.error_json(exc)
     except DBAPIError as exc:
-        if _retryable(exc):
+        if retryable(exc):
             raise  # the whole batch again
         refused = isinstance(exc, (DataError, IntegrityError))  # a value the db refuses
         return "failed", queue.error_json(InvalidValue() if refused else explain(exc))
@@ -134,7 +134,7 @@ def _pipelined(session: Session, rows: list[Any], pause: float) -> bool:
                 for r in part:
                     raw.execute(_APPLY, {**json.loads(r.payload)["params"], "request_id": r.id})
     except psycopg.Error as exc:
-        if _retryable(DBAPIError.instance("", {}, exc, psycopg.Error)):
+        if retryable(DBAPIError.instance("", {}, exc, psycopg.Error)):
             raise
         log.warning("a batch fell back to one savepoint a submission: %s", exc)
         raw.execute("ROLLBACK TO SAVEPOINT pipelined")
