@@ -132,7 +132,9 @@ def read_rows() -> Iterator[Connection]:
 _RETRYABLE = {"40P01", "40001"}
 
 
-def _retryable(exc: BaseException) -> bool:
+def retryable(exc: BaseException) -> bool:
+    """True when the whole transaction may simply run again (with_retry's test; the queue's
+    applier re-runs a batch on it)."""
     # A connection lost mid-transaction (server restart, backend terminated, failover):
     # the server rolled the transaction back, so running the whole use case again is safe.
     if isinstance(exc, DBAPIError) and exc.connection_invalidated:
@@ -151,7 +153,7 @@ def with_retry(work: Callable[[], T], attempts: int = 5) -> T:
         try:
             return work()
         except DBAPIError as exc:
-            if attempt == attempts - 1 or not _retryable(exc):
+            if attempt == attempts - 1 or not retryable(exc):
                 raise
             time.sleep(0.01 * (2**attempt))
     raise AssertionError("unreachable")

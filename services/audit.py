@@ -28,6 +28,20 @@ def record(session: Session, actor: Actor, action: str, entity: str, entity_id: 
     ))
 
 
+# The columns of an entry, for a statement that writes its own along with its change, in
+# one round trip (services/booking/queue.py); entry_values gives what record() would write.
+COLUMNS = "at, user_id, actor, source, action, entity, entity_id, details, family_id"
+
+
+def entry_values(actor: Actor, action: str, **details: Any) -> dict[str, Any]:
+    """Who and what, as record() writes them, for such a statement (named parameters
+    audit_user, audit_actor, audit_source, audit_action, audit_details); the statement
+    gives at, entity, entity_id and family_id."""
+    return {"audit_user": actor.user_id, "audit_actor": actor.label,
+            "audit_source": actor.source.value, "audit_action": action,
+            "audit_details": details_json(**details)}
+
+
 def details_json(**details: Any) -> str:
     """An entry's details as stored (services/booking/server_step.py fills in outcomes)."""
     return json.dumps(details, ensure_ascii=False, default=str, sort_keys=True)

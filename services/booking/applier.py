@@ -10,6 +10,8 @@ savepoint each: one refused request is recorded as failed without losing the oth
 writes every result in that transaction, and NOTIFYs each request's page: the NOTIFYs are
 delivered at COMMIT, so a page never hears of a batch that is not there. A leader killed
 inside a batch leaves nothing of it: the next leader applies the whole batch again.
+Each request is judged at its arrival time (arrived_at), whenever its batch runs: its
+deadlines, its requested_at and its waiting-list rank are those of the moment it was sent.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import logging
 import os
 import sys
 import time
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import psycopg
@@ -27,7 +29,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from db import settings
-from db.engine import _retryable, transaction, with_retry
+from db.engine import retryable, transaction, with_retry
 from db.states import Role
 from services.actor import Actor
 from services.booking import queue, server_step
@@ -39,7 +41,7 @@ log = logging.getLogger("portail.applier")
 # Test hook (faults): seconds to sleep after applying half of a batch, before its COMMIT.
 PAUSE = "PORTAIL_APPLIER_PAUSE"
 
-_TAKE = text("SELECT id, kind, payload FROM booking_request WHERE state = 'queued' "
+_TAKE = text("SELECT id, kind, payload, arrived_at FROM booking_request WHERE state = 'queued' "
              "ORDER BY id LIMIT :n FOR UPDATE")
 _WRITE = text(
     "UPDATE booking_request b SET state = r.state, result = r.result, "
@@ -58,27 +60,29 @@ def actor_of(data: dict[str, Any]) -> Actor:
                  None if sites is None else frozenset(sites))
 
 
-def apply_one(session: Session, kind: str, payload: str) -> tuple[str, str]:
-    """One request in its own savepoint: ('applied', its Submission) or ('failed', why)."""
+def apply_one(session: Session, kind: str, payload: str,
+              arrived_at: datetime) -> tuple[str, str]:
+    """One request in its own savepoint, judged at its arrival (its deadlines, its place in
+    the waiting lists): ('applied', its Submission) or ('failed', why)."""
     data = json.loads(payload)
     actor = actor_of(data["actor"])
     try:
         with session.begin_nested():
             if kind == "submit":  # prepared by the page: portail_submit() alone
-                return "applied", json.dumps({"rows": server_step.call(session,
-                                                                       data["params"])})
+                return "applied", json.dumps({"rows": server_step.call(
+                    session, data["params"], arrived_at)})
             if kind == "reserve":
                 cells = [(date.fromisoformat(d), int(u)) for d, u in data["cells"]]
                 done = reserve_in(session, actor, data["registration"], cells,
-                                  data["by_staff"], in_batch=True)
+                                  data["by_staff"], in_batch=True, now=arrived_at)
             else:
                 done = cancel_in(session, actor, data["registration"], data["ids"],
-                                 data["reason"], data["family"])
+                                 data["reason"], data["family"], now=arrived_at)
         return "applied", queue.submission_json(done)
     except PortalError as exc:
         return "failed", queue.error_json(exc)
     except DBAPIError as exc:
-        if _retryable(exc):
+        if retryable(exc):
             raise  # the whole batch again
         refused = isinstance(exc, (DataError, IntegrityError))  # a value the db refuses
         return "failed", queue.error_json(InvalidValue() if refused else explain(exc))
@@ -95,7 +99,7 @@ def apply_batch(limit: int) -> int:
         for i, row in enumerate(rows):
             if pause and i == len(rows) // 2 and len(rows) > 1:
                 _paused(len(rows), pause)
-            done.append(apply_one(session, row.kind, row.payload))
+            done.append(apply_one(session, row.kind, row.payload, row.arrived_at))
         if rows:
             ids = [r.id for r in rows]
             session.execute(_WRITE, {"ids": ids, "states": [s for s, _ in done],
@@ -132,9 +136,10 @@ def _pipelined(session: Session, rows: list[Any], pause: float) -> bool:
                 _paused(len(rows), pause)
             with raw.pipeline():
                 for r in part:
-                    raw.execute(_APPLY, {**json.loads(r.payload)["params"], "request_id": r.id})
+                    raw.execute(_APPLY, {**json.loads(r.payload)["params"], "request_id": r.id,
+                                         "now": r.arrived_at})
     except psycopg.Error as exc:
-        if _retryable(DBAPIError.instance("", {}, exc, psycopg.Error)):
+        if retryable(DBAPIError.instance("", {}, exc, psycopg.Error)):
             raise
         log.warning("a batch fell back to one savepoint a submission: %s", exc)
         raw.execute("ROLLBACK TO SAVEPOINT pipelined")

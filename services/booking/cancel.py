@@ -106,17 +106,19 @@ def _cancel_once(actor: Actor, registration_id: int, ids: list[int], why: str,
 
 
 def cancel_in(session: Session, actor: Actor, registration_id: int, ids: list[int], why: str,
-              family_id: int | None) -> Submission:
-    """The cancellation inside `session`'s transaction (the applier's batch, or its own)."""
+              family_id: int | None, now: datetime | None = None) -> Submission:
+    """The cancellation inside `session`'s transaction (the applier's batch, or its own),
+    judged at `now` (the queue: the request's arrival), else the clock under the locks."""
     ctx = context.load(session, actor, registration_id)
     if family_id is not None and ctx.family_id != family_id:
         raise NotFound("Cette inscription n'est pas celle de cette famille.")
     if cancel_step.ENABLED and session.get_bind().dialect.name == "postgresql":
-        done = cancel_step.cancel(session, actor, ctx, ids, why,
+        done = cancel_step.cancel(session, actor, ctx, ids, why, now,
                                   (NOT_CANCELLABLE, BY_RECEPTION, NOT_YOURS))
         if done is not None:
             return done
-    now, rows = _lock_and_read(session, ctx.registration_id, ids)
+    clock, rows = _lock_and_read(session, ctx.registration_id, ids)
+    now = now or clock
     outcomes = {r.id: _judge(actor, ctx, r, now) for r in rows}
     asked = [rid for rid, c in outcomes.items() if c.outcome == "cancel_requested"]
     cancelled = [r for r in rows if outcomes[r.id].outcome == "cancelled"]

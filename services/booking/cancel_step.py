@@ -40,13 +40,15 @@ ENABLED = True  # the equivalence test turns it off to run the Python path on Po
 observe_lock: Callable[[datetime], None] | None = None
 
 _CALL = text("SELECT portail_cancel(:reg, CAST(:ids AS integer[]), "
-             "CAST(:cutoff AS timestamptz[]), :staff, :validates)")
+             "CAST(:cutoff AS timestamptz[]), :staff, :validates, CAST(:now AS timestamptz))")
 
 
 def cancel(session: Session, actor: Actor, ctx: BookingContext, ids: list[int], why: str,
-           reasons: tuple[str, str, str]) -> Submission | None:
+           now: datetime | None, reasons: tuple[str, str, str]) -> Submission | None:
     """The cancellation of `ids` (sorted, distinct) in `session`'s transaction, or None when
-    it is the Python path's to do (siblings booked together), nothing written.
+    it is the Python path's to do (siblings booked together), nothing written. Judged at
+    `now` when given (the booking queue: the request's arrival), else at the clock taken
+    once the locks are granted.
     `reasons`: why a cell is refused when it can no longer be cancelled, when reception
     booked it, and the message of cells that are not this registration's."""
     cells = _days(session, ctx.registration_id, ids, reasons[2])
@@ -54,7 +56,8 @@ def cancel(session: Session, actor: Actor, ctx: BookingContext, ids: list[int], 
     tariffs = tariffs_of(session, set(ctx.units))
     family_to = recipients.by_family(session, [ctx.family_id], "booking", actor.user_id)
     out: dict[str, Any] = session.execute(_CALL, {
-        "reg": ctx.registration_id, "ids": ids, "cutoff": cutoff, "staff": actor.is_staff,
+        "reg": ctx.registration_id, "ids": ids, "cutoff": cutoff, "now": now,
+        "staff": actor.is_staff,
         "validates": bool(ctx.period.auto_validate or actor.is_staff)}).scalar_one()
     if out["status"] == "not_found":
         raise NotFound(reasons[2])
@@ -62,7 +65,7 @@ def cancel(session: Session, actor: Actor, ctx: BookingContext, ids: list[int], 
         return None
     now = datetime.fromisoformat(out["now"])
     if observe_lock is not None:
-        observe_lock(now)
+        observe_lock(datetime.fromisoformat(out["locked"]))
     said = {rid: _said(ctx, cells[rid], outcome, why_code, cutoff[ids.index(rid)], reasons)
             for rid, _, outcome, why_code in out["cells"]}
     submission = Submission(ctx.registration_id, ctx.child_name,

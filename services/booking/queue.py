@@ -8,6 +8,8 @@ its request with a conditional UPDATE (queued -> abandoned): the applier only ap
 still queued, under their row lock, so a withdrawn request is never booked afterwards; if
 the applier got there first, the page shows what was applied. With no applier holding its
 lock, nothing is recorded and the caller applies the submission itself, as without the queue.
+Recording and withdrawing each write their audit entry in the same statement. The applier
+judges each request at its arrival time (arrived_at), whenever its batch runs.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from sqlalchemy import Connection
 
 from db import settings
 from db.engine import get_engine, is_postgres
+from services import audit
 from services.actor import Actor
 from services.booking.errors import QueueGaveUp
 from services.booking.outcomes import CellOutcome, Submission
@@ -31,6 +34,18 @@ NEW = "booking_request"  # notified with each new request
 
 
 DONE = "booking_done_"  # + the backend pid of the waiting page's connection
+_ID = "\x00"  # stands for the request's id in its audit details (drawn by the statement)
+
+# Recording and withdrawing a request are writes: each leaves its audit entry, written by
+# the same statement (no second round trip while the recorders' turn is held), with what
+# services/audit.record would write: about the registration (the journal shows its child),
+# the family the caller's (or, for staff, the registration's), the request's id in details.
+_AUDIT = f"""INSERT INTO audit_entry ({audit.COLUMNS})
+    SELECT r.at, %(audit_user)s::integer, %(audit_actor)s, %(audit_source)s,
+           %(audit_action)s, 'registration', %(registration)s::integer,
+           replace(%(audit_details)s, %(audit_id)s, r.id::text),
+           coalesce(%(family)s::integer, (SELECT family_id FROM registration
+                                           WHERE id = %(registration)s::integer))"""
 
 
 # Records only while an applier holds its lock (a session-level advisory lock on a bigint
@@ -48,11 +63,18 @@ r AS (
                       AND classid = 0 AND objid = {LEADER_KEY} AND objsubid = 1
                       AND database = (SELECT oid FROM pg_database
                                        WHERE datname = current_database()))
-    RETURNING id)
+    RETURNING id, arrived_at AS at),
+logged AS ({_AUDIT} FROM r)
 SELECT id, pg_notify('{NEW}', '') FROM r"""
 _FINISHED = "SELECT state, result FROM booking_request WHERE id = %s AND state <> 'queued'"
-_ABANDON = ("UPDATE booking_request SET state = 'abandoned', applied_at = clock_timestamp() "
-            "WHERE id = %s AND state = 'queued'")
+# Withdrawn only while still queued; its audit entry written by the same statement (its
+# rowcount: 1 if withdrawn).
+_ABANDON = f"""
+WITH r AS (
+    UPDATE booking_request SET state = 'abandoned', applied_at = clock_timestamp()
+     WHERE id = %(id)s AND state = 'queued'
+    RETURNING id, applied_at AS at)
+{_AUDIT} FROM r"""
 
 
 def active() -> bool:
@@ -74,15 +96,19 @@ def submit(actor: Actor, kind: str, request: dict[str, Any]) -> dict[str, Any] |
     """Queue a submission and wait for its result (raising the error it was refused with);
     None when no applier runs."""
     payload = json.dumps({"actor": actor_json(actor), **request}, default=_iso)
+    registration = request["registration"] if "registration" in request else (
+        request["params"]["registration"])
+    if not isinstance(registration, int) or not 0 < registration < 2**31:
+        registration = None  # not one: the applier refuses the request, the entry names none
     # A pooled connection in autocommit (the pool puts its isolation back when it returns):
     # it records and waits for the answer.
     with get_engine().connect() as pooled:
         pooled.execution_options(isolation_level="AUTOCOMMIT")
-        return _record_and_wait(pooled, actor, kind, payload)
+        return _record_and_wait(pooled, actor, kind, payload, registration)
 
 
-def _record_and_wait(pooled: Connection, actor: Actor, kind: str,
-                     payload: str) -> dict[str, Any] | None:
+def _record_and_wait(pooled: Connection, actor: Actor, kind: str, payload: str,
+                     registration: int | None) -> dict[str, Any] | None:
     conn = pooled.connection.driver_connection
     assert isinstance(conn, psycopg.Connection)
     if not pooled.connection.info.get("listening"):
@@ -90,8 +116,11 @@ def _record_and_wait(pooled: Connection, actor: Actor, kind: str,
         # to its own requests (notified "<id> <result>") and nothing else.
         conn.execute(f"LISTEN {DONE}{conn.info.backend_pid}")
         pooled.connection.info["listening"] = True
-    row = conn.execute(_RECORD, {"actor": actor.user_id, "kind": kind,
-                                 "payload": payload}).fetchone()
+    about = {"audit_id": json.dumps(_ID), "registration": registration,
+             "family": actor.family_id}
+    row = conn.execute(_RECORD, {
+        "actor": actor.user_id, "kind": kind, "payload": payload, **about,
+        **audit.entry_values(actor, "booking_queued", kind=kind, request=_ID)}).fetchone()
     if row is None:
         return None
     request_id = str(row[0])
@@ -104,7 +133,10 @@ def _record_and_wait(pooled: Connection, actor: Actor, kind: str,
             number, _, result = n.payload.partition(" ")
             if number == request_id:  # the answer rides on it when it fits
                 found = result or conn.execute(_FINISHED, (request_id,)).fetchone()[1]
-    if found is None and conn.execute(_ABANDON, (request_id,)).rowcount == 1:
+    if found is None and conn.execute(_ABANDON, {
+            "id": request_id, **about,
+            **audit.entry_values(actor, "booking_abandoned", kind=kind, request=_ID)}
+            ).rowcount == 1:
         raise QueueGaveUp()
     if found is None:  # applied while the page was giving up: show it
         found = conn.execute(_FINISHED, (request_id,)).fetchone()[1]

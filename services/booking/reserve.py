@@ -13,7 +13,7 @@ the step to.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
@@ -88,13 +88,15 @@ def _reserve_once(actor: Actor, registration_id: int, wanted: list[tuple[date, i
 
 def reserve_in(session: Session, actor: Actor, registration_id: int,
                wanted: list[tuple[date, int]], by_staff: bool,
-               in_batch: bool = False) -> Submission:
+               in_batch: bool = False, now: datetime | None = None) -> Submission:
     """The submission inside `session`'s transaction (cells already cleaned); `in_batch`:
-    the queue's applier commits the whole batch itself (services/booking/applier.py)."""
+    the queue's applier commits the whole batch itself (services/booking/applier.py);
+    `now`: the instant it is judged at (the queue: the request's arrival), else the clock
+    once the slots are locked."""
     if server_step.ENABLED and session.get_bind().dialect.name == "postgresql":
         before = preread.load(session, actor, registration_id, wanted)
         return server_step.submit(session, actor, before.ctx, wanted, before.slots,
-                                  before.pricing, by_staff, commit=not in_batch)
+                                  before.pricing, by_staff, commit=not in_batch, now=now)
     # Everything that does not move with places is read before the locks: every
     # statement after them makes the families queued on the same slots wait.
     ctx = context.load(session, actor, registration_id)
@@ -110,7 +112,8 @@ def reserve_in(session: Session, actor: Actor, registration_id: int,
     # the same slots sees the first one's rows, and arrival order equals the order in
     # which the locks were granted.
     locked = capacity.lock_slots(session, slots.values())
-    now, held = capacity.held_cells_and_now(session, locked, ctx.child_id)
+    clock, held = capacity.held_cells_and_now(session, locked, ctx.child_id)
+    now = now or clock
     rank = capacity.queue_rank(now)
     theirs = _held_by_another_household(session, held, ctx)
     granted_state = R.VALIDATED if (ctx.period.auto_validate or by_staff) else R.REQUESTED

@@ -1,6 +1,7 @@
-"""A submission on PostgreSQL as one server-side step: portail_submit() (migration
-0034_submit_fn) locks the slots in id order, takes the clock, decides every cell and writes
-places, queues, reservations, charges, the audit entry and the confirmation mails; the
+"""A submission on PostgreSQL as one server-side step: portail_submit() (migrations
+0034_submit_fn, 0036_queue_clock) locks the slots in id order, takes the clock (or the
+instant given: the booking queue's arrival time), decides every cell and writes places,
+queues, reservations, charges, the audit entry and the confirmation mails; the
 COMMIT leaves in the same network write as the call (psycopg's pipeline), so the locks are
 held for the server's work alone (shared/docs/concurrency.md, "Where the lock time goes").
 
@@ -54,7 +55,7 @@ _CALL = ("SELECT cell_outcome, cell_reason, cell_position, locked_at FROM portai
              ("mail_kind", "text"), ("mail_subject", "text"),
              ("mail_head", "text"), ("mail_tail", "text"), ("mail_state", "text"),
              ("user", "integer"), ("actor", "text"), ("source", "text"), ("action", "text"),
-             ("details", "text[]")))
+             ("details", "text[]"), ("now", "timestamptz")))
          + ")")
 SUBMIT = _CALL[_CALL.index("portail_submit("):]  # the call alone (the queue's applier)
 
@@ -71,11 +72,12 @@ class _Cell:
 
 def submit(session: Session, actor: Actor, ctx: BookingContext, wanted: list[tuple[date, int]],
            slots: dict[tuple[date, int], int], pricing: Pricing, by_staff: bool,
-           commit: bool = True) -> Submission:
+           commit: bool = True, now: datetime | None = None) -> Submission:
     """Decide and write the whole submission in one call, and commit with it (unless
-    `commit` is False: the booking queue's applier commits a whole batch at once)."""
+    `commit` is False: the booking queue's applier commits a whole batch at once); judged
+    at `now` (the queue: the request's arrival), else at the clock under the locks."""
     cells, params = prepare(session, actor, ctx, wanted, slots, pricing, by_staff)
-    return told(ctx, cells, _call_and_commit(session, params, commit))
+    return told(ctx, cells, _call_and_commit(session, {**params, "now": now}, commit))
 
 
 def prepare(session: Session, actor: Actor, ctx: BookingContext,
@@ -93,7 +95,7 @@ def prepare(session: Session, actor: Actor, ctx: BookingContext,
               "family": ctx.family_id, "activity": pricing.activity_id, "by_staff": by_staff,
               "user": actor.user_id, "actor": actor.label, "source": actor.source.value,
               "action": "reserve_by_staff" if by_staff else "reserve",
-              "details": _details(cells)}
+              "details": _details(cells), "now": None}
     return cells, params
 
 
@@ -108,10 +110,12 @@ def told(ctx: BookingContext, cells: list[_Cell], decided: list[tuple[Any, ...]]
     return Submission(ctx.registration_id, ctx.child_name, outcomes)
 
 
-def call(session: Session, params: dict[str, Any]) -> list[tuple[str, int, int]]:
-    """portail_submit() inside the session's transaction (the queue applier's batch): each
-    cell's outcome, reason code and position."""
-    return [(r[0], r[1], r[2]) for r in _call_and_commit(session, params, commit=False)]
+def call(session: Session, params: dict[str, Any],
+         now: datetime) -> list[tuple[str, int, int]]:
+    """portail_submit() inside the session's transaction (the queue applier's batch), judged
+    at `now` (the request's arrival): each cell's outcome, reason code and position."""
+    return [(r[0], r[1], r[2])
+            for r in _call_and_commit(session, {**params, "now": now}, commit=False)]
 
 
 def _details(cells: list[_Cell]) -> list[str]:

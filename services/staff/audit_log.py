@@ -87,6 +87,8 @@ ACTIONS_FR = {
     "reminder_opening": "Rappel : ouverture des réservations",
     "reminder_add_deadline": "Rappel : date limite de réservation",
     "reminder_document": "Rappel : pièce qui expire",
+    "booking_queued": "Demande mise en file d'attente (ouverture des réservations)",
+    "booking_abandoned": "Demande retirée de la file d'attente (délai dépassé)",
 }
 
 

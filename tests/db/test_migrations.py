@@ -80,3 +80,33 @@ def test_0010_fills_paid_and_activity_on_charges_already_written(database):
         assert dict(session.execute(select(Charge.id, Charge.paid_cents)).all()) == before
     charges_carry_their_activity()
     no_payment_lost()
+
+
+def test_0036_gives_portail_submit_its_clock_and_goes_back_to_0034s(pg_db):
+    """0036_queue_clock adds p_now to portail_submit() (one function, not an overload); its
+    downgrade puts back 0034's function, which takes the clock itself."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from db.bootstrap import ROOT
+    from db.engine import reset_engine
+
+    def functions() -> list[tuple[str, str]]:
+        with get_engine().connect() as conn:
+            return [(args.split(", ")[-1], body) for args, body in conn.execute(text(
+                "SELECT pg_get_function_identity_arguments(oid), pg_get_functiondef(oid) "
+                "FROM pg_proc WHERE proname = 'portail_submit'"))]
+
+    (last, body), = functions()
+    assert last == "p_now timestamp with time zone" and "coalesce(p_now, v_locked)" in body
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", get_engine().url.render_as_string(False))
+    reset_engine()
+    command.downgrade(config, "0035_booking_queue")
+    (last, body), = functions()
+    assert last == "p_details text[]" and "v_now := clock_timestamp();" in body
+    command.upgrade(config, "heads")
+    reset_engine()
+    (last, _), = functions()
+    assert last == "p_now timestamp with time zone"

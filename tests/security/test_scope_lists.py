@@ -59,6 +59,7 @@ OTHER = {
     "booking.context.checked": "the scope check itself, on rows its callers read by "
                                "registration id (booking.reserve.reserve, in the id sweep)",
     "booking.queue.actor_json": "writes down the signed-in actor for the applier; reads nothing",
+    "audit.entry_values": "writes down the signed-in actor for an audit entry; reads nothing",
     "booking.queue.submit": "queues what reserve/cancel checked (the applier checks a queued "
                             "cancellation again; tests/services/test_booking_queue.py)",
     "families.accounts.create_family": "creates a new file",

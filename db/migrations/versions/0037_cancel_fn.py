@@ -3,14 +3,14 @@ takes the clock, decides every cell, cancels, gives places back and promotes the
 the queues in one call (issue #17)
 
 Revision ID: 0037_cancel_fn
-Revises: 0035_booking_queue
+Revises: 0036_queue_clock
 """
 from __future__ import annotations
 
 from alembic import op
 
 revision = "0037_cancel_fn"
-down_revision = "0035_booking_queue"
+down_revision = "0036_queue_clock"
 branch_labels = None
 depends_on = None
 
@@ -25,11 +25,14 @@ CREATE FUNCTION portail_cancel(
     p_ids integer[],          -- the reservations to cancel, in id order
     p_cutoff timestamptz[],   -- each one's cancel deadline (NULL: none, staff)
     p_staff boolean,          -- staff cancel past deadlines and reception's bookings
-    p_validates boolean)      -- a validated cell is cancelled at once (else: a request)
+    p_validates boolean,      -- a validated cell is cancelled at once (else: a request)
+    p_now timestamptz DEFAULT NULL)  -- judged at (the queue: the request's arrival), else
+                                     -- the clock once the locks are granted
 RETURNS jsonb
 LANGUAGE plpgsql AS $fn$
 DECLARE
     v_now timestamptz;
+    v_locked timestamptz;
     v_id integer[];
     v_slot integer[];
     v_state text[];
@@ -48,7 +51,8 @@ BEGIN
       WHERE id IN (SELECT slot_id FROM reservation
                     WHERE id = ANY (p_ids) AND registration_id = p_registration)
       ORDER BY id FOR UPDATE;
-    v_now := clock_timestamp();
+    v_locked := clock_timestamp();
+    v_now := coalesce(p_now, v_locked);
 
     -- Each cell as the previous lock holder left it, and what becomes of it; why a cell is
     -- refused: 1 no longer cancellable, 2 booked by reception, 3 past its deadline.
@@ -150,6 +154,7 @@ BEGIN
     IF jsonb_path_exists(v_heads, '$[*] ? (@.group_id != null)') THEN
         -- Siblings waiting together are seated whole by services/booking/groups.py.
         RETURN jsonb_build_object('status', 'promote_in_python', 'now', v_now,
+                                  'locked', v_locked,
                                   'charges', v_charges, 'cells', v_cells,
                                   'review', to_jsonb(coalesce(v_review, '{}')));
     END IF;
@@ -185,7 +190,8 @@ BEGIN
                               FROM jsonb_to_recordset(v_heads) AS x(family_id integer))
        AND gd.email <> '' AND gd.relationship <> 'Contact';
 
-    RETURN jsonb_build_object('status', 'done', 'now', v_now, 'charges', v_charges,
+    RETURN jsonb_build_object('status', 'done', 'now', v_now, 'locked', v_locked,
+                              'charges', v_charges,
                               'cells', v_cells, 'heads', v_heads, 'guardians', v_guardians);
 END
 $fn$
