@@ -100,12 +100,17 @@ def charge_promoted(session: Session, items: list[tuple[Priced, Payer, tuple[str
         return 0
     if tariffs is None:
         tariffs = _tariffs(session, {r.unit_id for r, _, _ in items}, {p.qf for _, p, _ in items})
-    insert_rows(session, Charge, [
-        _charge_row(p.family_id, p.activity_id, p.first_name,
-                    _price(unit, r.unit_id, p.qf, tariffs), r,
-                    due_date(today, p.period_start, p.pay_days_before_start))
-        for r, p, unit in items])
+    insert_rows(session, Charge, promoted_rows(items, today, tariffs))
     return len(items)
+
+
+def promoted_rows(items: list[tuple[Priced, Payer, tuple[str, int, int]]], today: date,
+                  tariffs: Tariffs) -> list[dict[str, object]]:
+    """The rows `charge_promoted` inserts (for a caller that writes them itself)."""
+    return [_charge_row(p.family_id, p.activity_id, p.first_name,
+                        _price(unit, r.unit_id, p.qf, tariffs), r,
+                        due_date(today, p.period_start, p.pay_days_before_start))
+            for r, p, unit in items]
 
 
 def _label(unit_name: str, day: date, first_name: str) -> str:

@@ -102,19 +102,22 @@ def _judge(actor: Actor, ctx: BookingContext, r: Row[Any], now: datetime) -> Cel
 def _cancel_once(actor: Actor, registration_id: int, ids: list[int], why: str,
                  family_id: int | None) -> Submission:
     with transaction() as session:
-        return cancel_in(session, actor, registration_id, ids, why, family_id)
+        return cancel_in(session, actor, registration_id, ids, why, family_id, commit=True)
 
 
 def cancel_in(session: Session, actor: Actor, registration_id: int, ids: list[int], why: str,
-              family_id: int | None, now: datetime | None = None) -> Submission:
+              family_id: int | None, now: datetime | None = None,
+              commit: bool = False) -> Submission:
     """The cancellation inside `session`'s transaction (the applier's batch, or its own),
-    judged at `now` (the queue: the request's arrival), else the clock under the locks."""
+    judged at `now` (the queue: the request's arrival), else the clock under the locks.
+    `commit`: the transaction is the cancellation's own, and PostgreSQL's step may end it
+    with its last writes."""
     ctx = context.load(session, actor, registration_id)
     if family_id is not None and ctx.family_id != family_id:
         raise NotFound("Cette inscription n'est pas celle de cette famille.")
     if cancel_step.ENABLED and session.get_bind().dialect.name == "postgresql":
         done = cancel_step.cancel(session, actor, ctx, ids, why, now,
-                                  (NOT_CANCELLABLE, BY_RECEPTION, NOT_YOURS))
+                                  (NOT_CANCELLABLE, BY_RECEPTION, NOT_YOURS), commit)
         if done is not None:
             return done
     clock, rows = _lock_and_read(session, ctx.registration_id, ids)

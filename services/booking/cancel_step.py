@@ -14,6 +14,7 @@ charges (after the call, in the same transaction).
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -21,10 +22,12 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from db.base import utcnow
 from db.models import Reservation
+from db.pipeline import send_and_commit
 from services import audit
 from services.actor import Actor
-from services.billing.charges import Payer, charge_promoted, tariffs_of
+from services.billing.charges import Payer, promoted_rows, tariffs_of
 from services.billing.credits import expire, settle_cancelled
 from services.booking.context import BookingContext
 from services.booking.notify import promoted_mails, submission_mail
@@ -39,16 +42,48 @@ ENABLED = True  # the equivalence test turns it off to run the Python path on Po
 # hold from it to the COMMIT. None outside the bench.
 observe_lock: Callable[[datetime], None] | None = None
 
+# The promoted cells' charges, the mails and the audit entry in one statement, each table's
+# rows in the order given (the ids follow it, as the Python path's INSERTs do).
+_WRITE = """
+WITH c AS (
+    INSERT INTO charge (family_id, registration_id, reservation_id, activity_id, day,
+                        amount_cents, meal_cents, label, due_on, created_at)
+    SELECT family_id, registration_id, reservation_id, activity_id, day, amount_cents,
+           meal_cents, label, due_on, %(at)s
+      FROM ROWS FROM (jsonb_to_recordset(%(charges)s::jsonb) AS (
+               family_id integer, registration_id integer, reservation_id integer,
+               activity_id integer, day date, amount_cents integer, meal_cents integer,
+               label text, due_on date)) WITH ORDINALITY
+           AS x(family_id, registration_id, reservation_id, activity_id, day, amount_cents,
+                meal_cents, label, due_on, n)
+     ORDER BY n),
+m AS (
+    INSERT INTO mail (recipient, subject, body, family_id, state, attempts, last_error,
+                      created_at, kind, guardian_id, caused_by)
+    SELECT recipient, subject, body, family_id, state, attempts, last_error, %(at)s, kind,
+           guardian_id, caused_by
+      FROM ROWS FROM (jsonb_to_recordset(%(mails)s::jsonb) AS (
+               recipient text, subject text, body text, family_id integer, state text,
+               attempts integer, last_error text, kind text, guardian_id integer,
+               caused_by integer)) WITH ORDINALITY
+           AS y(recipient, subject, body, family_id, state, attempts, last_error, kind,
+                guardian_id, caused_by, n)
+     ORDER BY n)
+INSERT INTO audit_entry (""" + audit.COLUMNS + """)
+VALUES (%(at)s, %(audit_user)s, %(audit_actor)s, %(audit_source)s, %(audit_action)s,
+        'registration', %(registration)s, %(audit_details)s, %(family)s)"""
 _CALL = text("SELECT portail_cancel(:reg, CAST(:ids AS integer[]), "
              "CAST(:cutoff AS timestamptz[]), :staff, :validates, CAST(:now AS timestamptz))")
 
 
 def cancel(session: Session, actor: Actor, ctx: BookingContext, ids: list[int], why: str,
-           now: datetime | None, reasons: tuple[str, str, str]) -> Submission | None:
+           now: datetime | None, reasons: tuple[str, str, str],
+           commit: bool) -> Submission | None:
     """The cancellation of `ids` (sorted, distinct) in `session`'s transaction, or None when
     it is the Python path's to do (siblings booked together), nothing written. Judged at
     `now` when given (the booking queue: the request's arrival), else at the clock taken
-    once the locks are granted.
+    once the locks are granted. With `commit`, the last writes and the COMMIT leave in one
+    network write (else the caller commits: the booking queue's batch).
     `reasons`: why a cell is refused when it can no longer be cancelled, when reception
     booked it, and the message of cells that are not this registration's."""
     cells = _days(session, ctx.registration_id, ids, reasons[2])
@@ -77,15 +112,34 @@ def cancel(session: Session, actor: Actor, ctx: BookingContext, ids: list[int], 
     if out["status"] == "promote_in_python":  # siblings wait together on a freed slot
         promoted = promote_and_notify(session, out["review"], now, mails=[mine],
                                       caused_by=actor.user_id)
-    else:
-        promoted = [_promoted(h) for h in out["heads"]]
-        _charge_and_tell(session, promoted, out["guardians"], family_to, mine, now, tariffs,
-                         actor.user_id)
-    audit.record(session, actor, "cancel", "registration", ctx.registration_id,
-                 cells=[(c.day.isoformat(), c.unit_id, c.outcome) for c in submission.cells],
-                 promoted=[p.id for p in promoted], family_id=ctx.family_id,
-                 **({"reason": why} if why else {}))
+        audit.record(session, actor, "cancel", "registration", ctx.registration_id,
+                     **_details(ctx, submission, promoted, why))
+        return submission
+    promoted = [_promoted(h) for h in out["heads"]]
+    charges = promoted_rows([(p, p.payer, p.unit) for p in promoted
+                             if p.state == "validated" and not p.charged],
+                            now.astimezone(LOCAL).date(), tariffs)
+    families = sorted({p.payer.family_id for p in promoted})
+    who = recipients.choose(families, [tuple(g) for g in out["guardians"]],  # type: ignore[misc]
+                            {p.payer.family_id: p.family_email for p in promoted},
+                            "booking", actor.user_id)
+    who.update(family_to)
+    mails = outbox.mail_rows(recipients.spread([*promoted_mails(promoted), mine], who),
+                             "booking", actor.user_id)
+    send_and_commit(session, _WRITE, {
+        "charges": json.dumps(charges, default=str), "mails": json.dumps(mails, default=str),
+        "at": utcnow(), "registration": ctx.registration_id, "family": ctx.family_id,
+        **audit.entry_values(actor, "cancel", **_details(ctx, submission, promoted, why))},
+        commit)
     return submission
+
+
+def _details(ctx: BookingContext, submission: Submission, promoted: list[Promoted],
+             why: str) -> dict[str, Any]:
+    """The audit entry's details, as cancel.py writes them."""
+    return dict(cells=[(c.day.isoformat(), c.unit_id, c.outcome) for c in submission.cells],
+                promoted=[p.id for p in promoted], family_id=ctx.family_id,
+                **({"reason": why} if why else {}))
 
 
 def _days(session: Session, registration_id: int, ids: list[int],
@@ -117,20 +171,3 @@ def _promoted(h: dict[str, Any]) -> Promoted:
               date.fromisoformat(h["period_start"]), h["pay_days"]),
         (h["unit_name"], h["price"], h["meal"] if h["has_meal"] else 0), bool(h["charged"]),
         h["family_email"] or "", h["activity"], None)
-
-
-def _charge_and_tell(session: Session, promoted: list[Promoted], guardians: list[list[Any]],
-                     family_to: dict[int, list[recipients.Recipient]],
-                     mine: tuple[str, str, str, int | None], now: datetime,
-                     tariffs: Any, caused_by: int | None) -> None:
-    """promotion.promote_and_notify's writes, from what the call returned."""
-    charge_promoted(session, [(p, p.payer, p.unit) for p in promoted
-                              if p.state == "validated" and not p.charged],
-                    now.astimezone(LOCAL).date(), tariffs)
-    families = sorted({p.payer.family_id for p in promoted})
-    who = recipients.choose(families, [tuple(g) for g in guardians],  # type: ignore[misc]
-                            {p.payer.family_id: p.family_email for p in promoted},
-                            "booking", caused_by)
-    who.update(family_to)
-    outbox.queue_many(session, recipients.spread([*promoted_mails(promoted), mine], who),
-                      kind="booking", caused_by=caused_by)

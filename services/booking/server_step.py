@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-import psycopg
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from db.pipeline import send_and_commit
 from db.states import MailState
 from db.states import ReservationState as R
 from services import audit
@@ -182,27 +181,8 @@ _N = 987_654_321  # a queue position no line would show otherwise
 
 def _call_and_commit(session: Session, params: dict[str, Any],
                      commit: bool = True) -> list[tuple[Any, ...]]:
-    """portail_submit() and the COMMIT sent together: no round trip while the locks are held.
-    The session's transaction ends here (its own commit then finds nothing to do)."""
-    session.flush()
-    connection = session.connection()
-    raw = connection.connection.driver_connection
-    assert isinstance(raw, psycopg.Connection)
-    try:
-        if not commit:  # inside the applier's batch (and its savepoint)
-            return raw.execute(_CALL, params).fetchall()
-        with raw.pipeline():
-            cursor = raw.cursor()
-            cursor.execute(_CALL, params)
-            raw.commit()
-        rows = cursor.fetchall()
-        if observe_hold is not None and rows:
-            observe_hold(rows[0][3])
-        return rows
-    except psycopg.Error as exc:
-        # Wrapped as SQLAlchemy would: with_retry knows a deadlock or a lost connection by it.
-        lost = connection.dialect.is_disconnect(exc, raw, None)
-        if lost:
-            connection.invalidate(exc)
-        raise DBAPIError.instance(_CALL, params, exc, psycopg.Error, connection_invalidated=lost,
-                                  dialect=connection.dialect) from exc
+    """portail_submit() and the COMMIT sent together: no round trip while the locks are held."""
+    rows = send_and_commit(session, _CALL, params, commit)
+    if commit and observe_hold is not None and rows:
+        observe_hold(rows[0][3])
+    return rows

@@ -52,14 +52,20 @@ def queue_many(session: Session, mails: Sequence[tuple[Any, ...]], kind: str = "
     """Queue many mails (recipient, subject, body, family id[, guardian id]) in one INSERT,
     in this order; those without a recipient are skipped, as by `queue`. Returns how many
     were queued."""
-    state = (MailState.QUEUED if smtp_configured() else MailState.LOCAL).value
-    rows = [dict(recipient=to, subject=subject, body=body, family_id=family_id, state=state,
-                 attempts=0, last_error="", created_at=utcnow(), kind=kind,
-                 guardian_id=rest[0] if rest else None, caused_by=caused_by)
-            for to, subject, body, family_id, *rest in mails if to]
+    rows = mail_rows(mails, kind, caused_by)
     if rows:
         insert_rows(session, Mail, rows)
     return len(rows)
+
+
+def mail_rows(mails: Sequence[tuple[Any, ...]], kind: str = "info",
+              caused_by: int | None = None) -> list[dict[str, Any]]:
+    """The rows `queue_many` inserts (for a caller that writes them itself)."""
+    state = (MailState.QUEUED if smtp_configured() else MailState.LOCAL).value
+    return [dict(recipient=to, subject=subject, body=body, family_id=family_id, state=state,
+                 attempts=0, last_error="", created_at=utcnow(), kind=kind,
+                 guardian_id=rest[0] if rest else None, caused_by=caused_by)
+            for to, subject, body, family_id, *rest in mails if to]
 
 
 def queue_link(session: Session, recipient: str, subject: str, body: str, link: str,

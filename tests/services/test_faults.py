@@ -20,7 +20,7 @@ from db.engine import read
 from db.models import CapacitySlot, Mail, Reservation
 from db.states import MailState
 from services import registrations
-from services.booking import server_step
+from services.booking import cancel_step, server_step
 from services.booking.cancel import cancel
 from services.booking.reserve import reserve
 from services.mail import delivery
@@ -98,8 +98,31 @@ def test_backend_killed_while_reserve_holds_its_locks_leaves_nothing_half_writte
     check_all()
 
 
-def test_backend_killed_inside_a_cancellation_keeps_the_place_and_the_queue(pg_world):
+def _kill_before_last_write(monkeypatch) -> KillOnce:  # type: ignore[no-untyped-def]
+    """Terminates the backend once portail_cancel() has freed the place and promoted the
+    head, before the charges, mails, audit entry and COMMIT are sent."""
+    from tests.conftest import PG_ADMIN_URL
+
+    killer = KillOnce(PG_ADMIN_URL, "")
+    original = cancel_step.send_and_commit
+
+    def killing(session, sql, params, commit=True):  # type: ignore[no-untyped-def]
+        if killer.killed < killer.times:
+            pid = session.connection().connection.dbapi_connection.info.backend_pid
+            with killer.admin.connect() as other:
+                other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            killer.killed += 1
+        return original(session, sql, params, commit)
+
+    monkeypatch.setattr(cancel_step, "send_and_commit", killing)
+    return killer
+
+
+@pytest.mark.parametrize("step", [False, True], ids=["python_path", "server_step"])
+def test_backend_killed_inside_a_cancellation_keeps_the_place_and_the_queue(pg_world, monkeypatch,
+                                                                            step):
     """Invariant: a freed place is never lost nor given twice when the writer dies mid-way."""
+    monkeypatch.setattr(cancel_step, "ENABLED", step)
     world = pg_world
     cell = (world.first_day, world.units_peri[0])  # 2 places
     regs = [_registered(world, world.family_b, add_child(world, world.family_b_id, f"E{i}", 8))
@@ -108,7 +131,8 @@ def test_backend_killed_inside_a_cancellation_keeps_the_place_and_the_queue(pg_w
         reserve(world.family_b, reg, [cell])
     with read() as session:
         rid = session.scalar(select(Reservation.id).where(Reservation.registration_id == regs[0]))
-    killer = _kill_on("INSERT INTO CHARGE")  # after the place was freed and given to the head
+    # After the place was freed and given to the head, before its charge is written.
+    killer = _kill_before_last_write(monkeypatch) if step else _kill_on("INSERT INTO CHARGE")
     cancel(world.family_b, regs[0], [rid])
     assert killer.killed == 1
     assert _rows(regs[0]) == ["cancelled"] and _rows(regs[2]) == ["validated"]
