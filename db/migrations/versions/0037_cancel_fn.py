@@ -45,6 +45,7 @@ DECLARE
     v_guardians jsonb;
     v_review integer[];
     v_rows integer;
+    v_at timestamptz[];
 BEGIN
     -- Locks in id order (the order of every other booking path), then the clock.
     PERFORM 1 FROM capacity_slot
@@ -159,24 +160,30 @@ BEGIN
                                   'review', to_jsonb(coalesce(v_review, '{}')));
     END IF;
 
-    WITH h AS (
-        SELECT * FROM ROWS FROM (jsonb_to_recordset(v_heads)
-                      AS (id integer, slot_id integer, requested_at timestamptz, state text))
-               WITH ORDINALITY AS h(id, slot_id, requested_at, state, n)),
-    up AS (
-        UPDATE reservation r
-           SET state = h.state, decided_at = CASE WHEN h.state = 'validated' THEN v_now END,
-               queue_rank = NULL, updated_at = v_now
-          FROM h WHERE r.id = h.id),
-    kept AS (
-        INSERT INTO promotion (reservation_id, slot_id, requested_at, promoted_at, state)
-        SELECT id, slot_id, requested_at, v_now, state FROM h ORDER BY n)
+    -- The heads as arrays: unnest() is planned as a few rows, so each UPDATE reaches its
+    -- rows by primary key (a jsonb record set is planned as 100 rows: a hash join over the
+    -- whole reservation table, 6 ms at 100 families).
+    SELECT array_agg(x.id ORDER BY x.n), array_agg(x.slot_id ORDER BY x.n),
+           array_agg(x.state ORDER BY x.n), array_agg(x.requested_at ORDER BY x.n)
+      INTO v_id, v_slot, v_state, v_at
+      FROM ROWS FROM (jsonb_to_recordset(v_heads)
+                      AS (id integer, slot_id integer, state text, requested_at timestamptz))
+           WITH ORDINALITY AS x(id, slot_id, state, requested_at, n);
+    UPDATE reservation r
+       SET state = h.state, decided_at = CASE WHEN h.state = 'validated' THEN v_now END,
+           queue_rank = NULL, updated_at = v_now
+      FROM unnest(v_id, v_state) AS h(id, state) WHERE r.id = h.id;
+    INSERT INTO promotion (reservation_id, slot_id, requested_at, promoted_at, state)
+    SELECT h.id, h.slot_id, h.requested_at, v_now, h.state
+      FROM unnest(v_id, v_slot, v_at, v_state) WITH ORDINALITY AS h(id, slot_id, requested_at,
+                                                                      state, n)
+     ORDER BY h.n;
     UPDATE capacity_slot s SET booked = s.booked + t.n, waiting = s.waiting - t.n
-      FROM (SELECT slot_id, count(*) AS n FROM h GROUP BY slot_id) t
+      FROM (SELECT h.slot_id, count(*) AS n FROM unnest(v_slot) AS h(slot_id)
+             GROUP BY h.slot_id) t
      WHERE s.id = t.slot_id AND s.booked + t.n <= s.places;
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    IF v_rows <> (SELECT count(DISTINCT x.slot_id)
-                    FROM jsonb_to_recordset(v_heads) AS x(slot_id integer)) THEN
+    IF v_rows <> (SELECT count(DISTINCT h.slot_id) FROM unnest(v_slot) AS h(slot_id)) THEN
         RAISE EXCEPTION 'capacity changed under a held lock';
     END IF;
 
