@@ -34,6 +34,12 @@ def _applier(url: str) -> subprocess.Popen[str]:
     raise RuntimeError("the applier ended before leading")
 
 
+def _stop(applier: subprocess.Popen[str] | None) -> None:
+    if applier is not None and applier.poll() is None:
+        applier.kill()
+        applier.wait()
+
+
 def one_size(families: int) -> dict[str, Any]:
     saved = os.environ.get("BOOKING_QUEUE")
     applier = None
@@ -53,10 +59,9 @@ def one_size(families: int) -> dict[str, Any]:
                 batches = conn.exec_driver_sql("SELECT count(DISTINCT xmin::text) FROM "
                                                "booking_request WHERE state = 'applied'"
                                                ).scalar_one()
+            _stop(applier)  # before its database is dropped under it
     finally:
-        if applier is not None:
-            applier.kill()
-            applier.wait()
+        _stop(applier)
         if saved is None:
             os.environ.pop("BOOKING_QUEUE", None)
         else:

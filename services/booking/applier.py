@@ -25,7 +25,7 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import text
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from db import settings
@@ -38,6 +38,7 @@ from services.booking.reserve import reserve_in
 from services.errors import InvalidValue, PortalError, explain
 
 log = logging.getLogger("portail.applier")
+RECONNECT_SECONDS = 2.0
 # Test hook (faults): seconds to sleep after applying half of a batch, before its COMMIT.
 PAUSE = "PORTAIL_APPLIER_PAUSE"
 
@@ -173,9 +174,17 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO)
     if not queue.active():
         sys.exit("BOOKING_QUEUE=1 and a PostgreSQL DATABASE_URL are needed for the applier.")
-    print("standby", flush=True)
-    with psycopg.connect(queue.dsn(), autocommit=True) as conn:
-        lead(conn)
+    while True:
+        print("standby", flush=True)
+        try:
+            with psycopg.connect(queue.dsn(), autocommit=True) as conn:
+                lead(conn)
+        except (psycopg.OperationalError, OperationalError) as exc:
+            # The database restarted or the network dropped: the leadership went with the
+            # connection (a standby may hold it now); wait as a standby again.
+            log.warning("connection to the database lost (%s); reconnecting in %s s",
+                        str(exc).splitlines()[0], RECONNECT_SECONDS)
+            time.sleep(RECONNECT_SECONDS)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from db import engine as db_engine
 from services import organisation
-from services.booking import server_step
+from services.booking import queue, server_step
 from services.booking.cancel import cancel
 from services.booking.errors import QueueGaveUp
 from services.booking.reserve import reserve
@@ -260,3 +260,27 @@ def test_a_batch_with_a_failing_submission_applies_the_others_alone(queued):
     assert _one("SELECT count(*) FROM audit_entry WHERE action = 'reserve'") == 2
     assert "InvalidValue" in _one("SELECT result FROM booking_request WHERE id = 3")
     invariants.check_all()
+
+
+def test_an_applier_whose_connection_is_lost_leads_again(queued):
+    """The database restarts or the network drops under the leader: the process does not
+    die with a traceback; it waits as a standby again, leads, and applies what comes."""
+    world = build(capacity=2)
+    (actor, kids), = families(world, 1, 1)
+    reg = registered(world, actor, kids[0], world.period_peri)
+    leader = procs.start()
+    try:
+        procs.wait_for(leader, "leader")
+        # The session holding the leadership lock (the applier's own connection).
+        killed = _one("SELECT count(pg_terminate_backend(pid)) FROM pg_locks "
+                      "WHERE locktype = 'advisory' AND objid = :key AND granted",
+                      key=queue.LEADER_KEY)
+        assert killed == 1
+        procs.wait_for(leader, "standby")  # it says so again, then takes the lead
+        procs.wait_for(leader, "leader")
+        done = reserve(actor, reg, cells(world, 1))
+        assert leader.poll() is None
+    finally:
+        procs.stop(leader)
+    assert done.count("validated") == len(cells(world, 1))
+    assert [s for _, s in procs.states()] == ["applied"]
