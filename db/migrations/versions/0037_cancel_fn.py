@@ -46,6 +46,9 @@ DECLARE
     v_review integer[];
     v_rows integer;
     v_at timestamptz[];
+    v_dslot integer[];
+    v_dfreed integer[];
+    v_dgone integer[];
 BEGIN
     -- Locks in id order (the order of every other booking path), then the clock.
     PERFORM 1 FROM capacity_slot
@@ -108,18 +111,17 @@ BEGIN
                     '[]'::jsonb)
       INTO v_charges FROM done;
 
-    -- Places and queues given back.
-    UPDATE capacity_slot s
-       SET booked = s.booked - d.freed, waiting = s.waiting - d.gone
+    -- Places and queues given back, per slot: written once, with the promotions below
+    -- (one UPDATE of the slots instead of two).
+    SELECT array_agg(d.slot_id ORDER BY d.slot_id), array_agg(d.freed ORDER BY d.slot_id),
+           array_agg(d.gone ORDER BY d.slot_id),
+           array_agg(d.slot_id ORDER BY d.slot_id) FILTER (WHERE d.freed > 0)
+      INTO v_dslot, v_dfreed, v_dgone, v_review
       FROM (SELECT c.slot_id,
-                   count(*) FILTER (WHERE c.state <> 'waitlisted') AS freed,
-                   count(*) FILTER (WHERE c.state = 'waitlisted') AS gone
+                   (count(*) FILTER (WHERE c.state <> 'waitlisted'))::integer AS freed,
+                   (count(*) FILTER (WHERE c.state = 'waitlisted'))::integer AS gone
               FROM unnest(v_slot, v_state, v_out) AS c(slot_id, state, outcome)
-             WHERE c.outcome = 'cancelled' GROUP BY c.slot_id) d
-     WHERE s.id = d.slot_id;
-    SELECT array_agg(DISTINCT c.slot_id ORDER BY c.slot_id) INTO v_review
-      FROM unnest(v_slot, v_state, v_out) AS c(slot_id, state, outcome)
-     WHERE c.outcome = 'cancelled' AND c.state <> 'waitlisted';
+             WHERE c.outcome = 'cancelled' GROUP BY c.slot_id) d;
 
     -- The heads of every freed slot's queue, as many as it has free places, read from
     -- ix_reservation_queue (services/booking/promotion.py's query).
@@ -137,13 +139,14 @@ BEGIN
              ORDER BY q.slot_id, q.queue_rank, q.id), '[]'::jsonb)
       INTO v_heads
       FROM capacity_slot s
+      JOIN unnest(v_dslot, v_dfreed) AS fr(slot_id, freed) ON fr.slot_id = s.id
       CROSS JOIN LATERAL (
             SELECT r.id, r.slot_id, r.registration_id, r.unit_id, r.day, r.requested_at,
                    r.group_id, r.queue_rank
               FROM reservation r
              WHERE r.slot_id = s.id AND r.state = 'waitlisted'
              ORDER BY r.queue_rank, r.id
-             LIMIT greatest(s.places - s.booked, 0)) q
+             LIMIT greatest(s.places - s.booked + fr.freed, 0)) q
       JOIN registration g ON g.id = q.registration_id
       JOIN period p ON p.id = g.period_id
       JOIN activity a ON a.id = p.activity_id
@@ -153,7 +156,11 @@ BEGIN
      WHERE s.id = ANY (coalesce(v_review, '{}'));
 
     IF jsonb_path_exists(v_heads, '$[*] ? (@.group_id != null)') THEN
-        -- Siblings waiting together are seated whole by services/booking/groups.py.
+        -- Siblings waiting together are seated whole by services/booking/groups.py, from
+        -- the places given back here.
+        UPDATE capacity_slot s SET booked = s.booked - d.freed, waiting = s.waiting - d.gone
+          FROM unnest(v_dslot, v_dfreed, v_dgone) AS d(slot_id, freed, gone)
+         WHERE s.id = d.slot_id;
         RETURN jsonb_build_object('status', 'promote_in_python', 'now', v_now,
                                   'locked', v_locked,
                                   'charges', v_charges, 'cells', v_cells,
@@ -178,12 +185,17 @@ BEGIN
       FROM unnest(v_id, v_slot, v_at, v_state) WITH ORDINALITY AS h(id, slot_id, requested_at,
                                                                       state, n)
      ORDER BY h.n;
-    UPDATE capacity_slot s SET booked = s.booked + t.n, waiting = s.waiting - t.n
-      FROM (SELECT h.slot_id, count(*) AS n FROM unnest(v_slot) AS h(slot_id)
-             GROUP BY h.slot_id) t
-     WHERE s.id = t.slot_id AND s.booked + t.n <= s.places;
+    -- Each slot: its places given back, less those the heads took; its queue shorter by
+    -- the requests cancelled and the heads promoted. Never past capacity.
+    UPDATE capacity_slot s
+       SET booked = s.booked - d.freed + coalesce(t.n, 0),
+           waiting = s.waiting - d.gone - coalesce(t.n, 0)
+      FROM unnest(v_dslot, v_dfreed, v_dgone) AS d(slot_id, freed, gone)
+      LEFT JOIN (SELECT h.slot_id, count(*)::integer AS n FROM unnest(v_slot) AS h(slot_id)
+                  GROUP BY h.slot_id) t ON t.slot_id = d.slot_id
+     WHERE s.id = d.slot_id AND s.booked - d.freed + coalesce(t.n, 0) <= s.places;
     GET DIAGNOSTICS v_rows = ROW_COUNT;
-    IF v_rows <> (SELECT count(DISTINCT h.slot_id) FROM unnest(v_slot) AS h(slot_id)) THEN
+    IF v_rows <> coalesce(array_length(v_dslot, 1), 0) THEN
         RAISE EXCEPTION 'capacity changed under a held lock';
     END IF;
 
