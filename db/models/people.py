@@ -111,8 +111,6 @@ class UserAccount(Base):
     family_id: Mapped[int | None] = mapped_column(ForeignKey("family.id"), nullable=True)
     guardian_id: Mapped[int | None] = mapped_column(ForeignKey("guardian.id"), nullable=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
