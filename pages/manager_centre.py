@@ -39,13 +39,14 @@ if profile.has_rules_pdf and (data := organisation.rules_pdf()):
                        file_name="reglement_interieur.pdf", mime="application/pdf")
 
 st.subheader("Logo du centre")
-st.caption("Affiché en tête des mails envoyés aux familles. Une image PNG ou JPEG de 512 Ko "
-           "au plus, de préférence plus large que haute.")
+st.caption("Affiché en tête des mails envoyés aux familles. Une image PNG ou JPEG de 4 Mo "
+           "au plus, de préférence plus large que haute ; elle est réduite à la taille "
+           "des mails.")
 logo = centre_logo.get_logo()
 if logo:
     st.image(logo.data, width=160)
-uploaded = st.file_uploader("Choisir le logo (PNG ou JPEG, 512 Ko au plus)",
-                            type=["png", "jpg", "jpeg"], key="centre_logo", max_upload_size=1)
+uploaded = st.file_uploader("Choisir le logo (PNG ou JPEG, 4 Mo au plus)",
+                            type=["png", "jpg", "jpeg"], key="centre_logo", max_upload_size=5)
 if st.button("Enregistrer le logo", disabled=uploaded is None):
     try:
         centre_logo.set_logo(actor, uploaded.getvalue() if uploaded is not None else b"")

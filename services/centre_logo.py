@@ -17,7 +17,10 @@ from services import audit
 from services.actor import Actor
 from services.errors import InvalidInput, NotFound
 
-MAX_LOGO = 512 * 1024  # a logo is a few dozen KB; every mail carries it
+MAX_LOGO = 4 * 1024 * 1024  # what a manager may upload (a designer's file is often 1-3 MB)
+# What every mail carries: the logo shows at most 180 x 64 CSS pixels (services/mail/html.py),
+# so it is kept at most twice that, for sharp screens; a few dozen KB instead of megabytes.
+FIT = (360, 128)
 # first bytes -> media type (PNG signature; JPEG start-of-image marker)
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 
@@ -37,7 +40,7 @@ def media_type_of(data: bytes) -> str:
     if not data:
         raise InvalidInput("Le fichier du logo est vide.")
     if len(data) > MAX_LOGO:
-        raise InvalidInput("Le logo ne doit pas dépasser 512 Ko : enregistrez-le en plus petit "
+        raise InvalidInput("Le logo ne doit pas dépasser 4 Mo : enregistrez-le en plus petit "
                            "(par exemple 400 pixels de large).")
     media_type = next((kind for signature, kind in _SIGNATURES.items()
                        if data.startswith(signature)), None)
@@ -48,10 +51,26 @@ def media_type_of(data: bytes) -> str:
     try:
         with Image.open(io.BytesIO(data)) as image:
             image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         raise InvalidInput("Ce fichier n'est pas une image lisible : enregistrez le logo "
                            "à nouveau en PNG ou JPEG.") from None
     return media_type
+
+
+def fitted(data: bytes, media_type: str) -> bytes:
+    """The logo as mails carry it: scaled down to fit FIT (never up), in its own format;
+    the upload itself when it is already that small, or when scaling would not shrink it."""
+    with Image.open(io.BytesIO(data)) as image:
+        if image.width <= FIT[0] and image.height <= FIT[1]:
+            return data
+        image.thumbnail(FIT, Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        if media_type == "image/png":
+            image.save(out, "PNG", optimize=True)
+        else:
+            image.convert("RGB").save(out, "JPEG", quality=88, optimize=True)
+    smaller = out.getvalue()
+    return smaller if len(smaller) < len(data) else data
 
 
 def _organisation(session: Session) -> Organisation:
@@ -63,14 +82,16 @@ def _organisation(session: Session) -> Organisation:
 
 
 def set_logo(actor: Actor, data: bytes) -> None:
-    """A manager puts up the centre's logo (a PNG or JPEG of at most 512 KB)."""
+    """A manager puts up the centre's logo (a PNG or JPEG of at most 4 MB), kept scaled
+    down to what a mail shows."""
     actor.require_manager()
     media_type = media_type_of(data)
+    kept = fitted(data, media_type)
     with transaction() as session:
         org = _organisation(session)
-        org.logo, org.logo_type = data, media_type
+        org.logo, org.logo_type = kept, media_type
         audit.record(session, actor, "update_logo", "organisation", org.id,
-                     media_type=media_type, size=len(data))
+                     media_type=media_type, size=len(kept), uploaded=len(data))
 
 
 def remove_logo(actor: Actor) -> bool:

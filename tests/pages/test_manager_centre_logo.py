@@ -1,4 +1,4 @@
-"""« Mon centre »: a manager puts up the centre's logo (a real PNG or JPEG of at most 512 KB,
+"""« Mon centre »: a manager puts up the centre's logo (a real PNG or JPEG of at most 4 MB,
 whatever the file is called), sees it, and takes it down; a bad file changes nothing."""
 from __future__ import annotations
 
@@ -53,8 +53,8 @@ def test_a_text_file_named_png_or_a_too_big_image_changes_nothing(sqlite_db):
     _upload(at, "logo.png", b"<svg xmlns='http://www.w3.org/2000/svg'><script/></svg>")
     assert "Le logo doit être une image PNG ou JPEG." in shown(at.error[0].value)
     assert centre_logo.get_logo() is None
-    _upload(at, "grand.png", PNG + bytes(600 * 1024))
-    assert "ne doit pas dépasser 512 Ko" in shown(at.error[0].value)
+    _upload(at, "grand.png", PNG + bytes(4 * 1024 * 1024 + 1))
+    assert "ne doit pas dépasser 4 Mo" in shown(at.error[0].value)
     assert centre_logo.get_logo() is None and _actions() == []
 
 

@@ -104,13 +104,37 @@ def test_the_logo_travels_inside_the_mail_under_its_content_id(world, smtp_serve
         assert "Léa" in text_of(message)
 
 
-def test_the_logo_is_a_png_or_a_jpeg_of_at_most_512_kb(world):
+@pytest.mark.parametrize("kind", ["PNG", "JPEG"])
+def test_a_large_logo_is_kept_at_the_size_mails_show_it(world, kind):
+    """A designer's 1,600 x 600 file: stored scaled down into 360 x 128 (twice what a mail
+    shows), same format, same proportions, far lighter; a small logo is kept as uploaded."""
+    import io
+    import os
+
+    from PIL import Image
+
+    big = Image.frombytes("RGB", (1600, 600), os.urandom(1600 * 600 * 3))  # noise: heavy
+    out = io.BytesIO()
+    big.save(out, kind)
+    upload = out.getvalue()
+    assert len(upload) > 512 * 1024  # more than any mail should carry
+    centre_logo.set_logo(world.manager, upload)
+    kept = centre_logo.get_logo()
+    assert kept is not None and kept.media_type == f"image/{kind.lower()}"
+    with Image.open(io.BytesIO(kept.data)) as shown:
+        assert shown.format == kind and shown.size == (341, 128)  # 1600:600 into 360 x 128
+    assert len(kept.data) < len(upload) / 10
+    centre_logo.set_logo(world.manager, PNG)
+    assert centre_logo.get_logo() == centre_logo.Logo(PNG, "image/png")
+
+
+def test_the_logo_is_a_png_or_a_jpeg_of_at_most_4_mb(world):
     with pytest.raises(InvalidInput, match="PNG ou JPEG"):
         centre_logo.set_logo(world.manager, b"<svg onload=alert(1)>")
     with pytest.raises(InvalidInput, match="pas une image lisible"):
         centre_logo.set_logo(world.manager, b"\x89PNG\r\n\x1a\n" + bytes(300))  # forged
-    with pytest.raises(InvalidInput, match="512 Ko"):
-        centre_logo.set_logo(world.manager, PNG + bytes(512 * 1024))
+    with pytest.raises(InvalidInput, match="4 Mo"):
+        centre_logo.set_logo(world.manager, PNG + bytes(4 * 1024 * 1024 + 1))
     with pytest.raises(Forbidden):
         centre_logo.set_logo(world.staff, PNG)
     assert centre_logo.get_logo() is None
