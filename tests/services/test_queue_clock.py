@@ -12,12 +12,13 @@ from datetime import time as clock_time
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from db import engine as db_engine
 from db.engine import read, transaction
-from db.models import Reservation
+from db.models import Period, Reservation
 from services.booking import server_step
+from services.calendar import holiday_name
 from services.booking.cancel import cancel
 from services.booking.capacity import queue_rank
 from services.booking.reserve import reserve, reserve_in
@@ -53,15 +54,22 @@ def _in(seconds: float) -> datetime:
 
 def _today_period(world: World, opens: datetime, add: datetime,
                   cancel_at: datetime | None = None) -> tuple[int, date]:
-    """A period of today and tomorrow, every weekday: its add deadline (and cancel
-    deadline) on the day itself, at the given instants' time of day; its first day."""
-    today = add.date()
+    """A period of two days, every weekday, from the first day that is not a public
+    holiday (today, mostly): its add deadline (and cancel deadline) today, at the given
+    instants' time of day, counted back in calendar days; its first day."""
+    day = add.date()
+    while holiday_name(day) is not None:  # no slot on a public holiday
+        day += timedelta(days=1)
+    back = (day - add.date()).days
     cancel_at = cancel_at or add
     period = setup.create_period(world.manager, world.activity_peri, world.age_groups["6/12 ans"],
-                                 "Péri du jour", today, today + timedelta(days=1), opens,
-                                 weekdays="1234567", add_deadline=(0, add.time()),
-                                 cancel_deadline=(0, cancel_at.time()))
-    return period, today
+                                 "Péri du jour", day, day + timedelta(days=1), opens,
+                                 weekdays="1234567", add_deadline=(back, add.time()),
+                                 cancel_deadline=(back, cancel_at.time()))
+    with transaction() as session:  # counted in calendar days, so the deadline is today
+        session.execute(update(Period).where(Period.id == period)
+                        .values(deadline_skips_closed_days=False))
+    return period, day
 
 
 def _past(instant: datetime) -> None:
