@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, String, Text, text
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from db.base import Base, UtcDateTime, utcnow
@@ -54,6 +54,9 @@ class Reservation(Base):
     # order by default; staff may move a request (with a reason kept in the audit log).
     queue_rank: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+    # The account that asked for it (a guardian, or reception): a guardian who takes only
+    # the mails about what they did hears when it gets a place (services/mail/recipients.py).
+    requested_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # Siblings booked « ensemble ou pas du tout » (services/booking/together.py): the
     # reservations of one cell of such a submission share this id (the first one's id);
     # waiting, they share one queue rank and are promoted all at once or not at all.

@@ -1,5 +1,5 @@
 """A cancellation on PostgreSQL as one server-side step (issue #17): portail_cancel()
-(migration 0037_cancel_fn) locks the slots in id order, takes the clock, decides every
+(migration 0038_cancel_fn) locks the slots in id order, takes the clock, decides every
 cell, cancels cells and charges, gives places back and promotes the heads of the queues,
 in one call; then one INSERT each for the promoted cells' charges, the mails and the audit
 entry, and the COMMIT. Eleven round trips fewer under the locks than the Python path,
@@ -30,7 +30,7 @@ from services.actor import Actor
 from services.billing.charges import Payer, promoted_rows, tariffs_of
 from services.billing.credits import expire, settle_cancelled
 from services.booking.context import BookingContext
-from services.booking.notify import promoted_mails, submission_mail
+from services.booking.notify import promoted_mails, requesters, submission_mail
 from services.booking.outcomes import CellOutcome, Submission
 from services.booking.promotion import Promoted, promote_and_notify
 from services.booking.rules import LOCAL, cancel_deadline, too_late_to_cancel_reason
@@ -122,7 +122,7 @@ def cancel(session: Session, actor: Actor, ctx: BookingContext, ids: list[int], 
     families = sorted({p.payer.family_id for p in promoted})
     who = recipients.choose(families, [tuple(g) for g in out["guardians"]],  # type: ignore[misc]
                             {p.payer.family_id: p.family_email for p in promoted},
-                            "booking", actor.user_id)
+                            "booking", actor.user_id, requesters(promoted))
     who.update(family_to)
     mails = outbox.mail_rows(recipients.spread([*promoted_mails(promoted), mine], who),
                              "booking", actor.user_id)
@@ -170,4 +170,4 @@ def _promoted(h: dict[str, Any]) -> Promoted:
         Payer(h["family_id"], h["qf"], h["activity_id"], h["first_name"],
               date.fromisoformat(h["period_start"]), h["pay_days"]),
         (h["unit_name"], h["price"], h["meal"] if h["has_meal"] else 0), bool(h["charged"]),
-        h["family_email"] or "", h["activity"], None)
+        h["family_email"] or "", h["activity"], None, h["requested_by"])

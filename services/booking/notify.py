@@ -81,9 +81,21 @@ class PromotedCell(Protocol):
     def family_email(self) -> str: ...
     @property
     def activity(self) -> str: ...
+    @property
+    def requested_by(self) -> int | None: ...
 
 
 PROMOTED_SUBJECT = "Une place s'est libérée pour votre enfant"
+
+
+def requesters(promoted: Sequence[PromotedCell]) -> dict[int, set[int]]:
+    """Who asked for each family's promoted cells: a guardian who takes only the mails
+    about what they did hears of their own waiting requests getting a place."""
+    asked: dict[int, set[int]] = defaultdict(set)
+    for p in promoted:
+        if p.requested_by is not None:
+            asked[p.payer.family_id].add(p.requested_by)
+    return dict(asked)
 
 
 def promoted_mails(promoted: Sequence[PromotedCell]) -> list[tuple[str, str, str, int | None]]:

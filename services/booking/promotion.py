@@ -22,7 +22,7 @@ from db.states import ReservationState as R
 from services.billing.charges import Payer, charge_promoted
 from services.billing.credits import expire
 from services.booking import capacity, groups
-from services.booking.notify import promoted_mails
+from services.booking.notify import promoted_mails, requesters
 from services.booking.rules import LOCAL
 from services.mail import outbox, recipients
 
@@ -44,6 +44,7 @@ class Promoted:
     family_email: str
     activity: str
     group_id: int | None = None  # siblings waiting together (services/booking/groups.py)
+    requested_by: int | None = None  # the account that asked for it (its mail's cause)
 
 
 _SLOTS = bindparam("slots", expanding=True)
@@ -56,7 +57,7 @@ def _ranked_window():  # type: ignore[no-untyped-def]
     up to the slot's free places."""
     r = Reservation
     q = select(r.id, r.slot_id, r.registration_id, r.unit_id, r.day, r.requested_at, r.group_id,
-               func.row_number().over(partition_by=r.slot_id, order_by=(r.queue_rank, r.id))
+               r.requested_by, func.row_number().over(partition_by=r.slot_id, order_by=(r.queue_rank, r.id))
                .label("rn")).where(r.slot_id.in_(_SLOTS), _WAITING).subquery("q")
     return q, (q.c.rn,), [q.c.rn <= CapacitySlot.places - CapacitySlot.booked]
 
@@ -67,7 +68,7 @@ def _ranked_lateral(limited: bool):  # type: ignore[no-untyped-def]
     r = Reservation
     room = func.greatest(CapacitySlot.places - CapacitySlot.booked, 0)
     q = (select(r.id, r.slot_id, r.registration_id, r.unit_id, r.day, r.requested_at,
-                r.group_id, r.queue_rank).where(r.slot_id == CapacitySlot.id, _WAITING)
+                r.group_id, r.queue_rank, r.requested_by).where(r.slot_id == CapacitySlot.id, _WAITING)
          .order_by(r.queue_rank, r.id)
          .limit(func.least(room, bindparam("limit")) if limited else room).lateral("q"))
     return q, (q.c.queue_rank, q.c.id), []
@@ -82,7 +83,8 @@ def _heads(postgres: bool, limited: bool):  # type: ignore[no-untyped-def]
                    q.c.requested_at, Period.auto_validate, Family.id, Family.qf,
                    Period.activity_id, Child.first_name, Period.start_date,
                    Period.pay_days_before_start, Unit.name, Unit.price_cents, Unit.meal_cents,
-                   Unit.has_meal, live_charge, Family.email, Activity.name, q.c.group_id)
+                   Unit.has_meal, live_charge, Family.email, Activity.name, q.c.group_id,
+                   q.c.requested_by)
     query = (query.select_from(CapacitySlot).join(q, true()).where(CapacitySlot.id.in_(_SLOTS))
              if postgres else query.join(CapacitySlot, CapacitySlot.id == q.c.slot_id))
     query = (query.join(Registration, Registration.id == q.c.registration_id)
@@ -140,9 +142,9 @@ def _read_heads(session: Session, postgres: bool, ids: list[int],
     return [Promoted(rid, sid, reg, unit, day, (R.VALIDATED if auto else R.REQUESTED).value,
                      at, Payer(fam, qf, act, first, start, before),
                      (uname, price, meal if has_meal else 0), bool(charged), email or "", aname,
-                     gid)
+                     gid, asker)
             for (rid, sid, reg, unit, day, at, auto, fam, qf, act, first, start, before,
-                 uname, price, meal, has_meal, charged, email, aname, gid)
+                 uname, price, meal, has_meal, charged, email, aname, gid, asker)
             in session.execute(_HEADS[postgres, limit is not None],
                                {"slots": ids, "limit": limit}).all()]
 
@@ -158,6 +160,6 @@ def promote_and_notify(session: Session, slot_ids: Iterable[int], now: datetime,
                               if p.state == R.VALIDATED.value and not p.charged],
                     now.astimezone(LOCAL).date())
     outbox.queue_many(session, recipients.expand(
-        session, [*promoted_mails(promoted), *(mails or [])], "booking", caused_by),
-        kind="booking", caused_by=caused_by)
+        session, [*promoted_mails(promoted), *(mails or [])], "booking", caused_by,
+        requesters(promoted)), kind="booking", caused_by=caused_by)
     return promoted

@@ -143,7 +143,8 @@ def reserve_in(session: Session, actor: Actor, registration_id: int,
             registration_id=ctx.registration_id, child_id=ctx.child_id, slot_id=sid,
             unit_id=unit_id, day=day, state=state.value, requested_at=now,
             decided_at=now if state == R.VALIDATED else None, by_staff=by_staff,
-            queue_rank=rank if state == R.WAITLISTED else None, updated_at=now))
+            queue_rank=rank if state == R.WAITLISTED else None, updated_at=now,
+            requested_by=actor.user_id))
         outcomes.append(CellOutcome(day, unit_id, ctx.units[unit_id], state.value,
                                     position=positions.get(sid)))
     capacity.enter(session, [r["slot_id"] for r in rows  # type: ignore[misc]

@@ -142,7 +142,8 @@ def _judge(actor: Actor, kids: list[_Child], wanted: list[tuple[date, int]],
                 registration_id=kid.ctx.registration_id, child_id=kid.ctx.child_id,
                 slot_id=sid, unit_id=unit, day=day, state=state.value, requested_at=now,
                 decided_at=now if state == R.VALIDATED else None, by_staff=by_staff,
-                queue_rank=None if seated else rank, updated_at=now))
+                queue_rank=None if seated else rank, updated_at=now,
+                requested_by=actor.user_id))
             kid.outcomes.append(CellOutcome(day, unit, kid.ctx.units[unit], state.value,
                                             position=None if seated else waiting[sid],
                                             grouped=grouped and not seated))

@@ -31,18 +31,22 @@ class Recipient:
 
 
 def _receives(kind: str, preference: str, is_payer: bool, user_ids: set[int],
-              caused_by: int | None) -> bool:
+              caused_by: int | None, also: set[int]) -> bool:
     if kind in TO_PAYER and is_payer:
         return True
     if preference == "all":
         return True
-    return preference == "mine" and caused_by is not None and caused_by in user_ids
+    return preference == "mine" and ((caused_by is not None and caused_by in user_ids)
+                                     or bool(user_ids & also))
 
 
 def by_family(session: Session, family_ids: Iterable[int], kind: str,
-              caused_by: int | None = None) -> dict[int, list[Recipient]]:
+              caused_by: int | None = None,
+              also: dict[int, set[int]] | None = None) -> dict[int, list[Recipient]]:
     """Each family's recipients of a mail of `kind` (two queries whatever the number of
-    families), without a repeated address within a family."""
+    families), without a repeated address within a family. `also`: for a family, other
+    accounts whose actions the mail is about (who asked for a day promoted from the
+    waiting list), besides `caused_by`."""
     if kind not in KINDS or kind == "account":
         raise ValueError(f"not a family mail kind: {kind}")
     ids = sorted(set(family_ids))
@@ -57,7 +61,7 @@ def by_family(session: Session, family_ids: Iterable[int], kind: str,
         .order_by(Guardian.family_id, Guardian.id)).all()
     households = dict(session.execute(select(Family.id, Family.email)
                                       .where(Family.id.in_(ids))).all())
-    return choose(ids, [tuple(r) for r in rows], households, kind, caused_by)
+    return choose(ids, [tuple(r) for r in rows], households, kind, caused_by, also)
 
 
 GuardianRow = tuple[int, int, str, str, bool, "int | None"]  # family, guardian, e-mail,
@@ -65,7 +69,8 @@ GuardianRow = tuple[int, int, str, str, bool, "int | None"]  # family, guardian,
 
 
 def choose(ids: list[int], rows: Sequence[GuardianRow], households: dict[int, str | None],
-           kind: str, caused_by: int | None) -> dict[int, list[Recipient]]:
+           kind: str, caused_by: int | None,
+           also: dict[int, set[int]] | None = None) -> dict[int, list[Recipient]]:
     """`by_family`'s decision from rows already read (the guardians with an e-mail who are
     not contacts, in family then guardian order, and each household's address)."""
     guardians: dict[int, dict[int, tuple[str, str, bool, set[int]]]] = {f: {} for f in ids}
@@ -79,7 +84,7 @@ def choose(ids: list[int], rows: Sequence[GuardianRow], households: dict[int, st
         found: dict[str, Recipient] = {}
         for gid, (email, preference, payer, user_ids) in guardians[fam].items():
             if email and email not in found and _receives(kind, preference, payer, user_ids,
-                                                          caused_by):
+                                                          caused_by, (also or {}).get(fam, set())):
                 found[email] = Recipient(email, gid)
         household = (households.get(fam) or "").strip().lower()
         # No guardian's e-mail at all, or a payment or safety mail nobody would receive
@@ -130,11 +135,12 @@ def households_of(session: Session, child_id: int) -> set[int]:
 
 
 def expand(session: Session, mails: Sequence[tuple[str, str, str, int | None]], kind: str,
-           caused_by: int | None = None) -> list[tuple[str, str, str, int | None, int | None]]:
+           caused_by: int | None = None, also: dict[int, set[int]] | None = None
+           ) -> list[tuple[str, str, str, int | None, int | None]]:
     """Mails written per family (recipient, subject, body, family id) as one mail per
     recipient of each family, in the same order; a mail about no family keeps its recipient.
     Resolved in two queries, for callers that queue a batch in one INSERT."""
-    who = by_family(session, [f for *_, f in mails if f is not None], kind, caused_by)
+    who = by_family(session, [f for *_, f in mails if f is not None], kind, caused_by, also)
     return spread(mails, who)
 
 

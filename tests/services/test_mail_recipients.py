@@ -137,3 +137,33 @@ def test_the_services_choose_the_kind_and_the_answer_goes_to_who_asked(world):
     # Marc asks about the QF: not a safety mail, and Marc takes none; Julie did not ask.
     decide_change(world.staff, request_change(world.family_b, "qf", "700"), approve=False)
     assert _to("Demande de modification refusée") == []
+
+
+def test_a_guardian_who_takes_only_their_mails_hears_their_waiting_day_got_a_place(database):
+    """Julie (« seulement les miens ») asked for Zoé's day, which was full; when the holder
+    cancels, the place goes to Zoé and Julie is told, though someone else's action freed
+    it. Marc takes no mail; a guardian who did not ask would not be told either."""
+    from services.booking.cancel import cancel
+    from services.booking.reserve import reserve
+    from tests.services.cancel_world import cells, ids_of, registered
+    from tests.world import build
+
+    world = build(capacity=1)
+    second_guardian(world)
+    julie = sign_in("julie@test.example")
+    guardians.set_mail_preference(julie, "mine")
+    guardians.set_mail_preference(world.family_b, "none")
+    day = cells(world, 1)[:1]
+    holder = registered(world, world.family_a, world.lea, world.period_peri)
+    assert reserve(world.family_a, holder, day).count("validated") == 1
+    zoe = registered(world, world.family_b, world.zoe, world.period_peri)
+    assert reserve(julie, zoe, day).count("waitlisted") == 1
+    assert _to("Une place s'est libérée pour votre enfant") == []
+    cancel(world.family_a, holder, ids_of(holder))
+    assert _to("Une place s'est libérée pour votre enfant") == [("julie@test.example", "booking")]
+    # Marc asks for the next day, full too: when it frees, Julie did not ask, she is not told.
+    second = cells(world, 2)[1:2]
+    assert reserve(world.family_a, holder, second).count("validated") == 1
+    assert reserve(world.family_b, zoe, second).count("waitlisted") == 1
+    cancel(world.family_a, holder, ids_of(holder)[-1:])  # the second day
+    assert _to("Une place s'est libérée pour votre enfant") == [("julie@test.example", "booking")]

@@ -2,7 +2,7 @@
 moved to its own table (0016_throttle, services/auth/throttle.py), they only misled readers
 
 Revision ID: 0039_no_account_lock
-Revises: 0037_cancel_fn
+Revises: 0038_cancel_fn
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from alembic import op
 import db.base
 
 revision = "0039_no_account_lock"
-down_revision = "0037_cancel_fn"
+down_revision = "0038_cancel_fn"
 branch_labels = None
 depends_on = None
 

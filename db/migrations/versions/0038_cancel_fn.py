@@ -2,15 +2,15 @@
 takes the clock, decides every cell, cancels, gives places back and promotes the heads of
 the queues in one call (issue #17)
 
-Revision ID: 0037_cancel_fn
-Revises: 0036_queue_clock
+Revision ID: 0038_cancel_fn
+Revises: 0037_requested_by
 """
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0037_cancel_fn"
-down_revision = "0036_queue_clock"
+revision = "0038_cancel_fn"
+down_revision = "0037_requested_by"
 branch_labels = None
 depends_on = None
 
@@ -135,14 +135,15 @@ BEGIN
                'price', u.price_cents, 'meal', u.meal_cents, 'has_meal', u.has_meal,
                'charged', EXISTS (SELECT 1 FROM charge c WHERE c.reservation_id = q.id
                                                          AND c.cancelled_at IS NULL),
-               'family_email', f.email, 'activity', a.name, 'group_id', q.group_id)
+               'family_email', f.email, 'activity', a.name, 'group_id', q.group_id,
+               'requested_by', q.requested_by)
              ORDER BY q.slot_id, q.queue_rank, q.id), '[]'::jsonb)
       INTO v_heads
       FROM capacity_slot s
       JOIN unnest(v_dslot, v_dfreed) AS fr(slot_id, freed) ON fr.slot_id = s.id
       CROSS JOIN LATERAL (
             SELECT r.id, r.slot_id, r.registration_id, r.unit_id, r.day, r.requested_at,
-                   r.group_id, r.queue_rank
+                   r.group_id, r.queue_rank, r.requested_by
               FROM reservation r
              WHERE r.slot_id = s.id AND r.state = 'waitlisted'
              ORDER BY r.queue_rank, r.id
