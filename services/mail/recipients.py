@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import AuditEntry, Child, ChildHousehold, Family, Guardian, UserAccount
+from db.models import (AuditEntry, Child, ChildHousehold, Family, Guardian, Registration,
+                       Reservation, UserAccount)
 from services.mail import outbox
 
 KINDS = ("account", "booking", "payment", "safety", "message", "reminder", "info")
@@ -113,14 +114,16 @@ def for_families(session: Session, family_ids: Iterable[int], kind: str,
 
 
 def queue_family(session: Session, family_id: int, kind: str, subject: str, body: str,
-                 caused_by: int | None = None, child_id: int | None = None) -> int:
-    """Queue a mail to each recipient of the family (one INSERT); returns how many. A safety
+                 caused_by: int | None = None, child_id: int | None = None,
+                 also: set[int] | None = None) -> int:
+    """Queue a mail to each recipient of the family (one INSERT); returns how many (`also`:
+    the accounts that asked for what the mail is about, besides `caused_by`). A safety
     mail about a child goes to every household of the child (each its own recipients), since
     both homes care for the child; every other mail to this family only."""
     families = [family_id]
     if kind == "safety" and child_id is not None:
         families += sorted(households_of(session, child_id) - {family_id})
-    who = by_family(session, families, kind, caused_by)
+    who = by_family(session, families, kind, caused_by, {family_id: also or set()})
     return outbox.queue_many(session, [(r.email, subject, body, f, r.guardian_id)
                                        for f in families for r in who[f]],
                              kind=kind, caused_by=caused_by)
@@ -155,6 +158,17 @@ def spread(mails: Sequence[tuple[str, str, str, int | None]],
             rows.extend((r.email, subject, body, family_id, r.guardian_id)
                         for r in who[family_id])
     return rows
+
+
+def requesters(session: Session, reservation_ids: list[int]) -> dict[int, set[int]]:
+    """Who asked for these reservations, per household that booked them (for `also`)."""
+    asked: dict[int, set[int]] = {}
+    for family_id, user_id in session.execute(
+            select(Registration.family_id, Reservation.requested_by)
+            .join(Registration, Registration.id == Reservation.registration_id)
+            .where(Reservation.id.in_(reservation_ids), Reservation.requested_by.is_not(None))):
+        asked.setdefault(family_id, set()).add(user_id)
+    return asked
 
 
 def asked_by(session: Session, entity: str, entity_id: int, action: str) -> int | None:

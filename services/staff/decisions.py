@@ -156,11 +156,13 @@ def _mail(session: Session, done: list[Reservation], label: str, reason: str) ->
     if not done:
         return
     lines = lines_by_family(session, done, lambda _r: label)
+    asked = recipients.requesters(session, [r.id for r in done])
     for family_id, items in lines.items():
         body = ["Bonjour,", "", "L'accueil du centre social a traité vos demandes :", "", *items]
         if reason:
             body += ["", f"Motif : {reason}"]
         body += ["", go_line("bookings", "Vos réservations"), "", organisation.signature()]
         recipients.queue_family(session, family_id, "booking",
-                                "Décision de l'accueil sur vos réservations", "\n".join(body))
+                                "Décision de l'accueil sur vos réservations", "\n".join(body),
+                                also=asked.get(family_id, set()))
 

@@ -167,3 +167,27 @@ def test_a_guardian_who_takes_only_their_mails_hears_their_waiting_day_got_a_pla
     assert reserve(world.family_b, zoe, second).count("waitlisted") == 1
     cancel(world.family_a, holder, ids_of(holder)[-1:])  # the second day
     assert _to("Une place s'est libérée pour votre enfant") == [("julie@test.example", "booking")]
+
+
+def test_a_guardian_who_takes_only_their_mails_hears_reception_decide_their_request(world):
+    """Julie (« seulement les miens ») asked for a Wednesday reception validates: the
+    decision is hers to hear; a request Marc made is not."""
+    from datetime import timedelta
+
+    from services.booking.reserve import reserve
+    from services.staff import decisions
+    from tests.services.cancel_world import ids_of, registered
+
+    second_guardian(world)
+    julie = sign_in("julie@test.example")
+    guardians.set_mail_preference(julie, "mine")
+    guardians.set_mail_preference(world.family_b, "none")
+    zoe = registered(world, world.family_b, world.zoe, world.period_wed)
+    wednesday = world.first_day + timedelta(days=2)
+    assert reserve(julie, zoe, [(wednesday, world.units_wed[0])]).count("requested") == 1
+    decisions.decide_bookings(world.staff, ids_of(zoe), True)
+    decided = "Décision de l'accueil sur vos réservations"
+    assert _to(decided) == [("julie@test.example", "booking")]
+    assert reserve(world.family_b, zoe, [(wednesday, world.units_wed[1])]).count("requested") == 1
+    decisions.decide_bookings(world.staff, ids_of(zoe)[-1:], False, "complet")
+    assert _to(decided) == [("julie@test.example", "booking")]  # still only the first one
