@@ -119,7 +119,7 @@ for view in payments:
             f"{STATE_LABELS[view.state] if view.amount_cents > 0 else 'contre-passation'}"
             f" · réf. {view.reference}")
     if view.avoir:  # its document is the avoir on the invoice, under « Mes factures »
-        st.markdown(f"{line} · avoir n° {view.avoir} (voir « Mes factures »)")
+        st.markdown(f"{line} · avoir n° {md(view.avoir)} (voir « Mes factures »)")
     elif view.state == "paid":
         st.markdown(line)
         kind = "avoir" if view.method == "credit_note" else "recu"
