@@ -15,13 +15,13 @@ from db.base import utcnow
 from db.engine import read, transaction
 from db.models import Family, Registration, Reservation, UserAccount
 from db.states import ReservationState as R
-from services import audit, organisation
+from services import audit, clock, organisation
 from services.actor import Actor
 from services.auth.login import revoke_all_sessions
 from services.booking.cancel import cancel
 from services.booking.rules import LOCAL
 from services.errors import InvalidInput
-from services.mail import outbox
+from services.mail import recipients
 from services.staff.scope import families_filter, require_family
 
 _FUTURE = (R.REQUESTED.value, R.WAITLISTED.value, R.VALIDATED.value)
@@ -59,7 +59,7 @@ def request_closure(actor: Actor, today: date | None = None) -> Closure:
     """The signed-in family closes its account: future days cancelled (the family's own
     cancellation: same deadlines, same promotions), sign-in disabled, a mail, an entry."""
     family_id = actor.require_family()
-    today = today or datetime.now(LOCAL).date()
+    today = today or clock.today()
     with read() as session:
         if session.get(Family, family_id).closure_requested_at is not None:  # type: ignore[union-attr]
             raise InvalidInput("La clôture de votre compte est déjà demandée.")
@@ -78,8 +78,12 @@ def request_closure(actor: Actor, today: date | None = None) -> Closure:
                         .values(active=False))
         for user_id in users:
             revoke_all_sessions(session, user_id)
-        outbox.queue(session, family.email, "Clôture de votre compte", _mail(cancelled, kept),
-                     family_id=family_id)
+        # A "payment" mail: it says which days were cancelled or are still due and that the
+        # invoices are kept, so the payer always gets it; the guardian who closed the account
+        # gets it too ("mine"), every other guardian by their preference. Not "account": those
+        # are a person's single-use links. Not "safety": that is the child's care.
+        recipients.queue_family(session, family_id, "payment", "Clôture de votre compte",
+                                _mail(cancelled, kept), caused_by=actor.user_id)
         audit.record(session, actor, "request_closure", "family", family_id,
                      cancelled=cancelled, kept=kept)
         return Closure(family.closure_requested_at, cancelled, kept)
