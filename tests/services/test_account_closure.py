@@ -10,11 +10,13 @@ import pytest
 from sqlalchemy import select, update
 
 from db.engine import read, transaction
-from db.models import (AuditEntry, CapacitySlot, ChangeRequest, Mail, Registration, Reservation,
-                       UserAccount)
+from db.base import utcnow
+from db.models import (AuditEntry, CapacitySlot, ChangeRequest, Family, Mail, Registration,
+                       Reservation, UserAccount)
 from services import registrations
 from services.booking.cancel import cancel
 from services.booking.reserve import reserve
+from services.booking.together import reserve_together
 from services.families import accounts, guardians
 from services.families.accounts import GuardianForm
 from services.families.changes import request_change
@@ -110,19 +112,27 @@ def test_what_staff_must_still_decide_is_listed_and_closed_families_are_refused(
     assert registrations.decide(world.staff, late, validate=False).state == "refused"
 
 
-def test_a_closed_familys_day_booked_at_the_desk_gets_no_place_from_the_list(world):
+def test_the_desk_books_nothing_for_a_closed_family_nor_promotes_it(world):
     _, slot = _full_morning(world)
     reg_lea = registered(world, world.family_a, world.lea, world.period_peri)
-    closure.request_closure(world.family_a, today=world.today)
-    (cell,) = reserve(world.staff, reg_lea, [(world.first_day, world.units_peri[0])]).cells
-    assert cell.outcome == "waitlisted"
+    cell = (world.first_day, world.units_peri[0])
+    assert reserve(world.family_a, reg_lea, [cell]).cells[0].outcome == "waitlisted"
+    # An account closed before closures withdrew waiting days: only the flag was set then.
+    with transaction() as session:
+        session.execute(update(Family).where(Family.id == world.family_a_id)
+                        .values(closure_requested_at=utcnow()))
+    later = (world.first_day + timedelta(days=1), world.units_peri[1])
+    with pytest.raises(FamilyClosed, match="aucun jour ne peut plus lui être réservé"):
+        reserve(world.staff, reg_lea, [later], by_staff=True)
+    with pytest.raises(FamilyClosed, match="aucun jour ne peut plus lui être réservé"):
+        reserve_together(world.staff, [reg_lea], [later], by_staff=True)
     with transaction() as session:  # a free place for staff to hand out (no auto promotion)
         session.execute(update(CapacitySlot).where(CapacitySlot.id == slot).values(places=3))
     with pytest.raises(FamilyClosed, match="DUPONT a demandé la clôture"):
         waitlist.promote(world.staff, slot)
     with read() as session:
-        assert session.scalar(select(Reservation.state).where(
-            Reservation.registration_id == reg_lea)) == "waitlisted"
+        assert list(session.scalars(select(Reservation.state).where(
+            Reservation.registration_id == reg_lea))) == ["waitlisted"]
 
 
 def test_the_closure_mail_reaches_each_guardian_by_the_mail_rules(world, smtp_server):

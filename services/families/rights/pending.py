@@ -116,3 +116,11 @@ def refuse_closed(session: Session, family_ids: Iterable[int], what: str) -> Non
     if closed:
         names = ", ".join(sorted(closed.values()))
         raise FamilyClosed(f"La famille {names} a demandé la clôture de son compte : {what}.")
+
+
+def refuse_booking_for_closed(session: Session, registration_ids: Iterable[int]) -> None:
+    """The desk books no day for a family that closed its account (the family itself can no
+    longer sign in): no new request could be validated or promoted afterwards."""
+    families = session.scalars(select(Registration.family_id).where(
+        Registration.id.in_(list(registration_ids))))
+    refuse_closed(session, families, "aucun jour ne peut plus lui être réservé")
