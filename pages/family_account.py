@@ -118,7 +118,9 @@ for view in payments:
             f"{euros(view.amount_cents)} · "
             f"{STATE_LABELS[view.state] if view.amount_cents > 0 else 'contre-passation'}"
             f" · réf. {view.reference}")
-    if view.state == "paid":
+    if view.avoir:  # its document is the avoir on the invoice, under « Mes factures »
+        st.markdown(f"{line} · avoir n° {md(view.avoir)} (voir « Mes factures »)")
+    elif view.state == "paid":
         st.markdown(line)
         kind = "avoir" if view.method == "credit_note" else "recu"
         pdf_button("Avoir (PDF)" if kind == "avoir" else "Reçu (PDF)",

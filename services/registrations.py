@@ -16,6 +16,7 @@ from services import audit, organisation
 from services.actor import Actor
 from services.errors import Forbidden, InvalidInput, InvalidTransition, NotFound, PortalError
 from services.families.households import household_ids
+from services.families.rights.pending import refuse_closed
 from services.families.scope import visible_child
 from services.mail import recipients
 from services.mail.pages import go_line
@@ -139,6 +140,9 @@ def decide_in(session: Session, actor: Actor, registration_id: int, validate: bo
         raise NotFound("Cette demande d'inscription n'existe pas.")
     registration, child, period, activity, site = row
     actor.require_site(site.id)
+    if validate:  # a closed account's request is withdrawn; this one was reopened elsewhere
+        refuse_closed(session, [registration.family_id], "son inscription ne peut plus être "
+                      "validée (refusez la demande)")
     if target not in REGISTRATION_TRANSITIONS[RegistrationState(registration.state)]:
         raise InvalidTransition("Cette demande a déjà été traitée.")
     registration.state = target.value

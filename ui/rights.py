@@ -57,6 +57,10 @@ def closure_requests(actor: Actor) -> None:
         return
     with st.expander(f"Demandes de clôture de compte ({len(requests)})",
                      icon=":material/person_off:"):
+        if requests["À décider"].sum():
+            st.caption("« À décider » : demandes de réservation ou d'annulation que la "
+                       "clôture n'a pas pu retirer (délai dépassé) ; à traiter dans « File "
+                       "de validation ».")
         tables.table(requests.drop(columns=["id"]))
 
 

@@ -13,6 +13,7 @@ from db.engine import read
 from db.models import Activity, Charge, Child, Payment, Period, Registration
 from db.states import PaymentMethod
 from services.actor import Actor
+from services.billing.credit_notes import note_of_payment
 from services.billing.credits import available_credit
 from services.payments import ledger
 from services.staff import scope
@@ -58,6 +59,7 @@ class PaymentView:
     created_at: datetime
     paid_at: datetime | None
     allocated_cents: int
+    avoir: str = ""  # a credit note whose document is the avoir on an invoice: its number
 
 
 METHOD_LABELS = {PaymentMethod.CARD_ONLINE: "Carte bancaire (en ligne)",
@@ -146,5 +148,7 @@ def get_payment(actor: Actor, reference: str) -> PaymentView:
 
 def _view(session: Session, p: Payment) -> PaymentView:
     free = ledger.free_money(session, p)
+    note = note_of_payment(session, p.id) if p.method == PaymentMethod.CREDIT_NOTE else None
     return PaymentView(p.reference, p.method, p.state, p.amount_cents, p.created_at, p.paid_at,
-                       p.amount_cents - free if p.state == "paid" else 0)
+                       p.amount_cents - free if p.state == "paid" else 0,
+                       note.number if note is not None else "")

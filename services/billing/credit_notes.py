@@ -3,16 +3,21 @@ time, a justified absence, a place released) leaves its invoice as issued and is
 off by a credit note, issued in the cancellation's own transaction, one per invoice touched,
 numbered in the same unbroken sequence as invoices (numbering.py).
 
-Not to be mixed up with the money a family gets back when what it paid is cancelled
-(credits.py, a Payment of method credit_note): that one says what can be spent; this one
-corrects the accounts."""
+The money a family gets back when what it paid is cancelled is kept apart (credits.py, a
+Payment of method credit_note: what can be spent). When the cancelled charge was both paid
+and invoiced, the family gets one document for it, this avoir: it says what was already paid
+and is now credit on the account, the money's Payment names it (`notes_of`) and its PDF is
+this one (receipts.receipt_pdf), so one cancelled day never shows as two avoirs."""
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
+from collections.abc import Iterable
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from db.models import Charge, Family, Invoice, InvoiceLine
+from db.models import Charge, CreditOrigin, Family, Invoice, InvoiceLine
 from services import audit
 from services.actor import SYSTEM
 from services.billing import invoices, numbering
@@ -48,8 +53,29 @@ def _issue(session: Session, invoice: Invoice, charges: list[Charge],
                                 child=names.get(c.registration_id, ""),
                                 amount_cents=-c.amount_cents) for c in charges)
     note.pdf = credit_note_document(Heading.of(session, family), number, invoice.number,
-                                    [Row(c.label, -c.amount_cents) for c in charges], at)
+                                    [Row(c.label, -c.amount_cents) for c in charges], at,
+                                    paid_cents=sum(c.paid_cents for c in charges))
     # Issued by the portal itself; who cancelled is in the cancellation's own entry.
     audit.record(session, SYSTEM, "issue_credit_note", "invoice", note.id, family_id=family.id,
                  number=number, corrects=invoice.number, cents=total)
     return note
+
+
+def notes_of(session: Session, charge_ids: Iterable[int]) -> dict[int, tuple[int, str]]:
+    """Charge id -> (id, number) of the avoir that wrote it off, for those invoiced."""
+    ids = list(charge_ids)
+    if not ids:
+        return {}
+    return {cid: (nid, number) for cid, nid, number in session.execute(
+        select(InvoiceLine.charge_id, Invoice.id, Invoice.number)
+        .join(Invoice, Invoice.id == InvoiceLine.invoice_id)
+        .where(InvoiceLine.charge_id.in_(ids), Invoice.kind == CREDIT_NOTE))}
+
+
+def note_of_payment(session: Session, payment_id: int) -> Invoice | None:
+    """The avoir on an invoice that stands for this credit note (a paid and invoiced charge
+    that was cancelled), if there is one."""
+    return session.scalars(
+        select(Invoice).join(InvoiceLine, InvoiceLine.invoice_id == Invoice.id)
+        .join(CreditOrigin, CreditOrigin.charge_id == InvoiceLine.charge_id)
+        .where(CreditOrigin.payment_id == payment_id, Invoice.kind == CREDIT_NOTE)).first()

@@ -24,7 +24,7 @@ from db.models import Charge, CreditOrigin, Family, Payment, PaymentAllocation
 from db.states import PaymentMethod, PaymentState
 from services import audit, organisation
 from services.actor import Actor
-from services.billing.credit_notes import credit_invoiced
+from services.billing.credit_notes import credit_invoiced, notes_of
 from services.errors import PortalError
 from services.mail import outbox, recipients
 from services.mail.pages import go_line
@@ -61,12 +61,12 @@ def settle_cancelled(session: Session, done: list[tuple[int, int, int | None]],
     """After charges were cancelled (id, paid cents, invoice id of each): what was paid goes
     back as credit notes, what was invoiced is cancelled by an avoir."""
     expire(session, Charge, [cid for cid, _, _ in done])
-    if any(paid for _, paid, _ in done):
-        credit_cancelled(session, sorted(cid for cid, _, _ in done), now)
     invoiced = sorted(cid for cid, _, invoice in done if invoice is not None)
     if invoiced:  # an issued invoice stays as it is: what it billed is cancelled by an avoir
         credit_invoiced(session, list(session.scalars(
             select(Charge).where(Charge.id.in_(invoiced)).order_by(Charge.id))))
+    if any(paid for _, paid, _ in done):  # after the avoirs, which the money then names
+        credit_cancelled(session, sorted(cid for cid, _, _ in done), now)
 
 
 def expire(session: Session, model: type, ids: Iterable[int]) -> None:
@@ -96,22 +96,35 @@ def credit_cancelled(session: Session, charge_ids: Iterable[int], now: datetime)
     if not owed:
         return []
     notes = [ledger.new_reference("AV") for _ in owed]
+    # A charge that was invoiced already has its avoir (credit_notes.py, in the invoices'
+    # numbering): the money names that one, so the family gets one avoir for the day.
+    invoiced = {cid: number for cid, (_, number) in notes_of(session, [r[0] for r in owed]).items()}
+    shown = [invoiced.get(cid, ref) for ref, (cid, *_) in zip(notes, owed)]
     made = dict(insert_rows(session, Payment, [
         dict(family_id=fam, reference=ref, method=PaymentMethod.CREDIT_NOTE.value,
              state=PaymentState.PAID.value, amount_cents=int(amount), created_at=now,
-             paid_at=now, recorded_by=None, bank_details=f"Avoir : {label}")
-        for ref, (_, fam, label, _, amount) in zip(notes, owed)],
+             paid_at=now, recorded_by=None,
+             bank_details=f"Avoir n° {number} : {label}" if cid in invoiced else f"Avoir : {label}")
+        for ref, number, (cid, fam, label, _, amount) in zip(notes, shown, owed)],
         returning=(Payment.reference, Payment.id)))  # type: ignore[arg-type]
     insert_rows(session, CreditOrigin, [dict(payment_id=made[ref], charge_id=cid)
                                         for ref, (cid, *_) in zip(notes, owed)])
     outbox.queue_many(session, recipients.expand(session, [
         (email or "", "Avoir sur votre compte",
          f"Bonjour,\n\nLa prestation « {label} » a été annulée alors qu'elle "
-         f"était déjà réglée. Un avoir n° {ref} de {ledger_euros(int(amount))} est disponible "
-         "sur votre compte : il servira à régler vos prochaines réservations "
-         "(« Mon compte »).\n\n" + go_line("account") + "\n\n" + organisation.signature(), fam)
-        for ref, (_, fam, label, email, amount) in zip(notes, owed)], "payment"), kind="payment")
+         f"était déjà réglée. {_given_back(number, int(amount), cid in invoiced)} : il "
+         "servira à régler vos prochaines réservations (« Mon compte »).\n\n"
+         + go_line("account") + "\n\n" + organisation.signature(), fam)
+        for number, (cid, fam, label, email, amount) in zip(shown, owed)], "payment"),
+        kind="payment")
     return [made[ref] for ref in notes]
+
+
+def _given_back(number: str, cents: int, invoiced: bool) -> str:
+    if invoiced:  # the avoir on the invoice may cover other days of it too
+        return (f"Les {ledger_euros(cents)} réglés sont disponibles sur votre compte, au titre "
+                f"de l'avoir n° {number} sur votre facture")
+    return f"Un avoir n° {number} de {ledger_euros(cents)} est disponible sur votre compte"
 
 
 def ledger_euros(cents: int) -> str:

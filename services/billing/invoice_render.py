@@ -81,10 +81,15 @@ def invoice_document(heading: Heading, number: str, month: date, rows: list[Row]
 
 
 def credit_note_document(heading: Heading, number: str, corrects: str, rows: list[Row],
-                         issued_at: datetime) -> bytes:
-    """Avoir: charges of an issued invoice cancelled since, with negative amounts."""
+                         issued_at: datetime, paid_cents: int = 0) -> bytes:
+    """Avoir: charges of an issued invoice cancelled since, with negative amounts, and what
+    had already been paid on them, now credit on the family's account."""
     doc = _document(heading, f"Avoir n° {number} – sur la facture n° {corrects}", issued_at)
     doc.rows_table(["Prestation annulée", "Montant"],
                    [[r.label, euros(r.amount_cents)] for r in rows], [150, 30])
     doc.para(f"Total de l'avoir : {euros(sum(r.amount_cents for r in rows))}", bold=True)
+    if paid_cents:
+        doc.para(f"Déjà réglé sur ces prestations : {euros(paid_cents)}, rendu en avoir "
+                 "disponible sur votre compte ; il servira à régler vos prochaines "
+                 "réservations (« Mon compte »).")
     return _signed(doc, heading, issued_at)

@@ -32,6 +32,7 @@ from services.booking.notify import mail_submission
 from services.booking.outcomes import CellOutcome, Submission
 from services.booking.rules import CLOSED_DAY, LOCAL, OTHER_HOUSEHOLD, why_cannot_add
 from services.errors import InvalidInput
+from services.families.rights.pending import refuse_booking_for_closed
 from services.health.pickup import require_emergency_contact
 
 MAX_CELLS = 800  # a school year's typical week (4 units x 5 days) fits; more is not human
@@ -93,6 +94,8 @@ def reserve_in(session: Session, actor: Actor, registration_id: int,
     the queue's applier commits the whole batch itself (services/booking/applier.py);
     `now`: the instant it is judged at (the queue: the request's arrival), else the clock
     once the slots are locked."""
+    if actor.is_staff:
+        refuse_booking_for_closed(session, [registration_id])
     if server_step.ENABLED and session.get_bind().dialect.name == "postgresql":
         before = preread.load(session, actor, registration_id, wanted)
         return server_step.submit(session, actor, before.ctx, wanted, before.slots,

@@ -32,6 +32,7 @@ from services.booking.outcomes import CellOutcome, Submission
 from services.booking.reserve import MAX_CELLS, NewReservation, clean_cells
 from services.booking.rules import LOCAL, why_cannot_add
 from services.errors import InvalidInput
+from services.families.rights.pending import refuse_booking_for_closed
 from services.health.pickup import require_emergency_contact
 from services.mail import outbox, recipients
 
@@ -88,6 +89,8 @@ def _load(session: Session, actor: Actor, regs: list[int],
 def _once(actor: Actor, regs: list[int], wanted: list[tuple[date, int]], together: bool,
           by_staff: bool) -> list[Submission]:
     with transaction() as session:
+        if actor.is_staff:
+            refuse_booking_for_closed(session, regs)
         kids = _load(session, actor, regs, wanted)
         locked = capacity.lock_slots(session, [s for k in kids for s in k.slots.values()])
         now = None

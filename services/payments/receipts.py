@@ -10,6 +10,7 @@ from db.engine import read
 from db.models import Charge, CreditOrigin, Family, Organisation, Payment, PaymentAllocation
 from services import organisation
 from services.actor import Actor
+from services.billing.credit_notes import note_of_payment
 from services.billing.pdf import Document, euros
 from services.booking.rules import LOCAL
 from services.errors import NotFound
@@ -55,6 +56,10 @@ def receipt_pdf(actor: Actor, reference: str) -> bytes:
         payment = scope.require_payment(session, actor, reference)
         if payment.state != "paid":
             raise NotFound("Ce reçu est introuvable.")
+        # A paid and invoiced day that was cancelled has one avoir: the one on the invoice.
+        note = note_of_payment(session, payment.id) if payment.method == "credit_note" else None
+        if note is not None and note.pdf is not None:
+            return note.pdf
         family = session.get(Family, payment.family_id)
         org = session.get(Organisation, family.organisation_id) if family else None
         assert family is not None and org is not None

@@ -71,7 +71,9 @@ def payments_received(actor: Actor, start: date, end: date,
 def totals_by_method(actor: Actor, start: date, end: date,
                      site_ids: list[int] | None = None) -> pd.DataFrame:
     """Per method: how many payments were received in the period and their sum in euros
-    (counter-entries deducted), and a last line "Total"."""
+    (counter-entries deducted), and a last line "Total" of the money received. Credit notes
+    have their line but stay out of the total: no money came in with them (the day they give
+    back was paid once, by the payment already counted), and spending them brings none."""
     sums: dict[str, list[int]] = {}
     for _, _, _, method, cents, state, _ in _rows(actor, start, end, site_ids):
         if state == PaymentState.PAID.value:
@@ -82,6 +84,6 @@ def totals_by_method(actor: Actor, start: date, end: date,
     lines = [[METHODS_FR.get(m, m), n, euros(cents)]
              for m, (n, cents) in sorted(sums.items(), key=lambda i: order.index(i[0])
                                          if i[0] in order else len(order))]
-    lines.append(["Total", sum(n for n, _ in sums.values()),
-                  euros(sum(c for _, c in sums.values()))])
+    received = [v for m, v in sums.items() if m != PaymentMethod.CREDIT_NOTE.value]
+    lines.append(["Total", sum(n for n, _ in received), euros(sum(c for _, c in received))])
     return pd.DataFrame(lines, columns=TOTAL_COLUMNS)

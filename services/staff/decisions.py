@@ -21,6 +21,7 @@ from services.booking.notify import lines_by_family
 from services.booking.promotion import promote_and_notify
 from services.booking.rules import LOCAL
 from services.errors import InvalidInput, PortalError
+from services.families.rights.pending import closed_families
 from services.mail import recipients
 from services.mail.pages import go_line
 
@@ -111,14 +112,18 @@ def _decide_once(actor: Actor, kind: str, ids: list[int], validate: bool,
     assert after in RESERVATION_TRANSITIONS[before]
     with transaction() as session:
         rows = session.execute(
-            select(Reservation, Activity.site_id)
+            select(Reservation, Activity.site_id, Registration.family_id)
             .join(Registration, Registration.id == Reservation.registration_id)
             .join(Period, Period.id == Registration.period_id)
             .join(Activity, Activity.id == Period.activity_id)
             .where(Reservation.id.in_(ids))).all()
-        for _, site_id in rows:  # the whole batch is refused before any change
+        for _, site_id, _ in rows:  # the whole batch is refused before any change
             actor.require_site(site_id)
-        found = {r.id: r for r, _ in rows}
+        found = {r.id: r for r, _, _ in rows}
+        # A family that closed its account gets no new day: its booking requests are refused.
+        closed = (closed_families(session, {f for _, _, f in rows})
+                  if after == R.VALIDATED and before == R.REQUESTED else {})
+        family_of = {r.id: f for r, _, f in rows}
         capacity.lock_slots(session, [r.slot_id for r in found.values()])
         now = capacity.db_now(session)
         results: list[ItemResult] = []
@@ -132,6 +137,11 @@ def _decide_once(actor: Actor, kind: str, ids: list[int], validate: bool,
             session.refresh(r)
             if r.state != before.value:
                 results.append(ItemResult(rid, False, "Cette demande a déjà été traitée."))
+                continue
+            if family_of[rid] in closed:
+                results.append(ItemResult(rid, False, f"La famille {closed[family_of[rid]]} a "
+                                          "demandé la clôture de son compte : refusez la "
+                                          "demande."))
                 continue
             r.state = after.value
             r.decided_at = now

@@ -21,6 +21,7 @@ from services.booking import capacity
 from services.booking.promotion import promote_and_notify
 from services.errors import InvalidInput, NotFound, PortalError
 from services.families.names import full_name
+from services.families.rights.pending import refuse_closed
 
 
 class NoFreePlace(PortalError):
@@ -99,6 +100,10 @@ def _slot_site(session: Session, slot_id: int) -> int:
     return int(site)
 
 
+def _family_of(session: Session, reservation: Reservation) -> int:
+    return int(session.get_one(Registration, reservation.registration_id).family_id)
+
+
 def promote(actor: Actor, slot_id: int, head_only: bool = True) -> list[int]:
     """Give free places to the head of the queue (or to all who fit); ids promoted. A group
     of siblings booked together at the head counts as one: all seated, or none."""
@@ -113,6 +118,8 @@ def promote(actor: Actor, slot_id: int, head_only: bool = True) -> list[int]:
             now = capacity.db_now(session)
             promoted = promote_and_notify(session, [slot_id], now, 1 if head_only else None)
             ids = [r.id for r in promoted]
+            refuse_closed(session, {_family_of(session, r) for r in promoted},
+                          "elle ne reçoit plus de place ; retirez sa demande de la liste")
             if not ids:  # free places exist: the head is a group they cannot all seat
                 raise InvalidInput("En tête de liste, des frères et sœurs réservés ensemble "
                                    "attendent une place chacun : il n'y a pas assez de places "

@@ -15,13 +15,14 @@ from db.base import utcnow
 from db.engine import read, transaction
 from db.models import Family, Registration, Reservation, UserAccount
 from db.states import ReservationState as R
-from services import audit, organisation
+from services import audit, clock, organisation
 from services.actor import Actor
 from services.auth.login import revoke_all_sessions
 from services.booking.cancel import cancel
 from services.booking.rules import LOCAL
 from services.errors import InvalidInput
-from services.mail import outbox
+from services.families.rights.pending import Withdrawn, left_for_staff, withdraw_pending
+from services.mail import recipients
 from services.staff.scope import families_filter, require_family
 
 _FUTURE = (R.REQUESTED.value, R.WAITLISTED.value, R.VALIDATED.value)
@@ -35,6 +36,7 @@ class Closure:
     requested_at: datetime
     cancelled: int
     kept: int
+    withdrawn: Withdrawn = Withdrawn(0, 0, 0)  # requests that waited for the centre
 
 
 def retention_years() -> int:
@@ -59,7 +61,7 @@ def request_closure(actor: Actor, today: date | None = None) -> Closure:
     """The signed-in family closes its account: future days cancelled (the family's own
     cancellation: same deadlines, same promotions), sign-in disabled, a mail, an entry."""
     family_id = actor.require_family()
-    today = today or datetime.now(LOCAL).date()
+    today = today or clock.today()
     with read() as session:
         if session.get(Family, family_id).closure_requested_at is not None:  # type: ignore[union-attr]
             raise InvalidInput("La clôture de votre compte est déjà demandée.")
@@ -78,20 +80,32 @@ def request_closure(actor: Actor, today: date | None = None) -> Closure:
                         .values(active=False))
         for user_id in users:
             revoke_all_sessions(session, user_id)
-        outbox.queue(session, family.email, "Clôture de votre compte", _mail(cancelled, kept),
-                     family_id=family_id)
+        withdrawn = withdraw_pending(session, actor, family_id, family.closure_requested_at)
+        # A "payment" mail: it says which days were cancelled or are still due and that the
+        # invoices are kept, so the payer always gets it; the guardian who closed the account
+        # gets it too ("mine"), every other guardian by their preference. Not "account": those
+        # are a person's single-use links. Not "safety": that is the child's care.
+        recipients.queue_family(session, family_id, "payment", "Clôture de votre compte",
+                                _mail(cancelled, kept, withdrawn), caused_by=actor.user_id)
         audit.record(session, actor, "request_closure", "family", family_id,
-                     cancelled=cancelled, kept=kept)
-        return Closure(family.closure_requested_at, cancelled, kept)
+                     cancelled=cancelled, kept=kept,
+                     withdrawn_registrations=withdrawn.registrations,
+                     withdrawn_waiting=withdrawn.waiting_days,
+                     withdrawn_changes=withdrawn.changes)
+        return Closure(family.closure_requested_at, cancelled, kept, withdrawn)
 
 
-def _mail(cancelled: int, kept: int) -> str:
+def _mail(cancelled: int, kept: int, withdrawn: Withdrawn) -> str:
     lines = ["Bonjour,", "", "Nous avons bien reçu votre demande de clôture de votre compte "
              "sur le portail famille. Vous ne pouvez plus vous y connecter.",
              f"Réservations à venir annulées : {cancelled}."]
     if kept:
         lines.append(f"Réservations qui n'ont pas pu être annulées (délai dépassé ou décision "
                      f"de l'accueil attendue) : {kept}. Contactez l'accueil à leur sujet.")
+    asked = withdrawn.registrations + withdrawn.waiting_days + withdrawn.changes
+    if asked:
+        lines.append(f"Demandes en attente retirées (inscriptions, jours en liste d'attente, "
+                     f"modifications de votre dossier) : {asked}.")
     lines += ["", "Vos factures et règlements sont conservés "
               f"{retention_years()} ans, comme la loi l'impose pour les pièces comptables ; "
               "vos données sont ensuite anonymisées.", "", organisation.signature()]
@@ -113,6 +127,9 @@ def list_closure_requests(actor: Actor) -> pd.DataFrame:
             .where(Family.closure_requested_at.is_not(None),
                    families_filter(actor, Family.id))
             .order_by(Family.closure_requested_at.desc())).all()
+        to_decide = left_for_staff(session, [r[0] for r in rows])
+    # "À décider": booking and cancellation requests the closure left to the centre.
     return pd.DataFrame([{"id": i, "Famille": n, "Demandée le": f"{at.astimezone(LOCAL):%d/%m/%Y}",
-                          "Anonymisée": "oui" if anon else "non"} for i, n, at, anon in rows],
-                        columns=["id", "Famille", "Demandée le", "Anonymisée"])
+                          "À décider": to_decide.get(i, 0), "Anonymisée": "oui" if anon else "non"}
+                         for i, n, at, anon in rows],
+                        columns=["id", "Famille", "Demandée le", "À décider", "Anonymisée"])

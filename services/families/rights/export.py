@@ -23,6 +23,7 @@ from services.families.rights import sections
 from services.families.rights.health_section import health, messages
 from services.families.rights.sections import Part, Scope, Section
 from services.mail import outbox
+from services.billing.credit_notes import note_of_payment
 from services.payments.receipts import receipt_pdf
 from services.reports.export import csv_bytes
 from services.staff import scope as staff_scope
@@ -52,9 +53,12 @@ def documents(session: Session, scope: Scope) -> Part:
             Registration.id.in_(scope.registration_ids), Registration.state == "validated")):
         files[f"documents/attestation-inscription-{reg_id}.pdf"] = \
             registration_certificate_pdf(scope.actor, reg_id)
-    for ref, method in session.execute(select(Payment.reference, Payment.method).where(
+    for pid, ref, method in session.execute(select(Payment.id, Payment.reference,
+                                                   Payment.method).where(
             Payment.family_id == scope.family_id, Payment.state == "paid")
             .order_by(Payment.id)):
+        if method == "credit_note" and note_of_payment(session, pid) is not None:
+            continue  # its document is the avoir on the invoice (issued_invoices)
         kind = "avoir" if method == "credit_note" else "recu"
         files[f"documents/{kind}-{ref}.pdf"] = receipt_pdf(scope.actor, ref)
     return Part(files=files)
