@@ -7,11 +7,11 @@ Revises: 0035_booking_queue
 """
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from types import ModuleType
 
 from alembic import op
+
+from db import frozen_migration
 
 revision = "0036_queue_clock"
 down_revision = "0035_booking_queue"
@@ -22,12 +22,7 @@ depends_on = None
 def _0034() -> ModuleType:
     """Migration 0034 (frozen): its function is the base of this one and what the
     downgrade restores."""
-    spec = importlib.util.spec_from_file_location(
-        "_portail_0034_submit_fn", Path(__file__).with_name("0034_submit_fn.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return frozen_migration.load("0034_submit_fn.py")
 
 
 # 0034's function with four changes: a last parameter p_now (NULL, the default: the clock

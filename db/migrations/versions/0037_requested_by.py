@@ -7,12 +7,12 @@ Revises: 0036_queue_clock
 """
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
 from types import ModuleType
 
 import sqlalchemy as sa
 from alembic import op
+
+from db import frozen_migration
 
 revision = "0037_requested_by"
 down_revision = "0036_queue_clock"
@@ -28,12 +28,7 @@ _VALUES = "               CASE WHEN c.outcome = 'waitlisted' THEN v_rank END, v_
 def _0036() -> ModuleType:
     """Migration 0036 (frozen): its function is the base of this one and what the
     downgrade restores."""
-    spec = importlib.util.spec_from_file_location(
-        "_portail_0036_queue_clock", Path(__file__).with_name("0036_queue_clock.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return frozen_migration.load("0036_queue_clock.py")
 
 
 def _replace(sql: str) -> str:
