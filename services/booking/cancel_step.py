@@ -123,7 +123,8 @@ def cancel(session: Session, actor: Actor, ctx: BookingContext, ids: list[int], 
     who = recipients.choose(families, [tuple(g) for g in out["guardians"]],  # type: ignore[misc]
                             {p.payer.family_id: p.family_email for p in promoted},
                             "booking", actor.user_id, requesters(promoted))
-    who.update(family_to)
+    for family_id, chosen in family_to.items():  # a promoted family's own choice stands:
+        who.setdefault(family_id, chosen)        # it also counts who asked for its days
     mails = outbox.mail_rows(recipients.spread([*promoted_mails(promoted), mine], who),
                              "booking", actor.user_id)
     send_and_commit(session, _WRITE, {
