@@ -116,11 +116,13 @@ def _paused(size: int, pause: float) -> None:
 
 # Each prepared submission and the writing of its result in one statement, all of a batch's
 # statements sent in one pipeline (one round trip): the applier's hold is the server's work.
-_APPLY = ("UPDATE booking_request SET state = 'applied', applied_at = clock_timestamp(), "
+# The arguments are read from the request's own row (its payload's "params", as the page
+# prepared them) and it is judged at its arrival: the applier sends each request's id alone.
+_APPLY = ("UPDATE booking_request b SET state = 'applied', applied_at = clock_timestamp(), "
           "result = (SELECT json_build_object('rows', coalesce(json_agg(json_build_array("
           "f.cell_outcome, f.cell_reason, f.cell_position) ORDER BY f.i), '[]'))::text FROM "
-          + server_step.SUBMIT + " WITH ORDINALITY AS f(cell_outcome, cell_reason, "
-          "cell_position, locked_at, i)) WHERE id = %(request_id)s")
+          + server_step.calling("b.payload::jsonb -> 'params'", "b.arrived_at")
+          + ") WHERE b.id = %(request_id)s")
 
 
 def _pipelined(session: Session, rows: list[Any], pause: float) -> bool:
@@ -137,8 +139,7 @@ def _pipelined(session: Session, rows: list[Any], pause: float) -> bool:
                 _paused(len(rows), pause)
             with raw.pipeline():
                 for r in part:
-                    raw.execute(_APPLY, {**json.loads(r.payload)["params"], "request_id": r.id,
-                                         "now": r.arrived_at})
+                    raw.execute(_APPLY, {"request_id": r.id})
     except psycopg.Error as exc:
         if retryable(DBAPIError.instance("", {}, exc, psycopg.Error)):
             raise

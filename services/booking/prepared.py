@@ -1,7 +1,9 @@
 """A submission through the booking queue (BOOKING_QUEUE=1): the page does all it can
-before queueing (the scope checks, the reads that do not move with places, every text),
-so the applier's part is one call of portail_submit() (migration 0034_submit_fn) in its
-batch's transaction, and the page renders the answer itself, as server_step.submit does.
+before queueing (the scope checks, the reads that do not move with places, in one statement
+(services/booking/preread.py), and every text), so the applier's part is one call of
+portail_submit() (migration 0034_submit_fn) in its batch's transaction, with the arguments
+read from the request's row, and the page renders the answer itself, as server_step.submit
+does.
 
 With portail_submit() switched off (server_step.ENABLED False, the equivalence tests), the
 applier runs the whole Python path instead (services/booking/reserve.reserve_in).
@@ -12,10 +14,8 @@ from datetime import date
 
 from db.engine import read
 from services.actor import Actor
-from services.billing.charges import get_pricing
-from services.booking import context, queue, server_step
+from services.booking import context, preread, queue, server_step
 from services.booking.outcomes import Submission
-from services.health.pickup import require_emergency_contact
 
 
 def reserve(actor: Actor, registration_id: int, wanted: list[tuple[date, int]],
@@ -29,16 +29,13 @@ def reserve(actor: Actor, registration_id: int, wanted: list[tuple[date, int]],
             "registration": registration_id, "by_staff": by_staff,
             "cells": [[day.isoformat(), unit] for day, unit in wanted]}))
     with read() as session:
-        ctx = context.load(session, actor, registration_id)
-        if not actor.is_staff:  # a family names an emergency contact before its first booking
-            require_emergency_contact(session, ctx.family_id)
-        slots = context.slot_ids(session, ctx, wanted)
-        pricing = get_pricing(session, ctx.registration_id, {u for _, u in slots})
-        if not queue.active():
+        if not queue.active():  # nothing is queued; the caller's scope is checked all the same
+            context.load(session, actor, registration_id)
             return None
-        cells, params = server_step.prepare(session, actor, ctx, wanted, slots, pricing,
-                                            by_staff)
+        before = preread.load(session, actor, registration_id, wanted)
+        cells, params = server_step.prepare(session, actor, before.ctx, wanted, before.slots,
+                                            before.pricing, by_staff, before.to)
     done = queue.submit(actor, "submit", {"params": params})
     if done is None:
         return None
-    return server_step.told(ctx, cells, [tuple(row) for row in done["rows"]])
+    return server_step.told(before.ctx, cells, [tuple(row) for row in done["rows"]])

@@ -4,7 +4,8 @@ with its child, period and activity, the family's address, the activity's units 
 prices, the slots of the cells asked, and whether the family may book at all.
 
 The same values as context.load, health.pickup.require_emergency_contact,
-context.slot_ids and billing.charges.get_pricing read in seven statements (the Python
+context.slot_ids, billing.charges.get_pricing and the confirmation's recipients
+(mail.recipients.by_family) read in nine statements (the Python
 path, which SQLite keeps); tests/services/test_submit_equivalence.py holds them equal.
 """
 from __future__ import annotations
@@ -17,14 +18,16 @@ from sqlalchemy import Date, any_, bindparam, exists, func, select
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.orm import Session, aliased
 
-from db.models import (Activity, CapacitySlot, Child, Family, Period, PickupPerson, QfBracket,
-                       Registration, Reservation, Tariff, Unit)
+from db.models import (Activity, CapacitySlot, Child, Family, Guardian, Period, PickupPerson,
+                       QfBracket, Registration, Reservation, Tariff, Unit, UserAccount)
 from services.actor import Actor
 from services.billing.charges import Pricing, pricing_of
 from services.booking import context
 from services.booking.context import BookingContext
 from services.errors import NotFound
 from services.health.pickup import NoEmergencyContact
+from services.mail import recipients
+from services.mail.recipients import Recipient
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,7 @@ class Preread:
     ctx: BookingContext
     slots: dict[tuple[date, int], int]  # the capacity slot of each cell that has one
     pricing: Pricing
+    to: list[Recipient]  # who receives the confirmation
 
 
 _UNITS = (select(func.json_agg(aggregate_order_by(
@@ -49,6 +53,14 @@ _TARIFFS = (select(func.json_agg(aggregate_order_by(
     Tariff.id))).select_from(Tariff).join(QfBracket, QfBracket.id == Tariff.bracket_id)
     .join(Unit, Unit.id == Tariff.unit_id).where(Unit.activity_id == Activity.id)
     .scalar_subquery())
+# The family's guardians as recipients.by_family reads them (a row per account).
+_GUARDIANS = (select(func.json_agg(aggregate_order_by(func.json_build_array(
+    Guardian.id, Guardian.email, Guardian.mail_preference, Guardian.is_payer, UserAccount.id),
+    Guardian.id, UserAccount.id)))
+    .select_from(Guardian).outerjoin(UserAccount, UserAccount.guardian_id == Guardian.id)
+    .where(Guardian.family_id == Registration.family_id, Guardian.email != "",
+           Guardian.relationship != recipients.CONTACT)
+    .scalar_subquery())
 _their_registration = aliased(Registration)
 # As health.pickup._READY: an emergency contact named, or a booking made before they existed.
 _READY = (exists().where(PickupPerson.family_id == Registration.family_id,
@@ -56,7 +68,7 @@ _READY = (exists().where(PickupPerson.family_id == Registration.family_id,
           | exists().where(Reservation.registration_id == _their_registration.id,
                            _their_registration.family_id == Registration.family_id))
 _ONE = (select(Registration, Child, Period, Activity, Family.email, Family.qf, _UNITS, _SLOTS,
-               _TARIFFS, _READY)
+               _TARIFFS, _READY, _GUARDIANS)
         .join(Child, Child.id == Registration.child_id)
         .join(Family, Family.id == Registration.family_id)
         .join(Period, Period.id == Registration.period_id)
@@ -72,7 +84,7 @@ def load(session: Session, actor: Actor, registration_id: int,
                                  "days": sorted({d for d, _ in cells})}).first()
     if row is None:
         raise NotFound("Cette inscription n'existe pas.")
-    registration, child, period, activity, email, qf, units, slots, tariffs, ready = row
+    registration, child, period, activity, email, qf, units, slots, tariffs, ready, who = row
     units = units or []
     ctx = context.checked(actor, (registration, child, period, activity, email),
                           {u[0]: u[1] for u in units})
@@ -86,7 +98,10 @@ def load(session: Session, actor: Actor, registration_id: int,
     pricing = pricing_of(registration.family_id, qf, activity.id, child.first_name,
                          {u[0]: tuple(u[1:]) for u in units if u[0] in used},
                          _tariffs(tariffs, qf), period.start_date, period.pay_days_before_start)
-    return Preread(ctx, mine, pricing)
+    family = registration.family_id
+    to = recipients.choose([family], [(family, *g) for g in who or []], {family: email},
+                           "booking", actor.user_id)[family]
+    return Preread(ctx, mine, pricing, to)
 
 
 def _tariffs(rows: list[list[Any]] | None, qf: int | None) -> list[tuple[int, int, int, int]]:

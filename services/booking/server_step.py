@@ -11,8 +11,10 @@ outcomes.py, rules.py or notify.py needs no SQL change.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -40,23 +42,41 @@ observe_hold: Callable[[datetime], None] | None = None
 _NTH = "\ufffc"  # stands for a queue position of 2 or more in a mail line
 _SENTINEL = "\x00"  # stands for each cell's outcome in the audit details
 
-_CALL = ("SELECT cell_outcome, cell_reason, cell_position, locked_at FROM portail_submit("
-         + ", ".join(f"p_{name} => %({name})s::{kind}" for name, kind in (
-             ("slot", "integer[]"), ("unit", "integer[]"), ("day", "date[]"),
-             ("cutoff", "timestamptz[]"), ("opens", "timestamptz"), ("granted", "text"),
-             ("registration", "integer"), ("child", "integer"), ("family", "integer"),
-             ("activity", "integer"), ("by_staff", "boolean"), ("charge_label", "text[]"),
-             ("charge_cents", "integer[]"), ("charge_meal", "integer[]"),
-             ("due_day", "date[]"), ("due_on", "date[]"), ("line_open", "text[]"),
-             ("line_shut", "text[]"), ("line_other", "text[]"), ("line_kept", "text[]"), ("line_granted", "text[]"),
-             ("line_first", "text[]"), ("line_nth", "text[]"), ("nth", "text"),
-             ("mail_rank", "integer[]"), ("mail_to", "text[]"), ("mail_guardian", "integer[]"),
-             ("mail_kind", "text"), ("mail_subject", "text"),
-             ("mail_head", "text"), ("mail_tail", "text"), ("mail_state", "text"),
-             ("user", "integer"), ("actor", "text"), ("source", "text"), ("action", "text"),
-             ("details", "text[]"), ("now", "timestamptz")))
-         + ")")
-SUBMIT = _CALL[_CALL.index("portail_submit("):]  # the call alone (the queue's applier)
+_ARGS = (("slot", "integer[]"), ("unit", "integer[]"), ("day", "date[]"),
+         ("cutoff", "timestamptz[]"), ("opens", "timestamptz"), ("granted", "text"),
+         ("registration", "integer"), ("child", "integer"), ("family", "integer"),
+         ("activity", "integer"), ("by_staff", "boolean"), ("charge_label", "text[]"),
+         ("charge_cents", "integer[]"), ("charge_meal", "integer[]"),
+         ("due_day", "date[]"), ("due_on", "date[]"), ("line_open", "text[]"),
+         ("line_shut", "text[]"), ("line_other", "text[]"), ("line_kept", "text[]"),
+         ("line_granted", "text[]"), ("line_first", "text[]"), ("line_nth", "text[]"),
+         ("nth", "text"), ("mail_rank", "integer[]"), ("mail_to", "text[]"),
+         ("mail_guardian", "integer[]"), ("mail_kind", "text"), ("mail_subject", "text"),
+         ("mail_head", "text"), ("mail_tail", "text"), ("mail_state", "text"),
+         ("user", "integer"), ("actor", "text"), ("source", "text"), ("action", "text"),
+         ("details", "text[]"))
+
+
+def unpacked(arguments: str) -> str:
+    """A FROM item `a` with one typed column per argument of portail_submit(), read from the
+    JSON object that the SQL expression `arguments` gives (jsonb_to_record: JSON arrays become
+    arrays of the column's type). One JSON text costs the page far less than some thirty
+    arrays dumped one element at a time by the driver."""
+    columns = ", ".join(f'"{name}" {kind}' for name, kind in _ARGS)
+    return f"jsonb_to_record({arguments}) AS a({columns})"
+
+
+def calling(arguments: str, now: str) -> str:
+    """FROM items giving portail_submit()'s rows f (cell_outcome, cell_reason, cell_position,
+    locked_at, i) for the arguments given as one JSON object (see `unpacked`), judged at
+    `now` (SQL; NULL: the clock under the locks)."""
+    named = ", ".join(f'p_{name} => a."{name}"' for name, _ in _ARGS)
+    return (f"{unpacked(arguments)}, portail_submit({named}, p_now => {now}) "
+            "WITH ORDINALITY AS f(cell_outcome, cell_reason, cell_position, locked_at, i)")
+
+
+_CALL = ("SELECT f.cell_outcome, f.cell_reason, f.cell_position, f.locked_at FROM "
+         + calling("%(args)s::jsonb", "%(now)s::timestamptz") + " ORDER BY f.i")
 
 
 @dataclass(frozen=True)
@@ -71,30 +91,34 @@ class _Cell:
 
 def submit(session: Session, actor: Actor, ctx: BookingContext, wanted: list[tuple[date, int]],
            slots: dict[tuple[date, int], int], pricing: Pricing, by_staff: bool,
-           commit: bool = True, now: datetime | None = None) -> Submission:
+           commit: bool = True, now: datetime | None = None,
+           to: list[Recipient] | None = None) -> Submission:
     """Decide and write the whole submission in one call, and commit with it (unless
     `commit` is False: the booking queue's applier commits a whole batch at once); judged
-    at `now` (the queue: the request's arrival), else at the clock under the locks."""
-    cells, params = prepare(session, actor, ctx, wanted, slots, pricing, by_staff)
+    at `now` (the queue: the request's arrival), else at the clock under the locks; `to`:
+    who receives the confirmation, when already read (services/booking/preread.py)."""
+    cells, params = prepare(session, actor, ctx, wanted, slots, pricing, by_staff, to)
     return told(ctx, cells, _call_and_commit(session, {**params, "now": now}, commit))
 
 
 def prepare(session: Session, actor: Actor, ctx: BookingContext,
             wanted: list[tuple[date, int]], slots: dict[tuple[date, int], int],
-            pricing: Pricing, by_staff: bool) -> tuple[list[_Cell], dict[str, Any]]:
+            pricing: Pricing, by_staff: bool,
+            to: list[Recipient] | None = None) -> tuple[list[_Cell], dict[str, Any]]:
     """The cells and portail_submit()'s arguments: everything but the decisions (the
-    session only reads who receives the confirmation)."""
+    session only reads who receives the confirmation, unless given as `to`)."""
     deadlines = not actor.is_staff  # staff book past the deadlines
     cells = [_cell(ctx, day, unit, slots.get((day, unit)), deadlines) for day, unit in wanted]
     granted = (R.VALIDATED if (ctx.period.auto_validate or by_staff) else R.REQUESTED).value
-    to = submission_recipients(session, ctx, actor.user_id)
+    if to is None:
+        to = submission_recipients(session, ctx, actor.user_id)
     params = {**_cell_params(cells, pricing), **_mail(ctx, cells, granted, to),
               "opens": ctx.window.opens_at if deadlines else None, "granted": granted,
               "registration": ctx.registration_id, "child": ctx.child_id,
               "family": ctx.family_id, "activity": pricing.activity_id, "by_staff": by_staff,
               "user": actor.user_id, "actor": actor.label, "source": actor.source.value,
               "action": "reserve_by_staff" if by_staff else "reserve",
-              "details": _details(cells), "now": None}
+              "details": _details(cells)}
     return cells, params
 
 
@@ -129,7 +153,7 @@ def _details(cells: list[_Cell]) -> list[str]:
 
 def _cell(ctx: BookingContext, day: date, unit: int, slot: int | None, deadlines: bool) -> _Cell:
     cutoff = add_deadline(ctx.window, day) if deadlines and slot is not None else None
-    late = CLOSED_DAY if slot is None else too_late_reason(cutoff) if cutoff else ""
+    late = CLOSED_DAY if slot is None else _too_late(cutoff) if cutoff else ""
     return _Cell(day, unit, ctx.units.get(unit, "?"), slot, cutoff, late)
 
 
@@ -141,7 +165,8 @@ def _cell_params(cells: list[_Cell], pricing: Pricing) -> dict[str, Any]:
     today = datetime.now(timezone.utc).astimezone(LOCAL).date()
     days = [today + timedelta(days=n) for n in (-1, 0, 1)]
     return {"slot": [c.slot_id for c in cells], "unit": [c.unit_id for c in cells],
-            "day": [c.day for c in cells], "cutoff": [c.cutoff for c in cells],
+            "day": [c.day.isoformat() for c in cells],
+            "cutoff": [c.cutoff and c.cutoff.isoformat() for c in cells],
             "charge_label": [label for label, _, _ in charges],
             "charge_cents": [cents for _, cents, _ in charges],
             "charge_meal": [meal for _, _, meal in charges],
@@ -152,8 +177,7 @@ def _mail(ctx: BookingContext, cells: list[_Cell], granted: str,
           to: list[Recipient]) -> dict[str, Any]:
     """Every line each cell's outcome may give, and the rest of the confirmation."""
     def line(c: _Cell, outcome: str, reason: str = "", position: int | None = None) -> str:
-        return confirmation_line(CellOutcome(c.day, c.unit_id, c.unit_name, outcome, position,
-                                             reason))
+        return _line(c.day, c.unit_name, outcome, reason, position)
 
     shown = sorted(range(len(cells)), key=lambda i: (cells[i].day, cells[i].unit_name))
     rank = {i: n for n, i in enumerate(shown)}
@@ -179,10 +203,32 @@ def _mail(ctx: BookingContext, cells: list[_Cell], granted: str,
 _N = 987_654_321  # a queue position no line would show otherwise
 
 
+def arguments(params: dict[str, Any]) -> str:
+    """portail_submit()'s arguments as the JSON object `calling` unpacks (dates and
+    instants in ISO 8601, which the server reads back into its types)."""
+    return json.dumps({name: params[name] for name, _ in _ARGS}, default=_iso,
+                      ensure_ascii=False)
+
+
+def _iso(value: date | datetime) -> str:
+    return value.isoformat()
+
+
+_too_late = lru_cache(maxsize=4_096)(too_late_reason)  # one text per deadline, as _line
+
+
+@lru_cache(maxsize=16_384)
+def _line(day: date, unit_name: str, outcome: str, reason: str, position: int | None) -> str:
+    """A cell's mail line (outcomes.confirmation_line, which reads nothing else): the same
+    few hundred lines come back in every submission of an opening rush, each rendered once."""
+    return confirmation_line(CellOutcome(day, 0, unit_name, outcome, position, reason))
+
+
 def _call_and_commit(session: Session, params: dict[str, Any],
                      commit: bool = True) -> list[tuple[Any, ...]]:
     """portail_submit() and the COMMIT sent together: no round trip while the locks are held."""
-    rows = send_and_commit(session, _CALL, params, commit)
+    rows = send_and_commit(session, _CALL, {"args": arguments(params),
+                                            "now": params.get("now")}, commit)
     if commit and observe_hold is not None and rows:
         observe_hold(rows[0][3])
     return rows
