@@ -16,6 +16,7 @@ from db.engine import read
 from services.actor import Actor
 from services.booking import context, preread, queue, server_step
 from services.booking.outcomes import Submission
+from services.families.rights.pending import refuse_booking_for_closed
 
 
 def reserve(actor: Actor, registration_id: int, wanted: list[tuple[date, int]],
@@ -32,6 +33,8 @@ def reserve(actor: Actor, registration_id: int, wanted: list[tuple[date, int]],
         if not queue.active():  # nothing is queued; the caller's scope is checked all the same
             context.load(session, actor, registration_id)
             return None
+        if actor.is_staff:  # as reserve_in: the desk books nothing for a closed family
+            refuse_booking_for_closed(session, [registration_id])
         before = preread.load(session, actor, registration_id, wanted)
         cells, params = server_step.prepare(session, actor, before.ctx, wanted, before.slots,
                                             before.pricing, by_staff, before.to)

@@ -18,6 +18,7 @@ from services.booking.cancel import cancel
 from services.booking.errors import QueueGaveUp
 from services.booking.reserve import reserve
 from services.errors import Forbidden
+from services.families.rights.pending import FamilyClosed
 from tests import invariants
 from tests.conftest import _empty
 from tests.services import applier_procs as procs
@@ -154,6 +155,26 @@ def test_a_refused_request_fails_alone_with_its_french_message(queued, monkeypat
         procs.stop(applier)
     assert sorted(s for _, s in procs.states()) == ["applied", "applied", "failed"]
     invariants.check_all()
+
+
+def test_the_desk_queues_nothing_for_a_closed_family(queued):
+    world = build(capacity=2)
+    lea = registered(world, world.family_a, world.lea, world.period_peri)
+    _close(world.family_a_id)
+    held = procs.hold_leadership()  # an applier would take whatever is recorded
+    try:
+        with pytest.raises(FamilyClosed, match="aucun jour ne peut plus lui être réservé"):
+            reserve(world.staff, lea, cells(world, 1), by_staff=True)
+    finally:
+        held.close()
+    assert procs.states() == []  # refused by the page, before anything is queued
+    assert _one("SELECT count(*) FROM reservation WHERE registration_id = :r", r=lea) == 0
+
+
+def _close(family_id: int) -> None:
+    with db_engine.get_engine().begin() as conn:
+        conn.execute(text("UPDATE family SET closure_requested_at = now() WHERE id = :f"),
+                     {"f": family_id})
 
 
 def _wait_queued(count: int) -> None:
