@@ -152,7 +152,7 @@ def _details(cells: list[_Cell]) -> list[str]:
 
 
 def _cell(ctx: BookingContext, day: date, unit: int, slot: int | None, deadlines: bool) -> _Cell:
-    cutoff = add_deadline(ctx.window, day) if deadlines and slot is not None else None
+    cutoff = _deadline(ctx.window, day) if deadlines and slot is not None else None
     late = CLOSED_DAY if slot is None else _too_late(cutoff) if cutoff else ""
     return _Cell(day, unit, ctx.units.get(unit, "?"), slot, cutoff, late)
 
@@ -214,7 +214,10 @@ def _iso(value: date | datetime) -> str:
     return value.isoformat()
 
 
-_too_late = lru_cache(maxsize=4_096)(too_late_reason)  # one text per deadline, as _line
+# Pure functions of their arguments (the deadline: of the period's window, the day and the
+# public holidays' calendar): each computed once per distinct argument, as _line.
+_deadline = lru_cache(maxsize=4_096)(add_deadline)
+_too_late = lru_cache(maxsize=4_096)(too_late_reason)
 
 
 @lru_cache(maxsize=16_384)
