@@ -161,3 +161,37 @@ def test_the_closure_mail_reaches_each_guardian_by_the_mail_rules(world, smtp_se
            if "Clôture" in str(m["Subject"])}
     assert sorted(got) == ["dupont@test.example", "hugo@test.example"]
     assert all("Vous ne pouvez plus vous y connecter" in body for body in got.values())
+
+
+def test_an_account_closed_before_withdrawals_existed_loses_what_waited_at_the_upgrade(world):
+    """Migration 0040_closed_pending: a family whose closure only set the flag (before
+    session 7) loses its requests as a closure does now; another family keeps its own."""
+    from tests.db.test_migrations import down_and_up_again
+
+    _, slot = _full_morning(world)
+    reg_lea = registered(world, world.family_a, world.lea, world.period_peri)
+    cell = (world.first_day, world.units_peri[0])
+    assert reserve(world.family_a, reg_lea, [cell]).cells[0].outcome == "waitlisted"
+    asked = registrations.request_registration(world.family_a, world.lea, world.period_wed)
+    change = request_change(world.family_a, "qf", "700")
+    other_change = request_change(world.family_b, "qf", "900")
+    with transaction() as session:  # closed the old way: only the flag
+        session.execute(update(Family).where(Family.id == world.family_a_id)
+                        .values(closure_requested_at=utcnow()))
+    down_and_up_again("0039_no_account_lock")
+    assert _state(Registration, asked) == "cancelled"
+    assert _state(ChangeRequest, change) == "refused"
+    assert _state(ChangeRequest, other_change) == "requested"
+    with read() as session:
+        assert list(session.scalars(select(Reservation.state).where(
+            Reservation.registration_id == reg_lea))) == ["cancelled"]
+        assert session.get_one(CapacitySlot, slot).waiting == 0
+        entries = session.execute(select(AuditEntry.action, AuditEntry.actor,
+                                         AuditEntry.details).where(
+            AuditEntry.family_id == world.family_a_id,
+            AuditEntry.action.like("withdraw_%")).order_by(AuditEntry.id)).all()
+    assert [a for a, _, _ in entries] == ["withdraw_registration", "withdraw_waitlist",
+                                          "withdraw_change"]
+    assert {who for _, who, _ in entries} == {"système"}
+    assert all("clôture du compte demandée" in details for _, _, details in entries)
+    check_all()
