@@ -164,6 +164,13 @@ def sign_in(page, base: str, email: str, password: str) -> None:  # type: ignore
     page.get_by_label("Mot de passe", exact=True).fill(password)
     page.get_by_role("button", name="Se connecter").click()
     wait_idle(page)
+    # A right password leaves for /api/session/start (the cookie) and comes back signed in:
+    # wait until that round trip is over, however slow the machine (a script run on the page
+    # being left fails with "Execution context was destroyed").
+    page.wait_for_function("() => !document.body || "
+                           "!document.body.innerText.includes('Connexion en cours')")
+    page.wait_for_load_state()
+    wait_idle(page)
 
 
 # The sidebar's state once it has stopped sliding: "open" or "closed" (its position must be

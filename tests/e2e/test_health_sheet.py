@@ -79,7 +79,8 @@ def test_parent_fills_the_health_sheet_and_the_pointage_shows_the_allergy(served
     wait_idle(desk)
     set_date(desk, "Jour", day)
     form = desk.get_by_test_id("stForm").filter(has_text="ACCUEIL RELAI SOIR")
-    form.get_by_text(f"Lina {name}").wait_for()
+    # The child's line (its "Santé et sortie · Lina …" panel names it too, once rendered).
+    form.get_by_text(f"Lina {name} · 6/12 ans").wait_for()
     form.get_by_text("Allergie", exact=True).wait_for()
     form.get_by_text(f"Santé et sortie · Lina {name}").click()
     form.get_by_text("Arachides").wait_for()

@@ -45,7 +45,8 @@ def test_staff_take_attendance(served, browser):
     wait_idle(page)
     set_date(page, "Jour", day)
     form = page.get_by_test_id("stForm").filter(has_text="ACCUEIL RELAI SOIR")
-    form.get_by_text(f"Maya {name}").wait_for()
+    # The child's line (its "Santé et sortie · Maya …" panel names it too, once rendered).
+    form.get_by_text(f"Maya {name} · 6/12 ans").wait_for()
     # Other journeys may have children in this unit that day: Maya's own choices.
     form.get_by_role("radiogroup", name=f"Maya {name}").get_by_text("Justifié", exact=True).click()
     shot(page, "staff_attendance_ticked")

@@ -69,7 +69,8 @@ def _no_refs(text: str, refs: list[str]) -> str:
     story draws other references, and may run across a minute."""
     for ref in refs:
         text = text.replace(ref, "AV…" if ref.startswith("AV") else "…")
-    return re.sub(r"\b\d\d:\d\d\b", "hh:mm", text)
+    # "14:05" in some texts, "à 6 h 07" in the receipts (services/mail/dates.moment_words).
+    return re.sub(r"\b\d{1,2}(?::| h )\d\d\b", "hh:mm", text)
 
 
 def _audit(e: AuditEntry, res, unit, family) -> tuple[Any, ...]:  # type: ignore[no-untyped-def]
