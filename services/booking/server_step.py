@@ -7,7 +7,9 @@ held for the server's work alone (shared/docs/concurrency.md, "Where the lock ti
 
 The rules are services/booking/reserve.py's (the reference, and SQLite's path); every text
 is rendered here, before the call, for each outcome a cell may get, so a wording change in
-outcomes.py, rules.py or notify.py needs no SQL change.
+outcomes.py, rules.py or notify.py needs no SQL change. The same few hundred texts come
+back in every submission of an opening rush: each is rendered once and kept. The arguments
+travel as one JSON object that the server unpacks into the function's typed arrays.
 """
 from __future__ import annotations
 
