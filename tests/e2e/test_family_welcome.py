@@ -31,14 +31,15 @@ def test_family_reads_accueil_memo_and_its_prices(app_server, request, device):
     shot(page, f"family_welcome_{device}")
 
     go(page, "Nouvelle inscription")
-    page.locator(".st-key-family_prices").wait_for()
+    # The prices are the form's last block: once drawn, the page above them is too.
+    page.locator(".st-key-family_prices").get_by_text("QF 0 à 700").wait_for()
     body = page.locator("body").inner_text()
     assert "140 rue du Buisson, Lille" in body and "QF 0 à 700" in body
     shot(page, f"family_registration_prices_{device}")
 
     go(page, "Mes réservations")
     prices = page.locator(".st-key-family_prices")
-    prices.wait_for()
+    prices.get_by_text("ACCUEIL RELAI MATIN (07:30–09:00)").wait_for()  # drawn, not only placed
     # ACCUEIL RELAI MATIN costs 1,50 € at full price: half in the family's bracket.
     assert "QF 0 à 700" in prices.inner_text()
     assert "ACCUEIL RELAI MATIN (07:30–09:00) : 0,75 €" in prices.inner_text()
