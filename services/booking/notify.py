@@ -39,12 +39,6 @@ def submission_subject(ctx: BookingContext) -> str:
     return f"Vos réservations pour {ctx.child_name} – {ctx.activity.name}"
 
 
-def submission_recipients(session: Session, ctx: BookingContext,
-                          caused_by: int | None) -> list[recipients.Recipient]:
-    """Who receives a submission's confirmation (one mail each; none without an address)."""
-    return recipients.family_recipients(session, ctx.family_id, "booking", caused_by)
-
-
 def lines_by_family(session: Session, cells: list[Reservation],
                     status: Callable[[Reservation], str]) -> dict[int, list[str]]:
     """One mail line per cell ("- Léa, ACTIVITY, mardi 1er décembre 2026, UNIT : status"), by family."""

@@ -36,8 +36,8 @@ def reserve(actor: Actor, registration_id: int, wanted: list[tuple[date, int]],
         if actor.is_staff:  # as reserve_in: the desk books nothing for a closed family
             refuse_booking_for_closed(session, [registration_id])
         before = preread.load(session, actor, registration_id, wanted)
-        cells, params = server_step.prepare(session, actor, before.ctx, wanted, before.slots,
-                                            before.pricing, by_staff, before.to)
+    cells, params = server_step.prepare(actor, before.ctx, wanted, before.slots,
+                                        before.pricing, by_staff, before.to)
     done = queue.submit(actor, "submit", {"params": params})
     if done is None:
         return None

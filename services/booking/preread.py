@@ -58,8 +58,7 @@ _GUARDIANS = (select(func.json_agg(aggregate_order_by(func.json_build_array(
     Guardian.id, Guardian.email, Guardian.mail_preference, Guardian.is_payer, UserAccount.id),
     Guardian.id, UserAccount.id)))
     .select_from(Guardian).outerjoin(UserAccount, UserAccount.guardian_id == Guardian.id)
-    .where(Guardian.family_id == Registration.family_id, Guardian.email != "",
-           Guardian.relationship != recipients.CONTACT)
+    .where(Guardian.family_id == Registration.family_id, *recipients.MAILABLE)
     .scalar_subquery())
 _their_registration = aliased(Registration)
 # As health.pickup._READY: an emergency contact named, or a booking made before they existed.

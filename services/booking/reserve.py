@@ -99,8 +99,8 @@ def reserve_in(session: Session, actor: Actor, registration_id: int,
     if server_step.ENABLED and session.get_bind().dialect.name == "postgresql":
         before = preread.load(session, actor, registration_id, wanted)
         return server_step.submit(session, actor, before.ctx, wanted, before.slots,
-                                  before.pricing, by_staff, commit=not in_batch, now=now,
-                                  to=before.to)
+                                  before.pricing, by_staff, before.to, commit=not in_batch,
+                                  now=now)
     # Everything that does not move with places is read before the locks: every
     # statement after them makes the families queued on the same slots wait.
     ctx = context.load(session, actor, registration_id)

@@ -29,7 +29,7 @@ from services import audit
 from services.actor import Actor
 from services.billing.charges import Pricing
 from services.booking.context import BookingContext
-from services.booking.notify import submission_recipients, submission_subject
+from services.booking.notify import submission_subject
 from services.booking.outcomes import (CellOutcome, Submission, confirmation_head,
                                        confirmation_line, confirmation_tail)
 from services.booking.rules import (CLOSED_DAY, LOCAL, OTHER_HOUSEHOLD, add_deadline,
@@ -93,27 +93,23 @@ class _Cell:
 
 def submit(session: Session, actor: Actor, ctx: BookingContext, wanted: list[tuple[date, int]],
            slots: dict[tuple[date, int], int], pricing: Pricing, by_staff: bool,
-           commit: bool = True, now: datetime | None = None,
-           to: list[Recipient] | None = None) -> Submission:
+           to: list[Recipient], commit: bool = True,
+           now: datetime | None = None) -> Submission:
     """Decide and write the whole submission in one call, and commit with it (unless
     `commit` is False: the booking queue's applier commits a whole batch at once); judged
     at `now` (the queue: the request's arrival), else at the clock under the locks; `to`:
-    who receives the confirmation, when already read (services/booking/preread.py)."""
-    cells, params = prepare(session, actor, ctx, wanted, slots, pricing, by_staff, to)
+    who receives the confirmation (read by services/booking/preread.py)."""
+    cells, params = prepare(actor, ctx, wanted, slots, pricing, by_staff, to)
     return told(ctx, cells, _call_and_commit(session, {**params, "now": now}, commit))
 
 
-def prepare(session: Session, actor: Actor, ctx: BookingContext,
-            wanted: list[tuple[date, int]], slots: dict[tuple[date, int], int],
-            pricing: Pricing, by_staff: bool,
-            to: list[Recipient] | None = None) -> tuple[list[_Cell], dict[str, Any]]:
-    """The cells and portail_submit()'s arguments: everything but the decisions (the
-    session only reads who receives the confirmation, unless given as `to`)."""
+def prepare(actor: Actor, ctx: BookingContext, wanted: list[tuple[date, int]],
+            slots: dict[tuple[date, int], int], pricing: Pricing, by_staff: bool,
+            to: list[Recipient]) -> tuple[list[_Cell], dict[str, Any]]:
+    """The cells and portail_submit()'s arguments: everything but the decisions."""
     deadlines = not actor.is_staff  # staff book past the deadlines
     cells = [_cell(ctx, day, unit, slots.get((day, unit)), deadlines) for day, unit in wanted]
     granted = (R.VALIDATED if (ctx.period.auto_validate or by_staff) else R.REQUESTED).value
-    if to is None:
-        to = submission_recipients(session, ctx, actor.user_id)
     params = {**_cell_params(cells, pricing), **_mail(ctx, cells, granted, to),
               "opens": ctx.window.opens_at if deadlines else None, "granted": granted,
               "registration": ctx.registration_id, "child": ctx.child_id,

@@ -23,6 +23,8 @@ TO_PAYER = frozenset({"payment", "safety"})
 PREFERENCES = ("all", "mine", "none")
 # A person to call or who may fetch a child (services/staff/family_edit.CONTACT): no mail.
 CONTACT = "Contact"
+# The guardians a family's mail may go to: with an e-mail, and not a contact only.
+MAILABLE = (Guardian.email != "", Guardian.relationship != CONTACT)
 
 
 @dataclass(frozen=True)
@@ -57,8 +59,7 @@ def by_family(session: Session, family_ids: Iterable[int], kind: str,
         select(Guardian.family_id, Guardian.id, Guardian.email, Guardian.mail_preference,
                Guardian.is_payer, UserAccount.id)
         .outerjoin(UserAccount, UserAccount.guardian_id == Guardian.id)
-        .where(Guardian.family_id.in_(ids), Guardian.email != "",
-               Guardian.relationship != CONTACT)
+        .where(Guardian.family_id.in_(ids), *MAILABLE)
         .order_by(Guardian.family_id, Guardian.id)).all()
     households = dict(session.execute(select(Family.id, Family.email)
                                       .where(Family.id.in_(ids))).all())
