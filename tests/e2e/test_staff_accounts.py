@@ -36,8 +36,12 @@ def _link_from_outbox(page, base: str) -> str:  # type: ignore[no-untyped-def]
     """The mail is in "Mails envoyés" with its link masked; the invitee's link itself is on
     the server's console (no SMTP here), whoever runs the server hands it over."""
     go(page, "Mails envoyés")
-    page.get_by_text(f"{NEW} · Portail Famille : créez votre mot de passe").first.click()
-    body = page.get_by_test_id("stText").first.inner_text()
+    mail = page.get_by_test_id("stExpander").filter(
+        has_text=f"{NEW} · Portail Famille : créez votre mot de passe").first
+    mail.locator("summary").click()
+    text = mail.get_by_test_id("stText").first
+    text.wait_for(state="visible")  # the body is in the page before it opens, but hidden
+    body = text.inner_text()
     assert LINK_MASK in body and "jeton=" not in body, body
     tokens = [token for to, token in LINK.findall(CONSOLE[-1].read_text()) if to == NEW]
     assert tokens, "no link on the console"

@@ -60,6 +60,9 @@ OTHER = {
                                "registration id (booking.reserve.reserve, in the id sweep)",
     "booking.queue.actor_json": "writes down the signed-in actor for the applier; reads nothing",
     "audit.entry_values": "writes down the signed-in actor for an audit entry; reads nothing",
+    "booking.server_step.prepare": "turns a checked registration's preread into the step's "
+                                   "arguments; reads nothing (tests/services/test_submit_"
+                                   "arguments.py)",
     "booking.queue.submit": "queues what reserve/cancel checked (the applier checks a queued "
                             "cancellation again; tests/services/test_booking_queue.py)",
     "families.accounts.create_family": "creates a new file",
