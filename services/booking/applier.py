@@ -10,8 +10,11 @@ savepoint each: one refused request is recorded as failed without losing the oth
 writes every result in that transaction, and NOTIFYs each request's page: the NOTIFYs are
 delivered at COMMIT, so a page never hears of a batch that is not there. A leader killed
 inside a batch leaves nothing of it: the next leader applies the whole batch again.
-Each request is judged at its arrival time (arrived_at), whenever its batch runs: its
-deadlines, its requested_at and its waiting-list rank are those of the moment it was sent.
+Requests are prepared submissions ("submit"), siblings booked together ("together"),
+cancellations ("cancel") and, with portail_submit() switched off, whole submissions
+("reserve"). Each request is judged at its arrival time (arrived_at), whenever its batch
+runs: its deadlines, its requested_at and its waiting-list rank are those of the moment it
+was sent.
 """
 from __future__ import annotations
 
@@ -35,6 +38,7 @@ from services.actor import Actor
 from services.booking import queue, server_step
 from services.booking.cancel import cancel_in
 from services.booking.reserve import reserve_in
+from services.booking.together import together_in
 from services.errors import InvalidValue, PortalError, explain
 
 log = logging.getLogger("portail.applier")
@@ -72,9 +76,13 @@ def apply_one(session: Session, kind: str, payload: str,
             if kind == "submit":  # prepared by the page: portail_submit() alone
                 return "applied", json.dumps({"rows": server_step.call(
                     session, data["params"], arrived_at)})
+            if kind == "together":  # siblings: services/booking/together.py
+                return "applied", json.dumps({"submissions": [
+                    queue.submission_dict(s) for s in together_in(
+                        session, actor, data["registrations"], _cells(data),
+                        data["together"], data["by_staff"], now=arrived_at)]})
             if kind == "reserve":
-                cells = [(date.fromisoformat(d), int(u)) for d, u in data["cells"]]
-                done = reserve_in(session, actor, data["registration"], cells,
+                done = reserve_in(session, actor, data["registration"], _cells(data),
                                   data["by_staff"], in_batch=True, now=arrived_at)
             else:
                 done = cancel_in(session, actor, data["registration"], data["ids"],
@@ -87,6 +95,10 @@ def apply_one(session: Session, kind: str, payload: str,
             raise  # the whole batch again
         refused = isinstance(exc, (DataError, IntegrityError))  # a value the db refuses
         return "failed", queue.error_json(InvalidValue() if refused else explain(exc))
+
+
+def _cells(data: dict[str, Any]) -> list[tuple[date, int]]:
+    return [(date.fromisoformat(d), int(u)) for d, u in data["cells"]]
 
 
 def apply_batch(limit: int) -> int:

@@ -96,8 +96,10 @@ def submit(actor: Actor, kind: str, request: dict[str, Any]) -> dict[str, Any] |
     """Queue a submission and wait for its result (raising the error it was refused with);
     None when no applier runs."""
     payload = json.dumps({"actor": actor_json(actor), **request}, default=_iso)
-    registration = request["registration"] if "registration" in request else (
-        request["params"]["registration"])
+    # The registration its audit entries are about (siblings booked together: the first).
+    registration = (request["registration"] if "registration" in request else
+                    request["registrations"][0] if "registrations" in request else
+                    request["params"]["registration"])
     if not isinstance(registration, int) or not 0 < registration < 2**31:
         registration = None  # not one: the applier refuses the request, the entry names none
     # A pooled connection in autocommit (the pool puts its isolation back when it returns):
@@ -150,10 +152,14 @@ def _iso(value: date | datetime) -> str:
     return value.isoformat()
 
 
+def submission_dict(s: Submission) -> dict[str, Any]:
+    return {"registration": s.registration_id, "child": s.child_name,
+            "cells": [[c.day.isoformat(), c.unit_id, c.unit_name, c.outcome, c.position,
+                       c.reason, c.grouped] for c in s.cells]}
+
+
 def submission_json(s: Submission) -> str:
-    return json.dumps({"registration": s.registration_id, "child": s.child_name,
-                       "cells": [[c.day.isoformat(), c.unit_id, c.unit_name, c.outcome,
-                                  c.position, c.reason] for c in s.cells]})
+    return json.dumps(submission_dict(s))
 
 
 def error_json(exc: PortalError) -> str:
@@ -165,8 +171,8 @@ def submission(data: dict[str, Any] | None) -> Submission | None:
     if data is None:
         return None
     return Submission(data["registration"], data["child"], [
-        CellOutcome(date.fromisoformat(d), u, name, out, pos, why)
-        for d, u, name, out, pos, why in data["cells"]])
+        CellOutcome(date.fromisoformat(d), u, name, out, pos, why, bool(grouped))
+        for d, u, name, out, pos, why, *grouped in data["cells"]])
 
 
 def _error_class(name: str) -> type[PortalError]:

@@ -24,7 +24,7 @@ from db.states import ReservationState as R
 from services import audit
 from services.actor import Actor
 from services.billing.charges import Pricing, charge_new, get_pricing
-from services.booking import capacity, context
+from services.booking import capacity, context, queue
 from services.booking.context import BookingContext
 from services.booking.errors import NothingToSubmit
 from services.booking.notify import submission_mail
@@ -66,6 +66,12 @@ def reserve_together(actor: Actor, registration_ids: list[int], cells: list[tupl
         raise NothingToSubmit(f"Trop de cases en une fois (maximum {MAX_CELLS}).")
     if by_staff:
         actor.require_staff()
+    if queue.active():  # the opening rush's queue: in arrival order with every other request
+        done = queue.submit(actor, "together", {
+            "registrations": regs, "together": together, "by_staff": by_staff,
+            "cells": [[day.isoformat(), unit] for day, unit in wanted]})
+        if done is not None:
+            return [s for s in map(queue.submission, done["submissions"]) if s is not None]
     return with_retry(lambda: _once(actor, regs, wanted, together, by_staff))
 
 
@@ -89,22 +95,31 @@ def _load(session: Session, actor: Actor, regs: list[int],
 def _once(actor: Actor, regs: list[int], wanted: list[tuple[date, int]], together: bool,
           by_staff: bool) -> list[Submission]:
     with transaction() as session:
-        if actor.is_staff:
-            refuse_booking_for_closed(session, regs)
-        kids = _load(session, actor, regs, wanted)
-        locked = capacity.lock_slots(session, [s for k in kids for s in k.slots.values()])
-        now = None
-        for kid in kids:  # after the locks: the rows of whoever held them are seen
-            at, kid.held = capacity.held_cells_and_now(session, kid.slots.values(),
-                                                       kid.ctx.child_id)
-            now = now or at
-        assert now is not None
-        rows, groups = _judge(actor, kids, wanted, locked, now, together, by_staff)
-        booked = Counter(r["slot_id"] for r in rows if r["state"] != R.WAITLISTED.value)
-        queued = Counter(r["slot_id"] for r in rows if r["state"] == R.WAITLISTED.value)
-        capacity.shift(session, dict(booked), dict(queued))
-        _insert(session, kids, rows, groups, now.astimezone(LOCAL).date())
-        return _finish(session, actor, kids, together, by_staff)
+        return together_in(session, actor, regs, wanted, together, by_staff)
+
+
+def together_in(session: Session, actor: Actor, regs: list[int],
+                wanted: list[tuple[date, int]], together: bool, by_staff: bool,
+                now: datetime | None = None) -> list[Submission]:
+    """The submission inside `session`'s transaction (cells already cleaned), judged at
+    `now` (the queue's applier: the request's arrival), else at the clock under the locks."""
+    if actor.is_staff:
+        refuse_booking_for_closed(session, regs)
+    kids = _load(session, actor, regs, wanted)
+    locked = capacity.lock_slots(session, [s for k in kids for s in k.slots.values()])
+    clock = None
+    for kid in kids:  # after the locks: the rows of whoever held them are seen
+        at, kid.held = capacity.held_cells_and_now(session, kid.slots.values(),
+                                                   kid.ctx.child_id)
+        clock = clock or at
+    assert clock is not None
+    now = now or clock
+    rows, groups = _judge(actor, kids, wanted, locked, now, together, by_staff)
+    booked = Counter(r["slot_id"] for r in rows if r["state"] != R.WAITLISTED.value)
+    queued = Counter(r["slot_id"] for r in rows if r["state"] == R.WAITLISTED.value)
+    capacity.shift(session, dict(booked), dict(queued))
+    _insert(session, kids, rows, groups, now.astimezone(LOCAL).date())
+    return _finish(session, actor, kids, together, by_staff)
 
 
 def _judge(actor: Actor, kids: list[_Child], wanted: list[tuple[date, int]],

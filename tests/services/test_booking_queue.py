@@ -17,13 +17,14 @@ from services.booking import queue, server_step
 from services.booking.cancel import cancel
 from services.booking.errors import QueueGaveUp
 from services.booking.reserve import reserve
+from services.booking.together import reserve_together
 from services.errors import Forbidden
 from services.families.rights.pending import FamilyClosed
 from tests import invariants
 from tests.conftest import _empty
 from tests.services import applier_procs as procs
 from tests.services.cancel_world import cells, families, registered
-from tests.world import build
+from tests.world import add_child, build
 
 
 @pytest.fixture
@@ -305,3 +306,45 @@ def test_an_applier_whose_connection_is_lost_leads_again(queued):
         procs.stop(leader)
     assert done.count("validated") == len(cells(world, 1))
     assert [s for _, s in procs.states()] == ["applied"]
+
+
+def test_siblings_booked_together_wait_their_turn_in_the_queue(queued):
+    """A sibling submission goes through the same queue: a family that arrived before it
+    keeps its place, and the siblings are judged at their own arrival."""
+    world = build(capacity=2)
+    zoe = registered(world, world.family_b, world.zoe, world.period_peri)
+    hugo = add_child(world, world.family_a_id, "Hugo", 7)
+    lea, hugo = (registered(world, world.family_a, kid, world.period_peri)
+                 for kid in (world.lea, hugo))
+    wanted = cells(world, 1)[:1]
+    held = procs.hold_leadership()  # both are recorded, in this order, before any is applied
+    told: dict[str, Any] = {}
+    pages = [threading.Thread(target=lambda: told.update(zoe=reserve(
+                 world.family_b, zoe, wanted))),
+             threading.Thread(target=lambda: told.update(siblings=reserve_together(
+                 world.family_a, [lea, hugo], wanted, together=True)))]
+    applier = procs.start()
+    try:
+        for n, page in enumerate(pages, start=1):
+            page.start()
+            _wait_queued(n)
+        procs.wait_for(applier, "standby")
+        held.close()
+        for page in pages:
+            page.join(120)
+    finally:
+        procs.stop(applier)
+    assert procs.states() == [(1, "applied"), (2, "applied")]
+    assert _one("SELECT string_agg(kind, ',' ORDER BY id) FROM booking_request") == (
+        "submit,together")
+    # Zoé came first: one of the two places; the siblings, together or not at all, wait.
+    assert [c.outcome for c in told["zoe"].cells] == ["validated"]
+    waiting = [s.cells[0] for s in told["siblings"]]
+    assert [(c.outcome, c.position, c.grouped) for c in waiting] == [
+        ("waitlisted", 1, True), ("waitlisted", 2, True)]
+    assert _one("SELECT count(DISTINCT requested_at) FROM reservation r JOIN booking_request b "
+                "ON b.id = 2 AND r.requested_at = b.arrived_at "
+                "WHERE r.registration_id IN (:a, :b)", a=lea, b=hugo) == 1
+    assert _one("SELECT string_agg(entity_id::text, ',' ORDER BY id) FROM audit_entry "
+                "WHERE action = 'booking_queued'") == f"{zoe},{lea}"
+    invariants.check_all()
