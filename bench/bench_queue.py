@@ -6,6 +6,12 @@ right after it (bench/pgbench.py); the ratio is to their mean.
 
     python -m bench.run queue              # 1000 families
     QUEUE_FAMILIES=100,1000 python -m bench.run queue
+    QUEUE_PROCESSES=1,2 python -m bench.run queue   # the pages' side in 1, then 2 processes
+
+The pages' side runs in one process by default (24 threads: one core at most, the
+interpreter lock). pgbench drives its clients from 2 threads (-j 2); QUEUE_PROCESSES=2
+splits the 24 workers over 2 forked processes, as a 2-core machine runs one app process per
+core (docs/operations.md).
 """
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ from db import engine as db_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = [int(n) for n in os.environ.get("QUEUE_FAMILIES", "1000").split(",")]
+PROCESSES = [int(n) for n in os.environ.get("QUEUE_PROCESSES", "1").split(",")]
 
 
 def _applier(url: str) -> subprocess.Popen[str]:
@@ -40,7 +47,7 @@ def _stop(applier: subprocess.Popen[str] | None) -> None:
         applier.wait()
 
 
-def one_size(families: int) -> dict[str, Any]:
+def one_size(families: int, processes: int = 1) -> dict[str, Any]:
     saved = os.environ.get("BOOKING_QUEUE")
     applier = None
     try:
@@ -50,7 +57,8 @@ def one_size(families: int) -> dict[str, Any]:
             applier = _applier(scratch.url(name))
             os.environ["BOOKING_QUEUE"] = "1"
             figures, bench = pgbench.adjacent(surge.WORKERS,
-                                              lambda: surge._surge(bookers, units, days))
+                                              lambda: surge._surge(
+                bookers, units, days, processes=processes))
             with db_engine.get_engine().connect() as conn:
                 overbooked, violations = surge.check(conn)
                 states = dict(conn.exec_driver_sql(
@@ -67,7 +75,8 @@ def one_size(families: int) -> dict[str, Any]:
         else:
             os.environ["BOOKING_QUEUE"] = saved
     cells_per_s = figures["cells"] / figures["elapsed"]
-    return {"families": families, "workers": surge.WORKERS, "cells": figures["cells"],
+    return {"families": families, "workers": surge.WORKERS, "processes": processes,
+            "cells": figures["cells"],
             "requests_per_s": round(figures["requests"] / figures["elapsed"], 1),
             "cells_per_s": round(cells_per_s, 1), "wait_p50_ms": round(figures["p50_ms"], 1),
             "wait_p95_ms": round(figures["p95_ms"], 1), **bench,
@@ -79,12 +88,12 @@ def one_size(families: int) -> dict[str, Any]:
 
 def run(results: dict[str, Any]) -> None:
     rows = []
-    print(f"{'families':>8} {'req/s':>7} {'cells/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
+    print(f"{'families':>8} {'procs':>5} {'req/s':>7} {'cells/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
           f"{'pgbench':>8} {'ratio':>6} {'overbk':>6} {'order':>5} {'errors':>6}")
-    for n in SIZES:
-        row = one_size(n)
+    for n, procs in [(n, p) for n in SIZES for p in PROCESSES]:
+        row = one_size(n, procs)
         rows.append(row)
-        print(f"{n:>8} {row['requests_per_s']:>7} {row['cells_per_s']:>8} "
+        print(f"{n:>8} {procs:>5} {row['requests_per_s']:>7} {row['cells_per_s']:>8} "
               f"{row['wait_p50_ms']:>7} {row['wait_p95_ms']:>7} {row['pgbench_tps']:>8} "
               f"{row['ratio']:>6} {row['overbooked']:>6} {row['order_violations']:>5} "
               f"{row['errors']:>6}  {row['requests']} batch {row['mean_batch']}", flush=True)

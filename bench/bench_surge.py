@@ -25,7 +25,7 @@ from sqlalchemy import insert, text
 
 from bench import pgbench, scratch
 from bench.lockhold import LockHolds, ceiling
-from bench.pool import run_pool
+from bench.pool import run_processes
 from bench.report import HEADER, LEGEND, line
 from bench.yardstick import run_yardstick
 from db import engine as db_engine
@@ -119,17 +119,18 @@ def _second_children(period: int, bookers: list[tuple[Actor, int]],
 
 
 def _surge(bookers: list[tuple[Actor, int]], units: list[int], days: list[date],
-           siblings: dict[int, int] | None = None) -> dict[str, Any]:
+           siblings: dict[int, int] | None = None, processes: int = 1) -> dict[str, Any]:
     """Every family submits its month; all pool workers start at the same instant (those
-    with a sibling in `siblings` book both children together, in one submission)."""
+    with a sibling in `siblings` book both children together, in one submission), from
+    one process or from `processes` processes sharing the workers."""
     jobs = []
     for i, (actor, reg) in enumerate(bookers):
         mine = [units[(i + k) % len(units)] for k in range(UNITS_PER_FAMILY)]
         jobs.append((actor, reg, [(d, u) for d in days for u in mine]))
     sib = siblings or {}
-    run = run_pool([lambda job=job: reserve(*job) if job[1] not in sib else
-                    reserve_together(job[0], [job[1], sib[job[1]]], job[2])
-                    for job in jobs], WORKERS)
+    run = run_processes([lambda job=job: reserve(*job) if job[1] not in sib else
+                         reserve_together(job[0], [job[1], sib[job[1]]], job[2])
+                         for job in jobs], WORKERS, processes)
     cells = sum(len(c) * (2 if r in sib else 1) for _, r, c in jobs)
     return {"elapsed": run["elapsed"], "requests": len(jobs), "cells": cells,
             "errors": run["errors"], "p50_ms": run["p50_ms"], "p95_ms": run["p95_ms"]}
