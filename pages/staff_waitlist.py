@@ -14,6 +14,8 @@ from ui.safe import md
 from services import clock
 
 actor = require_staff()
+GROUP_MOVES = ("Des frères et sœurs réservés « ensemble ou pas du tout » qui attendent côte à "
+               "côte changent de place ensemble.")
 
 st.title("Listes d'attente")
 st.caption("Une place libérée va d'elle-même au premier de la liste. Vous pouvez aussi donner "
@@ -82,7 +84,9 @@ for board in boards:
             st.caption("Complet : pour accueillir plus d'enfants, la direction peut augmenter "
                        "les places dans la configuration.")
         with st.form(f"move_{board.slot_id}"):
-            who = st.selectbox("Changer l'ordre de", [w.child for w in board.waiting])
+            who = st.selectbox("Changer l'ordre de", [w.child for w in board.waiting],
+                               help=GROUP_MOVES if any(w.group_id for w in board.waiting)
+                               else None)
             reason = st.text_input("Motif (obligatoire)", max_chars=1000)
             up, down = st.columns(2)
             go_up = up.form_submit_button("Monter d'une place", width="stretch")

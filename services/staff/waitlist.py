@@ -132,8 +132,9 @@ def promote(actor: Actor, slot_id: int, head_only: bool = True) -> list[int]:
 
 
 def move(actor: Actor, reservation_id: int, up: bool, reason: str) -> int:
-    """Move a waiting request one place up or down; the written reason goes to the audit
-    log. Returns its new position."""
+    """Move a waiting request one place up or down (siblings booked together and waiting
+    side by side move as one, past the next request or group); the written reason goes to
+    the audit log. Returns its new position."""
     reason = reason.strip()
     if len(reason) < 3:
         raise InvalidInput("Indiquez le motif du changement d'ordre (il est gardé dans le "
@@ -152,19 +153,43 @@ def move(actor: Actor, reservation_id: int, up: bool, reason: str) -> int:
             ids = [r.id for r in queue]
             if reservation_id not in ids:
                 raise InvalidInput("Cette demande n'est plus en liste d'attente.")
-            at = ids.index(reservation_id)
+            blocks = _blocks(queue)
+            at = next(n for n, block in enumerate(blocks)
+                      if reservation_id in {r.id for r in block})
             to = at - 1 if up else at + 1
-            if not 0 <= to < len(queue):
+            if not 0 <= to < len(blocks):
                 raise InvalidInput("Cette demande est déjà en tête de liste." if up else
                                    "Cette demande est déjà en fin de liste.")
-            ranks = _strict([r.queue_rank or 0 for r in queue])
-            queue[at], queue[to] = queue[to], queue[at]
-            for r, rank in zip(queue, ranks):
-                r.queue_rank = rank
+            # One rank a block, strictly increasing: siblings booked together keep sharing
+            # theirs, so they move as one and stay one group in the queue.
+            ranks = _strict([block[0].queue_rank or 0 for block in blocks])
+            blocks[at], blocks[to] = blocks[to], blocks[at]
+            for block, rank in zip(blocks, ranks):
+                for r in block:
+                    r.queue_rank = rank
+            after = [r.id for block in blocks for r in block].index(reservation_id)
             audit.record(session, actor, "reorder_waitlist", "reservation", reservation_id,
-                         reason=reason, position_before=at + 1, position_after=to + 1)
-            return to + 1
+                         reason=reason, position_before=ids.index(reservation_id) + 1,
+                         position_after=after + 1, **_moved_with(blocks[to], reservation_id))
+            return after + 1
     return with_retry(once)
+
+
+def _moved_with(block: list[Reservation], reservation_id: int) -> dict[str, list[int]]:
+    others = [r.id for r in block if r.id != reservation_id]
+    return {"moved_with": others} if others else {}
+
+
+def _blocks(queue: list[Reservation]) -> list[list[Reservation]]:
+    """The waiting list cut into what moves as one: a request alone, or the siblings of one
+    group (booked « ensemble ou pas du tout ») waiting next to each other."""
+    blocks: list[list[Reservation]] = []
+    for r in queue:
+        if blocks and r.group_id is not None and blocks[-1][-1].group_id == r.group_id:
+            blocks[-1].append(r)
+        else:
+            blocks.append([r])
+    return blocks
 
 
 def _strict(ranks: list[int]) -> list[int]:

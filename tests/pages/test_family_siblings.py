@@ -63,6 +63,8 @@ def test_two_siblings_ticked_together_wait_as_one_group(built):
     board = page_as("pages/staff_waitlist.py", STAFF)
     board.date_input(key="wl_day").set_value(w.first_day).run()
     assert texts(board).count("groupe 1** (frères et sœurs réservés ensemble") == 2
+    movers = [s for s in board.selectbox if s.label == "Changer l'ordre de"]
+    assert len(movers) == 2 and all("changent de place ensemble" in s.help for s in movers)
 
 
 def test_not_together_each_child_gets_what_is_free(built):

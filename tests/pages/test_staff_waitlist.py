@@ -40,6 +40,7 @@ def test_board_shows_the_queue_and_refuses_promotion_when_full(built):
     assert "1.** Paul TEST" in page and "2.** Jade TEST" in page and "0 libre(s)" in page
     assert page.count("en attente depuis le ") == 2
     assert at.button(key=f"head_{_slot(at)}").disabled
+    assert not at.selectbox[1].help  # no siblings waiting together: nothing to explain
 
 
 def _slot(at) -> str:

@@ -8,6 +8,7 @@ from db.engine import read, transaction
 from db.models import AuditEntry, CapacitySlot, Reservation
 from services import registrations
 from services.booking.reserve import reserve
+from services.booking.together import reserve_together
 from services.errors import Forbidden, InvalidInput
 from services.staff import waitlist
 from tests.world import add_child
@@ -112,3 +113,46 @@ def test_staff_of_saint_gabriel_see_nothing_of_chats_perches(world):
         waitlist.move(world.staff_gabriel, slot.waiting[1].reservation_id, True, "motif")
     with pytest.raises(Forbidden):
         waitlist.list_board(world.family_a, world.site_chats, world.first_day)
+
+
+def test_siblings_waiting_together_move_as_one_and_keep_their_group(world):
+    """Hugo and Mia, booked « ensemble ou pas du tout », wait side by side between Paul and
+    Nino: moving either moves both, and other requests pass the pair as one."""
+    cell = (world.first_day, world.units_peri[0])
+    _queue_of_three(world)  # Paul, Jade and Nino wait
+    jade = _board(world).waiting[1].reservation_id
+    with transaction() as session:  # Jade leaves the list (her family's choice)
+        session.get_one(Reservation, jade).state = "cancelled"
+        session.get_one(CapacitySlot, _board(world).slot_id).waiting -= 1
+    hugo, mia = (add_child(world, world.family_a_id, name, 8) for name in ("Hugo", "Mia"))
+    regs = []
+    for child in (hugo, mia):
+        regs.append(registrations.request_registration(world.family_a, child,
+                                                       world.period_peri))
+        registrations.decide(world.staff, regs[-1], True)
+    reserve_together(world.family_a, regs, [cell], together=True)
+    nino_reg = _board(world).waiting[1].reservation_id  # Nino, before the siblings
+    waitlist.move(world.staff, nino_reg, up=False, reason="Ordre d'arrivée réel")
+    names = lambda: [w.child.split()[0] for w in _board(world).waiting]  # noqa: E731
+    assert names() == ["Paul", "Hugo", "Mia", "Nino"]  # Nino passed the pair at once
+    ids = {w.child.split()[0]: w.reservation_id for w in _board(world).waiting}
+    assert waitlist.move(world.staff, ids["Mia"], up=True, reason="Fratrie prioritaire") == 2
+    assert names() == ["Hugo", "Mia", "Paul", "Nino"]
+    assert waitlist.move(world.staff, ids["Hugo"], up=False, reason="Erreur de saisie") == 2
+    assert names() == ["Paul", "Hugo", "Mia", "Nino"]
+    with read() as session:
+        ranks = {r.id: r.queue_rank for r in session.scalars(select(Reservation).where(
+            Reservation.id.in_(ids.values())))}
+        moved = session.scalars(select(AuditEntry.details).where(
+            AuditEntry.action == "reorder_waitlist").order_by(AuditEntry.id)).all()
+    assert ranks[ids["Hugo"]] == ranks[ids["Mia"]]  # still one group, one rank
+    assert ranks[ids["Paul"]] < ranks[ids["Hugo"]] < ranks[ids["Nino"]]
+    assert f'"moved_with": [{ids["Hugo"]}]' in moved[1]
+    assert "moved_with" not in moved[0]  # Nino moved alone
+    # Two places free up: Paul takes one; the pair needs two, so Nino does not pass it;
+    # three free places seat the pair and Nino.
+    _give_places(_board(world).slot_id, 4)
+    assert waitlist.promote(world.staff, _board(world).slot_id, head_only=False) == [ids["Paul"]]
+    _give_places(_board(world).slot_id, 6)
+    assert sorted(waitlist.promote(world.staff, _board(world).slot_id, head_only=False)) == (
+        sorted([ids["Hugo"], ids["Mia"], ids["Nino"]]))
