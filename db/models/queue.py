@@ -25,7 +25,7 @@ class BookingRequest(Base):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # The backend pid of the page's connection: its answer goes to channel booking_done_<pid>
     waiter: Mapped[int | None] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(10))  # submit (prepared) | reserve | cancel
+    kind: Mapped[str] = mapped_column(String(10))  # submit (prepared) | reserve | together | cancel
     payload: Mapped[str] = mapped_column(Text)  # JSON: the actor, the registration, the cells
     state: Mapped[str] = mapped_column(String(10))
     result: Mapped[str | None] = mapped_column(Text)  # JSON: the outcome, or the error
