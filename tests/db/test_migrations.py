@@ -110,3 +110,34 @@ def test_0036_gives_portail_submit_its_clock_and_goes_back_to_0034s(pg_db):
     reset_engine()
     (last, _), = functions()
     assert last == "p_now timestamp with time zone"
+
+
+def test_0041_compresses_queued_requests_with_lz4_and_goes_back_to_pglz(pg_db):
+    """The booking queue's payloads (some 32 KB of JSON each) take lz4 on a server built
+    with it, as this one is; the downgrade gives the column back the default, pglz."""
+    from sqlalchemy import text
+
+    def compression() -> str:
+        with get_engine().connect() as conn:
+            return str(conn.execute(text(
+                "SELECT attcompression FROM pg_attribute WHERE attname = 'payload' "
+                "AND attrelid = 'booking_request'::regclass")).scalar_one())
+
+    with get_engine().connect() as conn:
+        assert conn.execute(text("SELECT 'lz4' = ANY (enumvals) FROM pg_settings WHERE "
+                                 "name = 'default_toast_compression'")).scalar_one()
+    assert compression() == "l"
+    from alembic import command
+    from alembic.config import Config
+
+    from db.bootstrap import ROOT
+    from db.engine import reset_engine
+
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", get_engine().url.render_as_string(False))
+    reset_engine()
+    command.downgrade(config, "0040_closed_pending")
+    assert compression() == "p"
+    command.upgrade(config, "heads")
+    reset_engine()
+    assert compression() == "l"
