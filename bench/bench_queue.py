@@ -7,6 +7,11 @@ right after it (bench/pgbench.py); the ratio is to their mean.
     python -m bench.run queue              # 1000 families
     QUEUE_FAMILIES=100,1000 python -m bench.run queue
     QUEUE_PROCESSES=1,2 python -m bench.run queue   # the pages' side in 1, then 2 processes
+    QUEUE_ROUNDS=5 python -m bench.run queue         # each size measured 5 times (default 3)
+
+A shared machine's load moves one surge's ratio by a tenth or more from one run to the
+next: each size is measured QUEUE_ROUNDS times, pgbench adjacent to each round, and
+results.json keeps the round of median ratio, with every round's ratio beside it.
 
 The pages' side runs in one process by default (24 threads: one core at most, the
 interpreter lock). pgbench drives its clients from 2 threads (-j 2); QUEUE_PROCESSES=2
@@ -28,6 +33,7 @@ from db import engine as db_engine
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = [int(n) for n in os.environ.get("QUEUE_FAMILIES", "1000").split(",")]
 PROCESSES = [int(n) for n in os.environ.get("QUEUE_PROCESSES", "1").split(",")]
+ROUNDS = int(os.environ.get("QUEUE_ROUNDS", "3"))
 
 
 def _applier(url: str) -> subprocess.Popen[str]:
@@ -86,17 +92,32 @@ def one_size(families: int, processes: int = 1) -> dict[str, Any]:
             "first_error": figures["errors"][0] if figures["errors"] else ""}
 
 
+def median_round(rounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The round of median ratio (the lower middle one of an even count), with every
+    round's ratio; without pgbench, the round of median cells/s."""
+    key = "ratio" if all(r["ratio"] is not None for r in rounds) else "cells_per_s"
+    ranked = sorted(rounds, key=lambda r: r[key])
+    return {**ranked[(len(ranked) - 1) // 2], "rounds": len(rounds),
+            "ratio_rounds": [r["ratio"] for r in rounds]}
+
+
 def run(results: dict[str, Any]) -> None:
     rows = []
     print(f"{'families':>8} {'procs':>5} {'req/s':>7} {'cells/s':>8} {'p50 ms':>7} {'p95 ms':>7} "
           f"{'pgbench':>8} {'ratio':>6} {'overbk':>6} {'order':>5} {'errors':>6}")
     for n, procs in [(n, p) for n in SIZES for p in PROCESSES]:
-        row = one_size(n, procs)
-        rows.append(row)
-        print(f"{n:>8} {procs:>5} {row['requests_per_s']:>7} {row['cells_per_s']:>8} "
-              f"{row['wait_p50_ms']:>7} {row['wait_p95_ms']:>7} {row['pgbench_tps']:>8} "
-              f"{row['ratio']:>6} {row['overbooked']:>6} {row['order_violations']:>5} "
-              f"{row['errors']:>6}  {row['requests']} batch {row['mean_batch']}", flush=True)
-        if row["first_error"]:
-            print("   first error:", row["first_error"])
+        rounds = []
+        for _ in range(ROUNDS):
+            row = one_size(n, procs)
+            rounds.append(row)
+            print(f"{n:>8} {procs:>5} {row['requests_per_s']:>7} {row['cells_per_s']:>8} "
+                  f"{row['wait_p50_ms']:>7} {row['wait_p95_ms']:>7} {row['pgbench_tps']:>8} "
+                  f"{row['ratio']:>6} {row['overbooked']:>6} {row['order_violations']:>5} "
+                  f"{row['errors']:>6}  {row['requests']} batch {row['mean_batch']}", flush=True)
+            if row["first_error"]:
+                print("   first error:", row["first_error"])
+        kept = median_round(rounds)
+        rows.append(kept)
+        print(f"{'':>8} median ratio of {len(rounds)} rounds: {kept['ratio']} "
+              f"(rounds: {kept['ratio_rounds']})", flush=True)
     results["queue"] = rows

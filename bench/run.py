@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench import aims
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -27,6 +29,8 @@ def main(selected: list[str], out: Path = HERE / "results.json") -> None:
     previous = json.loads(out.read_text()) if out.exists() and selected else {}
     out.write_text(json.dumps({**previous, **results}, indent=2, default=str))
     print(f"\nwrote {out}")
+    for line in aims.summary(results):
+        print(line)
 
 
 if __name__ == "__main__":
