@@ -46,8 +46,11 @@ RECONNECT_SECONDS = 2.0
 # Test hook (faults): seconds to sleep after applying half of a batch, before its COMMIT.
 PAUSE = "PORTAIL_APPLIER_PAUSE"
 
-_TAKE = text("SELECT id, kind, payload, arrived_at FROM booking_request WHERE state = 'queued' "
+# Without the payloads (some 32 KB each): prepared submissions are applied from their rows;
+# the others read theirs with _PAYLOADS.
+_TAKE = text("SELECT id, kind, arrived_at FROM booking_request WHERE state = 'queued' "
              "ORDER BY id LIMIT :n FOR UPDATE")
+_PAYLOADS = text("SELECT id, payload FROM booking_request WHERE id = ANY(CAST(:ids AS bigint[]))")
 _WRITE = text(
     "UPDATE booking_request b SET state = r.state, result = r.result, "
     "applied_at = clock_timestamp() FROM unnest(CAST(:ids AS bigint[]), CAST(:states AS text[]), "
@@ -109,12 +112,13 @@ def apply_batch(limit: int) -> int:
         if rows and all(r.kind == "submit" for r in rows) and _pipelined(session, rows, pause):
             return len(rows)
         done: list[tuple[str, str]] = []
+        ids = [r.id for r in rows]
+        payloads = dict(session.execute(_PAYLOADS, {"ids": ids}).tuples().all()) if rows else {}
         for i, row in enumerate(rows):
             if pause and i == len(rows) // 2 and len(rows) > 1:
                 _paused(len(rows), pause)
-            done.append(apply_one(session, row.kind, row.payload, row.arrived_at))
+            done.append(apply_one(session, row.kind, payloads[row.id], row.arrived_at))
         if rows:
-            ids = [r.id for r in rows]
             session.execute(_WRITE, {"ids": ids, "states": [s for s, _ in done],
                                      "results": [r for _, r in done]})
             session.execute(_TELL, {"ids": ids})
