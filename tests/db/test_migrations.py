@@ -141,3 +141,29 @@ def test_0041_compresses_queued_requests_with_lz4_and_goes_back_to_pglz(pg_db):
     command.upgrade(config, "heads")
     reset_engine()
     assert compression() == "l"
+
+
+def test_0042_has_portail_submit_plan_its_statements_once(pg_db):
+    """The function keeps its generic plans (a later CREATE OR REPLACE of it would drop the
+    setting: this test would say so); the downgrade takes the setting away."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from db.bootstrap import ROOT
+    from db.engine import reset_engine
+
+    def settings() -> list[str] | None:
+        with get_engine().connect() as conn:
+            return conn.execute(text("SELECT proconfig FROM pg_proc "
+                                     "WHERE proname = 'portail_submit'")).scalar_one()
+
+    assert settings() == ["plan_cache_mode=force_generic_plan"]
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("sqlalchemy.url", get_engine().url.render_as_string(False))
+    reset_engine()
+    command.downgrade(config, "0041_payload_lz4")
+    assert settings() is None
+    command.upgrade(config, "heads")
+    reset_engine()
+    assert settings() == ["plan_cache_mode=force_generic_plan"]
