@@ -1,4 +1,5 @@
-"""One family's 40-cell submission on PostgreSQL, alone on the database: the Python path
+"""One family's 40-cell submission on PostgreSQL, alone on the database, then a 2-cell one
+(a day on two units, as most bookings outside the opening rush): the Python path
 (several statements under the locks) against the one server-side step (portail_submit,
 services/booking/server_step.py), interleaved in the same run so both meet the same load.
 
@@ -38,26 +39,34 @@ def _figures(runs: list[tuple[float, float]]) -> dict[str, float]:
 
 def run(results: dict[str, Any]) -> None:
     families = 2 * (ROUNDS + WARM_UP)
-    times: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
+    # 40 cells (a month on two units), then 2 cells (a day on the two others) for each family.
+    times: dict[tuple[int, bool], list[tuple[float, float]]] = {
+        (n, server): [] for n in (40, 2) for server in (False, True)}
     try:
         with scratch.portal("portail_single"):
             # Places for a quarter of the families: the later submissions queue, as in a surge.
             org, units, days, period = _catalogue(families)
             bookers = _families(org, period, families)
-            for i, (actor, reg) in enumerate(bookers):
-                cells = [(d, u) for d in days[:20] for u in (units[i % 4], units[(i + 1) % 4])]
-                measured = _timed((actor, reg, cells), server=i % 2 == 1)
-                if i >= 2 * WARM_UP:
-                    times[i % 2 == 1].append(measured)
+            for n in (40, 2):
+                for i, (actor, reg) in enumerate(bookers):
+                    mine = (i % 4, (i + 1) % 4) if n == 40 else ((i + 2) % 4, (i + 3) % 4)
+                    cells = [(d, units[u]) for d in days[:n // 2] for u in mine]
+                    measured = _timed((actor, reg, cells), server=i % 2 == 1)
+                    if i >= 2 * WARM_UP:
+                        times[n, i % 2 == 1].append(measured)
     finally:
         server_step.ENABLED = True
-    old, new = _figures(times[False]), _figures(times[True])
-    ratio = round(old["p50_ms"] / new["p50_ms"], 2)
-    print(f"40-cell submission, {ROUNDS} each, interleaved; load average "
+    print(f"{ROUNDS} submissions each, the two paths interleaved; load average "
           f"{os.getloadavg()[0]:.1f} (other processes' load counts in the wall times)")
-    print(f"{'path':>14} {'p50 ms':>7} {'p95 ms':>7} {'CPU p50 ms':>10}")
-    for label, row in (("python", old), ("server step", new)):
-        print(f"{label:>14} {row['p50_ms']:>7} {row['p95_ms']:>7} {row['cpu_p50_ms']:>10}")
-    print(f"median speed-up: {ratio}x")
-    results["single"] = {"cells": 40, "rounds": ROUNDS, "python": old, "server_step": new,
-                         "speedup_p50": ratio}
+    print(f"{'cells':>5} {'path':>14} {'p50 ms':>7} {'p95 ms':>7} {'CPU p50 ms':>10}")
+    figures = {}
+    for n in (40, 2):
+        old, new = _figures(times[n, False]), _figures(times[n, True])
+        ratio = round(old["p50_ms"] / new["p50_ms"], 2)
+        for label, row in (("python", old), ("server step", new)):
+            print(f"{n:>5} {label:>14} {row['p50_ms']:>7} {row['p95_ms']:>7} "
+                  f"{row['cpu_p50_ms']:>10}")
+        print(f"{'':>5} median speed-up: {ratio}x")
+        figures[n] = {"cells": n, "rounds": ROUNDS, "python": old, "server_step": new,
+                      "speedup_p50": ratio}
+    results["single"] = {**figures[40], "small": figures[2]}

@@ -84,6 +84,8 @@ def test_the_single_submission_and_queue_benches_write_their_figures(
     results = json.loads(out.read_text())
     single, (queued,) = results["single"], results["queue"]
     assert single["python"]["p50_ms"] > 0 and single["server_step"]["p50_ms"] > 0
+    assert single["cells"] == 40 and single["small"]["cells"] == 2
+    assert single["small"]["python"]["p50_ms"] > 0 and single["small"]["server_step"]["p50_ms"] > 0
     assert (queued["overbooked"], queued["order_violations"], queued["errors"]) == (0, 0, 0)
     assert queued["requests"] == {"applied": 6}  # every page's request, through the applier
     # Two rounds, each with its pgbench: the lower middle one is kept, both ratios beside it.
