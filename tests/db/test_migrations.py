@@ -1,6 +1,8 @@
 """Alembic migrations build exactly the models' schema, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -8,8 +10,9 @@ from db.base import Base
 from db.engine import get_engine
 
 
-def down_and_up_again(revision: str) -> None:
-    """Take the database down to `revision` and back up to the heads, with Alembic."""
+def down_and_up_again(revision: str, while_down: Callable[[], None] | None = None) -> None:
+    """Take the database down to `revision` (then call `while_down`, if given) and back up
+    to the heads, with Alembic."""
     from alembic import command
     from alembic.config import Config
 
@@ -20,6 +23,8 @@ def down_and_up_again(revision: str) -> None:
     config.set_main_option("sqlalchemy.url", get_engine().url.render_as_string(False))
     reset_engine()
     command.downgrade(config, revision)
+    if while_down is not None:
+        while_down()
     command.upgrade(config, "heads")
     reset_engine()
 
@@ -127,31 +132,15 @@ def test_0041_compresses_queued_requests_with_lz4_and_goes_back_to_pglz(pg_db):
         assert conn.execute(text("SELECT 'lz4' = ANY (enumvals) FROM pg_settings WHERE "
                                  "name = 'default_toast_compression'")).scalar_one()
     assert compression() == "l"
-    from alembic import command
-    from alembic.config import Config
-
-    from db.bootstrap import ROOT
-    from db.engine import reset_engine
-
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("sqlalchemy.url", get_engine().url.render_as_string(False))
-    reset_engine()
-    command.downgrade(config, "0040_closed_pending")
-    assert compression() == "p"
-    command.upgrade(config, "heads")
-    reset_engine()
-    assert compression() == "l"
+    down: list[str] = []
+    down_and_up_again("0040_closed_pending", lambda: down.append(compression()))
+    assert down == ["p"] and compression() == "l"
 
 
 def test_0042_has_portail_submit_plan_its_statements_once(pg_db):
     """The function keeps its generic plans (a later CREATE OR REPLACE of it would drop the
     setting: this test would say so); the downgrade takes the setting away."""
-    from alembic import command
-    from alembic.config import Config
     from sqlalchemy import text
-
-    from db.bootstrap import ROOT
-    from db.engine import reset_engine
 
     def settings() -> list[str] | None:
         with get_engine().connect() as conn:
@@ -159,11 +148,6 @@ def test_0042_has_portail_submit_plan_its_statements_once(pg_db):
                                      "WHERE proname = 'portail_submit'")).scalar_one()
 
     assert settings() == ["plan_cache_mode=force_generic_plan"]
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("sqlalchemy.url", get_engine().url.render_as_string(False))
-    reset_engine()
-    command.downgrade(config, "0041_payload_lz4")
-    assert settings() is None
-    command.upgrade(config, "heads")
-    reset_engine()
-    assert settings() == ["plan_cache_mode=force_generic_plan"]
+    down: list[list[str] | None] = []
+    down_and_up_again("0041_payload_lz4", lambda: down.append(settings()))
+    assert down == [None] and settings() == ["plan_cache_mode=force_generic_plan"]
