@@ -35,6 +35,19 @@ def test_migrated_schema_matches_the_models(database):
     assert diff == []
 
 
+def test_the_whole_chain_goes_down_to_nothing_and_up_again(database):
+    """Every downgrade runs, the first one's included (it drops its tables in the reverse
+    of their creation order), and the way back up builds the models' schema again."""
+    from sqlalchemy import inspect
+
+    tables: list[list[str]] = []
+    down_and_up_again("base", lambda: tables.append(
+        sorted(set(inspect(get_engine()).get_table_names()) - {"alembic_version",
+                                                                "sqlite_stat1"})))
+    assert tables == [[]]
+    test_migrated_schema_matches_the_models(database)
+
+
 def test_capacity_check_constraint_refuses_overbooking_at_the_database(database):
     import pytest
     from sqlalchemy import text
