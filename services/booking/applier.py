@@ -109,19 +109,20 @@ def apply_batch(limit: int) -> int:
     pause = float(os.environ.get(PAUSE, "0"))
     with transaction() as session:
         rows = session.execute(_TAKE, {"n": limit}).all()
-        if rows and all(r.kind == "submit" for r in rows) and _pipelined(session, rows, pause):
+        if not rows:
+            return 0
+        if all(r.kind == "submit" for r in rows) and _pipelined(session, rows, pause):
             return len(rows)
-        done: list[tuple[str, str]] = []
         ids = [r.id for r in rows]
-        payloads = dict(session.execute(_PAYLOADS, {"ids": ids}).tuples().all()) if rows else {}
+        payloads = dict(session.execute(_PAYLOADS, {"ids": ids}).tuples().all())
+        done: list[tuple[str, str]] = []
         for i, row in enumerate(rows):
             if pause and i == len(rows) // 2 and len(rows) > 1:
                 _paused(len(rows), pause)
             done.append(apply_one(session, row.kind, payloads[row.id], row.arrived_at))
-        if rows:
-            session.execute(_WRITE, {"ids": ids, "states": [s for s, _ in done],
-                                     "results": [r for _, r in done]})
-            session.execute(_TELL, {"ids": ids})
+        session.execute(_WRITE, {"ids": ids, "states": [s for s, _ in done],
+                                 "results": [r for _, r in done]})
+        session.execute(_TELL, {"ids": ids})
     return len(rows)
 
 
