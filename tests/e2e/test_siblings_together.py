@@ -2,10 +2,12 @@
 after-school activity ticks one evening with one place left, picks both children and
 « Ensemble ou pas du tout »: both go on the waiting list as one group. Another family
 cancels, two places are free: both are promoted together (one mail), seen after
-"Actualiser". Desktop screenshots.
+"Actualiser". Between the two, the reception desk sees them on the waiting board as one
+group, and the order picker says such a group moves as one. Desktop screenshots.
 """
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -16,11 +18,13 @@ from services import registrations
 from services.booking.cancel import cancel
 from services.booking.notify import PROMOTED_SUBJECT
 from services.booking.reserve import reserve
+from services.demo import DEMO_PASSWORDS
 from services.families import accounts
-from tests.e2e.conftest import shot, sign_in, wait_idle
+from tests.e2e.conftest import DESKTOP, go, shot, sign_in, wait_idle
 from tests.e2e.staff_data import (STAFF_EMAIL, actor, family_of, far, new_family, open_day,
                                   period, served)
 from tests.e2e.test_family_journey import choose
+from tests.e2e.test_staff_attendance import set_date
 from ui.format import month_title
 
 __all__ = ["served"]
@@ -66,7 +70,7 @@ def _states(regs: list[int]) -> list[str]:
             Reservation.registration_id == r)) for r in regs]
 
 
-def test_two_siblings_wait_together_and_are_promoted_together(served, desktop):
+def test_two_siblings_wait_together_and_are_promoted_together(served, desktop, browser):
     name, (nina, oscar) = new_family([("Nina", 9), ("Oscar", 8)])  # eldest first
     peri = period("CHATS PERCHES PERISCOLAIRE", "6/12 ans")
     regs = [_registered(nina, peri), _registered(oscar, peri)]
@@ -107,6 +111,7 @@ def test_two_siblings_wait_together_and_are_promoted_together(served, desktop):
     assert _states(regs) == ["waitlisted", "waitlisted"]
     desktop.get_by_text("Résultat de votre demande pour Nina").scroll_into_view_if_needed()
     shot(desktop, "siblings_together_waitlisted")
+    _desk_sees_one_group(browser, served, day)
 
     # The other family cancels: two places free, the group is seated whole.
     reg, reservation = others[0]
@@ -125,6 +130,28 @@ def test_two_siblings_wait_together_and_are_promoted_together(served, desktop):
     choose(desktop, 0, "Oscar · CHATS PERCHES PERISCOLAIRE")
     choose(desktop, 1, month_title(day.year, day.month))
     _cell(desktop, "validated", f"{regs[1]}-{day:%Y%m%d}-{unit}").wait_for()
+
+
+def _desk_sees_one_group(browser, served: str, day) -> None:  # type: ignore[no-untyped-def]
+    """The reception's waiting board: both children marked « groupe 1 », and the order
+    picker's help says a group waiting side by side moves as one."""
+    context = browser.new_context(viewport=DESKTOP, locale="fr-FR")
+    desk = context.new_page()
+    desk.set_default_timeout(20_000)
+    try:
+        sign_in(desk, served, STAFF_EMAIL, DEMO_PASSWORDS[STAFF_EMAIL])
+        go(desk, "Listes d'attente")
+        desk.get_by_label("Lieu d'accueil").click()
+        desk.get_by_role("option", name="Les Chats Perchés").click()
+        wait_idle(desk)
+        set_date(desk, "Jour", day)
+        for child in ("Nina", "Oscar"):
+            desk.get_by_text(re.compile(rf"{child} .*groupe 1")).wait_for()
+        desk.get_by_test_id("stForm").get_by_test_id("stTooltipIcon").first.hover()
+        desk.get_by_text("changent de place ensemble").wait_for()
+        shot(desk, "siblings_together_desk_board")
+    finally:
+        context.close()
 
 
 def family_of_reg(reg: int):  # type: ignore[no-untyped-def]
