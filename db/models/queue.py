@@ -23,6 +23,8 @@ class BookingRequest(Base):
                                     primary_key=True)  # arrival order
     arrived_at: Mapped[datetime] = mapped_column(UtcDateTime)  # the database's clock
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Whose booking it is (the applier refuses it if the family closed its account since)
+    family_id: Mapped[int | None] = mapped_column(ForeignKey("family.id"))
     # The backend pid of the page's connection: its answer goes to channel booking_done_<pid>
     waiter: Mapped[int | None] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(10))  # submit (prepared) | reserve | together | cancel

@@ -14,7 +14,8 @@ Requests are prepared submissions ("submit"), siblings booked together ("togethe
 cancellations ("cancel") and, with portail_submit() switched off, whole submissions
 ("reserve"). Each request is judged at its arrival time (arrived_at), whenever its batch
 runs: its deadlines, its requested_at and its waiting-list rank are those of the moment it
-was sent.
+was sent. A booking of a family that asked to close its account since it was sent is
+refused (services/families/rights/pending.py): the batch holds those families first.
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ from services.booking.cancel import cancel_in
 from services.booking.reserve import reserve_in
 from services.booking.together import together_in
 from services.errors import InvalidValue, PortalError, explain
+from services.families.rights.pending import booking_refused
 
 log = logging.getLogger("portail.applier")
 RECONNECT_SECONDS = 2.0
@@ -48,8 +50,15 @@ PAUSE = "PORTAIL_APPLIER_PAUSE"
 
 # Without the payloads (some 32 KB each): prepared submissions are applied from their rows;
 # the others read theirs with _PAYLOADS.
-_TAKE = text("SELECT id, kind, arrived_at FROM booking_request WHERE state = 'queued' "
-             "ORDER BY id LIMIT :n FOR UPDATE")
+_TAKE = text("SELECT id, kind, arrived_at, family_id FROM booking_request "
+             "WHERE state = 'queued' ORDER BY id LIMIT :n FOR UPDATE")
+# The families of the batch's bookings, held (shared) before any slot is locked, in id order
+# (a closure holds its family, then the slots of its waiting days): a family that asked to
+# close its account since its page sent a booking gets none; one closing now waits for the
+# batch, then withdraws what the batch left it waiting.
+_FAMILIES = text("SELECT id, name, closure_requested_at IS NOT NULL FROM family "
+                 "WHERE id = ANY(CAST(:ids AS integer[])) ORDER BY id FOR SHARE")
+BOOKINGS = ("submit", "reserve", "together")  # cancellations stay open to closed families
 _PAYLOADS = text("SELECT id, payload FROM booking_request WHERE id = ANY(CAST(:ids AS bigint[]))")
 _WRITE = text(
     "UPDATE booking_request b SET state = r.state, result = r.result, "
@@ -111,7 +120,9 @@ def apply_batch(limit: int) -> int:
         rows = session.execute(_TAKE, {"n": limit}).all()
         if not rows:
             return 0
-        if all(r.kind == "submit" for r in rows) and _pipelined(session, rows, pause):
+        closed = _closed_families(session, rows)
+        if (not closed and all(r.kind == "submit" for r in rows)
+                and _pipelined(session, rows, pause)):
             return len(rows)
         ids = [r.id for r in rows]
         payloads = dict(session.execute(_PAYLOADS, {"ids": ids}).tuples().all())
@@ -119,11 +130,24 @@ def apply_batch(limit: int) -> int:
         for i, row in enumerate(rows):
             if pause and i == len(rows) // 2 and len(rows) > 1:
                 _paused(len(rows), pause)
+            if row.kind in BOOKINGS and row.family_id in closed:
+                done.append(("failed", queue.error_json(booking_refused(closed[row.family_id]))))
+                continue
             done.append(apply_one(session, row.kind, payloads[row.id], row.arrived_at))
         session.execute(_WRITE, {"ids": ids, "states": [s for s, _ in done],
                                  "results": [r for _, r in done]})
         session.execute(_TELL, {"ids": ids})
     return len(rows)
+
+
+def _closed_families(session: Session, rows: list[Any]) -> dict[int, str]:
+    """The families of the batch's bookings held (shared); those that asked to close their
+    account: id -> name."""
+    families = sorted({r.family_id for r in rows if r.kind in BOOKINGS and r.family_id})
+    if not families:
+        return {}
+    return {fid: name for fid, name, closed in session.execute(_FAMILIES, {"ids": families})
+            if closed}
 
 
 def _paused(size: int, pause: float) -> None:

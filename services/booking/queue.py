@@ -56,8 +56,9 @@ _AUDIT = f"""INSERT INTO audit_entry ({audit.COLUMNS})
 _RECORD = f"""
 WITH turn AS (SELECT pg_advisory_xact_lock({LEADER_KEY + 1})),
 r AS (
-    INSERT INTO booking_request (arrived_at, actor_id, waiter, kind, payload, state)
-    SELECT clock_timestamp(), %(actor)s, pg_backend_pid(), %(kind)s, %(payload)s, 'queued'
+    INSERT INTO booking_request (arrived_at, actor_id, waiter, kind, payload, state, family_id)
+    SELECT clock_timestamp(), %(actor)s, pg_backend_pid(), %(kind)s, %(payload)s, 'queued',
+           (SELECT family_id FROM registration WHERE id = %(registration)s::integer)
       FROM turn
      WHERE EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
                       AND classid = 0 AND objid = {LEADER_KEY} AND objsubid = 1

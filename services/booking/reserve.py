@@ -94,16 +94,16 @@ def reserve_in(session: Session, actor: Actor, registration_id: int,
     the queue's applier commits the whole batch itself (services/booking/applier.py);
     `now`: the instant it is judged at (the queue: the request's arrival), else the clock
     once the slots are locked."""
-    if actor.is_staff:
-        refuse_booking_for_closed(session, [registration_id])
     if server_step.ENABLED and session.get_bind().dialect.name == "postgresql":
         before = preread.load(session, actor, registration_id, wanted)
+        refuse_booking_for_closed(session, [registration_id])  # once the caller may book it
         return server_step.submit(session, actor, before.ctx, wanted, before.slots,
                                   before.pricing, by_staff, before.to, commit=not in_batch,
                                   now=now)
     # Everything that does not move with places is read before the locks: every
     # statement after them makes the families queued on the same slots wait.
     ctx = context.load(session, actor, registration_id)
+    refuse_booking_for_closed(session, [registration_id])
     if not actor.is_staff:  # a family names an emergency contact before its first booking
         require_emergency_contact(session, ctx.family_id)
     slots = context.slot_ids(session, ctx, wanted)

@@ -103,9 +103,8 @@ def together_in(session: Session, actor: Actor, regs: list[int],
                 now: datetime | None = None) -> list[Submission]:
     """The submission inside `session`'s transaction (cells already cleaned), judged at
     `now` (the queue's applier: the request's arrival), else at the clock under the locks."""
-    if actor.is_staff:
-        refuse_booking_for_closed(session, regs)
     kids = _load(session, actor, regs, wanted)
+    refuse_booking_for_closed(session, regs)  # once the caller may book them
     locked = capacity.lock_slots(session, [s for k in kids for s in k.slots.values()])
     clock = None
     for kid in kids:  # after the locks: the rows of whoever held them are seen

@@ -172,6 +172,35 @@ def test_the_desk_queues_nothing_for_a_closed_family(queued):
     assert _one("SELECT count(*) FROM reservation WHERE registration_id = :r", r=lea) == 0
 
 
+def test_a_family_that_closed_its_account_gets_none_of_what_it_had_queued(queued):
+    world = build(capacity=2)
+    lea = registered(world, world.family_a, world.lea, world.period_peri)
+    zoe = registered(world, world.family_b, world.zoe, world.period_peri)
+    held = procs.hold_leadership()  # requests queue up, then one batch takes them
+    told: list[Any] = []
+    pages = threading.Thread(target=lambda: told.extend(_in_threads([
+        lambda: reserve(world.family_a, lea, cells(world, 2)),
+        lambda: reserve(world.staff, lea, cells(world, 1), by_staff=True),
+        lambda: reserve(world.family_b, zoe, cells(world, 2))])))
+    pages.start()
+    _wait_queued(3)
+    _close(world.family_a_id)  # while its two requests wait in the queue
+    applier = procs.start()
+    try:
+        held.close()
+        procs.wait_for(applier, "leader")
+        pages.join(60)
+    finally:
+        procs.stop(applier)
+    for refused in told[:2]:
+        assert type(refused) is FamilyClosed, refused
+        assert "aucun jour ne peut plus lui être réservé" in refused.message
+    assert {c.outcome for c in told[2].cells} == {"validated"}  # the others are served
+    assert sorted(s for _, s in procs.states()) == ["applied", "failed", "failed"]
+    assert _one("SELECT count(*) FROM reservation WHERE registration_id = :r", r=lea) == 0
+    invariants.check_all()
+
+
 def _close(family_id: int) -> None:
     with db_engine.get_engine().begin() as conn:
         conn.execute(text("UPDATE family SET closure_requested_at = now() WHERE id = :f"),

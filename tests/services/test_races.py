@@ -7,6 +7,8 @@ added there with the same helpers (at_once + check_all, plus "no payment lost").
 """
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -171,3 +173,60 @@ def _small(world, i: int) -> int:
         world.period_peri_small)
     registrations.decide(world.staff, reg, validate=True)
     return reg
+
+
+def test_a_booking_racing_its_familys_closure_waits_for_it_and_is_refused(world):
+    """The closure's transaction has marked the family but not yet committed (it has still
+    to withdraw what the family left waiting): a booking sent from a page still open waits
+    for it, then is refused; it never lands after the withdrawal."""
+    from sqlalchemy import text
+
+    from db.engine import get_engine
+    from services.families.rights.pending import FamilyClosed
+    from tests.services.cancel_world import cells, registered
+
+    lea = registered(world, world.family_a, world.lea, world.period_peri)
+    told: list = []
+    closing = get_engine().connect()
+    try:
+        with closing.begin():
+            closing.execute(text("UPDATE family SET closure_requested_at = CURRENT_TIMESTAMP "
+                                 "WHERE id = :f"), {"f": world.family_a_id})
+            booking = threading.Thread(target=lambda: told.append(
+                _caught(lambda: reserve(world.family_a, lea, cells(world, 2)))))
+            booking.start()
+            _until_blocked(booking)
+            assert not told  # it waits for the closure
+    finally:
+        closing.close()
+    booking.join(60)
+    assert type(told[0]) is FamilyClosed, told
+    assert "aucun jour ne peut plus lui être réservé" in told[0].message
+    assert _states(lea) == []
+    check_all()
+
+
+def _caught(job):  # type: ignore[no-untyped-def]
+    try:
+        return job()
+    except Exception as exc:  # noqa: BLE001  (the test looks at it)
+        return exc
+
+
+def _until_blocked(thread: threading.Thread) -> None:
+    """Until the thread's transaction waits for a lock (PostgreSQL: seen in pg_stat_activity;
+    SQLite: its BEGIN IMMEDIATE waits for the closure's, give it time to get there)."""
+    from sqlalchemy import text
+
+    from db.engine import get_engine, is_postgres
+
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and thread.is_alive():
+        if not is_postgres():
+            time.sleep(0.3)
+            return
+        with get_engine().connect() as conn:
+            if conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                 "current_database() AND wait_event_type = 'Lock'")).scalar():
+                return
+        time.sleep(0.02)

@@ -118,9 +118,23 @@ def refuse_closed(session: Session, family_ids: Iterable[int], what: str) -> Non
         raise FamilyClosed(f"La famille {names} a demandé la clôture de son compte : {what}.")
 
 
+NO_BOOKING = "aucun jour ne peut plus lui être réservé"
+
+
 def refuse_booking_for_closed(session: Session, registration_ids: Iterable[int]) -> None:
-    """The desk books no day for a family that closed its account (the family itself can no
-    longer sign in): no new request could be validated or promoted afterwards."""
-    families = session.scalars(select(Registration.family_id).where(
-        Registration.id.in_(list(registration_ids))))
-    refuse_closed(session, families, "aucun jour ne peut plus lui être réservé")
+    """No day is booked for a family that closed its account, by the desk or by a page of
+    the family's still open: no new request could be validated or promoted afterwards. The
+    family's row is held (shared) until the booking commits: a closure waits for it, then
+    withdraws what it left waiting; a booking behind a closure sees it once it commits."""
+    rows = session.execute(select(Family.name, Family.closure_requested_at)
+                           .join(Registration, Registration.family_id == Family.id)
+                           .where(Registration.id.in_(list(registration_ids)))
+                           .order_by(Family.id).with_for_update(read=True, of=Family)).all()
+    closed = sorted({name for name, at in rows if at is not None})
+    if closed:
+        raise booking_refused(", ".join(closed))
+
+
+def booking_refused(names: str) -> FamilyClosed:
+    """The refusal of a booking for the named family (or families) that closed its account."""
+    return FamilyClosed(f"La famille {names} a demandé la clôture de son compte : {NO_BOOKING}.")
