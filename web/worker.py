@@ -1,5 +1,5 @@
 """A background thread for work that happens without a user: mail delivery, reminders
-(booking and payment) and deadlines, SQLite's planner statistics. One per app process; concurrent
+(booking and payment) and deadlines, SQLite's planner statistics, files left to discard. One per app process; concurrent
 workers are safe because each job claims its rows."""
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from collections.abc import Callable
 
 from db.statistics import refresh as refresh_statistics
 from services.billing.deadlines import release_unpaid, send_reminders
+from services.documents.storage import discard_pending
 from services.mail.delivery import deliver_pending
 from services.reminders.job import send_booking_reminders
 
 log = logging.getLogger(__name__)
 INTERVAL_S = 15.0
 JOBS: list[Callable[[], object]] = [send_reminders, send_booking_reminders, release_unpaid,
-                                    deliver_pending, refresh_statistics]
+                                    deliver_pending, refresh_statistics, discard_pending]
 
 
 def run_jobs() -> None:

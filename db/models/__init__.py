@@ -2,7 +2,7 @@
 from db.models.booking import Registration, Reservation
 from db.models.catalogue import (Activity, ActivityType, AgeGroup, CapacitySlot, Closure,
                                  NewsItem, Organisation, Period, QfBracket, Site, Tariff, Unit)
-from db.models.documents import AbsenceNotice, DocumentType
+from db.models.documents import AbsenceNotice, DocumentType, FileToDiscard
 from db.models.health import ConsentAnswer, ConsentKind, HealthSheet, PickupPerson
 from db.models.messages import Message, MessageAttachment, MessageThread
 from db.models.money import (Charge, Invoice, InvoiceCounter, InvoiceLine, Payment,
@@ -19,7 +19,7 @@ __all__ = [
     "AbsenceNotice", "Activity", "ActivityType", "AgeGroup", "AuditEntry", "BookingRequest",
     "CapacitySlot", "ChangeRequest", "Charge", "Child", "ChildHousehold", "Closure",
     "ConsentAnswer", "ConsentKind",
-    "CreditOrigin", "Document", "DocumentType", "Family", "Guardian", "HealthSheet", "Invoice",
+    "CreditOrigin", "Document", "DocumentType", "Family", "FileToDiscard", "Guardian", "HealthSheet", "Invoice",
     "InvoiceCounter", "InvoiceLine", "LinkToken", "Mail", "Message", "MessageAttachment",
     "MessageThread",
     "NewsItem", "Organisation",

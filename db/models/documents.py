@@ -37,3 +37,14 @@ class AbsenceNotice(Base):
     declared_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), nullable=True)
+
+
+class FileToDiscard(Base):
+    """A stored file (services/documents/storage.py) whose row is gone: named here in the
+    transaction that removed the row, removed from disk after its commit; the background
+    worker removes what a crash in between left (an anonymised family's health pages do
+    not stay on disk)."""
+
+    __tablename__ = "file_discard"
+    stored_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    requested_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -3,8 +3,10 @@ their row, and removed if that row is not committed.
 
 A file is never lost once its row is committed (it is complete and fsynced before the
 INSERT), and never left behind by a failed transaction (the `incoming` block removes it).
-Only a crash between the write and the commit can leave a file without a row: harmless,
-since nothing names it.
+Only a crash between the write and the commit can leave a file without a row (nothing names
+it). A file whose row goes is named in file_discard by the same transaction (`to_discard`)
+and removed from disk after its commit (`discard`); the background worker removes what a
+crash in between left (`discard_pending`).
 """
 from __future__ import annotations
 
@@ -18,7 +20,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
 from db import settings
+from db.base import utcnow
+from db.engine import read, transaction
+from db.models import FileToDiscard
+from services import audit
+from services.actor import SYSTEM
 from services.errors import InvalidInput, NotFound
 
 CHUNK = 64 * 1024
@@ -82,12 +92,40 @@ def read_bytes(name: str) -> bytes:
     return path.read_bytes()
 
 
+def to_discard(session: Session, names: list[str]) -> None:
+    """Name stored files whose rows this transaction removes: they go from disk after its
+    commit (`discard`), or with the worker's next pass if the process stops in between; a
+    rollback keeps them, rows and files."""
+    for name in sorted(set(names)):
+        session.merge(FileToDiscard(stored_name=name, requested_at=utcnow()))
+
+
 def discard(names: list[str]) -> None:
-    """Remove stored files whose rows are gone (called after the commit that deleted them:
-    a rollback keeps both). A crash in between leaves files no row names: harmless."""
+    """Remove from disk stored files named by a committed `to_discard`, then their names."""
     for name in names:
         if re.fullmatch(r"[0-9a-f]{32}", name or ""):
             (folder() / name).unlink(missing_ok=True)
+    if names:
+        with transaction() as session:
+            session.execute(delete(FileToDiscard).where(FileToDiscard.stored_name.in_(names)))
+
+
+def discard_pending(limit: int = 500) -> int:
+    """The worker's pass: files named to be discarded and still there (the process stopped
+    between a commit and its removal) go now; how many names were cleared. Each pass that
+    finds some leaves an audit entry."""
+    with read() as session:
+        names = list(session.scalars(select(FileToDiscard.stored_name)
+                                     .order_by(FileToDiscard.requested_at).limit(limit)))
+    if not names:
+        return 0
+    for name in names:
+        if re.fullmatch(r"[0-9a-f]{32}", name):
+            (folder() / name).unlink(missing_ok=True)
+    with transaction() as session:
+        session.execute(delete(FileToDiscard).where(FileToDiscard.stored_name.in_(names)))
+        audit.record(session, SYSTEM, "discard_files", "file", None, files=len(names))
+    return len(names)
 
 
 def _write(stream: BinaryIO) -> Stored:

@@ -92,6 +92,7 @@ ACTIONS_FR = {
     "reminder_document": "Rappel : pièce qui expire",
     "booking_queued": "Demande mise en file d'attente (ouverture des réservations)",
     "booking_abandoned": "Demande retirée de la file d'attente (délai dépassé)",
+    "discard_files": "Fichiers supprimés du disque (après une interruption)",
 }
 
 
@@ -116,6 +117,8 @@ def _detail(details: dict[str, Any]) -> str:
     for key, label in (("reference", "règlement"), ("counter_entry", "contre-passation")):
         if details.get(key):
             parts.append(f"{label} {details[key]}")
+    if isinstance(details.get("files"), int):
+        parts.append(f"{details['files']} fichier(s)")
     if details.get("cells"):
         parts.append(f"{len(details['cells'])} case(s)")
     if details.get("reason"):

@@ -13,7 +13,11 @@ BOOKKEEPING = {"services/mail/delivery.py": {"_claim", "_finish", "_release"},
                "services/auth/login.py": {"_touch"},
                # The queue's batch: each applied request writes its own audit entry, inside
                # portail_submit() or through reserve_in/cancel_in (services/booking/applier.py).
-               "services/booking/applier.py": {"apply_batch"}}
+               "services/booking/applier.py": {"apply_batch"},
+               # Clears the names of files just removed from disk by the change that named
+               # them, audited with their count (services/families/rights/anonymise.py); the
+               # worker's pass after an interruption audits itself (discard_pending).
+               "services/documents/storage.py": {"discard"}}
 
 
 def _functions() -> dict[tuple[str, str], ast.FunctionDef]:

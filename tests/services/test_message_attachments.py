@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from db.engine import read
-from db.models import AuditEntry, Document, Mail, Message, MessageAttachment
+from db.models import AuditEntry, Document, FileToDiscard, Mail, Message, MessageAttachment
 from services.documents import files as doc_files
 from services.documents import storage
 from services.documents import types as doc_types
@@ -151,3 +151,33 @@ def test_the_data_download_holds_the_attachments_and_anonymisation_removes_them(
         assert session.scalar(select(func.count(Document.id)).where(
             Document.family_id == world.family_b_id, Document.stored_name.is_not(None))) == 0
     assert stored_files() == left and len(left) == 1  # A's attachment only
+    with read() as session:  # removed at once: none left for the worker
+        assert session.scalar(select(func.count()).select_from(FileToDiscard)) == 0
+
+
+def test_files_an_interrupted_anonymisation_left_on_disk_go_with_the_workers_next_pass(
+        world, monkeypatch):
+    """The anonymisation commits, then its process stops before removing the files: they
+    stay named in file_discard, and the background worker's pass removes them, once."""
+    b_at_chats(world)
+    writing.start_thread(world.family_b, "Pièce", "Voici.", Upload(io.BytesIO(PDF), "vaccins.pdf"))
+    writing.start_thread(world.family_a, "Autre", "Rien de B", Upload(io.BytesIO(PNG), "a.png"))
+    closure.request_closure(world.family_b)
+    retention = anonymise.get_retention(world.manager, world.family_b_id)
+    with monkeypatch.context() as stopped:  # the process stops right after the commit
+        stopped.setattr(storage, "discard", lambda names: None)
+        anonymise.anonymise_family(world.manager, world.family_b_id, "DURAND",
+                                   today=retention.anonymisable_from)
+    with read() as session:
+        named = list(session.scalars(select(FileToDiscard.stored_name)))
+        kept = list(session.scalars(select(MessageAttachment.stored_name)))
+    assert len(named) == 1 and len(kept) == 1  # B's file waits; A's is A's
+    assert stored_files() == sorted(named + kept)
+    assert storage.discard_pending() == 1
+    assert stored_files() == kept
+    assert storage.discard_pending() == 0  # nothing left: nothing done, nothing audited
+    with read() as session:
+        assert session.scalar(select(func.count()).select_from(FileToDiscard)) == 0
+        entries = list(session.scalars(select(AuditEntry.details).where(
+            AuditEntry.action == "discard_files")))
+    assert entries == ['{"files": 1}']

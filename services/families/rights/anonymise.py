@@ -98,11 +98,12 @@ def anonymise_family(actor: Actor, family_id: int, confirmation: str,
             raise InvalidInput("Le nom saisi ne correspond pas à celui de la famille : "
                                "rien n'a été modifié.")
         files = _scrub(session, family)
+        storage.to_discard(session, files)
         audit.record(session, actor, "anonymise_family", "family", family_id,
                      last_record=kept.last_record, retention_years=retention_years(),
                      files=len(files))
         name = family.name
-    storage.discard(files)  # once no committed row names them (a rollback keeps them)
+    storage.discard(files)  # once no committed row names them (a rollback keeps them all)
     return name
 
 

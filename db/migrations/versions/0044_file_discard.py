@@ -1,0 +1,31 @@
+"""files to remove from disk once the transaction that removed their rows commits
+(services/documents/storage.py): a crash between the commit and the removal no longer leaves
+an anonymised family's files on disk; the background worker removes what is left.
+
+Revision ID: 0044_file_discard
+Revises: 0043_request_family
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+import db.base
+
+revision = "0044_file_discard"
+down_revision = "0043_request_family"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "file_discard",
+        sa.Column("stored_name", sa.String(length=64), nullable=False),
+        sa.Column("requested_at", db.base.UtcDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("stored_name", name=op.f("pk_file_discard")),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("file_discard")
