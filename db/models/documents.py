@@ -40,10 +40,10 @@ class AbsenceNotice(Base):
 
 
 class FileToDiscard(Base):
-    """A stored file (services/documents/storage.py) whose row is gone: named here in the
-    transaction that removed the row, removed from disk after its commit; the background
-    worker removes what a crash in between left (an anonymised family's health pages do
-    not stay on disk)."""
+    """A stored file's name (services/documents/storage.py), written before the file, or by
+    the transaction that removes its row: the background worker removes the file if, some
+    minutes on, no row names it (an upload or an anonymisation stopped halfway), and
+    forgets the name."""
 
     __tablename__ = "file_discard"
     stored_name: Mapped[str] = mapped_column(String(64), primary_key=True)

@@ -3,10 +3,11 @@ their row, and removed if that row is not committed.
 
 A file is never lost once its row is committed (it is complete and fsynced before the
 INSERT), and never left behind by a failed transaction (the `incoming` block removes it).
-Only a crash between the write and the commit can leave a file without a row (nothing names
-it). A file whose row goes is named in file_discard by the same transaction (`to_discard`)
-and removed from disk after its commit (`discard`); the background worker removes what a
-crash in between left (`discard_pending`).
+Its name is written to file_discard before the file itself: if the process stops before the
+row is committed, the background worker removes the file later (`discard_pending`), as it
+removes any named file no row names once GRACE has passed. A file whose row goes is named
+there by the same transaction (`to_discard`) and removed from disk after its commit
+(`discard`), or by the worker if the process stops in between.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import os
 import re
 import uuid
 import zlib
+from datetime import datetime, timedelta
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,7 +28,7 @@ from sqlalchemy.orm import Session
 from db import settings
 from db.base import utcnow
 from db.engine import read, transaction
-from db.models import FileToDiscard
+from db.models import Document, FileToDiscard, MessageAttachment
 from services import audit
 from services.actor import SYSTEM
 from services.errors import InvalidInput, NotFound
@@ -44,6 +46,14 @@ _STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
 # What all the compressed streams of one PDF may inflate to: enough for a scanned page, not
 # for a "zip bomb" (a few kilobytes inflating to gigabytes) to hold the server.
 INFLATE_BUDGET = 64 * 1024 * 1024
+
+
+# The rows that name stored files: the worker keeps a file one of them names. A new table
+# holding stored names goes here (tests/services/test_document_uploads.py checks it).
+NAMED_BY = ((Document, Document.stored_name), (MessageAttachment, MessageAttachment.stored_name))
+# An upload commits its row within seconds of writing its file: the worker leaves the
+# names written since then alone.
+GRACE = timedelta(minutes=10)
 
 
 class FileRefused(InvalidInput):
@@ -110,27 +120,44 @@ def discard(names: list[str]) -> None:
             session.execute(delete(FileToDiscard).where(FileToDiscard.stored_name.in_(names)))
 
 
-def discard_pending(limit: int = 500) -> int:
-    """The worker's pass: files named to be discarded and still there (the process stopped
-    between a commit and its removal) go now; how many names were cleared. Each pass that
-    finds some leaves an audit entry."""
+def discard_pending(limit: int = 500, now: datetime | None = None) -> int:
+    """The worker's pass over the names written more than GRACE ago: a file no row names
+    (an upload stopped before its row, an anonymisation stopped before removing it) is
+    removed, a named one kept; every such name is cleared. How many files were removed;
+    a pass that removes some leaves an audit entry."""
+    before = (now or utcnow()) - GRACE
     with read() as session:
         names = list(session.scalars(select(FileToDiscard.stored_name)
+                                     .where(FileToDiscard.requested_at <= before)
                                      .order_by(FileToDiscard.requested_at).limit(limit)))
+        named = {n for _, column in NAMED_BY
+                 for n in session.scalars(select(column).where(column.in_(names)))}
     if not names:
         return 0
+    removed = 0
     for name in names:
-        if re.fullmatch(r"[0-9a-f]{32}", name):
-            (folder() / name).unlink(missing_ok=True)
+        path = folder() / name
+        if name not in named and re.fullmatch(r"[0-9a-f]{32}", name) and path.is_file():
+            path.unlink(missing_ok=True)
+            removed += 1
     with transaction() as session:
         session.execute(delete(FileToDiscard).where(FileToDiscard.stored_name.in_(names)))
-        audit.record(session, SYSTEM, "discard_files", "file", None, files=len(names))
-    return len(names)
+        if removed:
+            audit.record(session, SYSTEM, "discard_files", "file", None, files=removed)
+    return removed
+
+
+def _announce(name: str) -> None:
+    """Name a file about to be written: if no row names it once GRACE has passed, the
+    worker removes it."""
+    with transaction() as session:
+        session.add(FileToDiscard(stored_name=name, requested_at=utcnow()))
 
 
 def _write(stream: BinaryIO) -> Stored:
     limit = max_bytes()
     path = folder() / uuid.uuid4().hex
+    _announce(path.name)
     try:
         # Readable by the portal's user only: these are children's health pages.
         with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:

@@ -17,7 +17,9 @@ BOOKKEEPING = {"services/mail/delivery.py": {"_claim", "_finish", "_release"},
                # Clears the names of files just removed from disk by the change that named
                # them, audited with their count (services/families/rights/anonymise.py); the
                # worker's pass after an interruption audits itself (discard_pending).
-               "services/documents/storage.py": {"discard"}}
+               # and names a file about to be written, for the worker, before the upload
+               # that writes it (audited with its row) (_announce).
+               "services/documents/storage.py": {"discard", "_announce"}}
 
 
 def _functions() -> dict[tuple[str, str], ast.FunctionDef]:

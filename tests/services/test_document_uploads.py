@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from db.engine import read, transaction
-from db.models import Document, Mail
+from db.base import utcnow
+from db.models import Document, FileToDiscard, Mail
 from services.documents import files, review, storage, types
 from services.errors import Forbidden, InvalidInput, InvalidValue, NotFound
 
@@ -121,6 +122,33 @@ def test_a_committed_row_always_has_its_complete_file(world, kinds):
     with read() as session:
         row = session.scalar(select(Document))
     assert (storage.folder() / row.stored_name).read_bytes() == PDF and row.size_bytes == len(PDF)
+
+
+def test_a_file_whose_upload_stopped_before_its_row_goes_with_the_worker(world, kinds):
+    """The process stops between writing a file and committing its row (nothing removes it
+    then): once GRACE has passed, the worker removes it; a file a row names stays."""
+    kept = files.upload(world.family_a, kinds[VACCINES], io.BytesIO(PNG), "carnet.png")
+    lost = storage._write(io.BytesIO(PDF))  # written; the row never came
+    assert len(stored_files()) == 2
+    assert storage.discard_pending() == 0  # within GRACE: an upload may still be committing
+    assert len(stored_files()) == 2
+    later = utcnow() + storage.GRACE + timedelta(seconds=1)
+    assert storage.discard_pending(now=later) == 1
+    with read() as session:
+        assert stored_files() == [session.get(Document, kept).stored_name]
+        assert session.scalar(select(func.count()).select_from(FileToDiscard)) == 0
+    assert not lost.path.exists()
+    assert files.get_file(world.family_a, kept).data == PNG
+    assert storage.discard_pending(now=later) == 0
+
+
+def test_every_table_naming_stored_files_is_known_to_the_worker():
+    """A table holding stored names that the worker did not know of would lose its files."""
+    from db.base import Base
+
+    naming = {m.class_ for m in Base.registry.mappers
+              if "stored_name" in m.columns} - {FileToDiscard}
+    assert naming == {model for model, _ in storage.NAMED_BY}
 
 
 def test_accepting_sets_validity_and_the_checklist_follows(world, kinds):

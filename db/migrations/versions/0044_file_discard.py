@@ -1,6 +1,7 @@
-"""files to remove from disk once the transaction that removed their rows commits
-(services/documents/storage.py): a crash between the commit and the removal no longer leaves
-an anonymised family's files on disk; the background worker removes what is left.
+"""stored files' names, written before each file and by the transaction that removes a row
+naming one (services/documents/storage.py): the background worker removes a file no row
+names some minutes on, so an upload or an anonymisation stopped halfway leaves no family's
+file on disk.
 
 Revision ID: 0044_file_discard
 Revises: 0043_request_family
