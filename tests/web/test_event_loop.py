@@ -35,7 +35,7 @@ def test_the_server_answers_while_the_database_is_locked_and_its_pool_taken(worl
             assert ready.wait(20)
             notes = [clients.submit(call, url + "/api/monetico/notify", fields)
                      for _ in range(busy)]
-            time.sleep(1.5)  # every connection is now waiting for the lock
+            _until_taken(pool, busy - 1)  # every connection is now waiting for the lock
             health = clients.submit(call, url + "/api/health")
             time.sleep(0.5)
             began = time.monotonic()
@@ -53,3 +53,13 @@ def test_the_server_answers_while_the_database_is_locked_and_its_pool_taken(worl
     with read() as session:
         assert session.scalar(select(func.count(AuditEntry.id)).where(
             AuditEntry.action == "card_paid")) == 1
+
+
+def _until_taken(pool, count: int) -> None:  # type: ignore[no-untyped-def]
+    """Until `count` connections of the pool are checked out (a loaded machine takes its
+    time to start the requests), at most 20 s; then a moment for the last to reach the lock."""
+    deadline = time.monotonic() + 20
+    while pool.checkedout() < count and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pool.checkedout() >= count, pool.checkedout()
+    time.sleep(0.3)
