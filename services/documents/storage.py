@@ -113,8 +113,7 @@ def to_discard(session: Session, names: list[str]) -> None:
 def discard(names: list[str]) -> None:
     """Remove from disk stored files named by a committed `to_discard`, then their names."""
     for name in names:
-        if re.fullmatch(r"[0-9a-f]{32}", name or ""):
-            (folder() / name).unlink(missing_ok=True)
+        _remove(name)
     if names:
         with transaction() as session:
             session.execute(delete(FileToDiscard).where(FileToDiscard.stored_name.in_(names)))
@@ -130,21 +129,26 @@ def discard_pending(limit: int = 500, now: datetime | None = None) -> int:
         names = list(session.scalars(select(FileToDiscard.stored_name)
                                      .where(FileToDiscard.requested_at <= before)
                                      .order_by(FileToDiscard.requested_at).limit(limit)))
+        if not names:  # the usual pass, every 15 s: one query
+            return 0
         named = {n for _, column in NAMED_BY
                  for n in session.scalars(select(column).where(column.in_(names)))}
-    if not names:
-        return 0
-    removed = 0
-    for name in names:
-        path = folder() / name
-        if name not in named and re.fullmatch(r"[0-9a-f]{32}", name) and path.is_file():
-            path.unlink(missing_ok=True)
-            removed += 1
+    removed = sum(_remove(name) for name in names if name not in named)
     with transaction() as session:
         session.execute(delete(FileToDiscard).where(FileToDiscard.stored_name.in_(names)))
         if removed:
             audit.record(session, SYSTEM, "discard_files", "file", None, files=removed)
     return removed
+
+
+def _remove(name: str) -> bool:
+    """Remove a stored file by its uuid name (anything else is no name of ours); whether
+    there was one."""
+    path = folder() / name
+    if not re.fullmatch(r"[0-9a-f]{32}", name or "") or not path.is_file():
+        return False
+    path.unlink(missing_ok=True)
+    return True
 
 
 def _announce(name: str) -> None:

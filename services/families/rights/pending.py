@@ -114,8 +114,11 @@ def refuse_closed(session: Session, family_ids: Iterable[int], what: str) -> Non
     """Raise FamilyClosed, naming the family, if one of these asked to close its account."""
     closed = closed_families(session, family_ids)
     if closed:
-        names = ", ".join(sorted(closed.values()))
-        raise FamilyClosed(f"La famille {names} a demandé la clôture de son compte : {what}.")
+        raise _refused(", ".join(sorted(closed.values())), what)
+
+
+def _refused(names: str, what: str) -> FamilyClosed:
+    return FamilyClosed(f"La famille {names} a demandé la clôture de son compte : {what}.")
 
 
 NO_BOOKING = "aucun jour ne peut plus lui être réservé"
@@ -137,4 +140,4 @@ def refuse_booking_for_closed(session: Session, registration_ids: Iterable[int])
 
 def booking_refused(names: str) -> FamilyClosed:
     """The refusal of a booking for the named family (or families) that closed its account."""
-    return FamilyClosed(f"La famille {names} a demandé la clôture de son compte : {NO_BOOKING}.")
+    return _refused(names, NO_BOOKING)
